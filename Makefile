@@ -1,0 +1,179 @@
+# sriovctl / libsriov
+VERSION := 0.1.0
+SOVERSION := 0
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/sbin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DATADIR ?= $(PREFIX)/share
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR ?= $(DATADIR)/zsh/vendor-completions
+FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
+DESTDIR ?=
+
+CC ?= cc
+AR ?= ar
+PKG_CONFIG ?= pkg-config
+INSTALL ?= install
+
+# Where objects go; the sanitizer build for tests lives below it.
+BUILD ?= build
+CFLAGS ?= -O2 -g
+
+PKGS := libpci libnl-3.0 libnl-route-3.0
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+WARNINGS := -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wshadow -Wpointer-arith -Wundef -Wvla -Wwrite-strings \
+	-Wno-missing-field-initializers
+ifeq ($(WERROR),1)
+WARNINGS += -Werror
+endif
+ifeq ($(SANITIZE),1)
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+endif
+
+BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -DSRIOV_VERSION='"$(VERSION)"' \
+	-Ilibsriov -Ilibsriov/include $(PKG_CFLAGS) $(WARNINGS) $(SAN_FLAGS) \
+	-MMD -MP
+LIB_CFLAGS := $(BASE_CFLAGS) -fPIC -fvisibility=hidden -DSRIOV_BUILDING_LIBRARY
+ALL_LDFLAGS := $(LDFLAGS) $(SAN_FLAGS)
+
+LIB_SRCS := $(wildcard libsriov/*.c vfio/*.c)
+CLI_SRCS := $(wildcard cli/*.c)
+TEST_SRCS := $(wildcard tests/unit/test_*.c)
+FIXTURE_SRCS := $(filter-out %-main.c,$(wildcard tests/fixtures/*.c))
+
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
+FIXTURE_OBJS := $(FIXTURE_SRCS:%.c=$(BUILD)/obj/%.o)
+TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+SONAME := libsriov.so.$(SOVERSION)
+SHLIB := $(BUILD)/libsriov.so.$(VERSION)
+
+ifeq ($(V),1)
+Q :=
+msg := @true
+else
+Q := @
+msg = @printf '  %-8s %s\n' $(1) $(2);
+endif
+
+.PHONY: all clean install uninstall deps check check-unit check-cli \
+	check-docs check-abi check-vm demo bench fakesys
+all: $(BUILD)/sriovctl $(BUILD)/libsriov.a $(BUILD)/libsriov.pc \
+	$(BUILD)/$(SONAME) $(BUILD)/fakesys
+
+$(BUILD)/obj/libsriov/%.o $(BUILD)/obj/vfio/%.o: CFLAGS_EXTRA = $(LIB_CFLAGS)
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(call msg,CC,$@)$(CC) $(if $(CFLAGS_EXTRA),$(CFLAGS_EXTRA),$(BASE_CFLAGS)) $(CFLAGS) -c -o $@ $<
+
+$(SHLIB): $(LIB_OBJS) libsriov/libsriov.map
+	$(call msg,LD,$@)$(CC) -shared -Wl,-soname,$(SONAME) \
+		-Wl,--version-script=libsriov/libsriov.map -Wl,--no-undefined \
+		$(ALL_LDFLAGS) -o $@ $(LIB_OBJS) $(PKG_LIBS)
+
+$(BUILD)/$(SONAME) $(BUILD)/libsriov.so: $(SHLIB)
+	$(Q)ln -sf $(notdir $<) $@
+
+$(BUILD)/libsriov.a: $(LIB_OBJS)
+	$(call msg,AR,$@)rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/libsriov.pc: libsriov/libsriov.pc.in Makefile
+	$(call msg,GEN,$@)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		-e 's|@REQUIRES@|$(PKGS)|' $< > $@
+
+# The in-tree binary finds the library next to itself; install relinks.
+$(BUILD)/sriovctl: $(CLI_OBJS) $(BUILD)/$(SONAME) $(BUILD)/libsriov.so
+	$(call msg,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) \
+		-L$(BUILD) -lsriov -Wl,-rpath,'$$ORIGIN'
+
+$(BUILD)/install/sriovctl: $(CLI_OBJS) $(BUILD)/libsriov.so
+	@mkdir -p $(dir $@)
+	$(call msg,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) -L$(BUILD) -lsriov
+
+$(BUILD)/fakesys: $(BUILD)/obj/tests/fixtures/fakesys-main.o $(FIXTURE_OBJS)
+	$(call msg,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libsriov.a $(FIXTURE_OBJS)
+	@mkdir -p $(dir $@)
+	$(call msg,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $< $(FIXTURE_OBJS) \
+		$(BUILD)/libsriov.a $(PKG_LIBS) $$($(PKG_CONFIG) --libs cmocka)
+
+fakesys: $(BUILD)/fakesys
+
+# Tests run from a build with AddressSanitizer and UBSan in $(BUILD)/san.
+SANBUILD := $(BUILD)/san
+san-build:
+	$(Q)$(MAKE) --no-print-directory BUILD=$(SANBUILD) SANITIZE=1 WERROR=$(WERROR) \
+		all $(TEST_SRCS:tests/unit/%.c=$(SANBUILD)/tests/%)
+
+check: all
+	$(Q)rm -rf $(BUILD)/results && mkdir -p $(BUILD)/results
+	-$(Q)$(MAKE) --no-print-directory check-abi check-unit check-cli check-docs check-vm \
+		-k RESULTS=$(abspath $(BUILD)/results)
+	$(Q)tests/summary.sh $(BUILD)/results
+
+check-abi: all
+	$(Q)tests/check-abi.sh $(BUILD) libsriov/libsriov.map | tee $(RESULTS)/abi.txt
+
+check-unit: san-build
+	$(Q)tests/run-unit.sh $(SANBUILD)/tests | tee $(RESULTS)/unit.txt
+
+check-cli: san-build
+	$(Q)tests/cli/run.sh $(SANBUILD) | tee $(RESULTS)/cli.txt
+
+check-docs: all
+	$(Q)tests/check-docs.sh $(BUILD)/sriovctl | tee $(RESULTS)/docs.txt
+
+check-vm: all
+	$(Q)tests/vm/run.sh --build-dir $(BUILD) | tee $(RESULTS)/vm.txt
+
+demo: all
+	$(Q)tests/vm/demo.sh --build-dir $(BUILD)
+
+deps:
+	tests/deps.sh
+
+install: all $(BUILD)/install/sriovctl
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(INCLUDEDIR)/sriov $(DESTDIR)$(PKGCONFIGDIR) \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man3 \
+		$(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	$(INSTALL) -m 0755 $(BUILD)/install/sriovctl $(DESTDIR)$(BINDIR)/sriovctl
+	$(INSTALL) -m 0755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(SHLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libsriov.so
+	$(INSTALL) -m 0644 $(BUILD)/libsriov.a $(DESTDIR)$(LIBDIR)/
+	$(INSTALL) -m 0644 libsriov/include/sriov/*.h $(DESTDIR)$(INCLUDEDIR)/sriov/
+	$(INSTALL) -m 0644 $(BUILD)/libsriov.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	$(INSTALL) -m 0644 $(wildcard man/*.8) $(DESTDIR)$(MANDIR)/man8/
+	$(INSTALL) -m 0644 $(wildcard man/*.3) $(DESTDIR)$(MANDIR)/man3/
+	$(if $(wildcard man/*.5),$(INSTALL) -m 0644 $(wildcard man/*.5) $(DESTDIR)$(MANDIR)/man5/)
+	$(INSTALL) -m 0644 completions/sriovctl.bash $(DESTDIR)$(BASHCOMPDIR)/sriovctl
+	$(INSTALL) -m 0644 completions/_sriovctl $(DESTDIR)$(ZSHCOMPDIR)/_sriovctl
+	$(INSTALL) -m 0644 completions/sriovctl.fish $(DESTDIR)$(FISHCOMPDIR)/sriovctl.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sriovctl $(DESTDIR)$(LIBDIR)/libsriov.so* \
+		$(DESTDIR)$(LIBDIR)/libsriov.a $(DESTDIR)$(PKGCONFIGDIR)/libsriov.pc \
+		$(DESTDIR)$(BASHCOMPDIR)/sriovctl $(DESTDIR)$(ZSHCOMPDIR)/_sriovctl \
+		$(DESTDIR)$(FISHCOMPDIR)/sriovctl.fish
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(wildcard man/*.8))) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(wildcard man/*.3))) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(wildcard man/*.5)))
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/sriov
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef SRIOVCTL_CLI_H
+#define SRIOVCTL_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "sriov/sriov.h"
+#include "output.h"
+
+/* Exit codes; documented in sriovctl(8). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1,
+	EXIT_USAGE = 2,
+	EXIT_REFUSED = 3,
+};
+
+struct cli {
+	const char *prog;
+	bool json;
+	bool pretty;
+	bool dry_run;
+	bool force;
+	bool quiet;
+	int verbose;
+	const char *sysfs_root;
+	const char *dev_root;
+	const char *state_dir;
+	struct sriov_ctx *ctx;   /* created on first use */
+	struct out *out;
+};
+
+struct verb {
+	const char *name;
+	int min_args;
+	int max_args;            /* -1: any number */
+	int (*run)(struct cli *cli, int argc, char **argv);
+	const char *args;        /* argument synopsis for help */
+	const char *summary;
+};
+
+struct object {
+	const char *name;
+	const struct verb *verbs; /* NULL-terminated by name; NULL: a command */
+	int (*run)(struct cli *cli, int argc, char **argv);
+	const char *summary;
+};
+
+extern const struct object cli_objects[];
+extern const struct verb pf_verbs[];
+extern const struct verb vf_verbs[];
+extern const struct verb iommu_verbs[];
+
+/* Runs argv[0] from a verb table; "help" lists the table. */
+int cli_dispatch(struct cli *cli, const struct object *obj, int argc,
+		 char **argv);
+void cli_object_help(const struct object *obj, FILE *f);
+
+/* The library context, opened on first use; NULL after reporting. */
+struct sriov_ctx *cli_ctx(struct cli *cli);
+
+/*
+ * Reports an error (text on stderr, or a JSON error object on stdout)
+ * and returns code, so handlers can `return cli_error(...)`.
+ */
+int cli_error(struct cli *cli, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Reports the library's last error for a failed call returning r < 0. */
+int cli_lib_error(struct cli *cli, int r, int code);
+
+/* Common field writers shared by the object files. */
+void print_pf(struct cli *cli, struct sriov_pf *pf, bool detail);
+void print_vf(struct cli *cli, const struct sriov_vf *vf, bool detail);
+
+#endif

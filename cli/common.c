@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Dispatch, error reporting and the library context for all objects. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+void cli_object_help(const struct object *obj, FILE *f)
+{
+	fprintf(f, "sriovctl %s - %s\n", obj->name, obj->summary);
+	for (const struct verb *v = obj->verbs; v->name; v++) {
+		char synopsis[128];
+
+		snprintf(synopsis, sizeof(synopsis), "%s %s %s", obj->name,
+			 v->name, v->args ? v->args : "");
+		fprintf(f, "  %-36s %s\n", synopsis, v->summary);
+	}
+	{
+		char synopsis[64];
+
+		snprintf(synopsis, sizeof(synopsis), "%s help", obj->name);
+		fprintf(f, "  %-36s %s\n", synopsis, "show this help");
+	}
+}
+
+int cli_dispatch(struct cli *cli, const struct object *obj, int argc,
+		 char **argv)
+{
+	if (argc == 0)
+		return cli_error(cli, EXIT_USAGE,
+				 "\"%s\" needs a verb; try \"sriovctl %s help\"",
+				 obj->name, obj->name);
+	if (!strcmp(argv[0], "help")) {
+		cli_object_help(obj, stdout);
+		return EXIT_OK;
+	}
+	for (const struct verb *v = obj->verbs; v->name; v++) {
+		int nargs = argc - 1;
+
+		if (strcmp(v->name, argv[0]) != 0)
+			continue;
+		if (nargs < v->min_args || (v->max_args >= 0 && nargs > v->max_args))
+			return cli_error(cli, EXIT_USAGE,
+					 "usage: sriovctl %s %s %s", obj->name,
+					 v->name, v->args ? v->args : "");
+		return v->run(cli, argc, argv);
+	}
+	return cli_error(cli, EXIT_USAGE,
+			 "unknown verb \"%s %s\"; try \"sriovctl %s help\"",
+			 obj->name, argv[0], obj->name);
+}
+
+int cli_error(struct cli *cli, int code, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (cli->json) {
+		/* an error replaces whatever the command had started to print */
+		out_free(cli->out);
+		cli->out = out_new(true, cli->pretty);
+		out_obj_begin(cli->out, NULL, NULL);
+		out_obj_begin(cli->out, "error", NULL);
+		out_int(cli->out, "code", NULL, code, true);
+		out_str(cli->out, "message", NULL, msg);
+		out_obj_end(cli->out);
+		out_obj_end(cli->out);
+	} else {
+		fprintf(stderr, "%s: %s\n", cli->prog, msg);
+	}
+	return code;
+}
+
+int cli_lib_error(struct cli *cli, int r, int code)
+{
+	const char *msg = cli->ctx ? sriov_ctx_last_error(cli->ctx) : "";
+
+	return cli_error(cli, code, "%s", *msg ? msg : strerror(-r));
+}
+
+static void log_stderr(enum sriov_log_level level, const char *msg,
+		       void *userdata)
+{
+	(void)userdata;
+	fprintf(stderr, "sriovctl: %s%s\n",
+		level <= SRIOV_LOG_WARNING ? "warning: " : "", msg);
+}
+
+struct sriov_ctx *cli_ctx(struct cli *cli)
+{
+	struct sriov_ctx_opts opts = {
+		.sz = sizeof(opts),
+		.sysfs_root = cli->sysfs_root,
+		.dev_root = cli->dev_root,
+		.state_dir = cli->state_dir,
+	};
+	int r;
+
+	if (cli->ctx)
+		return cli->ctx;
+	r = sriov_ctx_new(&opts, &cli->ctx);
+	if (r < 0) {
+		cli_error(cli, EXIT_USAGE, "cannot use sysfs root %s: %s",
+			  cli->sysfs_root ? cli->sysfs_root : "/sys",
+			  strerror(-r));
+		return NULL;
+	}
+	if (cli->verbose)
+		sriov_ctx_set_log(cli->ctx, log_stderr,
+				  cli->verbose > 1 ? SRIOV_LOG_DEBUG
+						   : SRIOV_LOG_INFO,
+				  NULL);
+	return cli->ctx;
+}

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static int cmd_help(struct cli *cli, int argc, char **argv);
+
+const struct object cli_objects[] = {
+	{ "pf", pf_verbs, NULL, "SR-IOV physical functions" },
+	{ "vf", vf_verbs, NULL, "virtual functions" },
+	{ "iommu", iommu_verbs, NULL, "IOMMU groups" },
+	{ "help", NULL, cmd_help, "show this help, or an object's help" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static const struct option global_options[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "pretty", no_argument, NULL, 'p' },
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "sysfs-root", required_argument, NULL, 'S' },
+	{ "dev-root", required_argument, NULL, 'D' },
+	{ "state-dir", required_argument, NULL, 'T' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char global_help[] =
+	"Global options:\n"
+	"  -j, --json            write JSON\n"
+	"  -p, --pretty          indent JSON (implies --json)\n"
+	"  -n, --dry-run         show what would change, change nothing\n"
+	"  -f, --force           override a safety refusal where that is sane\n"
+	"  -q, --quiet           print nothing but errors\n"
+	"  -v, --verbose         log what the library does (repeat for more)\n"
+	"      --sysfs-root DIR  sysfs mount (env SRIOVCTL_SYSFS_ROOT, default /sys)\n"
+	"      --dev-root DIR    device directory (env SRIOVCTL_DEV_ROOT, default /dev)\n"
+	"      --state-dir DIR   locks and journal (env SRIOVCTL_STATE_DIR,\n"
+	"                        default /run/sriovctl)\n"
+	"  -V, --version         print the version\n"
+	"  -h, --help            show this help\n";
+
+static void usage(FILE *f)
+{
+	fputs("Usage: sriovctl [OPTIONS] OBJECT VERB [ARGS]\n"
+	      "       sriovctl help | sriovctl OBJECT help\n\nObjects:\n", f);
+	for (const struct object *o = cli_objects; o->name; o++)
+		fprintf(f, "  %-8s %s\n", o->name, o->summary);
+	fputc('\n', f);
+	fputs(global_help, f);
+	fputs("\nExit status: 0 success, 1 operation failed, 2 invalid input,\n"
+	      "3 refused by a safety check.\n", f);
+}
+
+static int cmd_help(struct cli *cli, int argc, char **argv)
+{
+	(void)cli;
+	if (argc > 1) {
+		for (const struct object *o = cli_objects; o->name; o++)
+			if (o->verbs && !strcmp(o->name, argv[1])) {
+				cli_object_help(o, stdout);
+				return EXIT_OK;
+			}
+		return cli_error(cli, EXIT_USAGE,
+				 "unknown object \"%s\"; try \"sriovctl help\"",
+				 argv[1]);
+	}
+	usage(stdout);
+	for (const struct object *o = cli_objects; o->name; o++)
+		if (o->verbs) {
+			fputc('\n', stdout);
+			cli_object_help(o, stdout);
+		}
+	return EXIT_OK;
+}
+
+static const char *env_or(const char *value, const char *env)
+{
+	const char *e = getenv(env);
+
+	return value ? value : (e && *e ? e : NULL);
+}
+
+/* Returns -1 to go on, or an exit code. */
+static int parse_global(struct cli *cli, int argc, char **argv)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+jpnfqvVh", global_options,
+				NULL)) != -1) {
+		switch (c) {
+		case 'j': cli->json = true; break;
+		case 'p': cli->json = cli->pretty = true; break;
+		case 'n': cli->dry_run = true; break;
+		case 'f': cli->force = true; break;
+		case 'q': cli->quiet = true; break;
+		case 'v': cli->verbose++; break;
+		case 'S': cli->sysfs_root = optarg; break;
+		case 'D': cli->dev_root = optarg; break;
+		case 'T': cli->state_dir = optarg; break;
+		case 'V':
+			printf("sriovctl %s\n", sriov_version());
+			return EXIT_OK;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			fputs("Try \"sriovctl help\".\n", stderr);
+			return EXIT_USAGE;
+		}
+	}
+	cli->sysfs_root = env_or(cli->sysfs_root, "SRIOVCTL_SYSFS_ROOT");
+	cli->dev_root = env_or(cli->dev_root, "SRIOVCTL_DEV_ROOT");
+	cli->state_dir = env_or(cli->state_dir, "SRIOVCTL_STATE_DIR");
+	return -1;
+}
+
+static int run_object(struct cli *cli, int argc, char **argv)
+{
+	for (const struct object *o = cli_objects; o->name; o++) {
+		if (strcmp(o->name, argv[0]) != 0)
+			continue;
+		if (o->run)
+			return o->run(cli, argc, argv);
+		return cli_dispatch(cli, o, argc - 1, argv + 1);
+	}
+	return cli_error(cli, EXIT_USAGE,
+			 "unknown object \"%s\"; try \"sriovctl help\"",
+			 argv[0]);
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { .prog = "sriovctl" };
+	int r;
+
+	r = parse_global(&cli, argc, argv);
+	if (r >= 0)
+		return r;
+	cli.out = out_new(cli.json, cli.pretty);
+	if (optind >= argc) {
+		usage(stderr);
+		r = EXIT_USAGE;
+	} else {
+		r = run_object(&cli, argc - optind, argv + optind);
+	}
+	out_flush(cli.out, stdout);
+	out_free(cli.out);
+	sriov_ctx_free(cli.ctx);
+	return r;
+}

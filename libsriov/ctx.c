@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+#ifndef SRIOV_VERSION
+#define SRIOV_VERSION "0.0.0"
+#endif
+
+SRIOV_EXPORT const char *sriov_version(void)
+{
+	return SRIOV_VERSION;
+}
+
+static void vlog(struct sriov_ctx *ctx, enum sriov_log_level level,
+		 const char *fmt, va_list ap)
+{
+	char msg[SRIOV_ERRBUF_LEN];
+
+	if (!ctx->log_fn || level > ctx->log_max)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ctx->log_fn(level, msg, ctx->log_userdata);
+}
+
+void sriov_log(struct sriov_ctx *ctx, enum sriov_log_level level,
+	       const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(ctx, level, fmt, ap);
+	va_end(ap);
+}
+
+int sriov_err(struct sriov_ctx *ctx, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ctx->errbuf, sizeof(ctx->errbuf), fmt, ap);
+	va_end(ap);
+	sriov_log(ctx, SRIOV_LOG_ERR, "%s", ctx->errbuf);
+	return -err;
+}
+
+static int dup_or_default(const char *value, const char *fallback,
+			  char **ret)
+{
+	char *s = strdup(value && *value ? value : fallback);
+
+	if (!s)
+		return -ENOMEM;
+	*ret = s;
+	return 0;
+}
+
+static int ctx_open_sysfs(struct sriov_ctx *ctx)
+{
+	struct stat st;
+
+	ctx->sysfs_fd = open(ctx->sysfs_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (ctx->sysfs_fd < 0)
+		return sriov_err(ctx, errno, "sysfs root %s: %s",
+				 ctx->sysfs_root, strerror(errno));
+	if (fstat(ctx->sysfs_fd, &st) < 0)
+		return sriov_err(ctx, errno, "sysfs root %s: %s",
+				 ctx->sysfs_root, strerror(errno));
+	return 0;
+}
+
+SRIOV_EXPORT int sriov_ctx_new(const struct sriov_ctx_opts *opts,
+			       struct sriov_ctx **ret_ctx)
+{
+	struct sriov_ctx_opts o = { .sz = sizeof(o) };
+	struct sriov_ctx *ctx;
+	int r;
+
+	if (!ret_ctx)
+		return -EINVAL;
+	if (opts) {
+		if (opts->sz < offsetof(struct sriov_ctx_opts, state_dir) +
+				       sizeof(opts->state_dir))
+			return -EINVAL;
+		memcpy(&o, opts, sizeof(o) < opts->sz ? sizeof(o) : opts->sz);
+	}
+	ctx = calloc(1, sizeof(*ctx));
+	if (!ctx)
+		return -ENOMEM;
+	ctx->sysfs_fd = -1;
+	r = dup_or_default(o.sysfs_root, "/sys", &ctx->sysfs_root);
+	if (r == 0)
+		r = dup_or_default(o.dev_root, "/dev", &ctx->dev_root);
+	if (r == 0)
+		r = dup_or_default(o.state_dir, "/run/sriovctl",
+				   &ctx->state_dir);
+	if (r == 0)
+		r = ctx_open_sysfs(ctx);
+	if (r < 0) {
+		/* keep the reason readable for callers that only get -errno */
+		errno = -r;
+		sriov_ctx_free(ctx);
+		return r;
+	}
+	*ret_ctx = ctx;
+	return 0;
+}
+
+SRIOV_EXPORT void sriov_ctx_free(struct sriov_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	sriov_topology_reset(ctx);
+	sriov_iommu_reset(ctx);
+	sriov_pci_cleanup(ctx);
+	if (ctx->sysfs_fd >= 0)
+		close(ctx->sysfs_fd);
+	free(ctx->sysfs_root);
+	free(ctx->dev_root);
+	free(ctx->state_dir);
+	free(ctx);
+}
+
+SRIOV_EXPORT void sriov_ctx_set_log(struct sriov_ctx *ctx, sriov_log_fn fn,
+				    enum sriov_log_level max_level,
+				    void *userdata)
+{
+	if (!ctx)
+		return;
+	ctx->log_fn = fn;
+	ctx->log_max = max_level;
+	ctx->log_userdata = userdata;
+}
+
+SRIOV_EXPORT const char *sriov_ctx_last_error(const struct sriov_ctx *ctx)
+{
+	return ctx ? ctx->errbuf : "";
+}
+
+SRIOV_EXPORT const char *sriov_ctx_sysfs_root(const struct sriov_ctx *ctx)
+{
+	return ctx->sysfs_root;
+}
+
+SRIOV_EXPORT const char *sriov_ctx_dev_root(const struct sriov_ctx *ctx)
+{
+	return ctx->dev_root;
+}
+
+SRIOV_EXPORT const char *sriov_ctx_state_dir(const struct sriov_ctx *ctx)
+{
+	return ctx->state_dir;
+}

@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libsriov: discover and manage SR-IOV physical and virtual functions.
+ *
+ * Conventions: functions returning int return 0 or a negative errno;
+ * functions returning a pointer return NULL and set errno. Outputs come
+ * last, are named ret_*, and are left untouched on failure. The library
+ * never prints and never exits: it reports through the log callback set
+ * on the context (silent by default) and keeps the text of the last error
+ * on the context.
+ */
+#ifndef SRIOV_SRIOV_H
+#define SRIOV_SRIOV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(SRIOV_BUILDING_LIBRARY)
+#define SRIOV_EXPORT __attribute__((visibility("default")))
+#else
+#define SRIOV_EXPORT
+#endif
+
+struct sriov_ctx;
+struct sriov_pf;
+struct sriov_vf;
+
+/* Context */
+
+enum sriov_log_level {
+	SRIOV_LOG_ERR = 3,
+	SRIOV_LOG_WARNING = 4,
+	SRIOV_LOG_INFO = 6,
+	SRIOV_LOG_DEBUG = 7,
+};
+
+typedef void (*sriov_log_fn)(enum sriov_log_level level, const char *msg,
+			     void *userdata);
+
+/* Options that may grow: set sz to sizeof(struct sriov_ctx_opts). */
+struct sriov_ctx_opts {
+	size_t sz;
+	const char *sysfs_root; /* NULL: "/sys" */
+	const char *dev_root;   /* NULL: "/dev" */
+	const char *state_dir;  /* NULL: "/run/sriovctl" */
+};
+
+SRIOV_EXPORT int sriov_ctx_new(const struct sriov_ctx_opts *opts,
+			       struct sriov_ctx **ret_ctx);
+SRIOV_EXPORT void sriov_ctx_free(struct sriov_ctx *ctx);
+SRIOV_EXPORT void sriov_ctx_set_log(struct sriov_ctx *ctx, sriov_log_fn fn,
+				    enum sriov_log_level max_level,
+				    void *userdata);
+/* Text of the last error, "" when none. Valid until the next call. */
+SRIOV_EXPORT const char *sriov_ctx_last_error(const struct sriov_ctx *ctx);
+SRIOV_EXPORT const char *sriov_ctx_sysfs_root(const struct sriov_ctx *ctx);
+SRIOV_EXPORT const char *sriov_ctx_dev_root(const struct sriov_ctx *ctx);
+SRIOV_EXPORT const char *sriov_ctx_state_dir(const struct sriov_ctx *ctx);
+SRIOV_EXPORT const char *sriov_version(void);
+
+/* PCI addresses */
+
+struct sriov_pci_addr {
+	uint16_t domain;
+	uint8_t bus;
+	uint8_t slot;     /* 0..31 */
+	uint8_t function; /* 0..7 */
+};
+
+/* "DDDD:BB:SS.F" plus the terminating NUL */
+#define SRIOV_PCI_ADDR_STRLEN 13
+
+/*
+ * Parses "DDDD:BB:SS.F" or "BB:SS.F" (hex, exactly these widths, domain
+ * 0 when omitted). Anything else is -EINVAL.
+ */
+SRIOV_EXPORT int sriov_pci_addr_parse(const char *text,
+				      struct sriov_pci_addr *ret_addr);
+SRIOV_EXPORT void sriov_pci_addr_format(const struct sriov_pci_addr *addr,
+					char buf[SRIOV_PCI_ADDR_STRLEN]);
+SRIOV_EXPORT int sriov_pci_addr_cmp(const struct sriov_pci_addr *a,
+				    const struct sriov_pci_addr *b);
+
+/* VF settings, as read over rtnetlink from the PF or to be written. */
+
+enum sriov_vf_field {
+	SRIOV_VF_HAS_MAC = 1u << 0,
+	SRIOV_VF_HAS_VLAN = 1u << 1,       /* vlan, qos and vlan_proto */
+	SRIOV_VF_HAS_MIN_TX_RATE = 1u << 2,
+	SRIOV_VF_HAS_MAX_TX_RATE = 1u << 3,
+	SRIOV_VF_HAS_SPOOFCHK = 1u << 4,
+	SRIOV_VF_HAS_TRUST = 1u << 5,
+	SRIOV_VF_HAS_LINK_STATE = 1u << 6,
+	SRIOV_VF_HAS_QUERY_RSS = 1u << 7,
+	SRIOV_VF_HAS_NODE_GUID = 1u << 8,
+	SRIOV_VF_HAS_PORT_GUID = 1u << 9,
+	SRIOV_VF_HAS_STATS = 1u << 10,
+};
+
+enum sriov_link_state {
+	SRIOV_LINK_STATE_AUTO = 0,   /* values of IFLA_VF_LINK_STATE_* */
+	SRIOV_LINK_STATE_ENABLE = 1,
+	SRIOV_LINK_STATE_DISABLE = 2,
+};
+
+#define SRIOV_VLAN_PROTO_8021Q 0x8100
+#define SRIOV_VLAN_PROTO_8021AD 0x88a8
+
+struct sriov_vf_stats {
+	uint64_t rx_packets;
+	uint64_t tx_packets;
+	uint64_t rx_bytes;
+	uint64_t tx_bytes;
+	uint64_t broadcast;
+	uint64_t multicast;
+	uint64_t rx_dropped;
+	uint64_t tx_dropped;
+};
+
+/* mask says which fields hold a value (read back, or to be written). */
+struct sriov_vf_config {
+	uint32_t mask;
+	uint8_t mac[6];
+	uint16_t vlan;                /* 0..4095 */
+	uint8_t qos;                  /* 0..7 */
+	uint16_t vlan_proto;          /* SRIOV_VLAN_PROTO_* */
+	uint32_t min_tx_rate;         /* Mbit/s, 0 = no limit */
+	uint32_t max_tx_rate;
+	bool spoofchk;
+	bool trust;
+	bool query_rss;
+	enum sriov_link_state link_state;
+	uint64_t node_guid;
+	uint64_t port_guid;
+	struct sriov_vf_stats stats;
+};
+
+/* Topology */
+
+#define SRIOV_NO_VALUE (-1)
+
+/* The SR-IOV extended capability as read from configuration space. */
+struct sriov_cap_info {
+	bool present;
+	uint16_t offset;        /* of the capability in config space */
+	uint8_t version;
+	uint32_t capabilities;
+	uint16_t control;
+	uint16_t status;
+	uint16_t initial_vfs;
+	uint16_t total_vfs;
+	uint16_t num_vfs;
+	uint8_t function_link;
+	uint16_t vf_offset;
+	uint16_t vf_stride;
+	uint16_t vf_device_id;
+	uint32_t supported_page_sizes;
+	uint32_t system_page_size;
+	bool vf_enable;
+	bool vf_memory_space;
+	bool ari_hierarchy;
+};
+
+/*
+ * Read-only description of a PF, owned by the PF handle. Fields are only
+ * ever appended, so callers built against an older header stay valid.
+ * Integers that the kernel does not expose are SRIOV_NO_VALUE; strings
+ * that are absent are NULL.
+ */
+struct sriov_pf_info {
+	char pci[SRIOV_PCI_ADDR_STRLEN];
+	struct sriov_pci_addr addr;
+	uint16_t vendor_id;
+	uint16_t device_id;
+	uint32_t class_code;        /* 24-bit class/subclass/prog-if */
+	const char *vendor_name;    /* from the PCI ID database, or NULL */
+	const char *device_name;
+	const char *driver;         /* bound driver or NULL */
+	const char *driver_override;
+	const char *const *netdevs; /* NULL-terminated, may be empty */
+	int numa_node;
+	int iommu_group;
+	int total_vfs;
+	int num_vfs;
+	int drivers_autoprobe;      /* 0, 1 or SRIOV_NO_VALUE */
+	int vf_device_id;
+	int vf_offset;
+	int vf_stride;
+	int vf_total_msix;
+	struct sriov_cap_info cap;
+};
+
+struct sriov_vf_info {
+	char pci[SRIOV_PCI_ADDR_STRLEN];
+	struct sriov_pci_addr addr;
+	char pf[SRIOV_PCI_ADDR_STRLEN];
+	unsigned int index;
+	uint16_t vendor_id;
+	uint16_t device_id;
+	const char *driver;
+	const char *driver_override;
+	const char *netdev;         /* first netdev or NULL */
+	int iommu_group;
+	int numa_node;
+};
+
+/*
+ * Scans the sysfs root for every SR-IOV capable PF (devices exposing
+ * sriov_totalvfs) and their VFs. The PFs belong to the context and stay
+ * valid until the next rescan or sriov_ctx_free().
+ */
+SRIOV_EXPORT int sriov_pf_list(struct sriov_ctx *ctx,
+			       struct sriov_pf *const **ret_pfs,
+			       size_t *ret_count);
+
+/* A PF by PCI address (full or short) or by one of its netdev names. */
+SRIOV_EXPORT int sriov_pf_find(struct sriov_ctx *ctx, const char *name,
+			       struct sriov_pf **ret_pf);
+
+SRIOV_EXPORT const struct sriov_pf_info *
+sriov_pf_get_info(struct sriov_pf *pf);
+SRIOV_EXPORT size_t sriov_pf_vf_count(const struct sriov_pf *pf);
+SRIOV_EXPORT struct sriov_vf *sriov_pf_get_vf(const struct sriov_pf *pf,
+					      unsigned int index);
+
+SRIOV_EXPORT const struct sriov_vf_info *
+sriov_vf_get_info(const struct sriov_vf *vf);
+SRIOV_EXPORT struct sriov_pf *sriov_vf_get_pf(const struct sriov_vf *vf);
+
+/* A VF by PCI address or as "PF#N". */
+SRIOV_EXPORT int sriov_vf_find(struct sriov_ctx *ctx, const char *name,
+			       struct sriov_vf **ret_vf);
+
+/*
+ * A VF specification: "PF#N", "PF#0-3,7", "PF" alone (every VF), or a VF
+ * PCI address. On success *ret_vfs is a malloc'ed array (free() it) of
+ * VFs owned by the context, in spec order without duplicates.
+ */
+SRIOV_EXPORT int sriov_vf_spec_resolve(struct sriov_ctx *ctx,
+				       const char *spec,
+				       struct sriov_vf ***ret_vfs,
+				       size_t *ret_count);
+
+/* IOMMU groups */
+
+struct sriov_iommu_member {
+	char pci[SRIOV_PCI_ADDR_STRLEN];
+	const char *driver;   /* NULL when unbound */
+	uint32_t class_code;
+	uint16_t vendor_id;
+	uint16_t device_id;
+	bool is_bridge;
+};
+
+struct sriov_iommu_group_info {
+	int id;
+	const char *type;     /* "DMA", "DMA-FQ", "identity", ... or NULL */
+	size_t n_members;
+	const struct sriov_iommu_member *members;
+};
+
+struct sriov_iommu_group;
+
+/* True when the kernel has at least one IOMMU registered. */
+SRIOV_EXPORT bool sriov_iommu_enabled(struct sriov_ctx *ctx);
+SRIOV_EXPORT int sriov_iommu_group_list(struct sriov_ctx *ctx,
+					struct sriov_iommu_group *const **ret_groups,
+					size_t *ret_count);
+/* A group by number or by the PCI address (or PF/VF name) of a member. */
+SRIOV_EXPORT int sriov_iommu_group_find(struct sriov_ctx *ctx,
+					const char *name,
+					struct sriov_iommu_group **ret_group);
+SRIOV_EXPORT const struct sriov_iommu_group_info *
+sriov_iommu_group_get_info(const struct sriov_iommu_group *group);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Private declarations shared by the library's source files. */
+#ifndef SRIOV_INTERNAL_H
+#define SRIOV_INTERNAL_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sriov/sriov.h"
+#include "cleanup.h"
+
+#define SRIOV_ERRBUF_LEN 512
+
+struct pci_access;
+
+struct sriov_pf {
+	struct sriov_ctx *ctx;
+	struct sriov_pf_info info;
+	char **netdevs;          /* NULL-terminated */
+	char *driver;
+	char *driver_override;
+	char *vendor_name;
+	char *device_name;
+	bool names_loaded;
+	size_t n_vfs;
+	struct sriov_vf **vfs;   /* indexed by VF number, may hold NULLs */
+};
+
+struct sriov_vf {
+	struct sriov_pf *pf;
+	struct sriov_vf_info info;
+	char *driver;
+	char *driver_override;
+	char *netdev;
+};
+
+struct sriov_iommu_group {
+	struct sriov_iommu_group_info info;
+	struct sriov_iommu_member *members;
+	char *type;
+};
+
+struct sriov_ctx {
+	int sysfs_fd;            /* O_PATH directory fd of the sysfs root */
+	char *sysfs_root;
+	char *dev_root;
+	char *state_dir;
+	sriov_log_fn log_fn;
+	enum sriov_log_level log_max;
+	void *log_userdata;
+	char errbuf[SRIOV_ERRBUF_LEN];
+
+	struct pci_access *pacc; /* lazily created */
+
+	struct sriov_pf **pfs;   /* every PF loaded so far */
+	size_t n_pfs;
+	bool scanned;            /* pfs holds every PF of the host */
+
+	/*
+	 * The seam for simulated kernels in tests: when set, every sysfs
+	 * write goes here instead of to the file. Writes are counted either
+	 * way so that idempotency can be asserted.
+	 */
+	int (*write_hook)(struct sriov_ctx *ctx, const char *path,
+			  const char *value, void *data);
+	void *write_hook_data;
+	unsigned long n_sysfs_writes;
+
+	struct sriov_iommu_group **groups;
+	size_t n_groups;
+	bool groups_scanned;
+};
+
+/* Records the error text on the context, logs it, returns -err (err > 0). */
+int sriov_err(struct sriov_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void sriov_log(struct sriov_ctx *ctx, enum sriov_log_level level,
+	       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#define sriov_dbg(ctx, ...) sriov_log(ctx, SRIOV_LOG_DEBUG, __VA_ARGS__)
+
+/* Validation of names that become path components. */
+bool sriov_name_valid(const char *name);
+bool sriov_ifname_valid(const char *name);
+
+/* pci.c: libpci wrapper */
+int sriov_pci_read_sriov_cap(struct sriov_ctx *ctx,
+			     const struct sriov_pci_addr *addr,
+			     struct sriov_cap_info *ret_cap);
+int sriov_pci_lookup_names(struct sriov_ctx *ctx, uint16_t vendor,
+			   uint16_t device, char **ret_vendor,
+			   char **ret_device);
+void sriov_pci_cleanup(struct sriov_ctx *ctx);
+
+/* topology.c */
+void sriov_pf_free(struct sriov_pf *pf);
+int sriov_pf_load(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
+		  struct sriov_pf **ret_pf);
+void sriov_topology_reset(struct sriov_ctx *ctx);
+int sriov_pf_get(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
+		 struct sriov_pf **ret_pf);
+
+/* iommu.c */
+void sriov_iommu_reset(struct sriov_ctx *ctx);
+
+/* Strict unsigned parsers: whole string, no sign, no junk. */
+int sriov_parse_uint(const char *s, int base, unsigned long max,
+		     unsigned long *ret);
+
+#endif

@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Names to PFs and VFs: PCI addresses, netdev names, "PF#N", ranges. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "sysfs.h"
+
+/* The PCI device behind a netdev, through class/net/<name>/device. */
+static int netdev_to_addr(struct sriov_ctx *ctx, const char *ifname,
+			  struct sriov_pci_addr *ret)
+{
+	const char *comps[] = { "class", "net", ifname, "device", NULL };
+	char path[SYSFS_PATH_MAX], name[64];
+	int r;
+
+	r = sysfs_join(ctx, path, sizeof(path), comps);
+	if (r < 0)
+		return r;
+	r = sysfs_readlink_name(ctx, path, name, sizeof(name));
+	if (r == -ENOENT)
+		return sriov_err(ctx, ENODEV, "no network device \"%s\"", ifname);
+	if (r < 0)
+		return r;
+	if (sriov_pci_addr_parse(name, ret) < 0)
+		return sriov_err(ctx, EINVAL, "%s is not a PCI network device",
+				 ifname);
+	return 0;
+}
+
+static bool is_vf(struct sriov_ctx *ctx, const struct sriov_pci_addr *a)
+{
+	char path[SYSFS_PATH_MAX];
+
+	return sysfs_dev_path(ctx, a, "physfn", path, sizeof(path)) == 0 &&
+	       sysfs_exists(ctx, path);
+}
+
+SRIOV_EXPORT int sriov_pf_find(struct sriov_ctx *ctx, const char *name,
+			       struct sriov_pf **ret_pf)
+{
+	struct sriov_pci_addr a;
+	int r;
+
+	if (!ctx || !name || !ret_pf)
+		return -EINVAL;
+	if (sriov_pci_addr_parse(name, &a) < 0) {
+		if (!sriov_ifname_valid(name))
+			return sriov_err(ctx, EINVAL,
+					 "\"%s\" is neither a PCI address (DDDD:BB:SS.F or BB:SS.F) nor a network device name",
+					 name);
+		r = netdev_to_addr(ctx, name, &a);
+		if (r < 0)
+			return r;
+	}
+	if (is_vf(ctx, &a)) {
+		char pci[SRIOV_PCI_ADDR_STRLEN];
+
+		sriov_pci_addr_format(&a, pci);
+		return sriov_err(ctx, EINVAL,
+				 "%s (%s) is a virtual function, not a physical function",
+				 name, pci);
+	}
+	return sriov_pf_get(ctx, &a, ret_pf);
+}
+
+static int parse_index(struct sriov_ctx *ctx, const char *s, const char *spec,
+		       unsigned int *ret)
+{
+	unsigned long v;
+
+	if (sriov_parse_uint(s, 10, 0xffff, &v) < 0)
+		return sriov_err(ctx, EINVAL, "invalid VF index \"%s\" in \"%s\"",
+				 s, spec);
+	*ret = (unsigned int)v;
+	return 0;
+}
+
+static int pf_vf(struct sriov_ctx *ctx, struct sriov_pf *pf, unsigned int idx,
+		 struct sriov_vf **ret)
+{
+	if (idx >= pf->n_vfs)
+		return sriov_err(ctx, ERANGE,
+				 "%s has %zu VF%s enabled: no VF %u", pf->info.pci,
+				 pf->n_vfs, pf->n_vfs == 1 ? "" : "s", idx);
+	if (!pf->vfs[idx])
+		return sriov_err(ctx, ENODEV, "VF %u of %s has no virtfn%u link",
+				 idx, pf->info.pci, idx);
+	*ret = pf->vfs[idx];
+	return 0;
+}
+
+/* A VF by its own PCI address: the physfn link names the PF. */
+static int vf_by_addr(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
+		      const char *name, struct sriov_vf **ret)
+{
+	char pfname[64];
+	struct sriov_pci_addr pfa;
+	struct sriov_pf *pf;
+	int r;
+
+	r = sysfs_dev_link_name(ctx, a, "physfn", pfname, sizeof(pfname));
+	if (r == -ENOENT) {
+		char path[SYSFS_PATH_MAX];
+
+		if (sysfs_dev_path(ctx, a, NULL, path, sizeof(path)) == 0 &&
+		    !sysfs_exists(ctx, path))
+			return sriov_err(ctx, ENODEV, "no PCI device %s", name);
+		return sriov_err(ctx, EINVAL, "%s is not a virtual function",
+				 name);
+	}
+	if (r < 0)
+		return r;
+	if (sriov_pci_addr_parse(pfname, &pfa) < 0)
+		return sriov_err(ctx, EINVAL, "%s: unexpected physfn %s", name,
+				 pfname);
+	r = sriov_pf_get(ctx, &pfa, &pf);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < pf->n_vfs; i++)
+		if (pf->vfs[i] && !sriov_pci_addr_cmp(&pf->vfs[i]->info.addr, a)) {
+			*ret = pf->vfs[i];
+			return 0;
+		}
+	return sriov_err(ctx, ENODEV, "%s is not among the VFs of %s", name,
+			 pf->info.pci);
+}
+
+/* Splits "PF#REST" at the last '#'; *ret_rest is NULL without one. */
+static int split_spec(struct sriov_ctx *ctx, const char *spec, char **ret_pf,
+		      const char **ret_rest)
+{
+	const char *hash = strrchr(spec, '#');
+	size_t len = hash ? (size_t)(hash - spec) : strlen(spec);
+
+	if (len == 0 || len > 64)
+		return sriov_err(ctx, EINVAL, "invalid VF specification \"%s\"",
+				 spec);
+	*ret_pf = strndup(spec, len);
+	if (!*ret_pf)
+		return -ENOMEM;
+	*ret_rest = hash ? hash + 1 : NULL;
+	return 0;
+}
+
+SRIOV_EXPORT int sriov_vf_find(struct sriov_ctx *ctx, const char *name,
+			       struct sriov_vf **ret_vf)
+{
+	_cleanup_free_ char *pfname = NULL;
+	struct sriov_pci_addr a;
+	struct sriov_pf *pf;
+	const char *rest;
+	unsigned int idx = 0;
+	int r;
+
+	if (!ctx || !name || !ret_vf)
+		return -EINVAL;
+	if (sriov_pci_addr_parse(name, &a) == 0)
+		return vf_by_addr(ctx, &a, name, ret_vf);
+	r = split_spec(ctx, name, &pfname, &rest);
+	if (r < 0)
+		return r;
+	if (!rest)
+		return sriov_err(ctx, EINVAL,
+				 "\"%s\" names no VF: use a VF PCI address or PF#N",
+				 name);
+	r = parse_index(ctx, rest, name, &idx);
+	if (r == 0)
+		r = sriov_pf_find(ctx, pfname, &pf);
+	if (r == 0)
+		r = pf_vf(ctx, pf, idx, ret_vf);
+	return r;
+}
+
+struct vf_set {
+	struct sriov_vf **vfs;
+	size_t n;
+	unsigned char *seen;   /* one byte per VF index of the PF */
+};
+
+static int set_add(struct sriov_ctx *ctx, struct vf_set *set,
+		   struct sriov_pf *pf, unsigned int idx)
+{
+	struct sriov_vf *vf = NULL;
+	int r = pf_vf(ctx, pf, idx, &vf);
+
+	if (r < 0)
+		return r;
+	if (set->seen[idx])
+		return 0;
+	set->seen[idx] = 1;
+	set->vfs[set->n++] = vf;
+	return 0;
+}
+
+/* "0-3,7" */
+static int parse_list(struct sriov_ctx *ctx, const char *list,
+		      const char *spec, struct sriov_pf *pf,
+		      struct vf_set *set)
+{
+	_cleanup_free_ char *copy = strdup(list);
+	char *save = NULL, *item;
+	int r = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	if (!*copy || copy[strlen(copy) - 1] == ',' || strstr(copy, ",,"))
+		return sriov_err(ctx, EINVAL, "invalid VF list in \"%s\"", spec);
+	for (item = strtok_r(copy, ",", &save); item && r == 0;
+	     item = strtok_r(NULL, ",", &save)) {
+		char *dash = strchr(item, '-');
+		unsigned int lo = 0, hi = 0;
+
+		if (dash)
+			*dash = '\0';
+		r = parse_index(ctx, item, spec, &lo);
+		if (r == 0)
+			r = dash ? parse_index(ctx, dash + 1, spec, &hi)
+				 : (hi = lo, 0);
+		if (r == 0 && hi < lo)
+			r = sriov_err(ctx, EINVAL, "empty VF range %u-%u in \"%s\"",
+				      lo, hi, spec);
+		for (unsigned int i = lo; r == 0 && i <= hi; i++)
+			r = set_add(ctx, set, pf, i);
+	}
+	return r;
+}
+
+static int resolve_pf_part(struct sriov_ctx *ctx, const char *spec,
+			   struct sriov_pf **ret_pf, const char **ret_list)
+{
+	_cleanup_free_ char *pfname = NULL;
+	int r = split_spec(ctx, spec, &pfname, ret_list);
+
+	return r < 0 ? r : sriov_pf_find(ctx, pfname, ret_pf);
+}
+
+SRIOV_EXPORT int sriov_vf_spec_resolve(struct sriov_ctx *ctx,
+				       const char *spec,
+				       struct sriov_vf ***ret_vfs,
+				       size_t *ret_count)
+{
+	struct vf_set set = { 0 };
+	struct sriov_pci_addr a;
+	struct sriov_pf *pf;
+	const char *list;
+	int r;
+
+	if (!ctx || !spec || !ret_vfs || !ret_count)
+		return -EINVAL;
+	if (sriov_pci_addr_parse(spec, &a) == 0 && is_vf(ctx, &a)) {
+		struct sriov_vf *vf = NULL;
+
+		r = vf_by_addr(ctx, &a, spec, &vf);
+		if (r < 0)
+			return r;
+		set.vfs = malloc(sizeof(*set.vfs));
+		if (!set.vfs)
+			return -ENOMEM;
+		set.vfs[0] = vf;
+		*ret_vfs = set.vfs;
+		*ret_count = 1;
+		return 0;
+	}
+	r = resolve_pf_part(ctx, spec, &pf, &list);
+	if (r < 0)
+		return r;
+	set.vfs = malloc((pf->n_vfs ? pf->n_vfs : 1) * sizeof(*set.vfs));
+	set.seen = calloc(pf->n_vfs ? pf->n_vfs : 1, 1);
+	if (!set.vfs || !set.seen)
+		r = -ENOMEM;
+	for (size_t i = 0; r == 0 && !list && i < pf->n_vfs; i++)
+		if (pf->vfs[i])
+			r = set_add(ctx, &set, pf, (unsigned int)i);
+	if (r == 0 && list)
+		r = parse_list(ctx, list, spec, pf, &set);
+	free(set.seen);
+	if (r < 0) {
+		free(set.vfs);
+		return r;
+	}
+	*ret_vfs = set.vfs;
+	*ret_count = set.n;
+	return 0;
+}

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sysfs.h"
+
+int sysfs_join(struct sriov_ctx *ctx, char *buf, size_t size,
+	       const char *const *components)
+{
+	size_t len = 0;
+
+	if (size == 0)
+		return -ENAMETOOLONG;
+	buf[0] = '\0';
+	for (size_t i = 0; components[i]; i++) {
+		const char *c = components[i];
+		size_t clen = strlen(c);
+
+		if (!sriov_name_valid(c))
+			return sriov_err(ctx, EINVAL,
+					 "invalid sysfs path component \"%s\"",
+					 c);
+		if (len + clen + 2 > size)
+			return sriov_err(ctx, ENAMETOOLONG,
+					 "sysfs path too long at \"%s\"", c);
+		if (len)
+			buf[len++] = '/';
+		memcpy(buf + len, c, clen + 1);
+		len += clen;
+	}
+	return 0;
+}
+
+int sysfs_dev_path(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
+		   const char *attr, char *buf, size_t size)
+{
+	char pci[SRIOV_PCI_ADDR_STRLEN];
+	const char *comps[] = { "bus", "pci", "devices", pci, attr, NULL };
+
+	sriov_pci_addr_format(addr, pci);
+	return sysfs_join(ctx, buf, size, comps);
+}
+
+static int path_err(struct sriov_ctx *ctx, int err, const char *what,
+		    const char *path)
+{
+	return sriov_err(ctx, err, "%s %s/%s: %s", what, ctx->sysfs_root, path,
+			 strerror(err));
+}
+
+int sysfs_read(struct sriov_ctx *ctx, const char *path, char *buf,
+	       size_t size, bool quiet_enoent)
+{
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	fd = openat(ctx->sysfs_fd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT && quiet_enoent)
+			return -ENOENT;
+		return path_err(ctx, errno, "cannot open", path);
+	}
+	n = read(fd, buf, size - 1);
+	if (n < 0)
+		return path_err(ctx, errno, "cannot read", path);
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		n--;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+int sysfs_dev_read(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
+		   const char *attr, char *buf, size_t size, bool quiet_enoent)
+{
+	char path[SYSFS_PATH_MAX];
+	int r = sysfs_dev_path(ctx, addr, attr, path, sizeof(path));
+
+	return r < 0 ? r : sysfs_read(ctx, path, buf, size, quiet_enoent);
+}
+
+int sysfs_dev_read_int(struct sriov_ctx *ctx,
+		       const struct sriov_pci_addr *addr, const char *attr,
+		       int base, int *ret)
+{
+	char buf[64], path[SYSFS_PATH_MAX];
+	const char *s = buf;
+	unsigned long v;
+	bool neg = false;
+	int r;
+
+	r = sysfs_dev_path(ctx, addr, attr, path, sizeof(path));
+	if (r < 0)
+		return r;
+	r = sysfs_read(ctx, path, buf, sizeof(buf), true);
+	if (r < 0)
+		return r;
+	if (*s == '-') {
+		neg = true;
+		s++;
+	}
+	r = sriov_parse_uint(s, base, 0x7fffffff, &v);
+	if (r < 0)
+		return sriov_err(ctx, EINVAL, "unexpected value \"%s\" in %s/%s",
+				 buf, ctx->sysfs_root, path);
+	*ret = neg ? -(int)v : (int)v;
+	return 0;
+}
+
+int sysfs_readlink_name(struct sriov_ctx *ctx, const char *path, char *buf,
+			size_t size)
+{
+	char target[SYSFS_PATH_MAX];
+	const char *base;
+	ssize_t n;
+
+	n = readlinkat(ctx->sysfs_fd, path, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (!sriov_name_valid(base) || strlen(base) >= size)
+		return sriov_err(ctx, EINVAL, "unexpected link target %s in %s",
+				 target, path);
+	strcpy(buf, base);
+	return 0;
+}
+
+int sysfs_dev_link_name(struct sriov_ctx *ctx,
+			const struct sriov_pci_addr *addr, const char *link,
+			char *buf, size_t size)
+{
+	char path[SYSFS_PATH_MAX];
+	int r = sysfs_dev_path(ctx, addr, link, path, sizeof(path));
+
+	return r < 0 ? r : sysfs_readlink_name(ctx, path, buf, size);
+}
+
+bool sysfs_exists(struct sriov_ctx *ctx, const char *path)
+{
+	return faccessat(ctx->sysfs_fd, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+int sysfs_write(struct sriov_ctx *ctx, const char *path, const char *value)
+{
+	_cleanup_close_ int fd = -1;
+	size_t len = strlen(value);
+	ssize_t n;
+
+	ctx->n_sysfs_writes++;
+	sriov_dbg(ctx, "write \"%s\" to %s/%s", value, ctx->sysfs_root, path);
+	if (ctx->write_hook)
+		return ctx->write_hook(ctx, path, value, ctx->write_hook_data);
+	fd = openat(ctx->sysfs_fd, path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return path_err(ctx, errno, "cannot open", path);
+	n = write(fd, value, len);
+	if (n < 0)
+		return path_err(ctx, errno, "cannot write to", path);
+	if ((size_t)n != len)
+		return path_err(ctx, EIO, "short write to", path);
+	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void sysfs_names_free(char **names)
+{
+	if (!names)
+		return;
+	for (char **p = names; *p; p++)
+		free(*p);
+	free(names);
+}
+
+static int names_push(char ***names, size_t *n, size_t *cap, const char *s)
+{
+	if (*n + 2 > *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		char **nn = realloc(*names, ncap * sizeof(**names));
+
+		if (!nn)
+			return -ENOMEM;
+		*names = nn;
+		*cap = ncap;
+	}
+	(*names)[*n] = strdup(s);
+	if (!(*names)[*n])
+		return -ENOMEM;
+	(*names)[++*n] = NULL;
+	return 0;
+}
+
+int sysfs_list(struct sriov_ctx *ctx, const char *path, char ***ret_names,
+	       size_t *ret_count)
+{
+	_cleanup_closedir_ DIR *dir = NULL;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	int fd;
+
+	fd = openat(ctx->sysfs_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ENOENT
+				       : path_err(ctx, errno, "cannot open", path);
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return path_err(ctx, errno, "cannot list", path);
+	}
+	while ((de = readdir(dir))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (names_push(&names, &n, &cap, de->d_name) < 0) {
+			sysfs_names_free(names);
+			return sriov_err(ctx, ENOMEM, "out of memory");
+		}
+	}
+	if (!names)
+		names = calloc(1, sizeof(*names));
+	if (!names)
+		return sriov_err(ctx, ENOMEM, "out of memory");
+	qsort(names, n, sizeof(*names), cmp_names);
+	*ret_names = names;
+	if (ret_count)
+		*ret_count = n;
+	return 0;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The one layer through which the library reads and writes sysfs. Every
+ * path is relative to the context's sysfs root directory fd and is built
+ * from components that are validated here (no "/", no "." or "..").
+ * Errors are negative errno with the path in the context's error text.
+ */
+#ifndef SRIOV_SYSFS_H
+#define SRIOV_SYSFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "internal.h"
+
+/* Maximum path below the sysfs root that the layer builds. */
+#define SYSFS_PATH_MAX 512
+
+/*
+ * Joins NULL-terminated components into buf, validating each one. Returns
+ * 0 or -EINVAL (bad component) / -ENAMETOOLONG.
+ */
+int sysfs_join(struct sriov_ctx *ctx, char *buf, size_t size,
+	       const char *const *components);
+
+/* Paths of a PCI device: "bus/pci/devices/<addr>/<attr>". */
+int sysfs_dev_path(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
+		   const char *attr, char *buf, size_t size);
+
+/*
+ * Reads a small attribute, strips the trailing newline. Returns the
+ * length or a negative errno. Missing attribute: -ENOENT, no error text
+ * recorded when quiet_enoent is set (optional attributes).
+ */
+int sysfs_read(struct sriov_ctx *ctx, const char *path, char *buf,
+	       size_t size, bool quiet_enoent);
+int sysfs_dev_read(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
+		   const char *attr, char *buf, size_t size, bool quiet_enoent);
+/* Integer attributes ("%d", "%u" or "0x%x" forms); base 0 accepts all. */
+int sysfs_dev_read_int(struct sriov_ctx *ctx,
+		       const struct sriov_pci_addr *addr, const char *attr,
+		       int base, int *ret);
+
+/* The last component of a symlink's target ("driver" -> "igb"). */
+int sysfs_readlink_name(struct sriov_ctx *ctx, const char *path, char *buf,
+			size_t size);
+int sysfs_dev_link_name(struct sriov_ctx *ctx,
+			const struct sriov_pci_addr *addr, const char *link,
+			char *buf, size_t size);
+
+bool sysfs_exists(struct sriov_ctx *ctx, const char *path);
+
+/* Writes value to an attribute; returns 0 or the write's -errno. */
+int sysfs_write(struct sriov_ctx *ctx, const char *path, const char *value);
+
+/*
+ * Lists a directory's entries (not "." and ".."), sorted, as a
+ * NULL-terminated malloc'ed array of malloc'ed strings.
+ */
+int sysfs_list(struct sriov_ctx *ctx, const char *path, char ***ret_names,
+	       size_t *ret_count);
+void sysfs_names_free(char **names);
+
+#endif

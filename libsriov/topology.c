@@ -1,0 +1,472 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The PF/VF model, read from sysfs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "sysfs.h"
+
+static void vf_free(struct sriov_vf *vf)
+{
+	if (!vf)
+		return;
+	free(vf->driver);
+	free(vf->driver_override);
+	free(vf->netdev);
+	free(vf);
+}
+
+void sriov_pf_free(struct sriov_pf *pf)
+{
+	if (!pf)
+		return;
+	for (size_t i = 0; i < pf->n_vfs; i++)
+		vf_free(pf->vfs[i]);
+	free(pf->vfs);
+	sysfs_names_free(pf->netdevs);
+	free(pf->driver);
+	free(pf->driver_override);
+	free(pf->vendor_name);
+	free(pf->device_name);
+	free(pf);
+}
+
+void sriov_topology_reset(struct sriov_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->n_pfs; i++)
+		sriov_pf_free(ctx->pfs[i]);
+	free(ctx->pfs);
+	ctx->pfs = NULL;
+	ctx->n_pfs = 0;
+	ctx->scanned = false;
+}
+
+/* The bound driver's name, or NULL in *ret when the device has none. */
+static int read_driver(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
+		       char **ret)
+{
+	char name[256];
+	int r = sysfs_dev_link_name(ctx, a, "driver", name, sizeof(name));
+
+	if (r == -ENOENT) {
+		*ret = NULL;
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	*ret = strdup(name);
+	return *ret ? 0 : -ENOMEM;
+}
+
+/* driver_override reads "(null)" when unset; older kernels lack it. */
+static int read_override(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
+			 char **ret)
+{
+	char buf[256];
+	int r = sysfs_dev_read(ctx, a, "driver_override", buf, sizeof(buf),
+			       true);
+
+	*ret = NULL;
+	if (r == -ENOENT || (r >= 0 && (!strcmp(buf, "(null)") || !*buf)))
+		return 0;
+	if (r < 0)
+		return r;
+	*ret = strdup(buf);
+	return *ret ? 0 : -ENOMEM;
+}
+
+static int read_iommu_group(struct sriov_ctx *ctx,
+			    const struct sriov_pci_addr *a)
+{
+	char name[64];
+	unsigned long v;
+
+	if (sysfs_dev_link_name(ctx, a, "iommu_group", name, sizeof(name)) < 0 ||
+	    sriov_parse_uint(name, 10, 0x7fffffff, &v) < 0)
+		return SRIOV_NO_VALUE;
+	return (int)v;
+}
+
+static int read_int_or_none(struct sriov_ctx *ctx,
+			    const struct sriov_pci_addr *a, const char *attr,
+			    int base)
+{
+	int v;
+
+	return sysfs_dev_read_int(ctx, a, attr, base, &v) < 0 ? SRIOV_NO_VALUE
+							       : v;
+}
+
+static int read_netdevs(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
+			char ***ret)
+{
+	char path[SYSFS_PATH_MAX];
+	int r = sysfs_dev_path(ctx, a, "net", path, sizeof(path));
+
+	if (r < 0)
+		return r;
+	r = sysfs_list(ctx, path, ret, NULL);
+	if (r != -ENOENT)
+		return r;
+	/* no net/ directory: not a network device, or not registered yet */
+	*ret = calloc(1, sizeof(char *));
+	return *ret ? 0 : -ENOMEM;
+}
+
+static int read_ids(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
+		    uint16_t *vendor, uint16_t *device, uint32_t *class_code)
+{
+	int v, d, c = 0, r;
+
+	r = sysfs_dev_read_int(ctx, a, "vendor", 16, &v);
+	if (r == 0)
+		r = sysfs_dev_read_int(ctx, a, "device", 16, &d);
+	if (r < 0)
+		return r;
+	if (class_code && sysfs_dev_read_int(ctx, a, "class", 16, &c) == 0)
+		*class_code = (uint32_t)c;
+	*vendor = (uint16_t)v;
+	*device = (uint16_t)d;
+	return 0;
+}
+
+static int vf_load(struct sriov_pf *pf, unsigned int index,
+		   const struct sriov_pci_addr *addr, struct sriov_vf **ret)
+{
+	struct sriov_ctx *ctx = pf->ctx;
+	struct sriov_vf *vf = calloc(1, sizeof(*vf));
+	char **net = NULL;
+	int r;
+
+	if (!vf)
+		return -ENOMEM;
+	vf->pf = pf;
+	vf->info.addr = *addr;
+	vf->info.index = index;
+	sriov_pci_addr_format(addr, vf->info.pci);
+	memcpy(vf->info.pf, pf->info.pci, sizeof(vf->info.pf));
+	/* the kernel reports the PF's vendor and the VF device ID for VFs */
+	vf->info.vendor_id = pf->info.vendor_id;
+	vf->info.device_id = (uint16_t)pf->info.vf_device_id;
+	r = read_driver(ctx, addr, &vf->driver);
+	if (r == 0)
+		r = read_override(ctx, addr, &vf->driver_override);
+	if (r == 0)
+		r = read_netdevs(ctx, addr, &net);
+	if (r < 0) {
+		vf_free(vf);
+		return r;
+	}
+	vf->netdev = net[0] ? TAKE_PTR(net[0]) : NULL;
+	sysfs_names_free(net);
+	vf->info.driver = vf->driver;
+	vf->info.driver_override = vf->driver_override;
+	vf->info.netdev = vf->netdev;
+	vf->info.iommu_group = read_iommu_group(ctx, addr);
+	vf->info.numa_node = pf->info.numa_node;
+	*ret = vf;
+	return 0;
+}
+
+/* Each enabled VF through its virtfnN link; a missing link stays NULL. */
+static int pf_load_vfs(struct sriov_pf *pf)
+{
+	struct sriov_ctx *ctx = pf->ctx;
+	size_t n = pf->info.num_vfs > 0 ? (size_t)pf->info.num_vfs : 0;
+
+	pf->vfs = calloc(n ? n : 1, sizeof(*pf->vfs));
+	if (!pf->vfs)
+		return -ENOMEM;
+	pf->n_vfs = n;
+	for (size_t i = 0; i < n; i++) {
+		char link[32], name[64];
+		struct sriov_pci_addr addr;
+		int r;
+
+		snprintf(link, sizeof(link), "virtfn%zu", i);
+		r = sysfs_dev_link_name(ctx, &pf->info.addr, link, name,
+					sizeof(name));
+		if (r == -ENOENT)
+			continue;
+		if (r < 0)
+			return r;
+		if (sriov_pci_addr_parse(name, &addr) < 0)
+			return sriov_err(ctx, EINVAL,
+					 "%s/%s points to \"%s\", not a PCI device",
+					 pf->info.pci, link, name);
+		r = vf_load(pf, (unsigned int)i, &addr, &pf->vfs[i]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static void pf_read_sriov_attrs(struct sriov_pf *pf)
+{
+	struct sriov_ctx *ctx = pf->ctx;
+	const struct sriov_pci_addr *a = &pf->info.addr;
+	struct sriov_pf_info *i = &pf->info;
+
+	i->total_vfs = read_int_or_none(ctx, a, "sriov_totalvfs", 10);
+	i->num_vfs = read_int_or_none(ctx, a, "sriov_numvfs", 10);
+	i->drivers_autoprobe =
+		read_int_or_none(ctx, a, "sriov_drivers_autoprobe", 10);
+	i->vf_device_id = read_int_or_none(ctx, a, "sriov_vf_device", 16);
+	i->vf_offset = read_int_or_none(ctx, a, "sriov_offset", 10);
+	i->vf_stride = read_int_or_none(ctx, a, "sriov_stride", 10);
+	i->vf_total_msix = read_int_or_none(ctx, a, "sriov_vf_total_msix", 10);
+	i->numa_node = read_int_or_none(ctx, a, "numa_node", 10);
+	i->iommu_group = read_iommu_group(ctx, a);
+}
+
+/* Older kernels lack some sriov_* files: fill them from the capability. */
+static void pf_fill_from_cap(struct sriov_pf_info *i)
+{
+	if (!i->cap.present)
+		return;
+	if (i->vf_device_id == SRIOV_NO_VALUE)
+		i->vf_device_id = i->cap.vf_device_id;
+	if (i->vf_offset == SRIOV_NO_VALUE)
+		i->vf_offset = i->cap.vf_offset;
+	if (i->vf_stride == SRIOV_NO_VALUE)
+		i->vf_stride = i->cap.vf_stride;
+}
+
+static int pf_read_strings(struct sriov_pf *pf)
+{
+	int r = read_driver(pf->ctx, &pf->info.addr, &pf->driver);
+
+	if (r == 0)
+		r = read_override(pf->ctx, &pf->info.addr, &pf->driver_override);
+	if (r == 0)
+		r = read_netdevs(pf->ctx, &pf->info.addr, &pf->netdevs);
+	pf->info.driver = pf->driver;
+	pf->info.driver_override = pf->driver_override;
+	pf->info.netdevs = (const char *const *)pf->netdevs;
+	return r;
+}
+
+int sriov_pf_load(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
+		  struct sriov_pf **ret_pf)
+{
+	struct sriov_pf *pf;
+	char path[SYSFS_PATH_MAX];
+	int r;
+
+	r = sysfs_dev_path(ctx, addr, "sriov_totalvfs", path, sizeof(path));
+	if (r < 0)
+		return r;
+	pf = calloc(1, sizeof(*pf));
+	if (!pf)
+		return -ENOMEM;
+	pf->ctx = ctx;
+	pf->info.addr = *addr;
+	sriov_pci_addr_format(addr, pf->info.pci);
+	r = read_ids(ctx, addr, &pf->info.vendor_id, &pf->info.device_id,
+		     &pf->info.class_code);
+	if (r == 0)
+		r = pf_read_strings(pf);
+	if (r == 0) {
+		pf_read_sriov_attrs(pf);
+		r = sriov_pci_read_sriov_cap(ctx, addr, &pf->info.cap);
+	}
+	if (r == 0) {
+		pf_fill_from_cap(&pf->info);
+		r = pf_load_vfs(pf);
+	}
+	if (r < 0) {
+		sriov_pf_free(pf);
+		return r;
+	}
+	*ret_pf = pf;
+	return 0;
+}
+
+static int ctx_add_pf(struct sriov_ctx *ctx, struct sriov_pf *pf)
+{
+	struct sriov_pf **n = realloc(ctx->pfs, (ctx->n_pfs + 1) * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	ctx->pfs = n;
+	ctx->pfs[ctx->n_pfs++] = pf;
+	return 0;
+}
+
+static int cmp_addr(const void *a, const void *b)
+{
+	return sriov_pci_addr_cmp(a, b);
+}
+
+/* Sorted addresses of every VF loaded so far, to skip them while scanning. */
+static struct sriov_pci_addr *known_vfs(struct sriov_ctx *ctx, size_t *ret_n)
+{
+	struct sriov_pci_addr *v;
+	size_t n = 0;
+
+	for (size_t i = 0; i < ctx->n_pfs; i++)
+		n += ctx->pfs[i]->n_vfs;
+	v = malloc((n ? n : 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	n = 0;
+	for (size_t i = 0; i < ctx->n_pfs; i++)
+		for (size_t j = 0; j < ctx->pfs[i]->n_vfs; j++)
+			if (ctx->pfs[i]->vfs[j])
+				v[n++] = ctx->pfs[i]->vfs[j]->info.addr;
+	qsort(v, n, sizeof(*v), cmp_addr);
+	*ret_n = n;
+	return v;
+}
+
+static bool is_known_vf(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
+			struct sriov_pci_addr **vfs, size_t *n_vfs,
+			size_t *n_pfs_seen)
+{
+	/* refresh lazily: only after a PF was added */
+	if (*n_pfs_seen != ctx->n_pfs) {
+		free(*vfs);
+		*vfs = known_vfs(ctx, n_vfs);
+		*n_pfs_seen = ctx->n_pfs;
+	}
+	return *vfs && bsearch(a, *vfs, *n_vfs, sizeof(**vfs), cmp_addr);
+}
+
+static int scan_device(struct sriov_ctx *ctx, const struct sriov_pci_addr *a)
+{
+	char path[SYSFS_PATH_MAX];
+	struct sriov_pf *pf;
+	int r;
+
+	r = sysfs_dev_path(ctx, a, "sriov_totalvfs", path, sizeof(path));
+	if (r < 0 || !sysfs_exists(ctx, path))
+		return r;
+	r = sriov_pf_load(ctx, a, &pf);
+	if (r < 0)
+		return r;
+	r = ctx_add_pf(ctx, pf);
+	if (r < 0)
+		sriov_pf_free(pf);
+	return r;
+}
+
+static int scan_all(struct sriov_ctx *ctx)
+{
+	_cleanup_free_ struct sriov_pci_addr *vfs = NULL;
+	size_t n_vfs = 0, n_pfs_seen = (size_t)-1, n_names;
+	char **names;
+	int r;
+
+	r = sysfs_list(ctx, "bus/pci/devices", &names, &n_names);
+	if (r == -ENOENT)
+		return sriov_err(ctx, ENOENT, "%s/bus/pci/devices: no such directory (is %s a sysfs tree?)",
+				 ctx->sysfs_root, ctx->sysfs_root);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n_names && r >= 0; i++) {
+		struct sriov_pci_addr a;
+
+		if (sriov_pci_addr_parse(names[i], &a) < 0 ||
+		    is_known_vf(ctx, &a, &vfs, &n_vfs, &n_pfs_seen))
+			continue;
+		r = scan_device(ctx, &a);
+	}
+	sysfs_names_free(names);
+	return r < 0 ? r : 0;
+}
+
+SRIOV_EXPORT int sriov_pf_list(struct sriov_ctx *ctx,
+			       struct sriov_pf *const **ret_pfs,
+			       size_t *ret_count)
+{
+	int r;
+
+	if (!ctx || !ret_pfs || !ret_count)
+		return -EINVAL;
+	if (!ctx->scanned) {
+		sriov_topology_reset(ctx);
+		r = scan_all(ctx);
+		if (r < 0) {
+			sriov_topology_reset(ctx);
+			return r;
+		}
+		ctx->scanned = true;
+	}
+	*ret_pfs = ctx->pfs;
+	*ret_count = ctx->n_pfs;
+	return 0;
+}
+
+/* The PF at addr, loaded once per context. */
+int sriov_pf_get(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
+		 struct sriov_pf **ret_pf)
+{
+	char path[SYSFS_PATH_MAX], pci[SRIOV_PCI_ADDR_STRLEN];
+	struct sriov_pf *pf;
+	int r;
+
+	for (size_t i = 0; i < ctx->n_pfs; i++)
+		if (!sriov_pci_addr_cmp(&ctx->pfs[i]->info.addr, addr)) {
+			*ret_pf = ctx->pfs[i];
+			return 0;
+		}
+	sriov_pci_addr_format(addr, pci);
+	r = sysfs_dev_path(ctx, addr, NULL, path, sizeof(path));
+	if (r < 0)
+		return r;
+	if (!sysfs_exists(ctx, path))
+		return sriov_err(ctx, ENODEV, "no PCI device %s", pci);
+	r = sysfs_dev_path(ctx, addr, "sriov_totalvfs", path, sizeof(path));
+	if (r < 0)
+		return r;
+	if (!sysfs_exists(ctx, path))
+		return sriov_err(ctx, EINVAL,
+				 "%s is not an SR-IOV physical function", pci);
+	r = sriov_pf_load(ctx, addr, &pf);
+	if (r == 0)
+		r = ctx_add_pf(ctx, pf);
+	if (r < 0)
+		return r;
+	*ret_pf = pf;
+	return 0;
+}
+
+SRIOV_EXPORT const struct sriov_pf_info *sriov_pf_get_info(struct sriov_pf *pf)
+{
+	if (!pf->names_loaded) {
+		pf->names_loaded = true;
+		sriov_pci_lookup_names(pf->ctx, pf->info.vendor_id,
+				       pf->info.device_id, &pf->vendor_name,
+				       &pf->device_name);
+		pf->info.vendor_name = pf->vendor_name;
+		pf->info.device_name = pf->device_name;
+	}
+	return &pf->info;
+}
+
+SRIOV_EXPORT size_t sriov_pf_vf_count(const struct sriov_pf *pf)
+{
+	return pf->n_vfs;
+}
+
+SRIOV_EXPORT struct sriov_vf *sriov_pf_get_vf(const struct sriov_pf *pf,
+					      unsigned int index)
+{
+	if (index >= pf->n_vfs || !pf->vfs[index]) {
+		errno = ENOENT;
+		return NULL;
+	}
+	return pf->vfs[index];
+}
+
+SRIOV_EXPORT const struct sriov_vf_info *
+sriov_vf_get_info(const struct sriov_vf *vf)
+{
+	return &vf->info;
+}
+
+SRIOV_EXPORT struct sriov_pf *sriov_vf_get_pf(const struct sriov_vf *vf)
+{
+	return vf->pf;
+}

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* IOMMU groups as the kernel lists them in kernel/iommu_groups. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "sysfs.h"
+
+static void group_free(struct sriov_iommu_group *g)
+{
+	if (!g)
+		return;
+	for (size_t i = 0; i < g->info.n_members; i++)
+		free((char *)g->members[i].driver);
+	free(g->members);
+	free(g->type);
+	free(g);
+}
+
+void sriov_iommu_reset(struct sriov_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->n_groups; i++)
+		group_free(ctx->groups[i]);
+	free(ctx->groups);
+	ctx->groups = NULL;
+	ctx->n_groups = 0;
+	ctx->groups_scanned = false;
+}
+
+SRIOV_EXPORT bool sriov_iommu_enabled(struct sriov_ctx *ctx)
+{
+	char **names;
+	size_t n = 0;
+
+	if (sysfs_list(ctx, "class/iommu", &names, &n) < 0)
+		return false;
+	sysfs_names_free(names);
+	return n > 0;
+}
+
+static int member_load(struct sriov_ctx *ctx, const char *pci,
+		       struct sriov_iommu_member *m)
+{
+	struct sriov_pci_addr a;
+	char driver[256];
+	int v;
+
+	if (sriov_pci_addr_parse(pci, &a) < 0)
+		return sriov_err(ctx, EINVAL, "unexpected IOMMU group member %s",
+				 pci);
+	sriov_pci_addr_format(&a, m->pci);
+	if (sysfs_dev_link_name(ctx, &a, "driver", driver, sizeof(driver)) == 0) {
+		m->driver = strdup(driver);
+		if (!m->driver)
+			return -ENOMEM;
+	}
+	if (sysfs_dev_read_int(ctx, &a, "class", 16, &v) == 0)
+		m->class_code = (uint32_t)v;
+	if (sysfs_dev_read_int(ctx, &a, "vendor", 16, &v) == 0)
+		m->vendor_id = (uint16_t)v;
+	if (sysfs_dev_read_int(ctx, &a, "device", 16, &v) == 0)
+		m->device_id = (uint16_t)v;
+	m->is_bridge = (m->class_code >> 8) == 0x0604;
+	return 0;
+}
+
+static int group_load(struct sriov_ctx *ctx, int id,
+		      struct sriov_iommu_group **ret)
+{
+	char num[16], path[SYSFS_PATH_MAX], type[64];
+	const char *devs[] = { "kernel", "iommu_groups", num, "devices", NULL };
+	const char *tp[] = { "kernel", "iommu_groups", num, "type", NULL };
+	struct sriov_iommu_group *g;
+	char **names = NULL;
+	size_t n = 0;
+	int r;
+
+	snprintf(num, sizeof(num), "%d", id);
+	r = sysfs_join(ctx, path, sizeof(path), devs);
+	if (r == 0)
+		r = sysfs_list(ctx, path, &names, &n);
+	if (r == -ENOENT)
+		return sriov_err(ctx, ENODEV, "no IOMMU group %d", id);
+	if (r < 0)
+		return r;
+	g = calloc(1, sizeof(*g));
+	if (g)
+		g->members = calloc(n ? n : 1, sizeof(*g->members));
+	if (!g || !g->members)
+		r = -ENOMEM;
+	for (size_t i = 0; r == 0 && i < n; i++, g->info.n_members++)
+		r = member_load(ctx, names[i], &g->members[i]);
+	sysfs_names_free(names);
+	if (r == 0 && sysfs_join(ctx, path, sizeof(path), tp) == 0 &&
+	    sysfs_read(ctx, path, type, sizeof(type), true) >= 0)
+		g->type = strdup(type);
+	if (r < 0) {
+		group_free(g);
+		return r;
+	}
+	g->info.id = id;
+	g->info.type = g->type;
+	g->info.members = g->members;
+	*ret = g;
+	return 0;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int list_group_ids(struct sriov_ctx *ctx, int **ret_ids, size_t *ret_n)
+{
+	char **names;
+	size_t n = 0, k = 0;
+	int *ids, r;
+
+	r = sysfs_list(ctx, "kernel/iommu_groups", &names, &n);
+	if (r == -ENOENT)
+		n = 0, names = NULL;
+	else if (r < 0)
+		return r;
+	ids = malloc((n ? n : 1) * sizeof(*ids));
+	for (size_t i = 0; ids && i < n; i++) {
+		unsigned long v;
+
+		if (sriov_parse_uint(names[i], 10, 0x7fffffff, &v) == 0)
+			ids[k++] = (int)v;
+	}
+	sysfs_names_free(names);
+	if (!ids)
+		return -ENOMEM;
+	qsort(ids, k, sizeof(*ids), cmp_int);
+	*ret_ids = ids;
+	*ret_n = k;
+	return 0;
+}
+
+SRIOV_EXPORT int sriov_iommu_group_list(struct sriov_ctx *ctx,
+					struct sriov_iommu_group *const **ret_groups,
+					size_t *ret_count)
+{
+	_cleanup_free_ int *ids = NULL;
+	size_t n;
+	int r;
+
+	if (!ctx || !ret_groups || !ret_count)
+		return -EINVAL;
+	if (!ctx->groups_scanned) {
+		sriov_iommu_reset(ctx);
+		r = list_group_ids(ctx, &ids, &n);
+		if (r < 0)
+			return r;
+		ctx->groups = calloc(n ? n : 1, sizeof(*ctx->groups));
+		if (!ctx->groups)
+			return -ENOMEM;
+		for (size_t i = 0; i < n; i++, ctx->n_groups++) {
+			r = group_load(ctx, ids[i], &ctx->groups[i]);
+			if (r < 0) {
+				sriov_iommu_reset(ctx);
+				return r;
+			}
+		}
+		ctx->groups_scanned = true;
+	}
+	*ret_groups = ctx->groups;
+	*ret_count = ctx->n_groups;
+	return 0;
+}
+
+/* The PCI address of a device named by address, PF name or "PF#N". */
+static int device_addr(struct sriov_ctx *ctx, const char *name,
+		       struct sriov_pci_addr *ret)
+{
+	struct sriov_vf *vf;
+	struct sriov_pf *pf;
+	int r;
+
+	if (sriov_pci_addr_parse(name, ret) == 0)
+		return 0;
+	if (strchr(name, '#')) {
+		r = sriov_vf_find(ctx, name, &vf);
+		if (r == 0)
+			*ret = vf->info.addr;
+	} else {
+		r = sriov_pf_find(ctx, name, &pf);
+		if (r == 0)
+			*ret = pf->info.addr;
+	}
+	return r;
+}
+
+static int device_group(struct sriov_ctx *ctx, const char *name, int *ret)
+{
+	char pci[SRIOV_PCI_ADDR_STRLEN], path[SYSFS_PATH_MAX], grp[32];
+	struct sriov_pci_addr a;
+	unsigned long v;
+	int r;
+
+	r = device_addr(ctx, name, &a);
+	if (r < 0)
+		return r;
+	sriov_pci_addr_format(&a, pci);
+	r = sysfs_dev_path(ctx, &a, NULL, path, sizeof(path));
+	if (r < 0)
+		return r;
+	if (!sysfs_exists(ctx, path))
+		return sriov_err(ctx, ENODEV, "no PCI device %s", pci);
+	r = sysfs_dev_link_name(ctx, &a, "iommu_group", grp, sizeof(grp));
+	if (r == -ENOENT)
+		return sriov_err(ctx, ENOENT, "%s is in no IOMMU group%s", pci,
+				 sriov_iommu_enabled(ctx) ? ""
+							  : " (the IOMMU is off)");
+	if (r < 0)
+		return r;
+	if (sriov_parse_uint(grp, 10, 0x7fffffff, &v) < 0)
+		return sriov_err(ctx, EINVAL, "%s: unexpected iommu_group %s",
+				 pci, grp);
+	*ret = (int)v;
+	return 0;
+}
+
+SRIOV_EXPORT int sriov_iommu_group_find(struct sriov_ctx *ctx,
+					const char *name,
+					struct sriov_iommu_group **ret_group)
+{
+	struct sriov_iommu_group *const *groups;
+	unsigned long v;
+	size_t n;
+	int id, r;
+
+	if (!ctx || !name || !ret_group)
+		return -EINVAL;
+	if (sriov_parse_uint(name, 10, 0x7fffffff, &v) == 0)
+		id = (int)v;
+	else if ((r = device_group(ctx, name, &id)) < 0)
+		return r;
+	r = sriov_iommu_group_list(ctx, &groups, &n);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++)
+		if (groups[i]->info.id == id) {
+			*ret_group = groups[i];
+			return 0;
+		}
+	return sriov_err(ctx, ENODEV, "no IOMMU group %d", id);
+}
+
+SRIOV_EXPORT const struct sriov_iommu_group_info *
+sriov_iommu_group_get_info(const struct sriov_iommu_group *group)
+{
+	return &group->info;
+}
