@@ -1,0 +1,24 @@
+#!/bin/sh
+# The CLI tier: the real sriovctl binary against built sysfs trees.
+# Usage: tests/cli/run.sh BUILD_DIR   (the sanitizer build of make check)
+set -u
+build=${1:?usage: tests/cli/run.sh BUILD_DIR}
+SRIOVCTL=$build/sriovctl
+FAKESYS=$build/fakesys
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+here=$(dirname "$0")
+CLI_DIR=$here
+export SRIOVCTL FAKESYS TMP CLI_DIR
+total_p=0 total_f=0
+for t in "$here"/t-*.sh; do
+	result=$(sh -c '. "$1"/lib.sh; . "$2"; echo "@@ $passed $failed"' sh "$here" "$t" 2>&1)
+	printf '%s\n' "$result" | grep -v '^@@ '
+	counts=$(printf '%s\n' "$result" | sed -n 's/^@@ //p')
+	p=${counts% *} f=${counts#* }
+	[ -n "$counts" ] || { p=0; f=1; echo "FAIL $t did not finish"; }
+	printf '%-28s %3d passed, %d failed\n' "$(basename "$t")" "$p" "$f"
+	total_p=$((total_p + p)) total_f=$((total_f + f))
+done
+echo "cli: $total_p passed, $total_f failed"
+[ "$total_f" -eq 0 ]
