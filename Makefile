@@ -23,7 +23,7 @@ INSTALL ?= install
 BUILD ?= build
 CFLAGS ?= -O2 -g
 
-PKGS := libpci libnl-3.0 libnl-route-3.0
+PKGS := libpci libnl-3.0 libnl-route-3.0 libudev
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
@@ -66,11 +66,12 @@ msg = @printf '  %-8s %s\n' $(1) $(2);
 endif
 
 .PHONY: all clean install uninstall deps check check-unit check-cli \
-	check-docs check-abi check-vm demo bench fakesys
+	check-docs check-abi check-vm demo bench fakesys san-build
 all: $(BUILD)/sriovctl $(BUILD)/libsriov.a $(BUILD)/libsriov.pc \
 	$(BUILD)/$(SONAME) $(BUILD)/fakesys
 
 $(BUILD)/obj/libsriov/%.o $(BUILD)/obj/vfio/%.o: CFLAGS_EXTRA = $(LIB_CFLAGS)
+$(BUILD)/obj/tests/%.o: CFLAGS_EXTRA = $(BASE_CFLAGS) -Itests/fixtures
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(call msg,CC,$@)$(CC) $(if $(CFLAGS_EXTRA),$(CFLAGS_EXTRA),$(BASE_CFLAGS)) $(CFLAGS) -c -o $@ $<
@@ -116,26 +117,36 @@ san-build:
 	$(Q)$(MAKE) --no-print-directory BUILD=$(SANBUILD) SANITIZE=1 WERROR=$(WERROR) \
 		all $(TEST_SRCS:tests/unit/%.c=$(SANBUILD)/tests/%)
 
+# Each tier writes "TIER: N passed, N failed" into $(RESULTS); check adds
+# them up and fails if any tier failed or gave no result.
+RESULTS ?= $(BUILD)/results
 check: all
-	$(Q)rm -rf $(BUILD)/results && mkdir -p $(BUILD)/results
-	-$(Q)$(MAKE) --no-print-directory check-abi check-unit check-cli check-docs check-vm \
-		-k RESULTS=$(abspath $(BUILD)/results)
-	$(Q)tests/summary.sh $(BUILD)/results
+	$(Q)rm -rf $(RESULTS) && mkdir -p $(RESULTS)
+	-$(Q)$(MAKE) --no-print-directory -j1 -k check-abi check-unit check-cli \
+		check-docs check-vm
+	$(Q)tests/summary.sh $(RESULTS)
 
-check-abi: all
-	$(Q)tests/check-abi.sh $(BUILD) libsriov/libsriov.map | tee $(RESULTS)/abi.txt
+$(RESULTS):
+	$(Q)mkdir -p $@
 
-check-unit: san-build
-	$(Q)tests/run-unit.sh $(SANBUILD)/tests | tee $(RESULTS)/unit.txt
+# Runs a tier, shows its output as it comes and keeps it and its status.
+run_tier = { $(2); echo $$? > $(RESULTS)/$(1).rc; } | tee $(RESULTS)/$(1).txt; \
+	exit $$(cat $(RESULTS)/$(1).rc)
 
-check-cli: san-build
-	$(Q)tests/cli/run.sh $(SANBUILD) | tee $(RESULTS)/cli.txt
+check-abi: all | $(RESULTS)
+	$(Q)$(call run_tier,abi,tests/check-abi.sh $(BUILD) libsriov/libsriov.map)
 
-check-docs: all
-	$(Q)tests/check-docs.sh $(BUILD)/sriovctl | tee $(RESULTS)/docs.txt
+check-unit: san-build | $(RESULTS)
+	$(Q)$(call run_tier,unit,tests/run-unit.sh $(SANBUILD)/tests)
 
-check-vm: all
-	$(Q)tests/vm/run.sh --build-dir $(BUILD) | tee $(RESULTS)/vm.txt
+check-cli: san-build | $(RESULTS)
+	$(Q)$(call run_tier,cli,tests/cli/run.sh $(SANBUILD))
+
+check-docs: all | $(RESULTS)
+	$(Q)$(call run_tier,docs,tests/check-docs.sh $(BUILD)/sriovctl)
+
+check-vm: all | $(RESULTS)
+	$(Q)$(call run_tier,vm,tests/vm/run.sh --build-dir $(BUILD))
 
 demo: all
 	$(Q)tests/vm/demo.sh --build-dir $(BUILD)

@@ -69,6 +69,18 @@ int cli_error(struct cli *cli, int code, const char *fmt, ...)
 /* Reports the library's last error for a failed call returning r < 0. */
 int cli_lib_error(struct cli *cli, int r, int code);
 
+/* Removes flag from argv when present; true if it was. */
+bool cli_take_flag(int *argc, char **argv, const char *flag);
+/* Removes "flag VALUE"; *ret_value NULL when absent; -1 if VALUE missing. */
+int cli_take_option(int *argc, char **argv, const char *flag,
+		    const char **ret_value);
+/* Exit code for a library error: refusals 3, bad input 2, else 1. */
+int cli_exit_for(int r);
+
+int vf_set(struct cli *cli, int argc, char **argv);
+int pf_set(struct cli *cli, int argc, char **argv);
+int pf_disable(struct cli *cli, int argc, char **argv);
+
 /* Common field writers shared by the object files. */
 void print_pf(struct cli *cli, struct sriov_pf *pf, bool detail);
 void print_vf(struct cli *cli, const struct sriov_vf *vf, bool detail);

@@ -117,3 +117,48 @@ struct sriov_ctx *cli_ctx(struct cli *cli)
 				  NULL);
 	return cli->ctx;
 }
+
+bool cli_take_flag(int *argc, char **argv, const char *flag)
+{
+	for (int i = 1; i < *argc; i++)
+		if (!strcmp(argv[i], flag)) {
+			memmove(&argv[i], &argv[i + 1],
+				(size_t)(*argc - i) * sizeof(*argv));
+			(*argc)--;
+			return true;
+		}
+	return false;
+}
+
+int cli_take_option(int *argc, char **argv, const char *flag,
+		    const char **ret_value)
+{
+	*ret_value = NULL;
+	for (int i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], flag) != 0)
+			continue;
+		if (i + 1 >= *argc)
+			return -1;
+		*ret_value = argv[i + 1];
+		memmove(&argv[i], &argv[i + 2],
+			(size_t)(*argc - i - 1) * sizeof(*argv));
+		*argc -= 2;
+		return 0;
+	}
+	return 0;
+}
+
+int cli_exit_for(int r)
+{
+	switch (-r) {
+	case ECANCELED:
+		return EXIT_REFUSED;
+	case EINVAL:
+	case ERANGE:
+	case ENODEV:
+	case EOPNOTSUPP:
+		return EXIT_USAGE;
+	default:
+		return EXIT_FAILED;
+	}
+}

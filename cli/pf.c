@@ -73,7 +73,7 @@ void print_pf(struct cli *cli, struct sriov_pf *pf, bool detail)
 
 	out_obj_begin(o, NULL, NULL);
 	out_str(o, "pci", "pci", i->pci);
-	out_str(o, "netdev", "netdev", i->netdevs[0]);
+	out_str(o, "netdev", detail ? NULL : "netdev", i->netdevs[0]);
 	out_strv(o, "netdevs", detail ? "netdevs" : NULL, i->netdevs);
 	out_str(o, "driver", "driver", i->driver);
 	out_str(o, "driver_override", detail ? "driver override" : NULL,
@@ -144,5 +144,9 @@ static int pf_show(struct cli *cli, int argc, char **argv)
 const struct verb pf_verbs[] = {
 	{ "list", 0, 0, pf_list, "", "list SR-IOV physical functions" },
 	{ "show", 1, 1, pf_show, "PF", "show a PF, its capability and VFs" },
+	{ "set", 3, -1, pf_set, "PF num-vfs N [autoprobe on|off] [--timeout SEC]",
+	  "create, resize or remove VFs and wait until they are ready" },
+	{ "disable", 1, 3, pf_disable, "PF [--timeout SEC]",
+	  "remove every VF of a PF" },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };

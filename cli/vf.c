@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "cli.h"
+#include <string.h>
+
+#include "vfconf.h"
 
 void print_vf(struct cli *cli, const struct sriov_vf *vf, bool detail)
 {
@@ -25,7 +27,25 @@ void print_vf(struct cli *cli, const struct sriov_vf *vf, bool detail)
 		i->iommu_group != SRIOV_NO_VALUE);
 	out_int(o, "numa_node", detail ? "numa" : NULL, i->numa_node,
 		i->numa_node != SRIOV_NO_VALUE);
+	print_vf_config(o, sriov_vf_get_config(vf), detail);
 	out_obj_end(o);
+}
+
+/*
+ * VF settings come over rtnetlink from the PF's netdev. A PF without one
+ * (NVMe) or a sysfs tree that is not the running kernel's has none: the
+ * fields stay null. Other failures are worth a warning.
+ */
+static void read_config(struct cli *cli, struct sriov_pf *pf, bool stats)
+{
+	int r;
+
+	if (!sriov_pf_vf_count(pf))
+		return;
+	r = sriov_pf_read_vf_config(pf, stats);
+	if (r < 0 && r != -ENODEV && r != -EOPNOTSUPP && !cli->quiet)
+		fprintf(stderr, "sriovctl: warning: %s\n",
+			sriov_ctx_last_error(cli->ctx));
 }
 
 static int list_pf_vfs(struct cli *cli, struct sriov_pf *pf)
@@ -41,6 +61,7 @@ static int list_pf_vfs(struct cli *cli, struct sriov_pf *pf)
 
 static int vf_list(struct cli *cli, int argc, char **argv)
 {
+	bool stats = cli_take_flag(&argc, argv, "--stats");
 	struct sriov_ctx *ctx = cli_ctx(cli);
 	struct sriov_pf *const *pfs;
 	struct sriov_pf *pf;
@@ -49,10 +70,13 @@ static int vf_list(struct cli *cli, int argc, char **argv)
 
 	if (!ctx)
 		return EXIT_USAGE;
+	if (argc > 2)
+		return cli_error(cli, EXIT_USAGE, "usage: sriovctl vf list [PF] [--stats]");
 	if (argc > 1) {
 		r = sriov_pf_find(ctx, argv[1], &pf);
 		if (r < 0)
 			return cli_lib_error(cli, r, EXIT_USAGE);
+		read_config(cli, pf, stats);
 		out_list_begin(cli->out, NULL, NULL);
 		list_pf_vfs(cli, pf);
 		out_list_end(cli->out);
@@ -61,6 +85,8 @@ static int vf_list(struct cli *cli, int argc, char **argv)
 	r = sriov_pf_list(ctx, &pfs, &n);
 	if (r < 0)
 		return cli_lib_error(cli, r, r == -ENOENT ? EXIT_USAGE : EXIT_FAILED);
+	for (size_t i = 0; i < n; i++)
+		read_config(cli, pfs[i], stats);
 	out_list_begin(cli->out, NULL, NULL);
 	for (size_t i = 0; i < n; i++)
 		list_pf_vfs(cli, pfs[i]);
@@ -70,17 +96,21 @@ static int vf_list(struct cli *cli, int argc, char **argv)
 
 static int vf_show(struct cli *cli, int argc, char **argv)
 {
+	bool stats = cli_take_flag(&argc, argv, "--stats");
 	struct sriov_ctx *ctx = cli_ctx(cli);
 	struct sriov_vf **vfs;
 	size_t n;
 	int r;
 
-	(void)argc;
 	if (!ctx)
 		return EXIT_USAGE;
+	if (argc != 2)
+		return cli_error(cli, EXIT_USAGE, "usage: sriovctl vf show VFSPEC [--stats]");
 	r = sriov_vf_spec_resolve(ctx, argv[1], &vfs, &n);
 	if (r < 0)
 		return cli_lib_error(cli, r, EXIT_USAGE);
+	if (n > 0)
+		read_config(cli, sriov_vf_get_pf(vfs[0]), stats);
 	if (n == 1) {
 		print_vf(cli, vfs[0], true);
 	} else {
@@ -94,7 +124,9 @@ static int vf_show(struct cli *cli, int argc, char **argv)
 }
 
 const struct verb vf_verbs[] = {
-	{ "list", 0, 1, vf_list, "[PF]", "list VFs, of one PF or of all" },
-	{ "show", 1, 1, vf_show, "VFSPEC", "show VFs: PF#N, PF#0-3,7 or a VF address" },
+	{ "list", 0, 2, vf_list, "[PF] [--stats]", "list VFs, of one PF or of all" },
+	{ "show", 1, 2, vf_show, "VFSPEC [--stats]", "show VFs: PF#N, PF#0-3,7 or a VF address" },
+	{ "set", 2, -1, vf_set, "VFSPEC SETTING VALUE...",
+	  "mac, vlan [qos] [proto], min/max-tx-rate, spoofchk, trust, state, query-rss, node/port-guid" },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };

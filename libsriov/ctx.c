@@ -117,6 +117,7 @@ SRIOV_EXPORT void sriov_ctx_free(struct sriov_ctx *ctx)
 	sriov_topology_reset(ctx);
 	sriov_iommu_reset(ctx);
 	sriov_pci_cleanup(ctx);
+	sriov_rtnl_ctx_cleanup(ctx);
 	if (ctx->sysfs_fd >= 0)
 		close(ctx->sysfs_fd);
 	free(ctx->sysfs_root);

@@ -34,6 +34,8 @@ struct sriov_vf {
 	char *driver;
 	char *driver_override;
 	char *netdev;
+	bool has_config;
+	struct sriov_vf_config config;  /* from rtnetlink, when has_config */
 };
 
 struct sriov_iommu_group {
@@ -68,6 +70,12 @@ struct sriov_ctx {
 	void *write_hook_data;
 	unsigned long n_sysfs_writes;
 
+	/* rtnetlink: opened on first use; a test transport replaces the socket */
+	struct sriov_rtnl *rtnl;
+	int (*rtnl_transport)(void *userdata, const void *req, size_t req_len,
+			      void **ret_reply, size_t *ret_reply_len);
+	void *rtnl_transport_data;
+
 	struct sriov_iommu_group **groups;
 	size_t n_groups;
 	bool groups_scanned;
@@ -98,11 +106,22 @@ void sriov_pf_free(struct sriov_pf *pf);
 int sriov_pf_load(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 		  struct sriov_pf **ret_pf);
 void sriov_topology_reset(struct sriov_ctx *ctx);
+int sriov_pf_refresh(struct sriov_pf *pf);
 int sriov_pf_get(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 		 struct sriov_pf **ret_pf);
 
 /* iommu.c */
 void sriov_iommu_reset(struct sriov_ctx *ctx);
+
+/* vfconfig.c */
+struct sriov_rtnl;
+void sriov_rtnl_ctx_cleanup(struct sriov_ctx *ctx);
+
+/* lock.c */
+int sriov_state_dir_ensure(struct sriov_ctx *ctx);
+int sriov_lock_pf(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
+		  int *ret_fd);
+void sriov_unlock(int fd);
 
 /* Strict unsigned parsers: whole string, no sign, no junk. */
 int sriov_parse_uint(const char *s, int base, unsigned long max,

@@ -17,10 +17,8 @@ static void vf_free(struct sriov_vf *vf)
 	free(vf);
 }
 
-void sriov_pf_free(struct sriov_pf *pf)
+static void pf_free_contents(struct sriov_pf *pf)
 {
-	if (!pf)
-		return;
 	for (size_t i = 0; i < pf->n_vfs; i++)
 		vf_free(pf->vfs[i]);
 	free(pf->vfs);
@@ -29,6 +27,13 @@ void sriov_pf_free(struct sriov_pf *pf)
 	free(pf->driver_override);
 	free(pf->vendor_name);
 	free(pf->device_name);
+}
+
+void sriov_pf_free(struct sriov_pf *pf)
+{
+	if (!pf)
+		return;
+	pf_free_contents(pf);
 	free(pf);
 }
 
@@ -395,6 +400,24 @@ SRIOV_EXPORT int sriov_pf_list(struct sriov_ctx *ctx,
 	}
 	*ret_pfs = ctx->pfs;
 	*ret_count = ctx->n_pfs;
+	return 0;
+}
+
+/* Reads the PF again in place; its VF handles are replaced. */
+int sriov_pf_refresh(struct sriov_pf *pf)
+{
+	struct sriov_pf *fresh;
+	int r = sriov_pf_load(pf->ctx, &pf->info.addr, &fresh);
+
+	if (r < 0)
+		return r;
+	pf_free_contents(pf);
+	*pf = *fresh;
+	pf->info.netdevs = (const char *const *)pf->netdevs;
+	for (size_t i = 0; i < pf->n_vfs; i++)
+		if (pf->vfs[i])
+			pf->vfs[i]->pf = pf;
+	free(fresh);
 	return 0;
 }
 

@@ -142,7 +142,8 @@ struct sriov_vf_config {
 
 /* Topology */
 
-#define SRIOV_NO_VALUE (-1)
+/* An integer the kernel does not expose (INT_MIN; -1 is a real NUMA node value). */
+#define SRIOV_NO_VALUE (-2147483647 - 1)
 
 /* The SR-IOV extended capability as read from configuration space. */
 struct sriov_cap_info {
@@ -245,6 +246,107 @@ SRIOV_EXPORT int sriov_vf_spec_resolve(struct sriov_ctx *ctx,
 				       const char *spec,
 				       struct sriov_vf ***ret_vfs,
 				       size_t *ret_count);
+
+/*
+ * Changes. A change refused by a safety check returns -ECANCELED with the
+ * reason in the context's last error; invalid input is -EINVAL or -ERANGE
+ * and nothing is touched. Changes to one PF are serialised by a lock file
+ * in the state directory, so concurrent callers on the same PF wait for
+ * each other while different PFs proceed in parallel.
+ */
+
+/* Options that may grow: set sz to sizeof(struct sriov_numvfs_opts). */
+struct sriov_numvfs_opts {
+	size_t sz;
+	int num_vfs;
+	int autoprobe;   /* 0 or 1, or -1 to leave sriov_drivers_autoprobe */
+	bool force;      /* allow N -> M with both non-zero (destroys all VFs) */
+	bool dry_run;    /* plan and report, write nothing */
+	int timeout_ms;  /* bound on the write and on readiness; 0: 30 s */
+};
+
+struct sriov_vf_status {
+	char pci[SRIOV_PCI_ADDR_STRLEN];
+	unsigned int index;
+	const char *driver;   /* NULL: no driver bound */
+	const char *netdev;   /* final name, NULL: none */
+	bool ready;
+	const char *state;    /* "ready", "unbound", "waiting for netdev", ... */
+};
+
+struct sriov_numvfs_report {
+	bool changed;
+	int num_vfs_before;
+	int num_vfs_after;
+	int autoprobe_before;   /* SRIOV_NO_VALUE when the file is missing */
+	int autoprobe_after;
+	bool timed_out;
+	size_t n_vfs;
+	struct sriov_vf_status *vfs;
+};
+
+/*
+ * Sets the PF's VF count (and sriov_drivers_autoprobe, before VFs are
+ * created) and waits until the VFs are ready: virtfn links present and,
+ * where a driver binds them, the driver bound and the netdev registered
+ * under its final name. The PF handle is refreshed: VF handles taken
+ * before the call are invalid after it. *ret_report (free with
+ * sriov_numvfs_report_free()) is set whenever the call got as far as
+ * reading the PF, also on failure.
+ */
+SRIOV_EXPORT int sriov_pf_set_num_vfs(struct sriov_pf *pf,
+				      const struct sriov_numvfs_opts *opts,
+				      struct sriov_numvfs_report **ret_report);
+SRIOV_EXPORT void sriov_numvfs_report_free(struct sriov_numvfs_report *r);
+
+/*
+ * Reads every VF's settings of the PF with one rtnetlink request to its
+ * netdev (stats only when asked). -ENODEV when the PF has no netdev;
+ * -EOPNOTSUPP when the context's sysfs root is not the running kernel's
+ * (/sys), as netlink always speaks for the running kernel.
+ */
+SRIOV_EXPORT int sriov_pf_read_vf_config(struct sriov_pf *pf, bool stats);
+/* The settings read by sriov_pf_read_vf_config(), or NULL. */
+SRIOV_EXPORT const struct sriov_vf_config *
+sriov_vf_get_config(const struct sriov_vf *vf);
+
+/* The outcome of a settings change for one VF. */
+struct sriov_vf_change {
+	struct sriov_vf *vf;
+	struct sriov_vf_config before;
+	struct sriov_vf_config after;   /* read back after writing */
+	uint32_t changed;               /* fields written and verified */
+	uint32_t failed;                /* fields rejected or not verified */
+	int error[16];                  /* -errno per field bit position */
+	const char *message[16];        /* reason per field bit, or NULL */
+};
+
+struct sriov_vf_change_report {
+	size_t n;
+	struct sriov_vf_change *vfs;
+	size_t n_failed;                /* VFs with a failed field */
+};
+
+/*
+ * Applies desired[i] (only the fields in its mask) to vfs[i]. Values are
+ * validated before anything is sent; only fields that differ from the
+ * current settings are written, with one request per PF where possible,
+ * and every write is verified by reading back. A field the driver rejects
+ * fails alone. Returns 0 when every VF was tried (see n_failed), or a
+ * negative errno when nothing could be done.
+ */
+SRIOV_EXPORT int sriov_vf_set_config(struct sriov_vf *const *vfs,
+				     const struct sriov_vf_config *desired,
+				     size_t n, bool dry_run,
+				     struct sriov_vf_change_report **ret_report);
+SRIOV_EXPORT void
+sriov_vf_change_report_free(struct sriov_vf_change_report *report);
+
+/* Checks one desired configuration; -EINVAL/-ERANGE with the reason. */
+SRIOV_EXPORT int sriov_vf_config_check(struct sriov_ctx *ctx,
+				       const struct sriov_vf_config *cfg);
+/* The name of one SRIOV_VF_HAS_* field: "mac", "vlan", "max_tx_rate"... */
+SRIOV_EXPORT const char *sriov_vf_field_name(uint32_t field);
 
 /* IOMMU groups */
 

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* sriovctl pf set / pf disable: the VF count and autoprobe. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void print_report(struct cli *cli, const char *pci,
+			 const struct sriov_numvfs_report *rep)
+{
+	struct out *o = cli->out;
+
+	out_obj_begin(o, NULL, NULL);
+	out_str(o, "pf", "pf", pci);
+	out_bool(o, "changed", "changed", rep->changed);
+	out_bool(o, "dry_run", NULL, cli->dry_run);
+	out_int(o, "num_vfs_before", "VFs before", rep->num_vfs_before, true);
+	out_int(o, "num_vfs", "VFs", rep->num_vfs_after, true);
+	out_bool(o, "drivers_autoprobe_before", NULL,
+		 rep->autoprobe_before == SRIOV_NO_VALUE ? -1 : rep->autoprobe_before);
+	out_bool(o, "drivers_autoprobe", "autoprobe",
+		 rep->autoprobe_after == SRIOV_NO_VALUE ? -1 : rep->autoprobe_after);
+	out_bool(o, "timed_out", NULL, rep->timed_out);
+	out_list_begin(o, "vfs", "VFs");
+	for (size_t i = 0; i < rep->n_vfs; i++) {
+		const struct sriov_vf_status *s = &rep->vfs[i];
+
+		out_obj_begin(o, NULL, NULL);
+		out_int(o, "vf", "vf", s->index, true);
+		out_str(o, "pci", "pci", s->pci[0] ? s->pci : NULL);
+		out_str(o, "driver", "driver", s->driver);
+		out_str(o, "netdev", "netdev", s->netdev);
+		out_bool(o, "ready", NULL, s->ready);
+		out_str(o, "state", "state", s->state);
+		out_obj_end(o);
+	}
+	out_list_end(o);
+	out_obj_end(o);
+}
+
+static int parse_count(struct cli *cli, const char *s, int *ret)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (!*s || *end || errno || v < 0 || v > 65535 || *s == '+' || *s == ' ')
+		return cli_error(cli, EXIT_USAGE,
+				 "invalid VF count \"%s\": expected a number from 0 to the PF's total", s);
+	*ret = (int)v;
+	return 0;
+}
+
+static int parse_timeout(struct cli *cli, int *argc, char **argv, int *ret)
+{
+	const char *v;
+	char *end;
+	double secs;
+
+	*ret = 0;
+	if (cli_take_option(argc, argv, "--timeout", &v) < 0)
+		return cli_error(cli, EXIT_USAGE, "--timeout needs seconds");
+	if (!v)
+		return 0;
+	secs = strtod(v, &end);
+	if (*end || end == v || !(secs > 0) || secs > 3600)
+		return cli_error(cli, EXIT_USAGE,
+				 "invalid --timeout \"%s\": expected seconds, up to 3600", v);
+	*ret = (int)(secs * 1000);
+	return 0;
+}
+
+static int run_set(struct cli *cli, const char *name,
+		   struct sriov_numvfs_opts *o)
+{
+	struct sriov_ctx *ctx = cli_ctx(cli);
+	struct sriov_numvfs_report *rep = NULL;
+	struct sriov_pf *pf;
+	char pci[SRIOV_PCI_ADDR_STRLEN];
+	int r;
+
+	if (!ctx)
+		return EXIT_USAGE;
+	r = sriov_pf_find(ctx, name, &pf);
+	if (r < 0)
+		return cli_lib_error(cli, r, EXIT_USAGE);
+	memcpy(pci, sriov_pf_get_info(pf)->pci, sizeof(pci));
+	o->force = cli->force;
+	o->dry_run = cli->dry_run;
+	r = sriov_pf_set_num_vfs(pf, o, &rep);
+	if (rep)
+		print_report(cli, pci, rep);
+	sriov_numvfs_report_free(rep);
+	if (r == -ETIMEDOUT && !cli->json)
+		fprintf(stderr, "sriovctl: %s\n", sriov_ctx_last_error(ctx));
+	if (r == -ETIMEDOUT)
+		return EXIT_FAILED;
+	return r < 0 ? cli_lib_error(cli, r, cli_exit_for(r)) : EXIT_OK;
+}
+
+int pf_set(struct cli *cli, int argc, char **argv)
+{
+	struct sriov_numvfs_opts o = { .sz = sizeof(o), .num_vfs = -1,
+				       .autoprobe = -1 };
+	int r = parse_timeout(cli, &argc, argv, &o.timeout_ms);
+
+	for (int i = 2; r == 0 && i < argc; i += 2) {
+		if (i + 1 >= argc)
+			return cli_error(cli, EXIT_USAGE, "\"%s\" needs a value",
+					 argv[i]);
+		if (!strcmp(argv[i], "num-vfs"))
+			r = parse_count(cli, argv[i + 1], &o.num_vfs);
+		else if (!strcmp(argv[i], "autoprobe") &&
+			 (!strcmp(argv[i + 1], "on") || !strcmp(argv[i + 1], "off")))
+			o.autoprobe = !strcmp(argv[i + 1], "on");
+		else if (!strcmp(argv[i], "autoprobe"))
+			return cli_error(cli, EXIT_USAGE,
+					 "invalid autoprobe \"%s\": expected on or off",
+					 argv[i + 1]);
+		else
+			return cli_error(cli, EXIT_USAGE,
+					 "unknown PF setting \"%s\"; try \"sriovctl pf help\"",
+					 argv[i]);
+	}
+	if (r)
+		return r;
+	if (o.num_vfs < 0)
+		return cli_error(cli, EXIT_USAGE,
+				 "usage: sriovctl pf set PF num-vfs N [autoprobe on|off] [--timeout SEC]");
+	return run_set(cli, argv[1], &o);
+}
+
+int pf_disable(struct cli *cli, int argc, char **argv)
+{
+	struct sriov_numvfs_opts o = { .sz = sizeof(o), .autoprobe = -1 };
+	int r = parse_timeout(cli, &argc, argv, &o.timeout_ms);
+
+	if (r)
+		return r;
+	if (argc != 2)
+		return cli_error(cli, EXIT_USAGE,
+				 "usage: sriovctl pf disable PF [--timeout SEC]");
+	return run_set(cli, argv[1], &o);
+}

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* sriovctl vf set: the report of a settings change. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vfconf.h"
+
+static void print_fields(struct out *o, const char *key, const char *label,
+			 uint32_t mask)
+{
+	const char *names[17];
+	size_t n = 0;
+
+	for (uint32_t bit = 1; bit && n < 16; bit <<= 1)
+		if ((mask & bit) && sriov_vf_field_name(bit))
+			names[n++] = sriov_vf_field_name(bit);
+	names[n] = NULL;
+	out_strv(o, key, label, names);
+}
+
+static void print_errors(struct out *o, const struct sriov_vf_change *ch)
+{
+	out_list_begin(o, "errors", NULL);
+	for (int b = 0; b < 16; b++) {
+		if (!(ch->failed & (1u << b)))
+			continue;
+		out_obj_begin(o, NULL, NULL);
+		out_str(o, "field", NULL, sriov_vf_field_name(1u << b));
+		out_int(o, "errno", NULL, -ch->error[b], true);
+		out_str(o, "message", NULL, ch->message[b]);
+		out_obj_end(o);
+	}
+	out_list_end(o);
+}
+
+static void print_change(struct cli *cli, const struct sriov_vf_change *ch)
+{
+	const struct sriov_vf_info *i = sriov_vf_get_info(ch->vf);
+	struct out *o = cli->out;
+	char reason[512] = "";
+	size_t len = 0;
+
+	out_obj_begin(o, NULL, NULL);
+	out_str(o, "pf", "pf", i->pf);
+	out_int(o, "vf", "vf", i->index, true);
+	out_str(o, "pci", "pci", i->pci);
+	out_str(o, "status", "status",
+		ch->failed ? "failed" : ch->changed ? "changed" : "ok");
+	print_fields(o, "changed", "changed", ch->changed);
+	print_fields(o, "failed", NULL, ch->failed);
+	for (int b = 0; b < 16 && len < sizeof(reason) - 64; b++)
+		if (ch->failed & (1u << b))
+			len += (size_t)snprintf(reason + len, sizeof(reason) - len,
+						"%s%s: %s", len ? "; " : "",
+						sriov_vf_field_name(1u << b),
+						ch->message[b] ? ch->message[b] : "");
+	out_text(o, "failed", "%s", len ? reason : "-");
+	print_errors(o, ch);
+	out_obj_begin(o, "before", NULL);
+	print_vf_config(o, &ch->before, true);
+	out_obj_end(o);
+	out_obj_begin(o, "after", NULL);
+	print_vf_config(o, &ch->after, true);
+	out_obj_end(o);
+	out_obj_end(o);
+}
+
+int vf_set(struct cli *cli, int argc, char **argv)
+{
+	struct sriov_ctx *ctx = cli_ctx(cli);
+	struct sriov_vf_change_report *rep = NULL;
+	struct sriov_vf_config want, *desired;
+	struct sriov_vf **vfs;
+	bool changed = false;
+	size_t n;
+	int r;
+
+	if (!ctx)
+		return EXIT_USAGE;
+	r = parse_vf_settings(cli, argc - 2, argv + 2, &want);
+	if (r)
+		return r;
+	r = sriov_vf_spec_resolve(ctx, argv[1], &vfs, &n);
+	if (r < 0)
+		return cli_lib_error(cli, r, EXIT_USAGE);
+	desired = calloc(n ? n : 1, sizeof(*desired));
+	for (size_t i = 0; desired && i < n; i++)
+		desired[i] = want;
+	r = desired ? sriov_vf_set_config(vfs, desired, n, cli->dry_run, &rep)
+		    : -ENOMEM;
+	free(desired);
+	free(vfs);
+	if (r < 0)
+		return cli_lib_error(cli, r, cli_exit_for(r));
+	for (size_t i = 0; i < rep->n; i++)
+		changed = changed || rep->vfs[i].changed;
+	out_obj_begin(cli->out, NULL, NULL);
+	out_bool(cli->out, "changed", NULL, changed);
+	out_bool(cli->out, "dry_run", NULL, cli->dry_run);
+	out_list_begin(cli->out, "results", cli->dry_run ? "planned" : "results");
+	for (size_t i = 0; i < rep->n; i++)
+		print_change(cli, &rep->vfs[i]);
+	out_list_end(cli->out);
+	out_obj_end(cli->out);
+	r = rep->n_failed ? EXIT_FAILED : EXIT_OK;
+	if (rep->n_failed && !cli->json)
+		fprintf(stderr, "sriovctl: %zu of %zu VFs have settings that failed\n",
+			rep->n_failed, rep->n);
+	sriov_vf_change_report_free(rep);
+	return r;
+}

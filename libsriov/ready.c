@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Waiting until new VFs are ready. The kernel creates the virtfn links and
+ * binds drivers while sriov_numvfs is written; udev then loads modules,
+ * renames netdevs and marks each device initialized. The wait is driven
+ * by udev's event monitor: every processed event triggers a re-check, and
+ * nothing sleeps. Without udev (no udevd, or a sysfs root that is not the
+ * running kernel's) the sysfs state alone decides.
+ */
+#include <libudev.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "ready.h"
+
+struct sriov_ready {
+	struct sriov_ctx *ctx;
+	struct udev *udev;
+	struct udev_monitor *mon;
+};
+
+static bool udev_usable(struct sriov_ctx *ctx)
+{
+	return !strcmp(ctx->sysfs_root, "/sys") &&
+	       access("/run/udev/control", F_OK) == 0;
+}
+
+int sriov_ready_begin(struct sriov_ctx *ctx, struct sriov_ready **ret)
+{
+	struct sriov_ready *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return -ENOMEM;
+	w->ctx = ctx;
+	if (udev_usable(ctx)) {
+		w->udev = udev_new();
+		w->mon = w->udev ? udev_monitor_new_from_netlink(w->udev, "udev")
+				 : NULL;
+		if (!w->mon ||
+		    udev_monitor_filter_add_match_subsystem_devtype(w->mon, "pci", NULL) < 0 ||
+		    udev_monitor_filter_add_match_subsystem_devtype(w->mon, "net", NULL) < 0 ||
+		    udev_monitor_enable_receiving(w->mon) < 0) {
+			sriov_log(ctx, SRIOV_LOG_WARNING,
+				  "cannot listen to udev events; judging readiness from sysfs alone");
+			udev_monitor_unref(w->mon);
+			udev_unref(w->udev);
+			w->mon = NULL;
+			w->udev = NULL;
+		}
+	}
+	*ret = w;
+	return 0;
+}
+
+void sriov_ready_end(struct sriov_ready *w)
+{
+	if (!w)
+		return;
+	udev_monitor_unref(w->mon);
+	udev_unref(w->udev);
+	free(w);
+}
+
+static bool udev_initialized(struct sriov_ready *w, const char *subsystem,
+			     const char *name)
+{
+	struct udev_device *d;
+	bool ok;
+
+	if (!w->udev)
+		return true;
+	d = udev_device_new_from_subsystem_sysname(w->udev, subsystem, name);
+	ok = d && udev_device_get_is_initialized(d) > 0;
+	udev_device_unref(d);
+	return ok;
+}
+
+/* One VF's state; the netdev name is final once udev has processed it. */
+static void vf_state(struct sriov_ready *w, const struct sriov_vf *vf,
+		     struct sriov_vf_status *st)
+{
+	const struct sriov_vf_info *i = &vf->info;
+
+	memcpy(st->pci, i->pci, sizeof(st->pci));
+	st->index = i->index;
+	st->driver = i->driver;
+	st->netdev = i->netdev;
+	if (!udev_initialized(w, "pci", i->pci)) {
+		st->ready = false;
+		st->state = "waiting for udev";
+	} else if (!i->driver) {
+		st->ready = true;
+		st->state = "unbound";
+	} else if (i->netdev && !udev_initialized(w, "net", i->netdev)) {
+		st->ready = false;
+		st->state = "waiting for netdev";
+	} else {
+		st->ready = true;
+		st->state = "ready";
+	}
+}
+
+/* Fills st[] for every VF; true when all n_want VFs are there and ready. */
+static bool check(struct sriov_ready *w, struct sriov_pf *pf, size_t n_want,
+		  struct sriov_vf_status *st)
+{
+	bool all = pf->n_vfs == n_want;
+
+	for (size_t i = 0; i < n_want; i++) {
+		if (i >= pf->n_vfs || !pf->vfs[i]) {
+			memset(&st[i], 0, sizeof(st[i]));
+			st[i].index = (unsigned int)i;
+			st[i].state = "no virtfn link";
+			all = false;
+			continue;
+		}
+		vf_state(w, pf->vfs[i], &st[i]);
+		all = all && st[i].ready;
+	}
+	return all;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Consumes every queued event; only their arrival matters. */
+static void drain(struct sriov_ready *w)
+{
+	struct udev_device *d;
+
+	while ((d = udev_monitor_receive_device(w->mon)))
+		udev_device_unref(d);
+}
+
+int sriov_ready_wait(struct sriov_ready *w, struct sriov_pf *pf,
+		     size_t n_want, int timeout_ms, struct sriov_vf_status *st)
+{
+	long long deadline = now_ms() + timeout_ms;
+
+	for (;;) {
+		struct pollfd p;
+		long long left;
+		int r = sriov_pf_refresh(pf);
+
+		if (r < 0)
+			return r;
+		if (check(w, pf, n_want, st))
+			return 0;
+		left = deadline - now_ms();
+		if (left <= 0 || !w->mon)
+			break;
+		p = (struct pollfd){ .fd = udev_monitor_get_fd(w->mon),
+				     .events = POLLIN };
+		r = poll(&p, 1, (int)left);
+		if (r < 0 && errno != EINTR)
+			return sriov_err(w->ctx, errno, "poll: %s", strerror(errno));
+		if (r > 0)
+			drain(w);
+	}
+	return sriov_err(w->ctx, ETIMEDOUT,
+			 "%s: VFs not ready within %d ms", pf->info.pci,
+			 timeout_ms);
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef SRIOV_READY_H
+#define SRIOV_READY_H
+
+#include "internal.h"
+
+struct sriov_ready;
+
+/* Starts listening before the change, so that no event is missed. */
+int sriov_ready_begin(struct sriov_ctx *ctx, struct sriov_ready **ret);
+void sriov_ready_end(struct sriov_ready *w);
+
+/*
+ * Refreshes pf until its first n_want VFs are ready or timeout_ms passed
+ * (-ETIMEDOUT). st[0..n_want) receives each VF's state either way.
+ */
+int sriov_ready_wait(struct sriov_ready *w, struct sriov_pf *pf,
+		     size_t n_want, int timeout_ms, struct sriov_vf_status *st);
+
+#endif

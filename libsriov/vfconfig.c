@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* VF settings over rtnetlink: read once per PF, write what differs, verify. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rtnl.h"
+#include "sysfs.h"
+
+#define FIELD_BITS 16
+
+void sriov_rtnl_ctx_cleanup(struct sriov_ctx *ctx)
+{
+	sriov_rtnl_close(ctx->rtnl);
+	ctx->rtnl = NULL;
+}
+
+static int ctx_rtnl(struct sriov_ctx *ctx, struct sriov_rtnl **ret)
+{
+	int r = 0;
+
+	if (!ctx->rtnl && ctx->rtnl_transport)
+		r = sriov_rtnl_open_transport(ctx, ctx->rtnl_transport,
+					      ctx->rtnl_transport_data, &ctx->rtnl);
+	else if (!ctx->rtnl && strcmp(ctx->sysfs_root, "/sys") != 0)
+		return sriov_err(ctx, EOPNOTSUPP,
+				 "VF settings come from the running kernel over rtnetlink; they are not available with sysfs root %s",
+				 ctx->sysfs_root);
+	else if (!ctx->rtnl)
+		r = sriov_rtnl_open(ctx, &ctx->rtnl);
+	if (r == 0)
+		*ret = ctx->rtnl;
+	return r;
+}
+
+static int pf_ifindex(struct sriov_pf *pf, int *ret)
+{
+	const char *ifname = pf->info.netdevs[0];
+	const char *comps[] = { "class", "net", ifname, "ifindex", NULL };
+	char path[SYSFS_PATH_MAX], buf[32];
+	unsigned long v;
+	int r;
+
+	if (!ifname)
+		return sriov_err(pf->ctx, ENODEV,
+				 "%s has no network interface: VF settings are set through the PF's netdev",
+				 pf->info.pci);
+	r = sysfs_join(pf->ctx, path, sizeof(path), comps);
+	if (r == 0)
+		r = sysfs_read(pf->ctx, path, buf, sizeof(buf), false);
+	if (r < 0)
+		return r;
+	if (sriov_parse_uint(buf, 10, 0x7fffffff, &v) < 0)
+		return sriov_err(pf->ctx, EINVAL, "%s: bad ifindex \"%s\"", ifname,
+				 buf);
+	*ret = (int)v;
+	return 0;
+}
+
+SRIOV_EXPORT int sriov_pf_read_vf_config(struct sriov_pf *pf, bool stats)
+{
+	struct sriov_vf_config *cfg = NULL;
+	struct sriov_rtnl *nl;
+	size_t n = 0;
+	int ifindex, r;
+
+	if (!pf)
+		return -EINVAL;
+	r = pf_ifindex(pf, &ifindex);
+	if (r == 0)
+		r = ctx_rtnl(pf->ctx, &nl);
+	if (r == 0)
+		r = sriov_rtnl_get_vfs(nl, ifindex, stats, &cfg, &n);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < pf->n_vfs; i++) {
+		if (!pf->vfs[i])
+			continue;
+		pf->vfs[i]->has_config = i < n;
+		if (i < n)
+			pf->vfs[i]->config = cfg[i];
+	}
+	free(cfg);
+	return 0;
+}
+
+SRIOV_EXPORT const struct sriov_vf_config *
+sriov_vf_get_config(const struct sriov_vf *vf)
+{
+	return vf && vf->has_config ? &vf->config : NULL;
+}
+
+SRIOV_EXPORT const char *sriov_vf_field_name(uint32_t field)
+{
+	return sriov_rtnl_field_name(field);
+}
+
+static int bit_index(uint32_t bit)
+{
+	return __builtin_ctz(bit);
+}
+
+SRIOV_EXPORT int sriov_vf_config_check(struct sriov_ctx *ctx,
+				       const struct sriov_vf_config *c)
+{
+	if ((c->mask & SRIOV_VF_HAS_MAC) && (c->mac[0] & 1))
+		return sriov_err(ctx, EINVAL,
+				 "%02x:%02x:%02x:%02x:%02x:%02x is a multicast address; a VF needs a unicast MAC",
+				 c->mac[0], c->mac[1], c->mac[2], c->mac[3],
+				 c->mac[4], c->mac[5]);
+	if (c->mask & SRIOV_VF_HAS_VLAN) {
+		if (c->vlan > 4095)
+			return sriov_err(ctx, ERANGE, "VLAN %u is out of range 0-4095",
+					 c->vlan);
+		if (c->qos > 7)
+			return sriov_err(ctx, ERANGE, "QoS %u is out of range 0-7",
+					 c->qos);
+		if (c->vlan_proto && c->vlan_proto != SRIOV_VLAN_PROTO_8021Q &&
+		    c->vlan_proto != SRIOV_VLAN_PROTO_8021AD)
+			return sriov_err(ctx, EINVAL,
+					 "VLAN protocol 0x%04x is neither 802.1Q nor 802.1ad",
+					 c->vlan_proto);
+	}
+	if ((c->mask & SRIOV_VF_HAS_LINK_STATE) &&
+	    c->link_state > SRIOV_LINK_STATE_DISABLE)
+		return sriov_err(ctx, EINVAL, "unknown link state %d",
+				 (int)c->link_state);
+	if ((c->mask & SRIOV_VF_HAS_MIN_TX_RATE) &&
+	    (c->mask & SRIOV_VF_HAS_MAX_TX_RATE) && c->max_tx_rate &&
+	    c->min_tx_rate > c->max_tx_rate)
+		return sriov_err(ctx, EINVAL,
+				 "min-tx-rate %u is above max-tx-rate %u",
+				 c->min_tx_rate, c->max_tx_rate);
+	return 0;
+}
+
+static bool field_equal(const struct sriov_vf_config *a,
+			const struct sriov_vf_config *b, uint32_t bit)
+{
+	switch (bit) {
+	case SRIOV_VF_HAS_MAC:
+		return !memcmp(a->mac, b->mac, sizeof(a->mac));
+	case SRIOV_VF_HAS_VLAN:
+		return a->vlan == b->vlan && a->qos == b->qos &&
+		       (a->vlan_proto ? a->vlan_proto : SRIOV_VLAN_PROTO_8021Q) ==
+			       (b->vlan_proto ? b->vlan_proto : SRIOV_VLAN_PROTO_8021Q);
+	case SRIOV_VF_HAS_MIN_TX_RATE:
+		return a->min_tx_rate == b->min_tx_rate;
+	case SRIOV_VF_HAS_MAX_TX_RATE:
+		return a->max_tx_rate == b->max_tx_rate;
+	case SRIOV_VF_HAS_SPOOFCHK:
+		return a->spoofchk == b->spoofchk;
+	case SRIOV_VF_HAS_TRUST:
+		return a->trust == b->trust;
+	case SRIOV_VF_HAS_LINK_STATE:
+		return a->link_state == b->link_state;
+	case SRIOV_VF_HAS_QUERY_RSS:
+		return a->query_rss == b->query_rss;
+	case SRIOV_VF_HAS_NODE_GUID:
+		return a->node_guid == b->node_guid;
+	case SRIOV_VF_HAS_PORT_GUID:
+		return a->port_guid == b->port_guid;
+	}
+	return false;
+}
+
+/* The wanted fields that the current settings do not already have. */
+static uint32_t config_diff(const struct sriov_vf_config *cur,
+			    const struct sriov_vf_config *want)
+{
+	uint32_t diff = 0;
+
+	for (uint32_t bit = 1; bit & SRIOV_RTNL_SETTABLE; bit <<= 1)
+		if ((want->mask & bit) &&
+		    (!(cur->mask & bit) || !field_equal(cur, want, bit)))
+			diff |= bit;
+	return diff;
+}
+
+#define RATES (SRIOV_VF_HAS_MIN_TX_RATE | SRIOV_VF_HAS_MAX_TX_RATE)
+
+/* What to send for one VF: the differing fields; rates always travel as a pair. */
+static int plan_vf(struct sriov_ctx *ctx, const struct sriov_vf_change *ch,
+		   const struct sriov_vf_config *want,
+		   struct sriov_rtnl_vf_set *set)
+{
+	uint32_t diff = config_diff(&ch->before, want);
+
+	set->vf = ch->vf->info.index;
+	set->cfg = *want;
+	set->cfg.mask = diff;
+	if (diff & RATES) {
+		if (!(want->mask & SRIOV_VF_HAS_MIN_TX_RATE))
+			set->cfg.min_tx_rate = ch->before.min_tx_rate;
+		if (!(want->mask & SRIOV_VF_HAS_MAX_TX_RATE))
+			set->cfg.max_tx_rate = ch->before.max_tx_rate;
+		set->cfg.mask |= RATES;
+		if (set->cfg.max_tx_rate &&
+		    set->cfg.min_tx_rate > set->cfg.max_tx_rate)
+			return sriov_err(ctx, EINVAL,
+					 "VF %u: min-tx-rate %u would be above max-tx-rate %u",
+					 set->vf, set->cfg.min_tx_rate,
+					 set->cfg.max_tx_rate);
+	}
+	return 0;
+}
+
+SRIOV_EXPORT void
+sriov_vf_change_report_free(struct sriov_vf_change_report *rep)
+{
+	if (!rep)
+		return;
+	for (size_t i = 0; i < rep->n; i++)
+		for (int b = 0; b < FIELD_BITS; b++)
+			free((char *)rep->vfs[i].message[b]);
+	free(rep->vfs);
+	free(rep);
+}
+
+static void change_fail(struct sriov_vf_change *ch, uint32_t bit, int err,
+			const char *msg)
+{
+	int b = bit_index(bit);
+
+	ch->failed |= bit;
+	ch->changed &= ~bit;
+	ch->error[b] = err;
+	free((char *)ch->message[b]);
+	ch->message[b] = strdup(msg && *msg ? msg : strerror(-err));
+}
+
+static bool pf_seen_before(struct sriov_vf *const *vfs, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (vfs[j]->pf == vfs[i]->pf)
+			return true;
+	return false;
+}
+
+/* Reads each PF once and plans every VF; nothing is written here. */
+static int plan_all(struct sriov_vf *const *vfs,
+		    const struct sriov_vf_config *desired, size_t n,
+		    struct sriov_vf_change *ch, struct sriov_rtnl_vf_set *sets)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct sriov_pf *pf = vfs[i]->pf;
+		int r = sriov_vf_config_check(pf->ctx, &desired[i]);
+
+		/* the first VF of each PF reads the whole PF */
+		if (r == 0 && !pf_seen_before(vfs, i))
+			r = sriov_pf_read_vf_config(pf, false);
+		if (r < 0)
+			return r;
+		ch[i].vf = vfs[i];
+		if (!vfs[i]->has_config)
+			return sriov_err(pf->ctx, ENODEV,
+					 "%s did not report VF %u over rtnetlink",
+					 pf->info.pci, vfs[i]->info.index);
+		ch[i].before = vfs[i]->config;
+		r = plan_vf(pf->ctx, &ch[i], &desired[i], &sets[i]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static void verify_vf(struct sriov_vf_change *ch,
+		      const struct sriov_rtnl_vf_set *set,
+		      const struct sriov_rtnl_vf_result *res)
+{
+	const struct sriov_vf *vf = ch->vf;
+
+	ch->after = vf->has_config ? vf->config : ch->before;
+	for (uint32_t bit = 1; bit & SRIOV_RTNL_SETTABLE; bit <<= 1) {
+		char msg[128];
+
+		if (!(set->cfg.mask & bit))
+			continue;
+		if (res && (res->failed & bit)) {
+			change_fail(ch, bit, res->error[bit_index(bit)],
+				    res->msg[bit_index(bit)]);
+		} else if ((ch->after.mask & bit) &&
+			   !field_equal(&ch->after, &set->cfg, bit)) {
+			snprintf(msg, sizeof(msg),
+				 "the kernel accepted %s but reports another value",
+				 sriov_rtnl_field_name(bit));
+			change_fail(ch, bit, -EIO, msg);
+		} else if (!(ch->before.mask & bit) ||
+			   !field_equal(&ch->before, &set->cfg, bit)) {
+			ch->changed |= bit;
+		}
+	}
+}
+
+/* Writes the planned sets of one PF under its lock and reads back. */
+static int execute_pf(struct sriov_pf *pf, struct sriov_vf_change *ch,
+		      const struct sriov_rtnl_vf_set *sets, size_t n)
+{
+	_cleanup_free_ struct sriov_rtnl_vf_set *mine = NULL;
+	_cleanup_free_ size_t *idx = NULL;
+	struct sriov_rtnl_vf_result *res = NULL;
+	struct sriov_rtnl *nl;
+	size_t k = 0, n_failed = 0;
+	int ifindex, lock_fd = -1, r;
+
+	mine = calloc(n, sizeof(*mine));
+	idx = calloc(n, sizeof(*idx));
+	if (!mine || !idx)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (ch[i].vf->pf == pf && sets[i].cfg.mask) {
+			idx[k] = i;
+			mine[k++] = sets[i];
+		}
+	if (k == 0)
+		return 0;
+	r = pf_ifindex(pf, &ifindex);
+	if (r == 0)
+		r = ctx_rtnl(pf->ctx, &nl);
+	if (r == 0)
+		r = sriov_lock_pf(pf->ctx, &pf->info.addr, &lock_fd);
+	if (r == 0)
+		r = sriov_rtnl_set_vfs(nl, ifindex, mine, k, &res, &n_failed);
+	if (r == 0)
+		r = sriov_pf_read_vf_config(pf, false);
+	sriov_unlock(lock_fd);
+	for (size_t j = 0; r == 0 && j < k; j++)
+		verify_vf(&ch[idx[j]], &mine[j], &res[j]);
+	if (res)
+		sriov_rtnl_results_free(res, k);
+	return r;
+}
+
+/* Copies the fields in mask from src to dst. */
+static void config_apply(struct sriov_vf_config *dst,
+			 const struct sriov_vf_config *src, uint32_t mask)
+{
+	if (mask & SRIOV_VF_HAS_MAC)
+		memcpy(dst->mac, src->mac, sizeof(dst->mac));
+	if (mask & SRIOV_VF_HAS_VLAN) {
+		dst->vlan = src->vlan;
+		dst->qos = src->qos;
+		dst->vlan_proto = src->vlan_proto;
+	}
+	if (mask & SRIOV_VF_HAS_MIN_TX_RATE)
+		dst->min_tx_rate = src->min_tx_rate;
+	if (mask & SRIOV_VF_HAS_MAX_TX_RATE)
+		dst->max_tx_rate = src->max_tx_rate;
+	if (mask & SRIOV_VF_HAS_SPOOFCHK)
+		dst->spoofchk = src->spoofchk;
+	if (mask & SRIOV_VF_HAS_TRUST)
+		dst->trust = src->trust;
+	if (mask & SRIOV_VF_HAS_LINK_STATE)
+		dst->link_state = src->link_state;
+	if (mask & SRIOV_VF_HAS_QUERY_RSS)
+		dst->query_rss = src->query_rss;
+	if (mask & SRIOV_VF_HAS_NODE_GUID)
+		dst->node_guid = src->node_guid;
+	if (mask & SRIOV_VF_HAS_PORT_GUID)
+		dst->port_guid = src->port_guid;
+	dst->mask |= mask;
+}
+
+/* What the VF would look like; rates sent only as a pair count as one. */
+static void dry_run_vf(struct sriov_vf_change *ch,
+		       const struct sriov_rtnl_vf_set *set)
+{
+	ch->after = ch->before;
+	config_apply(&ch->after, &set->cfg, set->cfg.mask);
+	ch->changed = config_diff(&ch->before, &set->cfg);
+}
+
+SRIOV_EXPORT int sriov_vf_set_config(struct sriov_vf *const *vfs,
+				     const struct sriov_vf_config *desired,
+				     size_t n, bool dry_run,
+				     struct sriov_vf_change_report **ret_report)
+{
+	_cleanup_free_ struct sriov_rtnl_vf_set *sets = NULL;
+	struct sriov_vf_change_report *rep;
+	int r;
+
+	if (!vfs || !desired || !ret_report || n == 0)
+		return -EINVAL;
+	rep = calloc(1, sizeof(*rep));
+	sets = calloc(n, sizeof(*sets));
+	if (rep)
+		rep->vfs = calloc(n, sizeof(*rep->vfs));
+	if (!rep || !sets || !rep->vfs) {
+		sriov_vf_change_report_free(rep);
+		return -ENOMEM;
+	}
+	rep->n = n;
+	r = plan_all(vfs, desired, n, rep->vfs, sets);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		if (dry_run)
+			dry_run_vf(&rep->vfs[i], &sets[i]);
+		else if (!pf_seen_before(vfs, i))
+			r = execute_pf(vfs[i]->pf, rep->vfs, sets, n);
+	}
+	for (size_t i = 0; i < n; i++)
+		rep->n_failed += rep->vfs[i].failed != 0;
+	if (r < 0) {
+		sriov_vf_change_report_free(rep);
+		return r;
+	}
+	*ret_report = rep;
+	return 0;
+}
