@@ -1,68 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Creating, resizing and removing VFs through the PF's sysfs registers. */
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/pidfd.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "inuse.h"
 #include "ready.h"
 #include "sysfs.h"
 
 #define DEFAULT_TIMEOUT_MS 30000
-
-/*
- * Some drivers block in sriov_configure for a long time, or for ever. The
- * write runs in a child process, so that the caller gets its answer (and
- * the PF lock back) after timeout_ms whatever the driver does.
- */
-static int bounded_write(struct sriov_ctx *ctx, const char *path,
-			 const char *value, int timeout_ms, int lock_fd)
-{
-	struct pollfd p;
-	siginfo_t si;
-	pid_t pid;
-	int pidfd, r;
-
-	if (ctx->write_hook)
-		return sysfs_write(ctx, path, value);
-	pid = fork();
-	if (pid < 0)
-		return sriov_err(ctx, errno, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		/* the lock must not outlive the parent's hold on it */
-		close(lock_fd);
-		_exit(-sysfs_write(ctx, path, value) & 0xff);
-	}
-	ctx->n_sysfs_writes++;
-	pidfd = pidfd_open(pid, 0);
-	if (pidfd >= 0) {
-		p = (struct pollfd){ .fd = pidfd, .events = POLLIN };
-		while ((r = poll(&p, 1, timeout_ms)) < 0 && errno == EINTR)
-			;
-		close(pidfd);
-		if (r == 0)
-			return sriov_err(ctx, ETIMEDOUT,
-					 "writing %s to %s/%s did not return within %d ms; the kernel is still busy with it (pid %d)",
-					 value, ctx->sysfs_root, path, timeout_ms,
-					 (int)pid);
-	}
-	memset(&si, 0, sizeof(si));
-	while (waitid(P_PID, (id_t)pid, &si, WEXITED) < 0 && errno == EINTR)
-		;
-	if (si.si_code != CLD_EXITED)
-		return sriov_err(ctx, EIO, "writing %s to %s/%s: child died",
-				 value, ctx->sysfs_root, path);
-	if (si.si_status == 0)
-		return 0;
-	return sriov_err(ctx, si.si_status, "cannot write %s to %s/%s: %s",
-			 value, ctx->sysfs_root, path, strerror(si.si_status));
-}
 
 static int write_attr(struct sriov_pf *pf, const char *attr, int value,
 		      int timeout_ms, int lock_fd)
@@ -73,7 +19,7 @@ static int write_attr(struct sriov_pf *pf, const char *attr, int value,
 	if (r < 0)
 		return r;
 	snprintf(buf, sizeof(buf), "%d", value);
-	return bounded_write(pf->ctx, path, buf, timeout_ms, lock_fd);
+	return sysfs_write_bounded(pf->ctx, path, buf, timeout_ms, lock_fd);
 }
 
 /* Turns the kernel's errno into advice for the administrator. */

@@ -54,6 +54,15 @@ bool sysfs_exists(struct sriov_ctx *ctx, const char *path);
 int sysfs_write(struct sriov_ctx *ctx, const char *path, const char *value);
 
 /*
+ * Writes in a child process and gives up waiting after timeout_ms
+ * (-ETIMEDOUT; the child stays blocked in the kernel). lock_fd, a lock the
+ * caller holds, is closed in the child so that it is released with the
+ * caller's. With a write hook set the write is done directly.
+ */
+int sysfs_write_bounded(struct sriov_ctx *ctx, const char *path,
+			const char *value, int timeout_ms, int lock_fd);
+
+/*
  * Lists a directory's entries (not "." and ".."), sorted, as a
  * NULL-terminated malloc'ed array of malloc'ed strings.
  */
