@@ -35,7 +35,7 @@ run -j pf show 03:00.0
 jq_eq "pf show by short address" '.pci' '"0000:03:00.0"'
 run pf show enp3s0
 expect_match "pf show text: detail lines" '^total VFs: +8$' "$out"
-expect_match "pf show text: VF table" '^  VF +PCI +NETDEV +DRIVER +IOMMU' "$out"
+expect_match "pf show text: VF table" '^  PF +VF +PCI +NETDEV +DRIVER +IOMMU' "$out"
 
 run -j vf list
 expect_rc "vf list exits 0" 0
