@@ -5,7 +5,7 @@ set -u
 build=${1:?usage: tests/cli/run.sh BUILD_DIR}
 SRIOVCTL=$build/sriovctl
 FAKESYS=$build/fakesys
-TMP=$(mktemp -d)
+TMP=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 here=$(dirname "$0")
 CLI_DIR=$here

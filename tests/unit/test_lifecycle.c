@@ -101,7 +101,7 @@ static int setup_sim(struct sim *s, const char *driver, int num_vfs)
 	struct sriov_ctx_opts opts = { .sz = sizeof(opts) };
 
 	memset(s, 0, sizeof(*s));
-	strcpy(s->root, "/tmp/sriov-life-XXXXXX");
+	strcpy(s->root, "/dev/shm/sriov-life-XXXXXX");
 	assert_non_null(mkdtemp(s->root));
 	snprintf(s->state, sizeof(s->state), "%s.state", s->root);
 	snprintf(s->driver, sizeof(s->driver), "%s", driver);

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * rtnetlink VF code: replies built here the way the kernel builds them
+ * rtnetlink VF code: replies built the way the kernel builds them
  * (including the 16-bit wrap of IFLA_VFINFO_LIST), malformed and truncated
- * replies, the RTM_SETLINK builder, and the set path against a fake kernel
- * that applies VF attributes in the kernel's order and stops at the first
- * error. A last test talks to the real kernel about "lo".
+ * replies, the RTM_SETLINK builder, and the set path against the fake
+ * kernel of tests/fixtures/rtnl_fake.c, which applies VF attributes in the
+ * kernel's order and stops at the first error. A last test talks to the
+ * real kernel about "lo".
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,115 +26,23 @@
 #include <sys/socket.h>
 
 #include "rtnl.h"
+#include "rtnl_fake.h"
 
 #define ATTR_HDR sizeof(struct nlattr)
 #define PF_IFINDEX 7
 
-/* A growing byte buffer holding one netlink message. */
-struct buf {
-	uint8_t *p;
-	size_t len, cap;
-};
-
-static void buf_append(struct buf *b, const void *data, size_t len)
-{
-	size_t padded = (len + 3) & ~(size_t)3;
-
-	if (b->len + padded > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-
-		while (cap < b->len + padded)
-			cap *= 2;
-		b->p = realloc(b->p, cap);
-		assert_non_null(b->p);
-		b->cap = cap;
-	}
-	if (len)
-		memcpy(b->p + b->len, data, len);
-	memset(b->p + b->len + len, 0, padded - len);
-	b->len += padded;
-}
-
-static void buf_free(struct buf *b)
-{
-	free(b->p);
-	*b = (struct buf){ 0 };
-}
-
-static void put_attr(struct buf *b, uint16_t type, const void *data,
-		     size_t len)
-{
-	struct nlattr nla = { .nla_len = (uint16_t)(ATTR_HDR + len),
-			      .nla_type = type };
-
-	buf_append(b, &nla, sizeof(nla));
-	buf_append(b, data, len);
-}
-
-static size_t nest_begin(struct buf *b, uint16_t type)
-{
-	size_t at = b->len;
-
-	put_attr(b, type, NULL, 0);
-	return at;
-}
-
-/* As the kernel's nla_nest_end(): the length silently keeps 16 bits. */
-static void nest_end(struct buf *b, size_t at)
-{
-	uint16_t len = (uint16_t)(b->len - at);
-
-	memcpy(b->p + at, &len, sizeof(len));
-}
-
-static void set_u16(struct buf *b, size_t at, uint16_t v)
+static void set_u16(struct nlbuf *b, size_t at, uint16_t v)
 {
 	memcpy(b->p + at, &v, sizeof(v));
 }
 
-static uint16_t get_u16(const struct buf *b, size_t at)
+static uint16_t get_u16(const struct nlbuf *b, size_t at)
 {
 	uint16_t v;
 
 	memcpy(&v, b->p + at, sizeof(v));
 	return v;
 }
-
-static void msg_begin(struct buf *b, uint16_t type, uint16_t flags,
-		      uint32_t seq)
-{
-	struct nlmsghdr h = { .nlmsg_type = type, .nlmsg_flags = flags,
-			      .nlmsg_seq = seq };
-
-	b->len = 0;
-	buf_append(b, &h, sizeof(h));
-}
-
-static void msg_end(struct buf *b)
-{
-	uint32_t len = (uint32_t)b->len;
-
-	memcpy(b->p, &len, sizeof(len));
-}
-
-/* How the canned RTM_NEWLINK deviates from a healthy one. */
-enum {
-	R_STATS = 1 << 0,
-	R_GUIDS = 1 << 1,
-	R_NO_LIST = 1 << 2,      /* driver without get_vf_config */
-	R_SKIP_VF1 = 1 << 3,     /* VF 1's get_vf_config failed */
-	R_NO_NUM_VF = 1 << 4,    /* not a PF at all, like lo */
-	R_LIST_FIRST = 1 << 5,   /* the list before IFLA_NUM_VF */
-	R_SHORT_MAC = 1 << 6,    /* VF 0's IFLA_VF_MAC payload is 4 bytes */
-	R_BAD_INDEX = 1 << 7,    /* the last entry claims VF num_vf */
-	R_DUP_INDEX = 1 << 8,    /* entry 1 claims VF 0 */
-	R_MIXED_INDEX = 1 << 9,  /* VF 0's IFLA_VF_VLAN says VF 1 */
-	R_PAD_256 = 1 << 10,     /* an unknown attribute makes entries 256 B */
-};
-
-struct reply_info {
-	size_t list_start, list_end, entry_size;
-};
 
 /* What VF i looks like in a canned reply. */
 static void expected_vf(unsigned int i, unsigned int flags,
@@ -177,154 +86,17 @@ static void expected_vf(unsigned int i, unsigned int flags,
 	}
 }
 
-static void put_setting(struct buf *b, uint16_t type, uint32_t vf,
-			uint32_t setting)
+/* A canned RTM_NEWLINK for "pf0", PF_IFINDEX: every VF as expected_vf(). */
+static void build_reply(struct nlbuf *b, unsigned int num_vf, unsigned int flags,
+			struct rtnl_reply_info *info)
 {
-	uint32_t v[2] = { vf, setting };
+	struct sriov_vf_config *vfs = calloc(num_vf ? num_vf : 1, sizeof(*vfs));
 
-	put_attr(b, type, v, sizeof(v));
-}
-
-static void put_stats(struct buf *b, const struct sriov_vf_stats *s)
-{
-	const uint64_t counters[] = { s->rx_packets, s->tx_packets,
-				      s->rx_bytes, s->tx_bytes, s->broadcast,
-				      s->multicast, s->rx_dropped,
-				      s->tx_dropped };
-	const uint16_t types[] = {
-		IFLA_VF_STATS_RX_PACKETS, IFLA_VF_STATS_TX_PACKETS,
-		IFLA_VF_STATS_RX_BYTES, IFLA_VF_STATS_TX_BYTES,
-		IFLA_VF_STATS_BROADCAST, IFLA_VF_STATS_MULTICAST,
-		IFLA_VF_STATS_RX_DROPPED, IFLA_VF_STATS_TX_DROPPED,
-	};
-	size_t at = nest_begin(b, IFLA_VF_STATS);
-
-	for (size_t k = 0; k < ARRAY_SIZE(types); k++)
-		put_attr(b, types[k], &counters[k], sizeof(counters[k]));
-	nest_end(b, at);
-}
-
-static void put_guids(struct buf *b, uint32_t vf,
-		      const struct sriov_vf_config *c)
-{
-	struct ifla_vf_guid g;
-
-	memset(&g, 0, sizeof(g));
-	g.vf = vf;
-	g.guid = c->node_guid;
-	put_attr(b, IFLA_VF_IB_NODE_GUID, &g, sizeof(g));
-	g.guid = c->port_guid;
-	put_attr(b, IFLA_VF_IB_PORT_GUID, &g, sizeof(g));
-}
-
-static void put_vlans(struct buf *b, uint32_t vf, const struct sriov_vf_config *c,
-		      bool mixed)
-{
-	struct ifla_vf_vlan vlan = { mixed ? vf + 1 : vf, c->vlan, c->qos };
-	struct ifla_vf_vlan_info info;
-	size_t at;
-
-	put_attr(b, IFLA_VF_VLAN, &vlan, sizeof(vlan));
-	memset(&info, 0, sizeof(info));
-	info.vf = vf;
-	info.vlan = c->vlan;
-	info.qos = c->qos;
-	info.vlan_proto = htons(c->vlan_proto);
-	at = nest_begin(b, IFLA_VF_VLAN_LIST);
-	put_attr(b, IFLA_VF_VLAN_INFO, &info, sizeof(info));
-	nest_end(b, at);
-}
-
-/* One IFLA_VF_INFO in the order rtnl_fill_vfinfo() writes it. */
-static void put_vf(struct buf *b, unsigned int i, unsigned int num_vf,
-		   unsigned int flags)
-{
-	struct sriov_vf_config c;
-	struct ifla_vf_mac mac;
-	struct ifla_vf_broadcast bc;
-	uint32_t vf = i;
-	size_t at;
-
-	expected_vf(i, flags, &c);
-	if ((flags & R_BAD_INDEX) && i == num_vf - 1)
-		vf = num_vf;
-	if ((flags & R_DUP_INDEX) && i == 1)
-		vf = 0;
-	at = nest_begin(b, IFLA_VF_INFO);
-	memset(&mac, 0, sizeof(mac));
-	mac.vf = vf;
-	memcpy(mac.mac, c.mac, sizeof(c.mac));
-	put_attr(b, IFLA_VF_MAC, &mac,
-		 (flags & R_SHORT_MAC) && i == 0 ? 4 : sizeof(mac));
-	memset(&bc, 0xff, sizeof(bc));
-	put_attr(b, IFLA_VF_BROADCAST, &bc, sizeof(bc));
-	put_attr(b, IFLA_VF_RATE,
-		 &(struct ifla_vf_rate){ vf, c.min_tx_rate, c.max_tx_rate },
-		 sizeof(struct ifla_vf_rate));
-	put_attr(b, IFLA_VF_TX_RATE, &(struct ifla_vf_tx_rate){ vf, c.max_tx_rate },
-		 sizeof(struct ifla_vf_tx_rate));
-	put_setting(b, IFLA_VF_SPOOFCHK, vf,
-		    (c.mask & SRIOV_VF_HAS_SPOOFCHK) ? c.spoofchk : UINT32_MAX);
-	put_setting(b, IFLA_VF_LINK_STATE, vf, c.link_state);
-	put_setting(b, IFLA_VF_RSS_QUERY_EN, vf, c.query_rss);
-	put_setting(b, IFLA_VF_TRUST, vf,
-		    (c.mask & SRIOV_VF_HAS_TRUST) ? c.trust : UINT32_MAX);
-	if (flags & R_GUIDS)
-		put_guids(b, vf, &c);
-	put_vlans(b, vf, &c, (flags & R_MIXED_INDEX) && i == 0);
-	if (flags & R_STATS)
-		put_stats(b, &c.stats);
-	if (flags & R_PAD_256) {
-		uint8_t pad[256] = { 0 };
-
-		put_attr(b, 0x7fff, pad, 256 - (b->len - at) - ATTR_HDR);
-	}
-	nest_end(b, at);
-}
-
-static void put_vf_list(struct buf *b, unsigned int num_vf, unsigned int flags,
-			struct reply_info *info)
-{
-	size_t at = nest_begin(b, IFLA_VFINFO_LIST);
-
-	info->list_start = at;
-	for (unsigned int i = 0; i < num_vf; i++) {
-		if ((flags & R_SKIP_VF1) && i == 1)
-			continue;
-		put_vf(b, i, num_vf, flags);
-		if (!info->entry_size)
-			info->entry_size = b->len - at - ATTR_HDR;
-	}
-	nest_end(b, at);
-	info->list_end = b->len;
-}
-
-/* An RTM_NEWLINK for PF_IFINDEX as rtnl_fill_ifinfo() lays it out. */
-static void build_reply(struct buf *b, unsigned int num_vf, unsigned int flags,
-			struct reply_info *info)
-{
-	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_type = 1,
-				 .ifi_index = PF_IFINDEX, .ifi_flags = IFF_UP };
-	uint32_t mtu = 1500, num = num_vf;
-	uint8_t attached = 0;
-	size_t at;
-
-	memset(info, 0, sizeof(*info));
-	msg_begin(b, RTM_NEWLINK, 0, 1);
-	buf_append(b, &ifi, sizeof(ifi));
-	put_attr(b, IFLA_IFNAME, "pf0", 4);
-	put_attr(b, IFLA_MTU, &mtu, sizeof(mtu));
-	if (flags & R_LIST_FIRST)
-		put_vf_list(b, num_vf, flags, info);
-	if (!(flags & R_NO_NUM_VF))
-		put_attr(b, IFLA_NUM_VF, &num, sizeof(num));
-	if (!(flags & (R_NO_LIST | R_NO_NUM_VF | R_LIST_FIRST)))
-		put_vf_list(b, num_vf, flags, info);
-	at = nest_begin(b, IFLA_XDP);
-	put_attr(b, IFLA_XDP_ATTACHED, &attached, sizeof(attached));
-	nest_end(b, at);
-	put_attr(b, IFLA_PARENT_DEV_NAME, "0000:03:00.0", 13);
-	msg_end(b);
+	assert_non_null(vfs);
+	for (unsigned int i = 0; i < num_vf; i++)
+		expected_vf(i, flags, &vfs[i]);
+	rtnl_build_newlink(b, 1, PF_IFINDEX, "pf0", vfs, num_vf, flags, info);
+	free(vfs);
 }
 
 static void assert_vf(const struct sriov_vf_config *got, unsigned int i,
@@ -363,8 +135,8 @@ static int parse(struct sriov_ctx *ctx, const void *p, size_t len,
 static void check_reply(struct sriov_ctx *ctx, unsigned int num_vf,
 			unsigned int flags)
 {
-	struct buf b = { 0 };
-	struct reply_info info;
+	struct nlbuf b = { 0 };
+	struct rtnl_reply_info info;
 	struct sriov_vf_config *vfs;
 	size_t count;
 
@@ -374,7 +146,7 @@ static void check_reply(struct sriov_ctx *ctx, unsigned int num_vf,
 	for (unsigned int i = 0; i < num_vf; i++)
 		assert_vf(&vfs[i], i, flags);
 	free(vfs);
-	buf_free(&b);
+	nlbuf_free(&b);
 }
 
 static int setup(void **state)
@@ -406,15 +178,15 @@ static void test_parse_stats(void **state)
 static void check_wrapped(struct sriov_ctx *ctx, unsigned int num_vf,
 			  unsigned int flags)
 {
-	struct buf b = { 0 };
-	struct reply_info info;
+	struct nlbuf b = { 0 };
+	struct rtnl_reply_info info;
 	size_t real;
 
 	build_reply(&b, num_vf, flags, &info);
 	real = info.list_end - info.list_start;
 	assert_true(real > 0xffff);
 	assert_int_equal(get_u16(&b, info.list_start), real & 0xffff);
-	buf_free(&b);
+	nlbuf_free(&b);
 	check_reply(ctx, num_vf, flags);
 }
 
@@ -436,8 +208,8 @@ static void test_parse_wrapped_1024(void **state)
  * looks complete but is not). A cut inside the VF list is always an
  * error; whatever parses must be right.
  */
-static void check_prefix(struct sriov_ctx *ctx, const struct buf *b,
-			 const struct reply_info *info, size_t p,
+static void check_prefix(struct sriov_ctx *ctx, const struct nlbuf *b,
+			 const struct rtnl_reply_info *info, size_t p,
 			 unsigned int flags)
 {
 	uint8_t *cut = malloc(p ? p : 1);
@@ -468,19 +240,19 @@ static void check_prefix(struct sriov_ctx *ctx, const struct buf *b,
 
 static void test_parse_prefixes(void **state)
 {
-	struct buf b = { 0 };
-	struct reply_info info;
+	struct nlbuf b = { 0 };
+	struct rtnl_reply_info info;
 
 	build_reply(&b, 4, R_STATS | R_GUIDS, &info);
 	for (size_t p = 0; p < b.len; p++)
 		check_prefix(*state, &b, &info, p, R_STATS | R_GUIDS);
-	buf_free(&b);
+	nlbuf_free(&b);
 }
 
 static void test_parse_prefixes_wrapped(void **state)
 {
-	struct buf b = { 0 };
-	struct reply_info info;
+	struct nlbuf b = { 0 };
+	struct rtnl_reply_info info;
 
 	build_reply(&b, 256, R_STATS, &info);
 	for (size_t p = 0; p < b.len; p += 97)
@@ -492,7 +264,7 @@ static void test_parse_prefixes_wrapped(void **state)
 			     R_STATS);
 	for (size_t p = info.list_end - 8; p < b.len; p++)
 		check_prefix(*state, &b, &info, p, R_STATS);
-	buf_free(&b);
+	nlbuf_free(&b);
 }
 
 /*
@@ -502,8 +274,8 @@ static void test_parse_prefixes_wrapped(void **state)
  */
 static void test_parse_cut_at_64k(void **state)
 {
-	struct buf b = { 0 };
-	struct reply_info info;
+	struct nlbuf b = { 0 };
+	struct rtnl_reply_info info;
 
 	build_reply(&b, 512, R_PAD_256, &info);
 	assert_int_equal(info.entry_size, 256);
@@ -511,15 +283,15 @@ static void test_parse_cut_at_64k(void **state)
 	check_prefix(*state, &b, &info, info.list_start + ATTR_HDR + 256 * 256,
 		     R_PAD_256);
 	assert_non_null(strstr(sriov_ctx_last_error(*state), "cut short"));
-	buf_free(&b);
+	nlbuf_free(&b);
 }
 
 /* Random bits flipped anywhere: an answer or an errno, never a crash. */
 static void fuzz_reply(struct sriov_ctx *ctx, unsigned int num_vf,
 		       unsigned int flags, unsigned int rounds)
 {
-	struct buf b = { 0 };
-	struct reply_info info;
+	struct nlbuf b = { 0 };
+	struct rtnl_reply_info info;
 	uint32_t seed = 12345;
 
 	build_reply(&b, num_vf, flags, &info);
@@ -543,7 +315,7 @@ static void fuzz_reply(struct sriov_ctx *ctx, unsigned int num_vf,
 		free(vfs);
 		free(copy);
 	}
-	buf_free(&b);
+	nlbuf_free(&b);
 }
 
 static void test_parse_random_corruption(void **state)
@@ -552,7 +324,7 @@ static void test_parse_random_corruption(void **state)
 	fuzz_reply(*state, 256, R_STATS, 300);
 }
 
-static void expect_bad(struct sriov_ctx *ctx, const struct buf *b,
+static void expect_bad(struct sriov_ctx *ctx, const struct nlbuf *b,
 		       const char *text)
 {
 	struct sriov_vf_config *vfs;
@@ -570,20 +342,20 @@ static void check_corrupt(struct sriov_ctx *ctx, unsigned int num_vf,
 			  unsigned int flags, size_t rel, bool from_list,
 			  uint16_t value, const char *text)
 {
-	struct buf b = { 0 };
-	struct reply_info info;
+	struct nlbuf b = { 0 };
+	struct rtnl_reply_info info;
 
 	build_reply(&b, num_vf, flags, &info);
 	set_u16(&b, (from_list ? info.list_start : 0) + rel, value);
 	expect_bad(ctx, &b, text);
-	buf_free(&b);
+	nlbuf_free(&b);
 }
 
 static void test_parse_bad_lengths(void **state)
 {
 	struct sriov_ctx *ctx = *state;
-	struct reply_info info;
-	struct buf b = { 0 };
+	struct rtnl_reply_info info;
+	struct nlbuf b = { 0 };
 
 	build_reply(&b, 4, R_STATS, &info);
 	/* entry 0 header at list + 4, its first attribute at list + 8 */
@@ -598,17 +370,17 @@ static void test_parse_bad_lengths(void **state)
 	/* IFLA_MTU follows the 8-byte IFLA_IFNAME after the link header */
 	check_corrupt(ctx, 4, R_STATS, 40, false, 0x7ff0, "attribute 4");
 	check_corrupt(ctx, 4, R_STATS, 40, false, 3, "attribute 4");
-	buf_free(&b);
+	nlbuf_free(&b);
 	build_reply(&b, 4, R_SHORT_MAC, &info);
 	expect_bad(ctx, &b, "needs 36");
-	buf_free(&b);
+	nlbuf_free(&b);
 }
 
 static void test_parse_bad_index(void **state)
 {
 	struct sriov_ctx *ctx = *state;
-	struct reply_info info;
-	struct buf b = { 0 };
+	struct rtnl_reply_info info;
+	struct nlbuf b = { 0 };
 
 	build_reply(&b, 4, R_BAD_INDEX, &info);
 	expect_bad(ctx, &b, "is VF 4 but the PF has 4 VFs");
@@ -618,15 +390,15 @@ static void test_parse_bad_index(void **state)
 	expect_bad(ctx, &b, "mixes VF numbers 0 and 1");
 	build_reply(&b, 4, R_LIST_FIRST, &info);
 	expect_bad(ctx, &b, "before IFLA_NUM_VF");
-	buf_free(&b);
+	nlbuf_free(&b);
 }
 
 static void test_parse_partial_lists(void **state)
 {
 	struct sriov_ctx *ctx = *state;
 	struct sriov_vf_config *vfs;
-	struct reply_info info;
-	struct buf b = { 0 };
+	struct rtnl_reply_info info;
+	struct nlbuf b = { 0 };
 	size_t count;
 
 	/* The kernel leaves out a VF whose get_vf_config failed. */
@@ -655,33 +427,7 @@ static void test_parse_partial_lists(void **state)
 	assert_int_equal(parse(ctx, b.p, b.len, &vfs, &count), 0);
 	assert_int_equal(count, 0);
 	assert_null(vfs);
-	buf_free(&b);
-}
-
-/* An NLMSG_ERROR answering req, as netlink_ack() builds it. */
-static void build_ack(struct buf *b, int error, const char *extack,
-		      bool capped, const void *req, size_t req_len)
-{
-	struct nlmsgerr e;
-	struct nlmsghdr req_hdr;
-	uint16_t flags = 0;
-
-	memset(&e, 0, sizeof(e));
-	memcpy(&req_hdr, req, sizeof(req_hdr));
-	e.error = error;
-	e.msg = req_hdr;
-	if (capped || error == 0)
-		flags |= NLM_F_CAPPED;
-	if (extack)
-		flags |= NLM_F_ACK_TLVS;
-	msg_begin(b, NLMSG_ERROR, flags, req_hdr.nlmsg_seq);
-	buf_append(b, &e, sizeof(e));
-	if (!(flags & NLM_F_CAPPED))
-		buf_append(b, (const uint8_t *)req + sizeof(req_hdr),
-			   req_len - sizeof(req_hdr));
-	if (extack)
-		put_attr(b, NLMSGERR_ATTR_MSG, extack, strlen(extack) + 1);
-	msg_end(b);
+	nlbuf_free(&b);
 }
 
 static void test_error_reply_extack(void **state)
@@ -691,65 +437,65 @@ static void test_error_reply_extack(void **state)
 				.nlmsg_seq = 9 };
 	uint8_t reqbuf[40] = { 0 };
 	struct sriov_vf_config *vfs;
-	struct buf b = { 0 };
+	struct nlbuf b = { 0 };
 	size_t count;
 
 	memcpy(reqbuf, &req, sizeof(req));
-	build_ack(&b, -EOPNOTSUPP, "VF is being reset", true, reqbuf, 40);
+	rtnl_build_ack(&b, -EOPNOTSUPP, "VF is being reset", true, reqbuf, 40);
 	assert_int_equal(parse(ctx, b.p, b.len, &vfs, &count), -EOPNOTSUPP);
 	assert_non_null(strstr(sriov_ctx_last_error(ctx), "VF is being reset"));
 	/* Without NETLINK_CAP_ACK the request is echoed before the TLVs. */
-	build_ack(&b, -EINVAL, "bad attribute", false, reqbuf, 40);
+	rtnl_build_ack(&b, -EINVAL, "bad attribute", false, reqbuf, 40);
 	assert_int_equal(parse(ctx, b.p, b.len, &vfs, &count), -EINVAL);
 	assert_non_null(strstr(sriov_ctx_last_error(ctx), "bad attribute"));
 	/* A plain ACK is no answer to a GET. */
-	build_ack(&b, 0, NULL, true, reqbuf, 40);
+	rtnl_build_ack(&b, 0, NULL, true, reqbuf, 40);
 	assert_int_equal(parse(ctx, b.p, b.len, &vfs, &count), -EBADMSG);
-	buf_free(&b);
+	nlbuf_free(&b);
 }
 
 static void test_parse_ack(void **state)
 {
 	uint8_t reqbuf[40] = { 0 };
 	char text[16];
-	struct buf b = { 0 };
+	struct nlbuf b = { 0 };
 	int err = 1;
 
 	(void)state;
-	build_ack(&b, 0, NULL, true, reqbuf, 40);
+	rtnl_build_ack(&b, 0, NULL, true, reqbuf, 40);
 	assert_int_equal(sriov_rtnl_parse_ack(b.p, b.len, text, sizeof(text), &err), 0);
 	assert_int_equal(err, 0);
 	assert_string_equal(text, "");
 	/* Control bytes never reach a terminal; long texts are cut. */
-	build_ack(&b, -EBUSY, "in\x1b[31mreset and more words", true, reqbuf, 40);
+	rtnl_build_ack(&b, -EBUSY, "in\x1b[31mreset and more words", true, reqbuf, 40);
 	assert_int_equal(sriov_rtnl_parse_ack(b.p, b.len, text, sizeof(text), &err), 0);
 	assert_int_equal(err, -EBUSY);
 	assert_string_equal(text, "in?[31mreset an");
 	for (size_t p = 0; p < b.len; p++)
 		assert_int_equal(sriov_rtnl_parse_ack(b.p, p, text, sizeof(text), &err),
 				 -EBADMSG);
-	build_reply(&b, 1, 0, &(struct reply_info){ 0 });
+	build_reply(&b, 1, 0, &(struct rtnl_reply_info){ 0 });
 	assert_int_equal(sriov_rtnl_parse_ack(b.p, b.len, text, sizeof(text), &err),
 			 -EBADMSG);
-	buf_free(&b);
+	nlbuf_free(&b);
 }
 
 static void test_parse_ifindex(void **state)
 {
 	struct sriov_ctx *ctx = *state;
-	struct reply_info info;
-	struct buf b = { 0 };
+	struct rtnl_reply_info info;
+	struct nlbuf b = { 0 };
 	uint8_t reqbuf[40] = { 0 };
 	int ifindex = 0;
 
 	build_reply(&b, 0, R_NO_NUM_VF, &info);
 	assert_int_equal(sriov_rtnl_parse_ifindex(ctx, b.p, b.len, &ifindex), 0);
 	assert_int_equal(ifindex, PF_IFINDEX);
-	build_ack(&b, -ENODEV, NULL, true, reqbuf, 40);
+	rtnl_build_ack(&b, -ENODEV, NULL, true, reqbuf, 40);
 	ifindex = 0;
 	assert_int_equal(sriov_rtnl_parse_ifindex(ctx, b.p, b.len, &ifindex), -ENODEV);
 	assert_int_equal(ifindex, 0);
-	buf_free(&b);
+	nlbuf_free(&b);
 }
 
 /* Finds a top-level attribute of a request built by the library. */
@@ -1055,181 +801,9 @@ static void test_build_setlink_split(void **state)
 	free(vfs);
 }
 
-/*
- * A kernel that applies IFLA_VF_INFO entries in order, and inside each the
- * attributes in do_setvfinfo()'s order, stopping at the first error.
- */
-struct fake_kernel {
-	unsigned int num_vf;
-	struct sriov_vf_config state[1024];
-	uint32_t reject;             /* group refused on every VF ... */
-	int reject_err;              /* ... with this */
-	int bad_mac_vf;              /* refuses this VF's MAC, EINVAL */
-	unsigned int eagain_left;    /* answers EAGAIN this often first */
-	int fail_all;                /* answers every SETLINK with this */
-	unsigned int n_setlink;
-	unsigned int n_vf_info;      /* entries received */
-	struct buf get_reply;        /* the RTM_NEWLINK to answer GETs with */
-	uint32_t get_ext_mask;
-	int get_ifindex;
-	char get_ifname[IFNAMSIZ];
-};
-
-/* Whether the fake driver takes group for VF vf; sets the ext-ack. */
-static int fake_gate(struct fake_kernel *fk, uint32_t group, uint32_t vf,
-		     const char **extack)
-{
-	if (vf >= fk->num_vf)
-		return -EINVAL;
-	if (group == fk->reject) {
-		*extack = "not supported by fake";
-		return -fk->reject_err;
-	}
-	if (group == SRIOV_VF_HAS_MAC && (int)vf == fk->bad_mac_vf) {
-		*extack = "invalid MAC";
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int fake_apply(struct fake_kernel *fk, struct nlattr **tb, uint16_t type,
-		      uint32_t group, const char **extack)
-{
-	uint32_t v[4] = { 0 };
-	struct sriov_vf_config *c;
-	int err;
-
-	if (!tb[type])
-		return 1;
-	memcpy(v, nla_data(tb[type]), nla_len(tb[type]) < 16 ? (size_t)nla_len(tb[type]) : 16);
-	if (type == IFLA_VF_VLAN_LIST)
-		memcpy(v, nla_data(nla_data(tb[type])), 16);
-	err = fake_gate(fk, group, v[0], extack);
-	if (err)
-		return err;
-	c = &fk->state[v[0]];
-	c->mask |= group;
-	switch (type) {
-	case IFLA_VF_MAC: memcpy(c->mac, &v[1], 6); break;
-	case IFLA_VF_VLAN: c->vlan = (uint16_t)v[1]; c->qos = (uint8_t)v[2]; break;
-	case IFLA_VF_VLAN_LIST: c->vlan = (uint16_t)v[1]; c->qos = (uint8_t)v[2];
-		c->vlan_proto = ntohs((uint16_t)v[3]); break;
-	case IFLA_VF_RATE: c->min_tx_rate = v[1]; c->max_tx_rate = v[2]; break;
-	case IFLA_VF_SPOOFCHK: c->spoofchk = v[1]; break;
-	case IFLA_VF_LINK_STATE: c->link_state = (enum sriov_link_state)v[1]; break;
-	case IFLA_VF_RSS_QUERY_EN: c->query_rss = v[1]; break;
-	case IFLA_VF_TRUST: c->trust = v[1]; break;
-	default: break; /* GUIDs: the mask bit is enough */
-	}
-	return 0;
-}
-
-static int fake_setvfinfo(struct fake_kernel *fk, struct nlattr *entry,
-			  const char **extack)
-{
-	static const struct { uint16_t type; uint32_t group; } order[] = {
-		{ IFLA_VF_MAC, SRIOV_VF_HAS_MAC },
-		{ IFLA_VF_VLAN, SRIOV_VF_HAS_VLAN },
-		{ IFLA_VF_VLAN_LIST, SRIOV_VF_HAS_VLAN },
-		{ IFLA_VF_RATE, SRIOV_VF_HAS_MIN_TX_RATE | SRIOV_VF_HAS_MAX_TX_RATE },
-		{ IFLA_VF_SPOOFCHK, SRIOV_VF_HAS_SPOOFCHK },
-		{ IFLA_VF_LINK_STATE, SRIOV_VF_HAS_LINK_STATE },
-		{ IFLA_VF_RSS_QUERY_EN, SRIOV_VF_HAS_QUERY_RSS },
-		{ IFLA_VF_TRUST, SRIOV_VF_HAS_TRUST },
-		{ IFLA_VF_IB_NODE_GUID, SRIOV_VF_HAS_NODE_GUID },
-		{ IFLA_VF_IB_PORT_GUID, SRIOV_VF_HAS_PORT_GUID },
-	};
-	struct nlattr *tb[IFLA_VF_MAX + 1];
-	int err = -EINVAL; /* the kernel's answer to an empty entry */
-
-	assert_int_equal(nla_parse_nested(tb, IFLA_VF_MAX, entry, NULL), 0);
-	for (size_t k = 0; k < ARRAY_SIZE(order); k++) {
-		int r = fake_apply(fk, tb, order[k].type, order[k].group, extack);
-
-		if (r < 0)
-			return r;
-		if (r == 0)
-			err = 0;
-		/* do_setvfinfo() returns right after the node GUID. */
-		if (r == 0 && order[k].type == IFLA_VF_IB_NODE_GUID)
-			return 0;
-	}
-	return err;
-}
-
-static int fake_setlink(struct fake_kernel *fk, struct nlmsghdr *hdr,
-			const char **extack)
-{
-	struct nlattr *tb[IFLA_MAX + 1], *entry;
-	int rem, err;
-
-	fk->n_setlink++;
-	assert_int_equal(hdr->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
-	assert_true(hdr->nlmsg_len <= 0xffff);
-	if (fk->fail_all)
-		return fk->fail_all;
-	if (fk->eagain_left) {
-		fk->eagain_left--;
-		*extack = "VF in reset";
-		return -EAGAIN;
-	}
-	assert_int_equal(nlmsg_parse(hdr, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL), 0);
-	assert_non_null(tb[IFLA_VFINFO_LIST]);
-	nla_for_each_nested(entry, tb[IFLA_VFINFO_LIST], rem) {
-		assert_int_equal(nla_type(entry), IFLA_VF_INFO);
-		fk->n_vf_info++;
-		err = fake_setvfinfo(fk, entry, extack);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
-static void fake_getlink(struct fake_kernel *fk, struct nlmsghdr *hdr,
-			 struct buf *out)
-{
-	struct nlattr *tb[IFLA_MAX + 1];
-	struct ifinfomsg *ifi = nlmsg_data(hdr);
-
-	assert_int_equal(nlmsg_parse(hdr, sizeof(*ifi), tb, IFLA_MAX, NULL), 0);
-	fk->get_ifindex = ifi->ifi_index;
-	fk->get_ext_mask = tb[IFLA_EXT_MASK] ? nla_get_u32(tb[IFLA_EXT_MASK]) : 0;
-	if (tb[IFLA_IFNAME])
-		snprintf(fk->get_ifname, sizeof(fk->get_ifname), "%s",
-			 nla_get_string(tb[IFLA_IFNAME]));
-	if (tb[IFLA_IFNAME] && strcmp(fk->get_ifname, "pf0") != 0) {
-		build_ack(out, -ENODEV, NULL, true, hdr, hdr->nlmsg_len);
-		return;
-	}
-	buf_append(out, fk->get_reply.p, fk->get_reply.len);
-	((struct nlmsghdr *)out->p)->nlmsg_seq = hdr->nlmsg_seq;
-}
-
-static int fake_transact(void *userdata, const void *req, size_t req_len,
-			 void **ret_reply, size_t *ret_reply_len)
-{
-	struct fake_kernel *fk = userdata;
-	struct nlmsghdr *hdr = (struct nlmsghdr *)req;
-	const char *extack = NULL;
-	struct buf out = { 0 };
-	int err;
-
-	assert_int_equal(hdr->nlmsg_len, req_len);
-	if (hdr->nlmsg_type == RTM_GETLINK) {
-		fake_getlink(fk, hdr, &out);
-	} else {
-		assert_int_equal(hdr->nlmsg_type, RTM_SETLINK);
-		err = fake_setlink(fk, hdr, &extack);
-		build_ack(&out, err, err ? extack : NULL, true, req, req_len);
-	}
-	*ret_reply = out.p;
-	*ret_reply_len = out.len;
-	return 0;
-}
-
 struct fake_fixture {
 	struct sriov_ctx *ctx;
-	struct fake_kernel *fk;
+	struct rtnl_fake *fk;
 	struct sriov_rtnl *nl;
 };
 
@@ -1239,12 +813,9 @@ static int fake_setup(void **state)
 
 	assert_non_null(f);
 	assert_int_equal(sriov_ctx_new(NULL, &f->ctx), 0);
-	f->fk = calloc(1, sizeof(*f->fk));
-	assert_non_null(f->fk);
-	f->fk->num_vf = 1024;
-	f->fk->bad_mac_vf = -1;
-	assert_int_equal(sriov_rtnl_open_transport(f->ctx, fake_transact, f->fk,
-						   &f->nl), 0);
+	f->fk = rtnl_fake_new(PF_IFINDEX, "pf0", 1024);
+	assert_int_equal(sriov_rtnl_open_transport(f->ctx, rtnl_fake_transact,
+						   f->fk, &f->nl), 0);
 	sriov_rtnl_set_retry(f->nl, 3, 0);
 	*state = f;
 	return 0;
@@ -1253,19 +824,23 @@ static int fake_setup(void **state)
 static int fake_teardown(void **state)
 {
 	struct fake_fixture *f = *state;
+	int r = 0;
 
+	if (f->fk->violation[0]) {
+		print_error("fake kernel: %s\n", f->fk->violation);
+		r = -1;
+	}
 	sriov_rtnl_close(f->nl);
-	buf_free(&f->fk->get_reply);
-	free(f->fk);
+	rtnl_fake_free(f->fk);
 	sriov_ctx_free(f->ctx);
 	free(f);
-	return 0;
+	return r;
 }
 
-static void assert_applied(const struct fake_kernel *fk,
+static void assert_applied(const struct rtnl_fake *fk,
 			   const struct sriov_rtnl_vf_set *s, uint32_t except)
 {
-	const struct sriov_vf_config *got = &fk->state[s->vf];
+	const struct sriov_vf_config *got = &fk->vf[s->vf];
 	uint32_t want = s->cfg.mask & ~except;
 
 	assert_int_equal(got->mask & want, want);
@@ -1310,9 +885,9 @@ static void test_set_isolates_failures(void **state)
 	struct sriov_rtnl_vf_result *res = NULL;
 	size_t n_failed = 0;
 
-	f->fk->reject = SRIOV_VF_HAS_LINK_STATE;
-	f->fk->reject_err = EOPNOTSUPP;
-	f->fk->bad_mac_vf = 5;
+	rtnl_fake_refuse(f->fk, SRIOV_VF_HAS_LINK_STATE, -1, EOPNOTSUPP,
+			 "not supported by fake");
+	rtnl_fake_refuse(f->fk, SRIOV_VF_HAS_MAC, 5, EINVAL, "invalid MAC");
 	for (unsigned int i = 0; i < 16; i++)
 		vfs[i] = full_set(i);
 	assert_int_equal(sriov_rtnl_set_vfs(f->nl, PF_IFINDEX, vfs, 16, &res,
@@ -1371,13 +946,13 @@ static void test_set_fatal_and_invalid(void **state)
 
 	for (unsigned int i = 0; i < 4; i++)
 		vfs[i] = full_set(i);
-	f->fk->fail_all = -EPERM;
+	f->fk->fail_setlink = EPERM;
 	assert_int_equal(sriov_rtnl_set_vfs(f->nl, PF_IFINDEX, vfs, 4, &res, &n_failed),
 			 -EPERM);
 	assert_null(res);
 	assert_int_equal(n_failed, 42);
 	assert_int_equal(f->fk->n_setlink, 1);
-	f->fk->fail_all = 0;
+	f->fk->fail_setlink = 0;
 	f->fk->n_setlink = 0;
 	vfs[3].cfg.vlan = 5000;
 	assert_int_equal(sriov_rtnl_set_vfs(f->nl, PF_IFINDEX, vfs, 4, &res, &n_failed),
@@ -1406,7 +981,7 @@ static void test_set_many_vfs(void **state)
 	assert_int_equal(f->fk->n_vf_info, 1000);
 	for (unsigned int i = 0; i < 1000; i++) {
 		assert_applied(f->fk, &vfs[i], 0);
-		assert_int_equal(f->fk->state[i].min_tx_rate, vfs[i].cfg.min_tx_rate);
+		assert_int_equal(f->fk->vf[i].min_tx_rate, vfs[i].cfg.min_tx_rate);
 	}
 	sriov_rtnl_results_free(res, 1000);
 	free(vfs);
@@ -1416,10 +991,12 @@ static void test_get_vfs_request(void **state)
 {
 	struct fake_fixture *f = *state;
 	struct sriov_vf_config *vfs = NULL;
-	struct reply_info info;
 	size_t count = 0;
 
-	build_reply(&f->fk->get_reply, 300, R_STATS, &info);
+	/* The fake answers from its state: stats unless told to skip them. */
+	f->fk->num_vf = 300;
+	for (unsigned int i = 0; i < 300; i++)
+		expected_vf(i, R_STATS, &f->fk->vf[i]);
 	assert_int_equal(sriov_rtnl_get_vfs(f->nl, PF_IFINDEX, true, &vfs, &count), 0);
 	assert_int_equal(f->fk->get_ifindex, PF_IFINDEX);
 	assert_int_equal(f->fk->get_ext_mask, RTEXT_FILTER_VF);
@@ -1427,21 +1004,23 @@ static void test_get_vfs_request(void **state)
 	for (unsigned int i = 0; i < 300; i++)
 		assert_vf(&vfs[i], i, R_STATS);
 	free(vfs);
-	build_reply(&f->fk->get_reply, 2, 0, &info);
+	f->fk->num_vf = 2;
 	assert_int_equal(sriov_rtnl_get_vfs(f->nl, PF_IFINDEX, false, &vfs, &count), 0);
 	assert_int_equal(f->fk->get_ext_mask,
 			 RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS);
 	assert_int_equal(count, 2);
+	assert_int_equal(f->fk->n_getlink, 2);
 	free(vfs);
+	/* Another ifindex: no such device. */
+	assert_int_equal(sriov_rtnl_get_vfs(f->nl, PF_IFINDEX + 1, false, &vfs,
+					    &count), -ENODEV);
 }
 
 static void test_ifindex_request(void **state)
 {
 	struct fake_fixture *f = *state;
-	struct reply_info info;
 	int ifindex = 0;
 
-	build_reply(&f->fk->get_reply, 0, R_NO_NUM_VF, &info);
 	assert_int_equal(sriov_rtnl_ifindex(f->nl, "pf0", &ifindex), 0);
 	assert_int_equal(ifindex, PF_IFINDEX);
 	assert_string_equal(f->fk->get_ifname, "pf0");

@@ -24,7 +24,7 @@ static const char host_topology[] =
 	"total=16 numvfs=0 offset=2 stride=1 vfdevice=1018 iommu=separate\n"
 	"pf 0001:81:00.0 vendor=8086 device=10fb class=020000 driver=ixgbe netdev=ens1f0 "
 	"total=63 numvfs=2 offset=128 stride=2 vfdevice=10ed vfdriver=ixgbevf "
-	"vfnetdev=none numa=-1 missing=sriov_drivers_autoprobe,sriov_vf_device,sriov_offset\n"
+	"vfnetdev=none numa=-1 iommu=none missing=sriov_drivers_autoprobe,sriov_vf_device,sriov_offset\n"
 	"dev 0000:00:1f.2 vendor=8086 device=2922 class=010601 driver=ahci\n";
 
 struct fixture {
@@ -40,7 +40,7 @@ static int build(void **state, const char *topology, const char *preset)
 	int r;
 
 	assert_non_null(f);
-	strcpy(f->root, "/tmp/sriov-topo-XXXXXX");
+	strcpy(f->root, "/dev/shm/sriov-topo-XXXXXX");
 	assert_non_null(mkdtemp(f->root));
 	r = preset ? fakesys_build_preset(f->root, preset, err, sizeof(err))
 		   : fakesys_build(f->root, topology, err, sizeof(err));
