@@ -29,18 +29,23 @@ static void print_cap(struct out *o, const struct sriov_cap_info *c)
 
 #define OPT_INT(v) (v), ((v) != SRIOV_NO_VALUE)
 
+/* A PF that is not a PCI function (netdevsim) has no IDs: null. */
 static void print_pf_ids(struct out *o, const struct sriov_pf_info *i,
 			 bool detail)
 {
+	bool pci = i->pci[0] != '\0';
+
 	out_hex(o, "vendor_id", detail ? "vendor ID" : NULL, i->vendor_id, 4,
-		true);
+		pci);
 	out_hex(o, "device_id", detail ? "device ID" : NULL, i->device_id, 4,
-		true);
-	if (!detail)
+		pci);
+	if (!detail && pci)
 		out_text(o, "id", "%04x:%04x", i->vendor_id, i->device_id);
+	else if (!detail)
+		out_text(o, "id", "%s", i->bus);
 	out_str(o, "vendor", detail ? "vendor" : NULL, i->vendor_name);
 	out_str(o, "device", detail ? "device" : NULL, i->device_name);
-	out_hex(o, "class", detail ? "class" : NULL, i->class_code, 6, true);
+	out_hex(o, "class", detail ? "class" : NULL, i->class_code, 6, pci);
 }
 
 static void print_pf_sriov(struct out *o, const struct sriov_pf_info *i,
@@ -51,6 +56,8 @@ static void print_pf_sriov(struct out *o, const struct sriov_pf_info *i,
 	if (!detail) {
 		if (i->num_vfs != SRIOV_NO_VALUE && i->total_vfs != SRIOV_NO_VALUE)
 			out_text(o, "vfs", "%d/%d", i->num_vfs, i->total_vfs);
+		else if (i->num_vfs != SRIOV_NO_VALUE)
+			out_text(o, "vfs", "%d/-", i->num_vfs);
 		else
 			out_text(o, "vfs", "-");
 	}
@@ -72,7 +79,9 @@ void print_pf(struct cli *cli, struct sriov_pf *pf, bool detail)
 	struct out *o = cli->out;
 
 	out_obj_begin(o, NULL, NULL);
-	out_str(o, "pci", "pci", i->pci);
+	out_str(o, "pci", "pci", i->pci[0] ? i->pci : NULL);
+	out_str(o, "bus", detail ? "bus" : NULL, i->bus);
+	out_str(o, "device_name", detail ? "sysfs device" : NULL, i->dev_name);
 	out_str(o, "netdev", detail ? NULL : "netdev", i->netdevs[0]);
 	out_strv(o, "netdevs", detail ? "netdevs" : NULL, i->netdevs);
 	out_str(o, "driver", "driver", i->driver);

@@ -12,17 +12,19 @@ void print_vf(struct cli *cli, const struct sriov_vf *vf, bool detail)
 	struct out *o = cli->out;
 
 	out_obj_begin(o, NULL, NULL);
-	out_str(o, "pf", "pf", i->pf);
+	/* VFs of a PF that is not a PCI function have no address */
+	out_str(o, "pf", "pf",
+		i->pf[0] ? i->pf : sriov_pf_get_info(sriov_vf_get_pf(vf))->dev_name);
 	out_int(o, "vf", "vf", i->index, true);
-	out_str(o, "pci", "pci", i->pci);
+	out_str(o, "pci", "pci", i->pci[0] ? i->pci : NULL);
 	out_str(o, "netdev", "netdev", i->netdev);
 	out_str(o, "driver", "driver", i->driver);
 	out_str(o, "driver_override", detail ? "driver override" : NULL,
 		i->driver_override);
 	out_hex(o, "vendor_id", detail ? "vendor ID" : NULL, i->vendor_id, 4,
-		true);
+		i->pci[0]);
 	out_hex(o, "device_id", detail ? "device ID" : NULL, i->device_id, 4,
-		true);
+		i->pci[0]);
 	out_int(o, "iommu_group", "iommu", i->iommu_group,
 		i->iommu_group != SRIOV_NO_VALUE);
 	out_int(o, "numa_node", detail ? "numa" : NULL, i->numa_node,

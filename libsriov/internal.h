@@ -18,6 +18,9 @@ struct pci_access;
 struct sriov_pf {
 	struct sriov_ctx *ctx;
 	struct sriov_pf_info info;
+	/* bus/<bus>/devices/<dev_name>: "pci" and the address for PCI PFs */
+	char bus[32];
+	char dev_name[64];
 	char **netdevs;          /* NULL-terminated */
 	char *driver;
 	char *driver_override;
@@ -107,6 +110,13 @@ int sriov_pf_load(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 		  struct sriov_pf **ret_pf);
 void sriov_topology_reset(struct sriov_ctx *ctx);
 int sriov_pf_refresh(struct sriov_pf *pf);
+/* A PF on another bus (netdevsim): VFs exist only as rtnetlink entries. */
+int sriov_pf_load_bus(struct sriov_ctx *ctx, const char *bus,
+		      const char *dev_name, struct sriov_pf **ret_pf);
+int sriov_pf_get_bus(struct sriov_ctx *ctx, const char *bus,
+		     const char *dev_name, struct sriov_pf **ret_pf);
+int sriov_scan_other_buses(struct sriov_ctx *ctx);
+int sriov_ctx_add_pf(struct sriov_ctx *ctx, struct sriov_pf *pf);
 int sriov_pf_get(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 		 struct sriov_pf **ret_pf);
 
@@ -121,6 +131,8 @@ void sriov_rtnl_ctx_cleanup(struct sriov_ctx *ctx);
 int sriov_state_dir_ensure(struct sriov_ctx *ctx);
 int sriov_lock_pf(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 		  int *ret_fd);
+/* The lock of a device by its sysfs name (PCI address, netdevsim1...). */
+int sriov_lock_name(struct sriov_ctx *ctx, const char *name, int *ret_fd);
 void sriov_unlock(int fd);
 
 /* Strict unsigned parsers: whole string, no sign, no junk. */

@@ -14,7 +14,8 @@ static int write_attr(struct sriov_pf *pf, const char *attr, int value,
 		      int timeout_ms, int lock_fd)
 {
 	char path[SYSFS_PATH_MAX], buf[16];
-	int r = sysfs_dev_path(pf->ctx, &pf->info.addr, attr, path, sizeof(path));
+	int r = sysfs_bus_dev_path(pf->ctx, pf->bus, pf->dev_name, attr, path,
+				   sizeof(path));
 
 	if (r < 0)
 		return r;
@@ -241,7 +242,7 @@ SRIOV_EXPORT int sriov_pf_set_num_vfs(struct sriov_pf *pf,
 	r = check_opts(pf, &o);
 	if (r < 0)
 		return r;
-	r = sriov_lock_pf(pf->ctx, &pf->info.addr, &lock_fd);
+	r = sriov_lock_name(pf->ctx, pf->dev_name, &lock_fd);
 	if (r == 0)
 		r = sriov_pf_refresh(pf);
 	if (r == 0)

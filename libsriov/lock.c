@@ -36,13 +36,22 @@ int sriov_state_dir_ensure(struct sriov_ctx *ctx)
 int sriov_lock_pf(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 		  int *ret_fd)
 {
-	char pci[SRIOV_PCI_ADDR_STRLEN], path[4096];
+	char pci[SRIOV_PCI_ADDR_STRLEN];
+
+	sriov_pci_addr_format(addr, pci);
+	return sriov_lock_name(ctx, pci, ret_fd);
+}
+
+int sriov_lock_name(struct sriov_ctx *ctx, const char *pci, int *ret_fd)
+{
+	char path[4096];
 	int fd, r;
 
+	if (!sriov_name_valid(pci))
+		return sriov_err(ctx, EINVAL, "invalid lock name \"%s\"", pci);
 	r = sriov_state_dir_ensure(ctx);
 	if (r < 0)
 		return r;
-	sriov_pci_addr_format(addr, pci);
 	snprintf(path, sizeof(path), "%s/%s.lock", ctx->state_dir, pci);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)

@@ -89,7 +89,11 @@ static void vf_state(struct sriov_ready *w, const struct sriov_vf *vf,
 	st->index = i->index;
 	st->driver = i->driver;
 	st->netdev = i->netdev;
-	if (!udev_initialized(w, "pci", i->pci)) {
+	if (!i->pci[0]) {
+		/* a VF without a PCI function exists once the PF counts it */
+		st->ready = true;
+		st->state = "ready";
+	} else if (!udev_initialized(w, "pci", i->pci)) {
 		st->ready = false;
 		st->state = "waiting for udev";
 	} else if (!i->driver) {

@@ -7,15 +7,19 @@
 #include "internal.h"
 #include "sysfs.h"
 
-/* The PCI device behind a netdev, through class/net/<name>/device. */
+/*
+ * The device behind a netdev, through class/net/<name>/device: a PCI
+ * address in *ret, or 1 with *ret_pf set for a PF on another bus.
+ */
 static int netdev_to_addr(struct sriov_ctx *ctx, const char *ifname,
-			  struct sriov_pci_addr *ret)
+			  struct sriov_pci_addr *ret, struct sriov_pf **ret_pf)
 {
-	const char *comps[] = { "class", "net", ifname, "device", NULL };
-	char path[SYSFS_PATH_MAX], name[64];
+	const char *dev[] = { "class", "net", ifname, "device", NULL };
+	const char *sub[] = { "class", "net", ifname, "device", "subsystem", NULL };
+	char path[SYSFS_PATH_MAX], name[64], bus[32];
 	int r;
 
-	r = sysfs_join(ctx, path, sizeof(path), comps);
+	r = sysfs_join(ctx, path, sizeof(path), dev);
 	if (r < 0)
 		return r;
 	r = sysfs_readlink_name(ctx, path, name, sizeof(name));
@@ -23,10 +27,19 @@ static int netdev_to_addr(struct sriov_ctx *ctx, const char *ifname,
 		return sriov_err(ctx, ENODEV, "no network device \"%s\"", ifname);
 	if (r < 0)
 		return r;
-	if (sriov_pci_addr_parse(name, ret) < 0)
-		return sriov_err(ctx, EINVAL, "%s is not a PCI network device",
+	if (sriov_pci_addr_parse(name, ret) == 0)
+		return 0;
+	r = sysfs_join(ctx, path, sizeof(path), sub);
+	if (r == 0)
+		r = sysfs_readlink_name(ctx, path, bus, sizeof(bus));
+	if (r < 0 || !strcmp(bus, "pci"))
+		return sriov_err(ctx, EINVAL, "%s is not on a bus sriovctl knows",
 				 ifname);
-	return 0;
+	r = sriov_pf_get_bus(ctx, bus, name, ret_pf);
+	if (r < 0)
+		return sriov_err(ctx, EINVAL, "%s (%s) is not an SR-IOV device",
+				 ifname, name);
+	return 1;
 }
 
 static bool is_vf(struct sriov_ctx *ctx, const struct sriov_pci_addr *a)
@@ -50,9 +63,9 @@ SRIOV_EXPORT int sriov_pf_find(struct sriov_ctx *ctx, const char *name,
 			return sriov_err(ctx, EINVAL,
 					 "\"%s\" is neither a PCI address (DDDD:BB:SS.F or BB:SS.F) nor a network device name",
 					 name);
-		r = netdev_to_addr(ctx, name, &a);
-		if (r < 0)
-			return r;
+		r = netdev_to_addr(ctx, name, &a, ret_pf);
+		if (r != 0)
+			return r < 0 ? r : 0;
 	}
 	if (is_vf(ctx, &a)) {
 		char pci[SRIOV_PCI_ADDR_STRLEN];

@@ -39,14 +39,21 @@ int sysfs_join(struct sriov_ctx *ctx, char *buf, size_t size,
 	return 0;
 }
 
+int sysfs_bus_dev_path(struct sriov_ctx *ctx, const char *bus,
+		       const char *dev, const char *attr, char *buf, size_t size)
+{
+	const char *comps[] = { "bus", bus, "devices", dev, attr, NULL };
+
+	return sysfs_join(ctx, buf, size, comps);
+}
+
 int sysfs_dev_path(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 		   const char *attr, char *buf, size_t size)
 {
 	char pci[SRIOV_PCI_ADDR_STRLEN];
-	const char *comps[] = { "bus", "pci", "devices", pci, attr, NULL };
 
 	sriov_pci_addr_format(addr, pci);
-	return sysfs_join(ctx, buf, size, comps);
+	return sysfs_bus_dev_path(ctx, "pci", pci, attr, buf, size);
 }
 
 static int path_err(struct sriov_ctx *ctx, int err, const char *what,

@@ -23,6 +23,10 @@
 int sysfs_join(struct sriov_ctx *ctx, char *buf, size_t size,
 	       const char *const *components);
 
+/* "bus/<bus>/devices/<dev>/<attr>" (attr may be NULL). */
+int sysfs_bus_dev_path(struct sriov_ctx *ctx, const char *bus,
+		       const char *dev, const char *attr, char *buf, size_t size);
+
 /* Paths of a PCI device: "bus/pci/devices/<addr>/<attr>". */
 int sysfs_dev_path(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 		   const char *attr, char *buf, size_t size);

@@ -268,6 +268,10 @@ int sriov_pf_load(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 	pf->ctx = ctx;
 	pf->info.addr = *addr;
 	sriov_pci_addr_format(addr, pf->info.pci);
+	strcpy(pf->bus, "pci");
+	memcpy(pf->dev_name, pf->info.pci, sizeof(pf->info.pci));
+	pf->info.bus = pf->bus;
+	pf->info.dev_name = pf->dev_name;
 	r = read_ids(ctx, addr, &pf->info.vendor_id, &pf->info.device_id,
 		     &pf->info.class_code);
 	if (r == 0)
@@ -288,7 +292,7 @@ int sriov_pf_load(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 	return 0;
 }
 
-static int ctx_add_pf(struct sriov_ctx *ctx, struct sriov_pf *pf)
+int sriov_ctx_add_pf(struct sriov_ctx *ctx, struct sriov_pf *pf)
 {
 	struct sriov_pf **n = realloc(ctx->pfs, (ctx->n_pfs + 1) * sizeof(*n));
 
@@ -350,7 +354,7 @@ static int scan_device(struct sriov_ctx *ctx, const struct sriov_pci_addr *a)
 	r = sriov_pf_load(ctx, a, &pf);
 	if (r < 0)
 		return r;
-	r = ctx_add_pf(ctx, pf);
+	r = sriov_ctx_add_pf(ctx, pf);
 	if (r < 0)
 		sriov_pf_free(pf);
 	return r;
@@ -378,7 +382,7 @@ static int scan_all(struct sriov_ctx *ctx)
 		r = scan_device(ctx, &a);
 	}
 	sysfs_names_free(names);
-	return r < 0 ? r : 0;
+	return r < 0 ? r : sriov_scan_other_buses(ctx);
 }
 
 SRIOV_EXPORT int sriov_pf_list(struct sriov_ctx *ctx,
@@ -407,13 +411,17 @@ SRIOV_EXPORT int sriov_pf_list(struct sriov_ctx *ctx,
 int sriov_pf_refresh(struct sriov_pf *pf)
 {
 	struct sriov_pf *fresh;
-	int r = sriov_pf_load(pf->ctx, &pf->info.addr, &fresh);
+	int r = strcmp(pf->bus, "pci")
+			? sriov_pf_load_bus(pf->ctx, pf->bus, pf->dev_name, &fresh)
+			: sriov_pf_load(pf->ctx, &pf->info.addr, &fresh);
 
 	if (r < 0)
 		return r;
 	pf_free_contents(pf);
 	*pf = *fresh;
 	pf->info.netdevs = (const char *const *)pf->netdevs;
+	pf->info.bus = pf->bus;
+	pf->info.dev_name = pf->dev_name;
 	for (size_t i = 0; i < pf->n_vfs; i++)
 		if (pf->vfs[i])
 			pf->vfs[i]->pf = pf;
@@ -448,7 +456,7 @@ int sriov_pf_get(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 				 "%s is not an SR-IOV physical function", pci);
 	r = sriov_pf_load(ctx, addr, &pf);
 	if (r == 0)
-		r = ctx_add_pf(ctx, pf);
+		r = sriov_ctx_add_pf(ctx, pf);
 	if (r < 0)
 		return r;
 	*ret_pf = pf;

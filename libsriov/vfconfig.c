@@ -318,7 +318,7 @@ static int execute_pf(struct sriov_pf *pf, struct sriov_vf_change *ch,
 	if (r == 0)
 		r = ctx_rtnl(pf->ctx, &nl);
 	if (r == 0)
-		r = sriov_lock_pf(pf->ctx, &pf->info.addr, &lock_fd);
+		r = sriov_lock_name(pf->ctx, pf->dev_name, &lock_fd);
 	if (r == 0)
 		r = sriov_rtnl_set_vfs(nl, ifindex, mine, k, &res, &n_failed);
 	if (r == 0)

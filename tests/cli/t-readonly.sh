@@ -87,3 +87,24 @@ run pf help
 expect_match "pf help lists verbs" 'pf show PF' "$out"
 run --version
 expect_match "version" '^sriovctl [0-9]+\.[0-9]+\.[0-9]+$' "$out"
+
+# a PF that is not a PCI function: netdevsim, laid out as the kernel does
+ns=$root/devices/netdevsim1
+mkdir -p "$ns/net/eni1np1" "$root/bus/netdevsim/devices" "$root/bus/netdevsim/drivers/netdevsim"
+echo 4 > "$ns/sriov_numvfs"
+echo 9 > "$ns/net/eni1np1/ifindex"
+ln -s ../../../devices/netdevsim1 "$root/bus/netdevsim/devices/netdevsim1"
+ln -s ../../bus/netdevsim "$ns/subsystem"
+ln -s ../../bus/netdevsim/drivers/netdevsim "$ns/driver"
+ln -s ../../devices/netdevsim1/net/eni1np1 "$root/class/net/eni1np1"
+ln -s ../../../netdevsim1 "$ns/net/eni1np1/device"
+run -j pf show eni1np1
+expect_rc "netdevsim PF by netdev" 0
+jq_eq "netdevsim PF: no PCI identity, VFs by index" \
+	'[.pci,.bus,.device_name,.netdev,.driver,.num_vfs,.vendor_id,[.vfs[].vf]]' \
+	'[null,"netdevsim","netdevsim1","eni1np1","netdevsim",4,null,[0,1,2,3]]'
+run -j pf list
+jq_eq "pf list includes the netdevsim PF" '[.[] | select(.bus == "netdevsim") | .netdev]' '["eni1np1"]'
+run -j vf show 'eni1np1#3'
+jq_eq "netdevsim VF" '[.pf,.vf,.pci,.vendor_id]' '["netdevsim1",3,null,null]'
+expect_usage_error "netdevsim VF beyond num_vfs" vf show 'eni1np1#4'

@@ -194,6 +194,13 @@ struct sriov_pf_info {
 	int vf_stride;
 	int vf_total_msix;
 	struct sriov_cap_info cap;
+	/*
+	 * The device in sysfs: bus/<bus>/devices/<dev_name>. "pci" and the
+	 * address for PCI PFs; others (netdevsim) have pci "" and VFs that
+	 * exist only as rtnetlink entries, without PCI functions.
+	 */
+	const char *bus;
+	const char *dev_name;
 };
 
 struct sriov_vf_info {

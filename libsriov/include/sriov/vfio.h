@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libsriov passthrough: move devices to vfio-pci and back under a journal
+ * with rollback, judge IOMMU group viability, open VFIO the way QEMU does,
+ * and emit QEMU arguments and libvirt XML for the devices.
+ *
+ * Same conventions as <sriov/sriov.h>: int functions return 0 or a
+ * negative errno, refusals by a safety check are -ECANCELED with the
+ * reason in sriov_ctx_last_error(), invalid input -EINVAL or -ERANGE.
+ */
+#ifndef SRIOV_VFIO_H
+#define SRIOV_VFIO_H
+
+#include "sriov/sriov.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* IOMMU group viability */
+
+/*
+ * True when the driver is a VFIO driver: vfio-pci or one of its variant
+ * drivers (mlx5_vfio_pci ...).
+ */
+SRIOV_EXPORT bool sriov_vfio_driver_is_vfio(const char *driver);
+
+/*
+ * Whether a member lets its group be used through VFIO, by the kernel's
+ * rule: bound to a VFIO driver, to pci-stub, to pcieport (bridges), or to
+ * no driver at all. A member on any other driver is a host driver doing
+ * DMA in the group, and the kernel refuses the group to VFIO.
+ */
+SRIOV_EXPORT bool sriov_iommu_member_viable(const struct sriov_iommu_member *m);
+/* True when every member of the group is viable. */
+SRIOV_EXPORT bool sriov_iommu_group_viable(const struct sriov_iommu_group *g);
+
+/*
+ * Devices to pass through: a VF specification as for
+ * sriov_vf_spec_resolve(), or the PCI address of a device that is not an
+ * SR-IOV PF (a PF's address names its VFs). *ret_addrs is malloc'ed.
+ */
+SRIOV_EXPORT int sriov_vfio_spec_resolve(struct sriov_ctx *ctx,
+					 const char *spec,
+					 struct sriov_pci_addr **ret_addrs,
+					 size_t *ret_count);
+
+/* Driver binding */
+
+/* Options that may grow: set sz to sizeof(struct sriov_vfio_opts). */
+struct sriov_vfio_opts {
+	size_t sz;
+	/*
+	 * Bind even though the host uses the device's netdev (addresses,
+	 * routes, a bond/bridge/VRF master, the interface up). Never
+	 * overrides an open VFIO group, a bridge, or a non-viable group.
+	 */
+	bool force;
+	bool dry_run;      /* plan and report, write nothing */
+	const char *owner; /* bind: "USER[:GROUP]" gets /dev/vfio/N; NULL: leave */
+	int timeout_ms;    /* bound on each sysfs write; 0: 30 s */
+};
+
+struct sriov_vfio_result {
+	char pci[SRIOV_PCI_ADDR_STRLEN];
+	char pf[SRIOV_PCI_ADDR_STRLEN]; /* "" when the device is no VF */
+	int vf;                         /* VF number, -1 for other devices */
+	int iommu_group;                /* SRIOV_NO_VALUE: in no group */
+	const char *driver_before;      /* NULL: no driver */
+	const char *driver_after;
+	const char *group_dev;          /* bind: "DEV/vfio/N", else NULL */
+	bool changed;                   /* the device ended on another driver */
+	bool rolled_back;               /* it was changed, then restored */
+	int error;                      /* 0, or -errno (-ECANCELED: refused) */
+	const char *message;            /* why it failed or was refused */
+};
+
+struct sriov_vfio_report {
+	bool changed;
+	size_t n;
+	struct sriov_vfio_result *devs;
+	size_t n_failed;
+};
+
+/*
+ * Moves devices to vfio-pci: for each one, journal (original driver,
+ * driver_override and VF settings) in the state directory, set
+ * driver_override, unbind, drivers_probe (explicit bind where the kernel
+ * needs it), verify the driver link, then check that every IOMMU group
+ * involved is viable. Devices already on vfio-pci are left alone. Loads
+ * vfio-pci when needed (real sysfs only). Everything is checked before
+ * anything is written; a failure at any step puts every device of the
+ * call back on its original driver. Changes are serialised with the
+ * other changes to the same PF. *ret_report (free with
+ * sriov_vfio_report_free()) is set whenever the devices could be read,
+ * also on failure.
+ */
+SRIOV_EXPORT int sriov_vfio_bind(struct sriov_ctx *ctx,
+				 const struct sriov_pci_addr *devs, size_t n,
+				 const struct sriov_vfio_opts *opts,
+				 struct sriov_vfio_report **ret_report);
+/*
+ * Returns devices from vfio-pci to the driver (and driver_override) the
+ * journal recorded at bind time, or, without a journal entry, to whatever
+ * the kernel matches once driver_override is cleared. Devices not on
+ * vfio-pci are left alone. Refused while the device's VFIO group is open.
+ */
+SRIOV_EXPORT int sriov_vfio_release(struct sriov_ctx *ctx,
+				    const struct sriov_pci_addr *devs, size_t n,
+				    const struct sriov_vfio_opts *opts,
+				    struct sriov_vfio_report **ret_report);
+SRIOV_EXPORT void sriov_vfio_report_free(struct sriov_vfio_report *report);
+
+/* Recovery after a crash */
+
+struct sriov_recover_result {
+	char pci[SRIOV_PCI_ADDR_STRLEN];
+	const char *state;  /* journal state: "binding", "releasing", "bound" */
+	const char *action; /* "restored", "released", "kept", "dropped", "none" */
+	const char *driver; /* the device's driver afterwards, NULL: none */
+	bool changed;
+	int error;          /* 0 or -errno */
+	const char *message;
+};
+
+struct sriov_recover_report {
+	bool changed;
+	size_t n;
+	struct sriov_recover_result *entries;
+	size_t n_failed;
+};
+
+/*
+ * Replays the journal left by an interrupted bind or release (a killed
+ * process): a bind in progress is rolled back to the original driver, a
+ * release in progress is completed. Entries of completed binds are kept
+ * (release needs them) unless their device is gone or no longer on
+ * vfio-pci. Each entry is handled under its PF's lock.
+ */
+SRIOV_EXPORT int sriov_recover(struct sriov_ctx *ctx, bool dry_run,
+			       struct sriov_recover_report **ret_report);
+SRIOV_EXPORT void sriov_recover_report_free(struct sriov_recover_report *r);
+
+/* Opening VFIO as QEMU does */
+
+enum sriov_vfio_step {
+	SRIOV_VFIO_STEP_OPEN_CONTAINER,
+	SRIOV_VFIO_STEP_API_VERSION,
+	SRIOV_VFIO_STEP_TYPE1V2,
+	SRIOV_VFIO_STEP_OPEN_GROUP,
+	SRIOV_VFIO_STEP_GROUP_STATUS,
+	SRIOV_VFIO_STEP_SET_CONTAINER,
+	SRIOV_VFIO_STEP_SET_IOMMU,
+	SRIOV_VFIO_STEP_IOMMU_INFO,
+	SRIOV_VFIO_STEP_MAP_DMA,
+	SRIOV_VFIO_STEP_UNMAP_DMA,
+	SRIOV_VFIO_STEP_DEVICE_FD,
+	SRIOV_VFIO_STEP_DEVICE_INFO,
+	SRIOV_VFIO_STEP_REGIONS,
+	SRIOV_VFIO_STEP_IRQS,
+	SRIOV_VFIO_STEP_RESET,
+	SRIOV_VFIO_N_STEPS,
+};
+
+/* "open container", "api version", ... */
+SRIOV_EXPORT const char *sriov_vfio_step_name(int step);
+
+struct sriov_vfio_region {
+	uint32_t index;   /* VFIO_PCI_*_REGION_INDEX: BAR0-5, ROM, config, VGA */
+	uint32_t flags;   /* VFIO_REGION_INFO_FLAG_* */
+	uint64_t size;
+};
+
+struct sriov_vfio_irq {
+	uint32_t index;   /* VFIO_PCI_*_IRQ_INDEX: INTx, MSI, MSI-X, err, req */
+	uint32_t flags;
+	uint32_t count;
+};
+
+struct sriov_vfio_iova_range {
+	uint64_t start;
+	uint64_t end;     /* inclusive */
+};
+
+/* Options that may grow: set sz to sizeof(struct sriov_vfio_check_opts). */
+struct sriov_vfio_check_opts {
+	size_t sz;
+	bool no_reset;      /* skip VFIO_DEVICE_RESET */
+	uint64_t dma_size;  /* test mapping; 0: 1 MiB */
+};
+
+struct sriov_vfio_check_report {
+	char pci[SRIOV_PCI_ADDR_STRLEN];
+	int iommu_group;
+	const char *group_path;          /* DEV/vfio/N (noiommu-N) */
+	bool ok;                         /* every step passed */
+	uint32_t steps_passed;           /* bit (1 << step) per passed step */
+	int failed_step;                 /* enum sriov_vfio_step, or -1 */
+	int error;                       /* of the failed step */
+	const char *message;
+	int api_version;
+	bool type1v2;
+	bool viable;
+	uint64_t iova_pgsizes;
+	size_t n_iova_ranges;
+	struct sriov_vfio_iova_range *iova_ranges;
+	int64_t dma_avail;               /* mappings left, -1: not reported */
+	uint64_t dma_iova;
+	uint64_t dma_size;
+	uint32_t device_flags;           /* VFIO_DEVICE_FLAGS_* */
+	size_t n_regions;
+	struct sriov_vfio_region *regions;
+	size_t n_irqs;
+	struct sriov_vfio_irq *irqs;
+	bool reset_supported;
+	bool reset_done;
+	bool iommufd;                    /* DEV/iommu exists */
+	const char *device_cdev;         /* DEV/vfio/devices/vfioN, or NULL */
+};
+
+/*
+ * Opens DEV/vfio/vfio and the device's group, checks the API version,
+ * the Type1v2 IOMMU and the group's viability, attaches the group,
+ * programs the IOMMU with a test mapping (anonymous memory, 1 MiB) and
+ * removes it, opens the device and reads its regions, interrupts and
+ * reset support, resetting it when it can. Everything is closed again.
+ * *ret_report is set whenever the device was found; a failed step
+ * returns its -errno and is named in the report.
+ */
+SRIOV_EXPORT int sriov_vfio_check(struct sriov_ctx *ctx,
+				  const struct sriov_pci_addr *dev,
+				  const struct sriov_vfio_check_opts *opts,
+				  struct sriov_vfio_check_report **ret_report);
+SRIOV_EXPORT void
+sriov_vfio_check_report_free(struct sriov_vfio_check_report *report);
+
+/* Preflight: what QEMU will need from the host */
+
+struct sriov_vfio_host {
+	bool iommu;                  /* an IOMMU is registered */
+	char iommu_kind[32];         /* "intel-vt-d", "amd-vi", "other", "" */
+	char domain_type[32];        /* of the first group: DMA, identity... */
+	size_t n_groups;
+	int irq_remapping;           /* 1 on, 0 off, -1 unknown */
+	int unsafe_interrupts;       /* allow_unsafe_interrupts: 1, 0, -1 */
+	int noiommu;                 /* enable_unsafe_noiommu_mode: 1, 0, -1 */
+	bool vfio_pci_loaded;        /* bus/pci/drivers/vfio-pci exists */
+	int vfio_pci_loadable;       /* module found: 1, 0, -1 not looked up */
+	bool container;              /* DEV/vfio/vfio exists */
+	bool iommufd;                /* DEV/iommu exists */
+	size_t n_device_cdevs;       /* DEV/vfio/devices/ entries */
+	char cmdline[256];           /* IOMMU words of /proc/cmdline (real sysfs) */
+	uint64_t memlock_cur;        /* RLIMIT_MEMLOCK, UINT64_MAX: unlimited */
+	uint64_t memlock_max;
+	bool cap_ipc_lock;           /* this process may lock any amount */
+};
+
+SRIOV_EXPORT int sriov_vfio_host_probe(struct sriov_ctx *ctx,
+				       struct sriov_vfio_host *ret_host);
+
+struct sriov_vfio_access {
+	char path[512];              /* DEV/vfio/N */
+	bool exists;
+	uint32_t uid;
+	uint32_t gid;
+	uint32_t mode;               /* permission bits */
+	bool user_rw;                /* the user can open it read-write */
+	bool container_rw;           /* ... and DEV/vfio/vfio */
+};
+
+/*
+ * Whether user (a name or number; NULL: the calling user) may open the
+ * group's device node and the container read-write, by owner, group
+ * membership and mode.
+ */
+SRIOV_EXPORT int sriov_vfio_group_access(struct sriov_ctx *ctx, int group,
+					 const char *user,
+					 struct sriov_vfio_access *ret_access);
+
+/*
+ * RLIMIT_MEMLOCK a QEMU with this much guest RAM needs for VFIO: the RAM
+ * plus 1 GiB, and the RAM once more per further device when the guest has
+ * an emulated IOMMU (each device then pins its own mappings).
+ */
+SRIOV_EXPORT uint64_t sriov_vfio_memlock_need(uint64_t guest_ram,
+					      size_t n_devices, bool viommu);
+
+/*
+ * 0 when QEMU can take the device now: bound to a VFIO driver and its
+ * group viable. Otherwise -ECANCELED with the reason (the driver, or the
+ * group members on host drivers).
+ */
+SRIOV_EXPORT int sriov_vfio_usable(struct sriov_ctx *ctx,
+				   const struct sriov_pci_addr *dev);
+
+/* QEMU and libvirt */
+
+/* Options that may grow: set sz to sizeof(struct sriov_qemu_opts). */
+struct sriov_qemu_opts {
+	size_t sz;
+	const char *id_prefix;  /* device ids PREFIX0, PREFIX1...; NULL: "hostdev" */
+	bool root_ports;        /* a pcie-root-port per device (q35) */
+	const char *bus;        /* bus of the devices (or their root ports) */
+	int rombar;             /* 0 or 1, -1: QEMU's default */
+	bool iommufd;           /* through an iommufd object */
+};
+
+/*
+ * QEMU arguments for the devices, in order: "-device", "vfio-pci,..."
+ * (and pcie-root-port, iommufd object). *ret_argv is a NULL-terminated
+ * array; free it with sriov_strv_free().
+ */
+SRIOV_EXPORT int sriov_qemu_args(struct sriov_ctx *ctx,
+				 const struct sriov_pci_addr *devs, size_t n,
+				 const struct sriov_qemu_opts *opts,
+				 char ***ret_argv);
+/*
+ * libvirt domain XML for the devices: <interface type='hostdev'> with the
+ * MAC and VLAN of cfgs[i] when it has them (cfgs or cfgs[i] may be NULL),
+ * else <hostdev mode='subsystem' type='pci' managed='no'>. malloc'ed.
+ */
+SRIOV_EXPORT int sriov_libvirt_xml(struct sriov_ctx *ctx,
+				   const struct sriov_pci_addr *devs,
+				   const struct sriov_vf_config *const *cfgs,
+				   size_t n, const struct sriov_qemu_opts *opts,
+				   char **ret_xml);
+SRIOV_EXPORT void sriov_strv_free(char **strv);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
