@@ -257,6 +257,8 @@ static int plan_all(struct sriov_vf *const *vfs,
 					 "%s did not report VF %u over rtnetlink",
 					 pf->info.pci, vfs[i]->info.index);
 		ch[i].before = vfs[i]->config;
+		/* VFs with nothing to write stay as they are */
+		ch[i].after = ch[i].before;
 		r = plan_vf(pf->ctx, &ch[i], &desired[i], &sets[i]);
 		if (r < 0)
 			return r;
@@ -275,6 +277,10 @@ static void verify_vf(struct sriov_vf_change *ch,
 		char msg[128];
 
 		if (!(set->cfg.mask & bit))
+			continue;
+		/* a rate that only travelled with its pair was not asked for */
+		if ((bit & RATES) && (ch->before.mask & bit) &&
+		    field_equal(&ch->before, &set->cfg, bit))
 			continue;
 		if (res && (res->failed & bit)) {
 			change_fail(ch, bit, res->error[bit_index(bit)],
