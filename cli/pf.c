@@ -88,7 +88,8 @@ void print_pf(struct cli *cli, struct sriov_pf *pf, bool detail)
 	out_str(o, "driver_override", detail ? "driver override" : NULL,
 		i->driver_override);
 	print_pf_ids(o, i, detail);
-	out_int(o, "numa_node", "numa", OPT_INT(i->numa_node));
+	/* the kernel's -1 means no NUMA affinity: absent, so null */
+	out_int(o, "numa_node", "numa", i->numa_node, i->numa_node >= 0);
 	out_int(o, "iommu_group", "iommu", OPT_INT(i->iommu_group));
 	print_pf_sriov(o, i, detail);
 	if (!detail)

@@ -28,7 +28,7 @@ void print_vf(struct cli *cli, const struct sriov_vf *vf, bool detail)
 	out_int(o, "iommu_group", "iommu", i->iommu_group,
 		i->iommu_group != SRIOV_NO_VALUE);
 	out_int(o, "numa_node", detail ? "numa" : NULL, i->numa_node,
-		i->numa_node != SRIOV_NO_VALUE);
+		i->numa_node >= 0);
 	print_vf_config(o, sriov_vf_get_config(vf), detail);
 	out_obj_end(o);
 }

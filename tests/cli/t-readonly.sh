@@ -15,7 +15,7 @@ jq_eq "pf list: keys DESIGN.md names" \
 jq_eq "pf list: PF without driver" '.[2] | [.driver,.netdev,.num_vfs]' '[null,null,0]'
 jq_eq "pf list: old kernel values from config space" \
 	'.[3] | [.drivers_autoprobe,.vf_device_id,.vf_offset,.iommu_group,.numa_node]' \
-	'[null,"10ed",128,null,-1]'
+	'[null,"10ed",128,null,null]'
 jq_eq "pf list: SR-IOV capability decoded" \
 	'.[0].sriov_cap | [.total_vfs,.initial_vfs,.num_vfs,.vf_offset,.vf_stride,.vf_device_id,.vf_enable]' \
 	'[8,8,3,128,2,"10ca",true]'

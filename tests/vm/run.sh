@@ -1,0 +1,143 @@
+#!/bin/bash
+# The real-kernel test tier: boot Debian's kernel under QEMU (TCG) with
+# emulated SR-IOV devices (igb, NVMe, netdevsim) and an IOMMU, run the
+# scenarios in tests/vm/scenarios/ there against the project's freshly
+# built sriovctl, and report one line per case:
+#
+#   PASS 10-kernel/igb-enable-4-VFs
+#   FAIL 20-discovery/pf-list-fields
+#       total_vfs
+#         expected: 8
+#         got:      7
+#   vm: 12 passed, 1 failed
+#
+# Usage: tests/vm/run.sh [--build-dir DIR] [--timeout SECONDS] [--keep]
+#                        [-v|--verbose] [SCENARIO...]
+#   --build-dir DIR   where to find sriovctl and libsriov.so.0 (default: build)
+#   --timeout SEC     hard limit on the VM's run (default 600,
+#                     env SRIOVCTL_VM_TIMEOUT)
+#   --keep            keep the work directory (console log, initrd) even
+#                     when everything passed; it is always kept on failure
+#   -v, --verbose     also show the guest's console and scenario logs
+#   SCENARIO          run only these, by file name with or without .sh
+#                     (e.g. 10-kernel); default: all
+# Environment: SRIOVCTL_VM_CACHE (default ~/.cache/sriovctl-vm),
+#   SRIOVCTL_VM_MIRROR (Debian mirror when /etc/apt names none),
+#   SRIOVCTL_VM_MEM (MiB, default 1024), SRIOVCTL_VM_SMP (default 1).
+# Exit status: 0 all cases passed, 1 a case failed (including a VM that
+# crashed or timed out), 2 usage error, 3 the tier could not run (no
+# cache and the download failed, QEMU missing or broken).
+# shellcheck source-path=SCRIPTDIR
+set -euo pipefail
+# shellcheck source=common.sh
+. "$(dirname "$0")/common.sh"
+
+usage() {
+	sed -n 's/^# \{0,1\}//; /^Usage:/,/^Exit status/p' "$0" | sed '$d' >&2
+	exit 2
+}
+
+build_dir=build
+timeout=${SRIOVCTL_VM_TIMEOUT:-600}
+keep=0
+verbose=0
+scenarios=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--build-dir) build_dir=${2:?}; shift ;;
+	--build-dir=*) build_dir=${1#*=} ;;
+	--timeout) timeout=${2:?}; shift ;;
+	--timeout=*) timeout=${1#*=} ;;
+	--keep) keep=1 ;;
+	-v | --verbose) verbose=1 ;;
+	-h | --help) usage ;;
+	-*) usage ;;
+	*) scenarios+=("${1%.sh}") ;;
+	esac
+	shift
+done
+[[ $timeout =~ ^[0-9]+$ ]] || usage
+
+# Setting up counts as a case too: a machine that cannot run the tier
+# says so in the summary instead of skipping.
+setup_failed() {
+	printf 'FAIL vm/setup\n    %s\n' "$*"
+	echo "vm: 0 passed, 1 failed"
+	exit 3
+}
+die() { setup_failed "$*"; }
+
+ensure_cache
+need_cmd cpio timeout
+
+if [ ${#scenarios[@]} -eq 0 ]; then
+	files=("$VM_DIR"/scenarios/*.sh)
+else
+	files=()
+	for s in "${scenarios[@]}"; do
+		if [ ! -f "$VM_DIR/scenarios/$s.sh" ]; then
+			echo "$0: no scenario tests/vm/scenarios/$s.sh" >&2
+			exit 2
+		fi
+		files+=("$VM_DIR/scenarios/$s.sh")
+	done
+fi
+work=$(mktemp -d "${TMPDIR:-/tmp}/sriovctl-vm.XXXXXX")
+stage=$work/stage
+stage_guest_files "$build_dir" "$stage"
+cp "${files[@]}" "$stage/tests/scenarios/"
+make_initrd "$stage" "$work/initrd"
+
+# Turn the guest's results stream into per-case lines and the counts.
+# The last line of the stream is the QEMU exit status added below.
+report() { # counts-file
+	awk -v verbose="$verbose" -v timeout="$timeout" -v counts="$1" '
+		function out(s) { print s; fflush() }
+		/^@@CASE pass / { out("PASS " $3); passed++; next }
+		/^@@CASE fail / { out("FAIL " $3); failed++; next }
+		/^@@DETAIL / { sub(/^@@DETAIL /, ""); out("    " $0); next }
+		/^@@SCENARIO / { if (verbose) out("== " $2); next }
+		/^@@END$/ { finished = 1; next }
+		/^@@QEMU-EXIT / { status = $2; next }
+		{ sub(/^@@LOG /, ""); if (verbose) out("  | " $0) }
+		END {
+			if (!finished) {
+				why = status == 124 ? "timed out after " timeout " s" : "QEMU exit status " status
+				out("FAIL vm/guest-finished")
+				out("    the guest stopped before running every scenario (" why ")")
+				failed++
+			}
+			print passed + 0, failed + 0 > counts
+		}'
+}
+
+vm_command "$work/console.log" "$work/initrd" ""
+log "booting $(cat "$CACHE/kernel-release") with $(host_qemu -version | head -n1)"
+start=$SECONDS
+if [ "$verbose" = 1 ]; then
+	: >"$work/console.log"
+	tail -f "$work/console.log" > >(sed -u 's/\r$//; s/^/  console| /') &
+	tail_pid=$!
+fi
+set +e
+{
+	timeout --foreground -k 10 "$timeout" "${VM_CMD[@]}" </dev/null 2>"$work/qemu.log"
+	echo "@@QEMU-EXIT $?"
+} | tr -d '\r' | tee "$work/results.log" | report "$work/counts"
+set -e
+[ -z "${tail_pid:-}" ] || kill "$tail_pid" 2>/dev/null || true
+read -r passed failed <"$work/counts" || { passed=0 failed=1; }
+log "VM ran for $((SECONDS - start)) s"
+
+if [ "$failed" != 0 ]; then
+	echo "--- last console lines ($work/console.log):"
+	tail -n 30 "$work/console.log" | tr -d '\r'
+	[ ! -s "$work/qemu.log" ] || { echo "--- QEMU said:"; cat "$work/qemu.log"; }
+	echo "--- logs kept in $work"
+elif [ "$keep" = 1 ]; then
+	log "work directory kept: $work"
+else
+	rm -rf "$work"
+fi
+echo "vm: $passed passed, $failed failed"
+[ "$failed" = 0 ]
