@@ -78,6 +78,10 @@ int cli_take_option(int *argc, char **argv, const char *flag,
 int cli_exit_for(int r);
 
 int vf_set(struct cli *cli, int argc, char **argv);
+/* Reads a PF's VF settings for output; warns only on real failures. */
+void cli_read_vf_config(struct cli *cli, struct sriov_pf *pf, bool stats);
+/* "PF#N" or a PCI address names one VF: show it as an object, not a list. */
+bool cli_spec_is_single(const char *spec);
 int pf_set(struct cli *cli, int argc, char **argv);
 int pf_disable(struct cli *cli, int argc, char **argv);
 

@@ -15,7 +15,10 @@ void cli_object_help(const struct object *obj, FILE *f)
 
 		snprintf(synopsis, sizeof(synopsis), "%s %s %s", obj->name,
 			 v->name, v->args ? v->args : "");
-		fprintf(f, "  %-36s %s\n", synopsis, v->summary);
+		if (strlen(synopsis) > 36)
+			fprintf(f, "  %s\n  %-36s %s\n", synopsis, "", v->summary);
+		else
+			fprintf(f, "  %-36s %s\n", synopsis, v->summary);
 	}
 	{
 		char synopsis[64];
@@ -87,6 +90,9 @@ static void log_stderr(enum sriov_log_level level, const char *msg,
 		       void *userdata)
 {
 	(void)userdata;
+	/* errors reach the user through the command's own message */
+	if (level <= SRIOV_LOG_ERR)
+		return;
 	fprintf(stderr, "sriovctl: %s%s\n",
 		level <= SRIOV_LOG_WARNING ? "warning: " : "", msg);
 }
@@ -161,4 +167,36 @@ int cli_exit_for(int r)
 	default:
 		return EXIT_FAILED;
 	}
+}
+
+/*
+ * VF settings come over rtnetlink from the PF's netdev. A PF without one
+ * (NVMe) or a sysfs tree that is not the running kernel's has none: the
+ * fields stay null. Other failures are worth a warning.
+ */
+void cli_read_vf_config(struct cli *cli, struct sriov_pf *pf, bool stats)
+{
+	int r;
+
+	if (!sriov_pf_vf_count(pf))
+		return;
+	r = sriov_pf_read_vf_config(pf, stats);
+	if (r < 0 && r != -ENODEV && r != -EOPNOTSUPP && !cli->quiet)
+		fprintf(stderr, "sriovctl: warning: %s\n",
+			sriov_ctx_last_error(cli->ctx));
+}
+
+bool cli_spec_is_single(const char *spec)
+{
+	struct sriov_pci_addr a;
+	const char *hash = strrchr(spec, '#');
+
+	if (!hash)
+		return sriov_pci_addr_parse(spec, &a) == 0;
+	if (!hash[1])
+		return false;
+	for (const char *p = hash + 1; *p; p++)
+		if (*p < '0' || *p > '9')
+			return false;
+	return true;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <stdlib.h>
 
 #include "cli.h"
 
@@ -27,13 +28,13 @@ static void print_group(struct out *o, const struct sriov_iommu_group *g,
 	out_int(o, "n_devices", detail ? NULL : "devices", (long long)i->n_members,
 		true);
 	if (!detail) {
-		char list[256] = "";
-		size_t len = 0;
+		const char **pcis = calloc(i->n_members + 1, sizeof(*pcis));
 
-		for (size_t m = 0; m < i->n_members && len < sizeof(list) - 16; m++)
-			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
-						m ? "," : "", i->members[m].pci);
-		out_text(o, "members", "%s", list);
+		for (size_t m = 0; pcis && m < i->n_members; m++)
+			pcis[m] = i->members[m].pci;
+		/* text only: JSON has the devices list */
+		out_strv(o, NULL, "members", pcis);
+		free(pcis);
 	}
 	out_list_begin(o, "devices", detail ? "devices" : NULL);
 	for (size_t m = 0; m < i->n_members; m++)
@@ -81,11 +82,11 @@ static int iommu_show(struct cli *cli, int argc, char **argv)
 	(void)argc;
 	if (!ctx)
 		return EXIT_USAGE;
-	r = sriov_iommu_group_find(ctx, argv[1], &g);
-	if (r == -ENOENT && !sriov_iommu_enabled(ctx))
+	if (!sriov_iommu_enabled(ctx))
 		return iommu_off(cli);
+	r = sriov_iommu_group_find(ctx, argv[1], &g);
 	if (r < 0)
-		return cli_lib_error(cli, r, EXIT_USAGE);
+		return cli_lib_error(cli, r, cli_exit_for(r));
 	print_group(cli->out, g, true);
 	return EXIT_OK;
 }

@@ -37,7 +37,7 @@ static const char global_help[] =
 	"  -p, --pretty          indent JSON (implies --json)\n"
 	"  -n, --dry-run         show what would change, change nothing\n"
 	"  -f, --force           override a safety refusal where that is sane\n"
-	"  -q, --quiet           print nothing but errors\n"
+	"  -q, --quiet           no notes or warnings, only results and errors\n"
 	"  -v, --verbose         log what the library does (repeat for more)\n"
 	"      --sysfs-root DIR  sysfs mount (env SRIOVCTL_SYSFS_ROOT, default /sys)\n"
 	"      --dev-root DIR    device directory (env SRIOVCTL_DEV_ROOT, default /dev)\n"

@@ -176,6 +176,12 @@ void out_bool(struct out *o, const char *key, const char *label, int value)
 		       xstrdup(value ? "on" : "off"));
 }
 
+void out_yesno(struct out *o, const char *key, const char *label, bool value)
+{
+	scalar(o, N_BOOL, key, label, xstrdup(value ? "true" : "false"),
+	       xstrdup(value ? "yes" : "no"));
+}
+
 void out_text(struct out *o, const char *label, const char *fmt, ...)
 {
 	va_list ap;

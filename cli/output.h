@@ -35,6 +35,8 @@ void out_hex(struct out *o, const char *key, const char *label,
 	     unsigned long value, int width, bool present);
 void out_bool(struct out *o, const char *key, const char *label,
 	      int value);                        /* <0: null */
+/* A yes/no fact (changed, ready): JSON true/false, text "yes"/"no". */
+void out_yesno(struct out *o, const char *key, const char *label, bool value);
 /* Text-only representation differing from JSON (e.g. "on"/"off"). */
 void out_text(struct out *o, const char *label, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -7,7 +7,7 @@
 static void print_cap(struct out *o, const struct sriov_cap_info *c)
 {
 	out_obj_begin(o, "sriov_cap", "SR-IOV capability");
-	out_hex(o, "offset", "offset", c->offset, 3, true);
+	out_int(o, "offset", "offset", c->offset, true);
 	out_int(o, "version", "version", c->version, true);
 	out_int(o, "initial_vfs", "initial VFs", c->initial_vfs, true);
 	out_int(o, "total_vfs", "total VFs", c->total_vfs, true);
@@ -80,8 +80,10 @@ void print_pf(struct cli *cli, struct sriov_pf *pf, bool detail)
 
 	out_obj_begin(o, NULL, NULL);
 	out_str(o, "pci", "pci", i->pci[0] ? i->pci : NULL);
-	out_str(o, "bus", detail ? "bus" : NULL, i->bus);
-	out_str(o, "device_name", detail ? "sysfs device" : NULL, i->dev_name);
+	/* for PCI PFs both say what pci says */
+	out_str(o, "bus", detail && !i->pci[0] ? "bus" : NULL, i->bus);
+	out_str(o, "device_name", detail && !i->pci[0] ? "sysfs device" : NULL,
+		i->dev_name);
 	out_str(o, "netdev", detail ? NULL : "netdev", i->netdevs[0]);
 	out_strv(o, "netdevs", detail ? "netdevs" : NULL, i->netdevs);
 	out_str(o, "driver", "driver", i->driver);
@@ -146,7 +148,8 @@ static int pf_show(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	r = sriov_pf_find(ctx, argv[1], &pf);
 	if (r < 0)
-		return cli_lib_error(cli, r, EXIT_USAGE);
+		return cli_lib_error(cli, r, cli_exit_for(r));
+	cli_read_vf_config(cli, pf, false);
 	print_pf(cli, pf, true);
 	return EXIT_OK;
 }

@@ -6,22 +6,27 @@
 
 #include "cli.h"
 
+/*
+ * The report, also when the change failed part-way or was refused: then
+ * it carries the error (JSON) or is followed by it on stderr (text).
+ */
 static void print_report(struct cli *cli, const char *pci,
-			 const struct sriov_numvfs_report *rep)
+			 const struct sriov_numvfs_report *rep, int code,
+			 const char *error)
 {
 	struct out *o = cli->out;
 
 	out_obj_begin(o, NULL, NULL);
 	out_str(o, "pf", "pf", pci);
-	out_bool(o, "changed", "changed", rep->changed);
-	out_bool(o, "dry_run", NULL, cli->dry_run);
+	out_yesno(o, "changed", "changed", rep->changed);
+	out_yesno(o, "dry_run", NULL, cli->dry_run);
 	out_int(o, "num_vfs_before", "VFs before", rep->num_vfs_before, true);
 	out_int(o, "num_vfs", "VFs", rep->num_vfs_after, true);
 	out_bool(o, "drivers_autoprobe_before", NULL,
 		 rep->autoprobe_before == SRIOV_NO_VALUE ? -1 : rep->autoprobe_before);
 	out_bool(o, "drivers_autoprobe", "autoprobe",
 		 rep->autoprobe_after == SRIOV_NO_VALUE ? -1 : rep->autoprobe_after);
-	out_bool(o, "timed_out", NULL, rep->timed_out);
+	out_yesno(o, "timed_out", NULL, rep->timed_out);
 	out_list_begin(o, "vfs", "VFs");
 	for (size_t i = 0; i < rep->n_vfs; i++) {
 		const struct sriov_vf_status *s = &rep->vfs[i];
@@ -31,12 +36,20 @@ static void print_report(struct cli *cli, const char *pci,
 		out_str(o, "pci", "pci", s->pci[0] ? s->pci : NULL);
 		out_str(o, "driver", "driver", s->driver);
 		out_str(o, "netdev", "netdev", s->netdev);
-		out_bool(o, "ready", NULL, s->ready);
+		out_yesno(o, "ready", NULL, s->ready);
 		out_str(o, "state", "state", s->state);
 		out_obj_end(o);
 	}
 	out_list_end(o);
+	if (error) {
+		out_obj_begin(o, "error", NULL);
+		out_int(o, "code", NULL, code, true);
+		out_str(o, "message", NULL, error);
+		out_obj_end(o);
+	}
 	out_obj_end(o);
+	if (error && !cli->json)
+		fprintf(stderr, "%s: %s\n", cli->prog, error);
 }
 
 static int parse_count(struct cli *cli, const char *s, int *ret)
@@ -90,14 +103,12 @@ static int run_set(struct cli *cli, const char *name,
 	o->force = cli->force;
 	o->dry_run = cli->dry_run;
 	r = sriov_pf_set_num_vfs(pf, o, &rep);
-	if (rep)
-		print_report(cli, pci, rep);
+	if (!rep)
+		return r < 0 ? cli_lib_error(cli, r, cli_exit_for(r)) : EXIT_OK;
+	print_report(cli, pci, rep, cli_exit_for(r),
+		     r < 0 ? sriov_ctx_last_error(ctx) : NULL);
 	sriov_numvfs_report_free(rep);
-	if (r == -ETIMEDOUT && !cli->json)
-		fprintf(stderr, "sriovctl: %s\n", sriov_ctx_last_error(ctx));
-	if (r == -ETIMEDOUT)
-		return EXIT_FAILED;
-	return r < 0 ? cli_lib_error(cli, r, cli_exit_for(r)) : EXIT_OK;
+	return r < 0 ? cli_exit_for(r) : EXIT_OK;
 }
 
 int pf_set(struct cli *cli, int argc, char **argv)

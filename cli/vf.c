@@ -33,23 +33,6 @@ void print_vf(struct cli *cli, const struct sriov_vf *vf, bool detail)
 	out_obj_end(o);
 }
 
-/*
- * VF settings come over rtnetlink from the PF's netdev. A PF without one
- * (NVMe) or a sysfs tree that is not the running kernel's has none: the
- * fields stay null. Other failures are worth a warning.
- */
-static void read_config(struct cli *cli, struct sriov_pf *pf, bool stats)
-{
-	int r;
-
-	if (!sriov_pf_vf_count(pf))
-		return;
-	r = sriov_pf_read_vf_config(pf, stats);
-	if (r < 0 && r != -ENODEV && r != -EOPNOTSUPP && !cli->quiet)
-		fprintf(stderr, "sriovctl: warning: %s\n",
-			sriov_ctx_last_error(cli->ctx));
-}
-
 static int list_pf_vfs(struct cli *cli, struct sriov_pf *pf)
 {
 	for (size_t n = 0; n < sriov_pf_vf_count(pf); n++) {
@@ -77,8 +60,8 @@ static int vf_list(struct cli *cli, int argc, char **argv)
 	if (argc > 1) {
 		r = sriov_pf_find(ctx, argv[1], &pf);
 		if (r < 0)
-			return cli_lib_error(cli, r, EXIT_USAGE);
-		read_config(cli, pf, stats);
+			return cli_lib_error(cli, r, cli_exit_for(r));
+		cli_read_vf_config(cli, pf, stats);
 		out_list_begin(cli->out, NULL, NULL);
 		list_pf_vfs(cli, pf);
 		out_list_end(cli->out);
@@ -88,7 +71,7 @@ static int vf_list(struct cli *cli, int argc, char **argv)
 	if (r < 0)
 		return cli_lib_error(cli, r, r == -ENOENT ? EXIT_USAGE : EXIT_FAILED);
 	for (size_t i = 0; i < n; i++)
-		read_config(cli, pfs[i], stats);
+		cli_read_vf_config(cli, pfs[i], stats);
 	out_list_begin(cli->out, NULL, NULL);
 	for (size_t i = 0; i < n; i++)
 		list_pf_vfs(cli, pfs[i]);
@@ -110,10 +93,10 @@ static int vf_show(struct cli *cli, int argc, char **argv)
 		return cli_error(cli, EXIT_USAGE, "usage: sriovctl vf show VFSPEC [--stats]");
 	r = sriov_vf_spec_resolve(ctx, argv[1], &vfs, &n);
 	if (r < 0)
-		return cli_lib_error(cli, r, EXIT_USAGE);
+		return cli_lib_error(cli, r, cli_exit_for(r));
 	if (n > 0)
-		read_config(cli, sriov_vf_get_pf(vfs[0]), stats);
-	if (n == 1) {
+		cli_read_vf_config(cli, sriov_vf_get_pf(vfs[0]), stats);
+	if (cli_spec_is_single(argv[1])) {
 		print_vf(cli, vfs[0], true);
 	} else {
 		out_list_begin(cli->out, NULL, NULL);

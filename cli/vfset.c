@@ -83,7 +83,11 @@ int vf_set(struct cli *cli, int argc, char **argv)
 		return r;
 	r = sriov_vf_spec_resolve(ctx, argv[1], &vfs, &n);
 	if (r < 0)
-		return cli_lib_error(cli, r, EXIT_USAGE);
+		return cli_lib_error(cli, r, cli_exit_for(r));
+	if (n == 0) {
+		free(vfs);
+		return cli_error(cli, EXIT_USAGE, "%s has no VFs", argv[1]);
+	}
 	desired = calloc(n ? n : 1, sizeof(*desired));
 	for (size_t i = 0; desired && i < n; i++)
 		desired[i] = want;
@@ -96,8 +100,8 @@ int vf_set(struct cli *cli, int argc, char **argv)
 	for (size_t i = 0; i < rep->n; i++)
 		changed = changed || rep->vfs[i].changed;
 	out_obj_begin(cli->out, NULL, NULL);
-	out_bool(cli->out, "changed", NULL, changed);
-	out_bool(cli->out, "dry_run", NULL, cli->dry_run);
+	out_yesno(cli->out, "changed", NULL, changed);
+	out_yesno(cli->out, "dry_run", NULL, cli->dry_run);
 	out_list_begin(cli->out, "results", cli->dry_run ? "planned" : "results");
 	for (size_t i = 0; i < rep->n; i++)
 		print_change(cli, &rep->vfs[i]);

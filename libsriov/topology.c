@@ -351,13 +351,22 @@ static int scan_device(struct sriov_ctx *ctx, const struct sriov_pci_addr *a)
 	r = sysfs_dev_path(ctx, a, "sriov_totalvfs", path, sizeof(path));
 	if (r < 0 || !sysfs_exists(ctx, path))
 		return r;
-	r = sriov_pf_load(ctx, a, &pf);
-	if (r < 0)
-		return r;
-	r = sriov_ctx_add_pf(ctx, pf);
-	if (r < 0)
-		sriov_pf_free(pf);
-	return r;
+	/* a PF found before keeps its handle (callers may hold it) */
+	return sriov_pf_get(ctx, a, &pf);
+}
+
+/* PCI PFs by address, then the others by device name. */
+static int cmp_pf(const void *a, const void *b)
+{
+	const struct sriov_pf *x = *(struct sriov_pf *const *)a;
+	const struct sriov_pf *y = *(struct sriov_pf *const *)b;
+	bool xp = !strcmp(x->bus, "pci"), yp = !strcmp(y->bus, "pci");
+
+	if (xp != yp)
+		return xp ? -1 : 1;
+	if (xp)
+		return sriov_pci_addr_cmp(&x->info.addr, &y->info.addr);
+	return strcmp(x->dev_name, y->dev_name);
 }
 
 static int scan_all(struct sriov_ctx *ctx)
@@ -394,12 +403,10 @@ SRIOV_EXPORT int sriov_pf_list(struct sriov_ctx *ctx,
 	if (!ctx || !ret_pfs || !ret_count)
 		return -EINVAL;
 	if (!ctx->scanned) {
-		sriov_topology_reset(ctx);
 		r = scan_all(ctx);
-		if (r < 0) {
-			sriov_topology_reset(ctx);
+		if (r < 0)
 			return r;
-		}
+		qsort(ctx->pfs, ctx->n_pfs, sizeof(*ctx->pfs), cmp_pf);
 		ctx->scanned = true;
 	}
 	*ret_pfs = ctx->pfs;

@@ -182,6 +182,16 @@ static int device_addr(struct sriov_ctx *ctx, const char *name,
 
 	if (sriov_pci_addr_parse(name, ret) == 0)
 		return 0;
+	if (!strchr(name, '#') && sriov_ifname_valid(name)) {
+		/* any PCI network interface, PF or VF */
+		const char *comps[] = { "class", "net", name, "device", NULL };
+		char path[SYSFS_PATH_MAX], dev[64];
+
+		if (sysfs_join(ctx, path, sizeof(path), comps) == 0 &&
+		    sysfs_readlink_name(ctx, path, dev, sizeof(dev)) == 0 &&
+		    sriov_pci_addr_parse(dev, ret) == 0)
+			return 0;
+	}
 	if (strchr(name, '#')) {
 		r = sriov_vf_find(ctx, name, &vf);
 		if (r == 0)

@@ -108,3 +108,13 @@ jq_eq "pf list includes the netdevsim PF" '[.[] | select(.bus == "netdevsim") | 
 run -j vf show 'eni1np1#3'
 jq_eq "netdevsim VF" '[.pf,.vf,.pci,.vendor_id]' '["netdevsim1",3,null,null]'
 expect_usage_error "netdevsim VF beyond num_vfs" vf show 'eni1np1#4'
+
+run -j iommu show enp3s0v1
+jq_eq "iommu show by a VF's interface" '[.devices[].pci]' '["0000:03:10.2"]'
+run -j vf show 'enp3s0#0-0'
+jq_eq "vf show of a range is a list, even of one" 'type' '"array"'
+run -j vf show 'enp3s0#0'
+jq_eq "vf show of one VF is an object" 'type' '"object"'
+run -j pf show enp3s0
+jq_eq "capability offset is a number" '.sriov_cap.offset | type' '"number"'
+expect_usage_error "vf set on a PF without VFs" vf set 05:00.0 trust on

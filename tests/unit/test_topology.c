@@ -299,6 +299,24 @@ static void test_iommu_groups(void **state)
 	assert_int_equal(sriov_iommu_group_find(f->ctx, "0001:81:00.0", &g), -ENOENT);
 }
 
+/* Listing every PF keeps the handles found before valid. */
+static void test_find_then_list(void **state)
+{
+	struct fixture *f = *state;
+	struct sriov_pf *const *pfs;
+	struct sriov_pf *pf = find_pf(f, "enp3s0");
+	struct sriov_vf *vf = NULL;
+	size_t n;
+
+	assert_int_equal(sriov_vf_find(f->ctx, "enp3s0#1", &vf), 0);
+	assert_int_equal(sriov_pf_list(f->ctx, &pfs, &n), 0);
+	assert_int_equal(n, 4);
+	assert_ptr_equal(pfs[0], pf);
+	assert_string_equal(sriov_pf_get_info(pf)->pci, "0000:03:00.0");
+	assert_string_equal(sriov_vf_get_info(vf)->pci, "0000:03:10.2");
+	assert_string_equal(sriov_pf_get_info(pfs[3])->pci, "0001:81:00.0");
+}
+
 static void test_scale(void **state)
 {
 	struct fixture *f = *state;
@@ -351,6 +369,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_resolve_errors, setup_host, teardown),
 		cmocka_unit_test_setup_teardown(test_ranges, setup_host, teardown),
 		cmocka_unit_test_setup_teardown(test_iommu_groups, setup_host, teardown),
+		cmocka_unit_test_setup_teardown(test_find_then_list, setup_host, teardown),
 		cmocka_unit_test_setup_teardown(test_scale, setup_scale, teardown),
 		cmocka_unit_test(test_bad_root),
 	};
