@@ -1,0 +1,279 @@
+# bash completion for sriovctl(8)                          -*- shell-script -*-
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Objects and verbs are listed here (tests/check-docs.sh keeps them in step
+# with "sriovctl help"); PF names, VF specifications and IOMMU groups come
+# live from "sriovctl -j ... list", parsed with awk so that no JSON tool is
+# needed. A --sysfs-root typed on the line is passed on to those calls.
+
+_sriovctl_objects=(pf vf iommu help)
+_sriovctl_options=(--json --pretty --dry-run --force --quiet --verbose
+	--version --help --sysfs-root --dev-root --state-dir)
+
+# Verbs of an object, "help" included.
+_sriovctl_verbs()
+{
+	case $1 in
+	pf) echo list show set disable help ;;
+	vf) echo list show set help ;;
+	iommu) echo list show help ;;
+	esac
+}
+
+# What may follow "OBJECT VERB ARGS...": words, one a line, or @pf (PF
+# names), @vfspec or @iommu (live values). Settings come in "key value"
+# pairs; flags such as --stats may stand anywhere.
+_sriovctl_next()
+{
+	local obj=$1 verb=$2 w key used=' '
+	shift 2
+	local -a args=()
+	for w in "$@"; do
+		if [[ $w == --stats ]]; then used+='--stats '; else args+=("$w"); fi
+	done
+	local n=${#args[@]} prev=''
+	((n > 0)) && prev=${args[n - 1]}
+	case "$obj $verb" in
+	'pf show') ((n == 0)) && echo @pf ;;
+	'iommu show') ((n == 0)) && echo @iommu ;;
+	'vf list' | 'vf show')
+		if ((n == 0)); then
+			case $verb in list) echo @pf ;; show) echo @vfspec ;; esac
+		fi
+		((n <= 1)) && [[ $used != *' --stats '* ]] && echo --stats
+		;;
+	'pf set' | 'pf disable' | 'vf set')
+		if ((n == 0)); then
+			case $obj in pf) echo @pf ;; vf) echo @vfspec ;; esac
+			return
+		fi
+		if ((n % 2 == 0)); then
+			case $prev in
+			autoprobe | spoofchk | trust | query-rss) printf '%s\n' on off ;;
+			state) printf '%s\n' auto enable disable ;;
+			proto) printf '%s\n' 802.1Q 802.1ad ;;
+			esac
+			return
+		fi
+		for ((w = 1; w < n; w += 2)); do used+="${args[w]} "; done
+		case "$obj $verb" in
+		pf\ set) set -- num-vfs autoprobe --timeout ;;
+		pf\ disable) set -- --timeout ;;
+		vf\ set) set -- mac vlan min-tx-rate max-tx-rate spoofchk trust \
+			state query-rss node-guid port-guid ;;
+		esac
+		# qos and proto belong to the vlan just before them
+		for ((w = n - 2; w >= 1; w -= 2)); do
+			key=${args[w]}
+			[[ $key == vlan ]] && set -- "$@" qos proto
+			[[ $key == qos || $key == proto ]] || break
+		done
+		for key in "$@"; do
+			[[ $used == *" $key "* ]] || echo "$key"
+		done
+		;;
+	esac
+}
+
+# Reads sriovctl's compact JSON split at '}' and prints values, one a line.
+# pf: PCI addresses and netdev names. vf: PF#N (PF# replaced by prefix
+# when set) and VF addresses. iommu: group numbers and member addresses.
+# shellcheck disable=SC2016 # an awk program, not shell
+_sriovctl_awk='
+function take(rec, key, s) {
+	s = substr(rec, RSTART, RLENGTH)
+	sub(/^"[^"]*": */, "", s)
+	gsub(/"/, "", s)
+	return s
+}
+function val(rec, key) {
+	if (!match(rec, "\"" key "\": *(\"[^\"]*\"|[0-9]+)"))
+		return ""
+	return take(rec, key)
+}
+function all(rec, key) {
+	while (match(rec, "\"" key "\": *(\"[^\"]*\"|[0-9]+)")) {
+		print take(rec, key)
+		rec = substr(rec, RSTART + RLENGTH)
+	}
+}
+mode == "pf" {
+	all($0, "pci")
+	if (match($0, /"netdevs": *\[[^]]*\]/)) {
+		s = substr($0, RSTART, RLENGTH)
+		sub(/^"netdevs": *\[/, "", s)
+		gsub(/[]" ]/, "", s)
+		n = split(s, names, ",")
+		for (i = 1; i <= n; i++)
+			print names[i]
+	}
+}
+mode == "vf" {
+	p = val($0, "pf"); v = val($0, "vf")
+	if (p != "" && v != "") {
+		print (prefix != "" ? prefix : p "#") v
+		if (prefix == "")
+			all($0, "pci")
+	}
+}
+mode == "iommu" {
+	all($0, "group")
+	all($0, "pci")
+}'
+
+# Runs the sriovctl being completed, with the sysfs root from the line.
+_sriovctl_json()
+{
+	local cmd=sriovctl
+	if [[ $_sriovctl_cmd == */* && -x $_sriovctl_cmd ]] ||
+		type -P "$_sriovctl_cmd" >/dev/null 2>&1; then
+		cmd=$_sriovctl_cmd
+	fi
+	"$cmd" ${_sriovctl_root:+--sysfs-root "$_sriovctl_root"} -j "$@" \
+		2>/dev/null
+}
+
+# MODE PREFIX ARGS...: values from "sriovctl -j ARGS".
+_sriovctl_values()
+{
+	local mode=$1 prefix=$2
+	shift 2
+	_sriovctl_json "$@" |
+		awk -v RS='}' -v mode="$mode" -v prefix="$prefix" "$_sriovctl_awk"
+}
+
+# VF specifications: after "PF#" the VFs of that PF, else every PF#N, VF
+# address and PF name (a PF alone means all of its VFs).
+_sriovctl_vf_specs()
+{
+	local cur=$1
+	if [[ $cur == *'#'* ]]; then
+		_sriovctl_values vf "${cur%%#*}#" vf list "${cur%%#*}"
+		return
+	fi
+	_sriovctl_values vf '' vf list
+	_sriovctl_values pf '' pf list
+}
+
+# Sets COMPREPLY from candidates (one a line on stdin) matching cur.
+_sriovctl_reply()
+{
+	local cur=$1 pre breaks='' IFS=$'\n'
+	local -a cands
+	mapfile -t cands
+	# "0000:03:00.0" may be typed as "03:00.0": offer the short form too
+	if [[ -n $cur && ! $cur =~ ^[0-9a-fA-F]{4}: ]]; then
+		mapfile -t -O "${#cands[@]}" cands < <(
+			printf '%s\n' "${cands[@]}" | sed -n 's/^0000://p')
+	fi
+	# shellcheck disable=SC2207 # candidates are single words
+	COMPREPLY=($(compgen -W "${cands[*]}" -- "$cur"))
+	# ':' and '=' break words, and bash replaces only the text after the
+	# last of them: drop what precedes it from the candidates.
+	[[ $COMP_WORDBREAKS == *:* ]] && breaks+=:
+	[[ $COMP_WORDBREAKS == *=* ]] && breaks+='='
+	if [[ -n $breaks && $cur == *["$breaks"]* ]]; then
+		pre=${cur%"${cur##*["$breaks"]}"}
+		COMPREPLY=("${COMPREPLY[@]#"$pre"}")
+	fi
+}
+
+_sriovctl_dirs()
+{
+	local IFS=$'\n'
+	compopt -o filenames 2>/dev/null
+	# shellcheck disable=SC2207 # compgen prints one name a line
+	COMPREPLY=($(compgen -d -- "$1"))
+}
+
+# The words up to the cursor, split at blanks only, so that PCI addresses
+# and --option=value stay whole.
+_sriovctl_words()
+{
+	local line
+	if [[ -n ${COMP_LINE-} ]]; then
+		line=${COMP_LINE:0:COMP_POINT}
+		read -ra words <<<"$line"
+		if [[ ${#words[@]} -eq 0 || $line == *[[:blank:]] ]]; then
+			words+=('')
+		fi
+	else
+		words=("${COMP_WORDS[@]:0:COMP_CWORD+1}")
+	fi
+	cword=$((${#words[@]} - 1))
+}
+
+_sriovctl()
+{
+	local -a words
+	local cword cur i object='' verb='' nargs=0 kind
+	local _sriovctl_root=${SRIOVCTL_SYSFS_ROOT-} _sriovctl_cmd
+	COMPREPLY=()
+	_sriovctl_words
+	cur=${words[cword]}
+	_sriovctl_cmd=${words[0]}
+
+	for ((i = 1; i < cword; i++)); do
+		if [[ -n $verb ]]; then
+			nargs=$((nargs + 1))
+		elif [[ -n $object ]]; then
+			verb=${words[i]}
+		else
+			case ${words[i]} in
+			--sysfs-root)
+				_sriovctl_root=${words[i + 1]-}
+				i=$((i + 1))
+				;;
+			--dev-root | --state-dir) i=$((i + 1)) ;;
+			--sysfs-root=*) _sriovctl_root=${words[i]#*=} ;;
+			-*) ;;
+			*) object=${words[i]} ;;
+			esac
+		fi
+	done
+	# shellcheck disable=SC2088 # a literal tilde typed on the line
+	if [[ $_sriovctl_root == '~/'* ]]; then
+		_sriovctl_root=$HOME/${_sriovctl_root#'~/'}
+	fi
+
+	if [[ -z $object ]]; then
+		case ${words[cword - 1]} in
+		--sysfs-root | --dev-root | --state-dir)
+			_sriovctl_dirs "$cur"
+			return 0
+			;;
+		esac
+		case $cur in
+		--*=*) _sriovctl_dirs "${cur#*=}" ;;
+		-*) _sriovctl_reply "$cur" < <(printf '%s\n' "${_sriovctl_options[@]}") ;;
+		*) _sriovctl_reply "$cur" < <(printf '%s\n' "${_sriovctl_objects[@]}") ;;
+		esac
+		return 0
+	fi
+	if [[ $object == help ]]; then
+		[[ -z $verb ]] && _sriovctl_reply "$cur" < <(
+			printf '%s\n' "${_sriovctl_objects[@]}" | grep -vx help)
+		return 0
+	fi
+	if [[ -z $verb ]]; then
+		# shellcheck disable=SC2046 # one verb a word
+		_sriovctl_reply "$cur" < <(printf '%s\n' $(_sriovctl_verbs "$object"))
+		return 0
+	fi
+
+	local -a next
+	mapfile -t next < <(_sriovctl_next "$object" "$verb" \
+		"${words[@]:cword - nargs:nargs}")
+	_sriovctl_reply "$cur" < <(
+		for kind in "${next[@]}"; do
+			case $kind in
+			@pf) _sriovctl_values pf '' pf list ;;
+			@vfspec) _sriovctl_vf_specs "$cur" ;;
+			@iommu) _sriovctl_values iommu '' iommu list ;;
+			*) printf '%s\n' "$kind" ;;
+			esac
+		done)
+	return 0
+}
+
+complete -F _sriovctl sriovctl

@@ -1,0 +1,254 @@
+# fish completion for sriovctl(8)
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Objects and verbs are listed here (tests/check-docs.sh keeps them in step
+# with "sriovctl help"); PF names, VF specifications and IOMMU groups come
+# live from "sriovctl -j ... list", parsed with awk so that no JSON tool is
+# needed. A --sysfs-root typed on the line is passed on to those calls.
+
+# Reads sriovctl's compact JSON split at '}' and prints values, one a line.
+# pf: PCI addresses and netdev names. vf: PF#N (PF# replaced by prefix
+# when set) and VF addresses. iommu: group numbers and member addresses.
+set -g __sriovctl_awk '
+function take(rec, key, s) {
+	s = substr(rec, RSTART, RLENGTH)
+	sub(/^"[^"]*": */, "", s)
+	gsub(/"/, "", s)
+	return s
+}
+function val(rec, key) {
+	if (!match(rec, "\"" key "\": *(\"[^\"]*\"|[0-9]+)"))
+		return ""
+	return take(rec, key)
+}
+function all(rec, key) {
+	while (match(rec, "\"" key "\": *(\"[^\"]*\"|[0-9]+)")) {
+		print take(rec, key)
+		rec = substr(rec, RSTART + RLENGTH)
+	}
+}
+mode == "pf" {
+	all($0, "pci")
+	if (match($0, /"netdevs": *\[[^]]*\]/)) {
+		s = substr($0, RSTART, RLENGTH)
+		sub(/^"netdevs": *\[/, "", s)
+		gsub(/[]" ]/, "", s)
+		n = split(s, names, ",")
+		for (i = 1; i <= n; i++)
+			print names[i]
+	}
+}
+mode == "vf" {
+	p = val($0, "pf"); v = val($0, "vf")
+	if (p != "" && v != "") {
+		print (prefix != "" ? prefix : p "#") v
+		if (prefix == "")
+			all($0, "pci")
+	}
+}
+mode == "iommu" {
+	all($0, "group")
+	all($0, "pci")
+}'
+
+# Splits the line before the cursor into: the command, the sysfs root,
+# the object, the verb and its arguments (global options skipped).
+function __sriovctl_parse
+    set -l tokens (commandline -opc)
+    set -l cmd $tokens[1]
+    set -l root $SRIOVCTL_SYSFS_ROOT
+    set -l rest
+    set -l i 2
+    while test $i -le (count $tokens)
+        set -l t $tokens[$i]
+        if test (count $rest) -gt 0
+            set -a rest $t
+        else
+            switch $t
+                case --sysfs-root
+                    set i (math $i + 1)
+                    set root $tokens[$i]
+                case --dev-root --state-dir
+                    set i (math $i + 1)
+                case '--sysfs-root=*'
+                    set root (string replace -- --sysfs-root= '' $t)
+                case '-*'
+                case '*'
+                    set -a rest $t
+            end
+        end
+        set i (math $i + 1)
+    end
+    printf '%s\n' "$cmd" "$root" $rest
+end
+
+# True when the words after the global options are exactly the arguments.
+function __sriovctl_at
+    set -l words (__sriovctl_parse)[3..-1]
+    test "$words" = "$argv"
+end
+
+
+# MODE PREFIX ARGS...: values from "sriovctl -j ARGS".
+function __sriovctl_values
+    set -l parsed (__sriovctl_parse)
+    set -l cmd sriovctl
+    if string match -q '*/*' -- $parsed[1]; and test -x $parsed[1]
+        set cmd $parsed[1]
+    else if command -sq -- $parsed[1]
+        set cmd $parsed[1]
+    end
+    set -l root
+    if test -n "$parsed[2]"
+        set root --sysfs-root (string replace -r '^~/' "$HOME/" -- $parsed[2])
+    end
+    $cmd $root -j $argv[3..-1] 2>/dev/null |
+        awk -v RS='}' -v mode=$argv[1] -v prefix=$argv[2] $__sriovctl_awk
+end
+
+# Adds the short form of "0000:" addresses when one is being typed.
+function __sriovctl_with_short
+    set -l cur (commandline -ct)
+    while read -l value
+        echo $value
+        if test -n "$cur"; and not string match -qr '^[[:xdigit:]]{4}:' -- $cur
+            string replace -f -- 0000: '' $value
+        end
+    end
+end
+
+function __sriovctl_pf_names
+    __sriovctl_values pf '' pf list | __sriovctl_with_short
+end
+
+function __sriovctl_vf_specs
+    set -l cur (commandline -ct)
+    if string match -q '*#*' -- $cur
+        set -l pf (string split -m1 '#' -- $cur)[1]
+        __sriovctl_values vf "$pf#" vf list $pf
+        return
+    end
+    begin
+        __sriovctl_values vf '' vf list
+        __sriovctl_values pf '' pf list
+    end | __sriovctl_with_short
+end
+
+function __sriovctl_iommu
+    __sriovctl_values iommu '' iommu list | __sriovctl_with_short
+end
+
+# True once an object and its verb are on the line.
+function __sriovctl_has_verb
+    set -l words (__sriovctl_parse)[3..-1]
+    test (count $words) -ge 2; and test $words[1] != help
+end
+
+# What may follow "OBJECT VERB ARGS...": PF names, VF specifications or
+# IOMMU groups from the tool, or keywords. Settings come in "key value"
+# pairs; flags such as --stats may stand anywhere.
+function __sriovctl_next
+    set -l words (__sriovctl_parse)[3..-1]
+    set -l obj $words[1]
+    set -l verb $words[2]
+    set -l args
+    set -l used
+    for w in $words[3..-1]
+        if test "$w" = --stats
+            set -a used --stats
+        else
+            set -a args $w
+        end
+    end
+    set -l n (count $args)
+    switch "$obj $verb"
+        case 'pf show'
+            test $n -eq 0; and __sriovctl_pf_names
+        case 'iommu show'
+            test $n -eq 0; and __sriovctl_iommu
+        case 'vf list' 'vf show'
+            if test $n -eq 0
+                test $verb = list; and __sriovctl_pf_names
+                test $verb = show; and __sriovctl_vf_specs
+            end
+            test $n -le 1; and not contains -- --stats $used; and echo --stats
+        case 'pf set' 'pf disable' 'vf set'
+            if test $n -eq 0
+                test $obj = pf; and __sriovctl_pf_names
+                test $obj = vf; and __sriovctl_vf_specs
+                return
+            end
+            if test (math $n % 2) -eq 0
+                switch $args[$n]
+                    case autoprobe spoofchk trust query-rss
+                        printf '%s\n' on off
+                    case state
+                        printf '%s\n' auto enable disable
+                    case proto
+                        printf '%s\n' 802.1Q 802.1ad
+                end
+                return
+            end
+            for i in (seq 2 2 $n)
+                set -a used $args[$i]
+            end
+            set -l keys
+            switch "$obj $verb"
+                case 'pf set'
+                    set keys num-vfs autoprobe --timeout
+                case 'pf disable'
+                    set keys --timeout
+                case 'vf set'
+                    set keys mac vlan min-tx-rate max-tx-rate spoofchk trust \
+                        state query-rss node-guid port-guid
+            end
+            # qos and proto belong to the vlan just before them
+            for i in (seq (math $n - 1) -2 2)
+                test $args[$i] = vlan; and set -a keys qos proto
+                contains -- $args[$i] qos proto; or break
+            end
+            for key in $keys
+                contains -- $key $used; or echo $key
+            end
+    end
+end
+
+complete -c sriovctl -f
+
+# Global options, before the object.
+set -l first '__sriovctl_at'
+complete -c sriovctl -n $first -s j -l json -d 'write JSON'
+complete -c sriovctl -n $first -s p -l pretty -d 'indent JSON (implies --json)'
+complete -c sriovctl -n $first -s n -l dry-run -d 'show what would change, change nothing'
+complete -c sriovctl -n $first -s f -l force -d 'override a safety refusal where that is sane'
+complete -c sriovctl -n $first -s q -l quiet -d 'print nothing but errors'
+complete -c sriovctl -n $first -s v -l verbose -d 'log what the library does (repeat for more)'
+complete -c sriovctl -n $first -s V -l version -d 'print the version'
+complete -c sriovctl -n $first -s h -l help -d 'show the help'
+complete -c sriovctl -n $first -l sysfs-root -x -a '(__fish_complete_directories)' -d 'sysfs mount'
+complete -c sriovctl -n $first -l dev-root -x -a '(__fish_complete_directories)' -d 'device directory'
+complete -c sriovctl -n $first -l state-dir -x -a '(__fish_complete_directories)' -d 'state directory, for locks'
+
+# Objects.
+complete -c sriovctl -n $first -a pf -d 'SR-IOV physical functions'
+complete -c sriovctl -n $first -a vf -d 'virtual functions'
+complete -c sriovctl -n $first -a iommu -d 'IOMMU groups'
+complete -c sriovctl -n $first -a help -d 'show this help, or an object\'s help'
+complete -c sriovctl -n '__sriovctl_at help' -a 'pf vf iommu'
+
+# Verbs.
+complete -c sriovctl -n '__sriovctl_at pf' -a list -d 'list SR-IOV physical functions'
+complete -c sriovctl -n '__sriovctl_at pf' -a show -d 'show a PF, its capability and VFs'
+complete -c sriovctl -n '__sriovctl_at pf' -a set -d 'create, resize or remove VFs and wait until they are ready'
+complete -c sriovctl -n '__sriovctl_at pf' -a disable -d 'remove every VF of a PF'
+complete -c sriovctl -n '__sriovctl_at pf' -a help -d 'show this help'
+complete -c sriovctl -n '__sriovctl_at vf' -a list -d 'list VFs, of one PF or of all'
+complete -c sriovctl -n '__sriovctl_at vf' -a show -d 'show VFs: PF#N, PF#0-3,7 or a VF address'
+complete -c sriovctl -n '__sriovctl_at vf' -a set -d 'change VF settings'
+complete -c sriovctl -n '__sriovctl_at vf' -a help -d 'show this help'
+complete -c sriovctl -n '__sriovctl_at iommu' -a list -d 'list IOMMU groups and their devices'
+complete -c sriovctl -n '__sriovctl_at iommu' -a show -d 'show one group, by number or member'
+complete -c sriovctl -n '__sriovctl_at iommu' -a help -d 'show this help'
+
+# Arguments: names from the tool itself, and keywords.
+complete -c sriovctl -n __sriovctl_has_verb -a '(__sriovctl_next)'

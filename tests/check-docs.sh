@@ -1,0 +1,440 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Keeps the man pages and the shell completions in step with sriovctl:
+# objects and verbs come from "sriovctl help", global options from
+# cli/main.c, exported functions from libsriov/libsriov.map. Pages must
+# lint clean, completions must load and complete in real bash, zsh and
+# fish, with live values from a fake sysfs tree when build/fakesys exists.
+#
+#   tests/check-docs.sh BUILD/sriovctl      (from the repository root)
+#
+# Prints one line per failed check, then "docs: N passed, N failed".
+set -u
+
+case ${1-} in
+'') echo "usage: tests/check-docs.sh BUILD/sriovctl" >&2; exit 2 ;;
+/*) sriovctl=$1 ;;
+*) sriovctl=$PWD/$1 ;;
+esac
+build=$(dirname "$sriovctl")
+cd "$(dirname "$0")/.." || exit 2
+
+passed=0 failed=0
+pass() { passed=$((passed + 1)); }
+fail() {
+	failed=$((failed + 1))
+	printf 'FAIL: %s\n' "$(printf '%s' "$*" | tr -s '\n\t' '  ')"
+}
+note() { printf 'note: %s\n' "$*"; }
+# ok DESCRIPTION-OF-EXPECTATION COMMAND...: one check.
+ok() {
+	what=$1
+	shift
+	if "$@"; then pass; else fail "$what"; fi
+}
+finish() {
+	echo "docs: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 2' INT TERM
+# shells started below keep their history and settings in here
+export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/home/.config" \
+	XDG_DATA_HOME="$tmp/home/.local/share" XDG_CACHE_HOME="$tmp/home/.cache"
+mkdir -p "$HOME"
+PATH=$build:$PATH
+export PATH
+unset SRIOVCTL_SYSFS_ROOT SRIOVCTL_DEV_ROOT SRIOVCTL_STATE_DIR
+
+comp_bash=completions/sriovctl.bash
+comp_zsh=completions/_sriovctl
+comp_fish=completions/sriovctl.fish
+
+# --- what the tool says it has -------------------------------------------
+
+if ! "$sriovctl" help >"$tmp/help" 2>"$tmp/help.err"; then
+	fail "\"$sriovctl help\" runs and exits 0: $(head -n1 "$tmp/help.err")"
+	finish
+fi
+# "Objects:" lists every object; each object with verbs has a section
+# "sriovctl OBJECT - summary" of "  OBJECT VERB ARGS  summary" lines.
+objects=$(awk '/^Objects:/ { f = 1; next } f && /^$/ { f = 0 } f { print $1 }' \
+	"$tmp/help")
+awk '/^sriovctl [a-z]+ - / { obj = $2; next } /^$/ { obj = "" }
+	obj != "" && $1 == obj && NF >= 2 { print obj, $2 }' \
+	"$tmp/help" >"$tmp/verbs"
+verbs_of() { awk -v o="$1" '$1 == o { print $2 }' "$tmp/verbs"; }
+ok "\"sriovctl help\" lists objects and their verbs" \
+	test -n "$objects" -a -s "$tmp/verbs"
+
+# Each verb's argument synopsis, from the verb tables in cli/*.c:
+# "OBJECT VERB ARGS..." lines, such as "pf show PF".
+cat cli/*.c | awk '
+	/^const struct verb [a-z]+_verbs\[\] *= *\{/ {
+		obj = $4; sub(/_verbs.*/, "", obj); text = ""; next
+	}
+	obj != "" && /^};/ {
+		while (match(text, /\{ *"[a-z-]+", *-?[0-9]+, *-?[0-9]+, *[a-z_]+, *"[^"]*"/)) {
+			e = substr(text, RSTART, RLENGTH)
+			text = substr(text, RSTART + RLENGTH)
+			split(e, q, "\"")
+			print obj, q[2], q[4]
+		}
+		obj = ""
+	}
+	obj != "" { text = text " " $0 }' >"$tmp/synopses"
+args_of() { awk -v o="$1" -v v="$2" '$1 == o && $2 == v {
+	$1 = ""; $2 = ""; sub(/^ +/, ""); print }' "$tmp/synopses"; }
+# Literal words of a synopsis: keywords and --flags, not placeholders.
+keywords_of() {
+	args_of "$1" "$2" | tr '[]|' '   ' | tr ' ' '\n' |
+		grep -E '^(--)?[a-z][a-z0-9-]*$' | sort -u
+}
+while read -r obj verb; do
+	[ "$verb" = help ] && continue # every object has it, from cli_dispatch()
+	ok "cli/*.c has a verb table entry for \"$obj $verb\" (as \"sriovctl help\" lists it)" \
+		grep -q "^$obj $verb" "$tmp/synopses"
+done <"$tmp/verbs"
+
+# Long options from the getopt table, short ones from the option string.
+long_opts=$(awk '/global_options\[\] *= *\{/ { f = 1; next } f && /^};/ { f = 0 }
+	f' cli/main.c | sed -n 's/^[[:space:]]*{ *"\([a-z][a-z-]*\)".*/\1/p')
+short_opts=$(sed -n 's/.*getopt_long(argc, argv, "+\{0,1\}\([A-Za-z]*\)".*/\1/p' \
+	cli/main.c | sed 's/./& /g')
+ok "cli/main.c has a global_options[] table and a getopt string" \
+	test -n "$long_opts" -a -n "$short_opts"
+
+# The roff spelling of a word: "-" is "\-".
+roff() { printf '%s' "$1" | sed 's/-/\\-/g'; }
+# has_line FILE ERE: some line of FILE matches.
+# shellcheck disable=SC2317 # called through ok
+has_line() { grep -Eq -- "$2" "$1" 2>/dev/null; }
+# An awk program: does a .TP entry's tag line (.B, .BR, .BI) hold the
+# word in $o?
+# shellcheck disable=SC2016 # awk, not shell
+tp_entry='tp && /^\.B[IR]? / && (index($0 " ", o " ") || index($0, o "\"")) {
+		found = 1
+	}
+	{ tp = ($0 == ".TP") }
+	BEGIN { o = ENVIRON["o"] }
+	END { exit !found }'
+re_quote() { printf '%s' "$1" | sed 's/[].[\*^$+?(){}|/]/\\&/g'; }
+
+for opt in $long_opts; do
+	ok "\"sriovctl help\" describes --$opt" grep -q -- "--$opt" "$tmp/help"
+	ok "man/sriovctl.8 has an entry for --$opt (.TP, then .B[IR] with \\-\\-$(roff "$opt"))" \
+		env o="\\-\\-$(roff "$opt")" awk "$tp_entry" man/sriovctl.8
+	ok "$comp_bash completes --$opt" grep -qF -- "--$opt" "$comp_bash"
+	ok "$comp_zsh completes --$opt" grep -qF -- "--$opt" "$comp_zsh"
+	ok "$comp_fish completes --$opt (complete ... -l $opt)" \
+		has_line "$comp_fish" "-l $opt( |\$)"
+done
+for opt in $short_opts; do
+	ok "man/sriovctl.8 documents -$opt" grep -qF -- ".BR \\-$opt \", \"" \
+		man/sriovctl.8
+done
+
+# --- man pages -------------------------------------------------------------
+
+for obj in $objects; do
+	[ "$obj" = help ] && continue
+	page=man/sriovctl-$obj.8
+	ok "man page $page for object \"$obj\"" test -f "$page"
+	ok "man/sriovctl.8 lists object \"$obj\" under OBJECTS" \
+		has_line man/sriovctl.8 "^\\.B $obj\$"
+	ok "man/sriovctl.8 refers to sriovctl-$obj(8)" \
+		has_line man/sriovctl.8 "^\\.BR (\\\\%)?sriovctl\\\\-$obj \\(8\\)"
+	[ -f "$page" ] || continue
+	upper=$(printf '%s' "$obj" | tr '[:lower:]' '[:upper:]')
+	ok "$page has the title SRIOVCTL-$upper (.TH SRIOVCTL\\-$upper 8)" \
+		has_line "$page" "^\\.TH SRIOVCTL\\\\-$upper 8 "
+	for verb in $(verbs_of "$obj"); do
+		ok "$page shows \"$obj $verb\" in its SYNOPSIS" \
+			has_line "$page" "^\\.B .*\\<$obj $verb\\>"
+		# shellcheck disable=SC2016 # an awk program
+		ok "$page describes verb \"$verb\" (a .TP entry starting .B $verb)" \
+			awk -v v="$verb" 'tp && $1 ~ /^\.B[IR]?$/ {
+					w = $2; gsub(/"/, "", w)
+					if (w == v) found = 1
+				}
+				{ tp = ($0 == ".TP") }
+				END { exit !found }' "$page"
+		for kw in $(keywords_of "$obj" "$verb"); do
+			ok "$page mentions \"$kw\" of \"$obj $verb $(args_of "$obj" "$verb")\"" \
+				grep -qF -- "$(roff "$kw")" "$page"
+		done
+	done
+done
+for page in man/*.[1-9]; do
+	out=$(mandoc -Tlint -W warning "$page" 2>&1)
+	ok "mandoc -Tlint -W warning $page is clean: $out" test -z "$out"
+	if command -v man >/dev/null 2>&1; then
+		out=$(MANWIDTH=80 man -l "$page" 2>&1 >/dev/null)
+		ok "man -l $page renders without warnings: $out" test -z "$out"
+	fi
+	# every sriovctl/libsriov page it refers to exists
+	sed -n 's/^\.BR \(\\%\)\{0,1\}\(sriovctl[a-z\\-]*\|libsriov\) (\([0-9]\)).*/\2.\3/p' \
+		"$page" | sed 's/\\-/-/g' | sort -u >"$tmp/refs"
+	while read -r ref; do
+		ok "$page refers to ${ref%.*}(${ref##*.}): expected man/$ref to exist" \
+			test -f "man/$ref"
+	done <"$tmp/refs"
+done
+
+# Section 3: every exported function has a prototype and an entry in a
+# page: libsriov(3) for those of <sriov/sriov.h>, any page for the others.
+# Then the libsriov(3) example must build.
+exports=$(awk '/global:/ { f = 1; next } /local:/ { f = 0 }
+	f { gsub(/[;[:space:]]/, ""); if ($0 != "") print }' libsriov/libsriov.map)
+for fn in $exports; do
+	header=$(grep -lE "(^|[ *])$fn\\(" libsriov/include/sriov/*.h | head -n1)
+	case $header in
+	'' | */sriov.h) pages=man/libsriov.3 where="man/libsriov.3" ;;
+	*) pages=$(echo man/*.3) where="a man/*.3 page (it is in ${header#libsriov/include/})" ;;
+	esac
+	# shellcheck disable=SC2086 # a list of pages
+	ok "$where has $fn() in its SYNOPSIS" \
+		grep -Eq "[ *\"]$fn\\(" $pages
+	# shellcheck disable=SC2086 # a list of pages
+	ok "$where describes $fn() (.BR $fn ())" \
+		grep -Eq "^\\.BR .*$fn (\\(\\)|\"\\(\\))" $pages
+done
+awk '/^\.SH EXAMPLES/ { f = 1 } f && /^\.EX/ { n++; next } f && /^\.EE/ { exit }
+	f && n == 1' man/libsriov.3 |
+	sed -e 's/^\\&//' -e 's/\\e/\\/g' -e 's/\\-/-/g' >"$tmp/example.c"
+if ! command -v cc >/dev/null 2>&1; then
+	note "no cc: the libsriov(3) example is not compiled"
+elif [ ! -e "$build/libsriov.so" ]; then
+	note "no $build/libsriov.so: the libsriov(3) example is not compiled"
+else
+	ok "the libsriov(3) example compiles and links: $(
+		cc -std=c99 -Wall -Wextra -pedantic -Werror -Ilibsriov/include \
+			-o "$tmp/example" "$tmp/example.c" -L"$build" -lsriov \
+			-Wl,-rpath,"$build" 2>&1 | head -n3)" test -x "$tmp/example"
+fi
+
+# --- completions: they load --------------------------------------------------
+
+for f in "$comp_bash" "$comp_zsh" "$comp_fish"; do
+	ok "completion file $f exists" test -f "$f"
+done
+for obj in $objects; do
+	for f in "$comp_bash" "$comp_zsh" "$comp_fish"; do
+		ok "$f names object \"$obj\"" grep -qw -- "$obj" "$f"
+	done
+	for verb in $(verbs_of "$obj"); do
+		for f in "$comp_bash" "$comp_zsh" "$comp_fish"; do
+			ok "$f names verb \"$obj $verb\"" grep -qw -- "$verb" "$f"
+			for kw in $(keywords_of "$obj" "$verb"); do
+				ok "$f offers \"$kw\" of \"$obj $verb $(args_of "$obj" "$verb")\"" \
+					grep -qF -- "$kw" "$f"
+			done
+		done
+	done
+done
+
+have() { command -v "$1" >/dev/null 2>&1; }
+for sh in bash zsh fish; do
+	ok "$sh is installed (make deps)" have "$sh"
+done
+
+if have bash; then
+	out=$(bash --norc --noprofile -c '. "$1" && complete -p sriovctl' _ \
+		"$comp_bash" 2>&1)
+	ok "bash loads $comp_bash and registers sriovctl: $out" \
+		test "${out#complete -F }" != "$out"
+fi
+if have shellcheck; then
+	out=$(shellcheck -s bash "$comp_bash" 2>&1 | head -n5)
+	ok "shellcheck $comp_bash is clean: $out" test -z "$out"
+fi
+if have zsh; then
+	out=$(zsh -f -c 'autoload -U compinit && compinit -u -D &&
+		source "$1" && (( $+functions[_sriovctl] )) && print loaded' \
+		_ "$comp_zsh" 2>&1)
+	ok "zsh loads $comp_zsh after compinit and defines _sriovctl: $out" \
+		test "$out" = loaded
+fi
+if have fish; then
+	# shellcheck disable=SC2016 # fish code
+	out=$(fish --no-config -c 'source $argv[1]; and complete -c sriovctl |
+		count' "$comp_fish" 2>&1)
+	ok "fish loads $comp_fish and registers completions: $out" \
+		test "${out:-0}" -gt 0 2>/dev/null
+fi
+
+# --- completions: they complete -----------------------------------------------
+
+# A sysfs root to complete against: a fake host when fakesys exists.
+root=$tmp/sys
+live=
+if [ -x "$build/fakesys" ]; then
+	if "$build/fakesys" --preset demo "$root" >"$tmp/fakesys.out" 2>&1; then
+		live=1
+	else
+		fail "build/fakesys --preset demo builds a tree: $(tail -n1 "$tmp/fakesys.out")"
+	fi
+else
+	note "no $build/fakesys: completion of PF names, VF specifications and IOMMU groups is not checked"
+fi
+[ -n "$live" ] || mkdir -p "$root"
+
+# Values the completions should offer, from the tool itself.
+first_value() { # KEY: the first string or number value of KEY in stdin
+	sed -n "s/^[^{]*{\"$1\":\"\{0,1\}\([^\",]*\).*/\1/p;
+		s/.*[{,]\"$1\":\"\{0,1\}\([^\",]*\).*/\1/p" | head -n1
+}
+pf_addr='' vf_spec='' vf_pf='' group=
+if [ -n "$live" ]; then
+	pf_addr=$("$sriovctl" --sysfs-root "$root" -j pf list | sed 's/},{/}\n{/g' |
+		first_value pci)
+	vf_line=$("$sriovctl" --sysfs-root "$root" -j vf list | sed 's/},{/}\n{/g' |
+		head -n1)
+	vf_pf=$(printf '%s\n' "$vf_line" | first_value pf)
+	vf_spec=$vf_pf\#$(printf '%s\n' "$vf_line" | first_value vf)
+	group=$("$sriovctl" --sysfs-root "$root" -j iommu list | sed 's/},{/}\n{/g' |
+		first_value group)
+	ok "the fake tree has a PF, a VF and an IOMMU group (got \"$pf_addr\", \"$vf_spec\", \"$group\")" \
+		test -n "$pf_addr" -a -n "$vf_pf" -a -n "$group"
+fi
+
+# The questions: "LINE<TAB>EXPECTED WORD..."; the expected words must all
+# be among the completions of LINE (the text before the cursor).
+r="--sysfs-root $root"
+{
+	printf 'sriovctl \t%s\n' "$(printf '%s' "$objects" | tr '\n' ' ')"
+	printf 'sriovctl --\t%s\n' "$(for o in $long_opts; do printf -- '--%s ' "$o"; done)"
+	printf 'sriovctl %s pf sh\tshow\n' "$r"
+	for obj in $objects; do
+		v=$(verbs_of "$obj")
+		[ -n "$v" ] && printf 'sriovctl %s \t%s\n' "$obj" \
+			"$(printf '%s' "$v" | tr '\n' ' ')"
+	done
+	# the first argument of each verb, as its synopsis names it
+	while read -r obj verb first _; do
+		[ -n "$live" ] || break
+		case $first in
+		PF | '[PF]') want=$pf_addr ;;
+		VFSPEC) want=$vf_spec ;;
+		GROUP*) want=$group ;;
+		*) continue ;;
+		esac
+		printf 'sriovctl %s %s %s \t%s\n' "$r" "$obj" "$verb" "$want"
+	done <"$tmp/synopses"
+	if [ -n "$live" ]; then
+		printf 'sriovctl %s vf show %s#\t%s\n' "$r" "$vf_pf" "$vf_spec"
+	fi
+} >"$tmp/questions"
+
+# bash: the completion function registered for sriovctl, given the
+# variables bash sets. Prints "=== LINE" and then COMPREPLY, a word a line.
+# bash replaces only the text after the last ':' of the word, so replies
+# are compared after that too.
+cat >"$tmp/bash-complete" <<'EOF'
+. "$1" || exit 1
+func=$(complete -p sriovctl | sed -n 's/.*-F \([^ ]*\) .*/\1/p')
+while IFS='	' read -r line expect; do
+	echo "=== $line"
+	read -ra COMP_WORDS <<<"$line"
+	[[ $line == *' ' ]] && COMP_WORDS+=('')
+	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+	if [[ $2 == line ]]; then
+		COMP_LINE=$line COMP_POINT=${#line}
+	else
+		unset COMP_LINE COMP_POINT
+	fi
+	COMPREPLY=()
+	"$func" sriovctl "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+	printf '%s\n' "${COMPREPLY[@]}"
+done
+EOF
+
+# zsh: types each line into an interactive zsh on a pseudo-terminal and
+# lists the choices (^D), the way a user would see them. Each line is
+# typed only once the prompt is back: zsh drops what is typed before.
+cat >"$tmp/zsh-complete" <<'EOF'
+zmodload zsh/zpty || exit 1
+zpty -b z zsh -f -i
+zpty -w z "PS1='READY> '; LISTMAX=100000; fpath=(${(q)1:h} \$fpath);" \
+	"autoload -U compinit; compinit -u -D; zstyle ':completion:*' list-separator '--';" \
+	"bindkey '^D' list-choices; print SETUP-\$((40+2))"
+zpty -r z out '*SETUP-42*' && zpty -r z out '*READY> *' || exit 1
+while IFS=$'\t' read -r line expect; do
+	print -r -- "=== $line"
+	zpty -w -n z "$line"$'\C-d\C-e\C-u'
+	zpty -w z "print DONE-\$((40+2))"
+	zpty -r z out '*DONE-42*' || exit 1
+	print -r -- ${out//$'\r'/}
+	zpty -r z out '*READY> *' || exit 1
+done
+zpty -d z
+EOF
+
+# fish: "complete -C" for each line.
+cat >"$tmp/fish-complete" <<'EOF'
+source $argv[1]; or exit 1
+while read -l line
+	set -l parts (string split \t -- $line)
+	echo "=== $parts[1]"
+	complete -C"$parts[1]" | string replace -r '\t.*' ''
+end
+EOF
+
+# check_answers SHELL FILE: every expected word among each line's answers.
+check_answers() {
+	while IFS='	' read -r line expect; do
+		# zsh: terminal controls part words, and it shows # quoted
+		sed 's/\x1b\[[0-9;?]*[a-zA-Z]/ /g; s/\r//g; s/\\#/#/g' "$2" |
+			awk -v l="=== $line" '$0 == l { f = 1; next } /^=== / { f = 0 } f' \
+			>"$tmp/answer"
+		for word in $expect; do
+			if [ "${1%% *}" = bash ]; then
+				# bash replaces the text after the last ':' only
+				cur=${line##* }
+				case $cur in *:*) word=${word#"${cur%:*}:"} ;; esac
+			fi
+			ok "$1 completes \"$line\" with \"$word\"; got: $(tr '\n' ' ' <"$tmp/answer" | cut -c1-200)" \
+				grep -Eq "(^|[[:space:]])$(re_quote "$word")([[:space:]]|\$)" "$tmp/answer"
+		done
+	done <"$tmp/questions"
+}
+
+if have bash; then
+	bash --norc --noprofile "$tmp/bash-complete" "$comp_bash" words \
+		<"$tmp/questions" >"$tmp/bash.words" 2>&1
+	check_answers "bash (COMP_WORDS)" "$tmp/bash.words"
+	# as bash calls it, with a PCI address being typed
+	if [ -n "$live" ]; then
+		printf 'sriovctl %s pf show %s\t%s\n' "$r" \
+			"$(printf '%s' "$pf_addr" | cut -c1-8)" "$pf_addr" >>"$tmp/questions"
+	fi
+	bash --norc --noprofile "$tmp/bash-complete" "$comp_bash" line \
+		<"$tmp/questions" >"$tmp/bash.line" 2>&1
+	check_answers "bash (COMP_LINE)" "$tmp/bash.line"
+fi
+if have zsh; then
+	if TERM=xterm timeout 120 zsh -f "$tmp/zsh-complete" "$PWD/$comp_zsh" \
+		<"$tmp/questions" >"$tmp/zsh.out" 2>&1; then
+		check_answers zsh "$tmp/zsh.out"
+	else
+		fail "zsh completes on a pseudo-terminal: $(tail -n2 "$tmp/zsh.out")"
+	fi
+fi
+if have fish; then
+	fish --no-config "$tmp/fish-complete" "$comp_fish" <"$tmp/questions" \
+		>"$tmp/fish.out" 2>&1
+	check_answers fish "$tmp/fish.out"
+fi
+
+if [ -n "$live" ] && [ -x "$tmp/example" ]; then
+	out=$(SRIOVCTL_SYSFS_ROOT=$root "$tmp/example" 2>&1)
+	case $out in
+	*"$pf_addr"*) pass ;;
+	*) fail "the libsriov(3) example lists $pf_addr on the fake tree; got: $(echo "$out" | head -n2)" ;;
+	esac
+fi
+
+finish
