@@ -87,10 +87,13 @@ $(BUILD)/$(SONAME) $(BUILD)/libsriov.so: $(SHLIB)
 $(BUILD)/libsriov.a: $(LIB_OBJS)
 	$(call msg,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
+# Generated again at install time, where PREFIX and LIBDIR may differ.
+gen_pc = sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	-e 's|@REQUIRES@|$(PKGS)|' libsriov/libsriov.pc.in
+
 $(BUILD)/libsriov.pc: libsriov/libsriov.pc.in Makefile
-	$(call msg,GEN,$@)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
-		-e 's|@REQUIRES@|$(PKGS)|' $< > $@
+	$(call msg,GEN,$@)$(call gen_pc) > $@
 
 # The in-tree binary finds the library next to itself; install relinks.
 $(BUILD)/sriovctl: $(CLI_OBJS) $(BUILD)/$(SONAME) $(BUILD)/libsriov.so
@@ -166,7 +169,7 @@ install: all $(BUILD)/install/sriovctl
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libsriov.so
 	$(INSTALL) -m 0644 $(BUILD)/libsriov.a $(DESTDIR)$(LIBDIR)/
 	$(INSTALL) -m 0644 libsriov/include/sriov/*.h $(DESTDIR)$(INCLUDEDIR)/sriov/
-	$(INSTALL) -m 0644 $(BUILD)/libsriov.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	$(call gen_pc) > $(DESTDIR)$(PKGCONFIGDIR)/libsriov.pc
 	$(INSTALL) -m 0644 $(wildcard man/*.8) $(DESTDIR)$(MANDIR)/man8/
 	$(INSTALL) -m 0644 $(wildcard man/*.3) $(DESTDIR)$(MANDIR)/man3/
 	$(if $(wildcard man/*.5),$(INSTALL) -m 0644 $(wildcard man/*.5) $(DESTDIR)$(MANDIR)/man5/)
