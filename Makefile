@@ -107,9 +107,11 @@ $(BUILD)/install/sriovctl: $(CLI_OBJS) $(BUILD)/libsriov.so
 $(BUILD)/fakesys: $(BUILD)/obj/tests/fixtures/fakesys-main.o $(FIXTURE_OBJS)
 	$(call msg,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libsriov.a $(FIXTURE_OBJS)
+# Unit tests also reach the CLI's output layer.
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libsriov.a $(FIXTURE_OBJS) \
+		$(BUILD)/obj/cli/output.o
 	@mkdir -p $(dir $@)
-	$(call msg,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $< $(FIXTURE_OBJS) \
+	$(call msg,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $< $(FIXTURE_OBJS) $(BUILD)/obj/cli/output.o \
 		$(BUILD)/libsriov.a $(PKG_LIBS) $$($(PKG_CONFIG) --libs cmocka)
 
 fakesys: $(BUILD)/fakesys
