@@ -127,6 +127,15 @@ expect_json $S -j vf set "$NSIM#0-1023" max-tx-rate 300
 expect_eq "every VF changed" 1024 "$(jqv '[.results[] | select(.status == "changed")] | length')"
 expect_json $S -j vf list "$NSIM"
 expect_eq "1024 VFs at 300" 1024 "$(jqv '[.[] | select(.max_tx_rate == 300)] | length')"
+
+case_begin netdevsim: 1024 VFs x 5 settings, more than one message holds
+# about 100 bytes per VF: the VF list is split over several RTM_SETLINKs
+expect_json $S -j vf set "$NSIM#0-1023" vlan 7 qos 1 spoofchk on trust off max-tx-rate 400
+expect_eq "every VF changed" 1024 "$(jqv '[.results[] | select(.status == "changed")] | length')"
+expect_json $S -j vf list "$NSIM"
+expect_eq "all 1024 as asked" 1024 "$(jqv '[.[] | select(.vlan == 7 and .qos == 1 and .spoofchk == true and .trust == false and .max_tx_rate == 400)] | length')"
+expect_json $S -j vf set "$NSIM#0-1023" vlan 7 qos 1 spoofchk on trust off max-tx-rate 400
+expect_eq "re-apply: nothing changed" false "$(jqv .changed)"
 expect_json $S -j pf disable "$NSIM"
 expect_eq "sysfs" 0 "$(attr "$NSIM_DEV/sriov_numvfs")"
 
