@@ -23,7 +23,7 @@ INSTALL ?= install
 BUILD ?= build
 CFLAGS ?= -O2 -g
 
-PKGS := libpci libnl-3.0 libnl-route-3.0 libudev
+PKGS := libpci libnl-3.0 libnl-route-3.0 libudev libkmod
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 

@@ -51,6 +51,8 @@ extern const struct object cli_objects[];
 extern const struct verb pf_verbs[];
 extern const struct verb vf_verbs[];
 extern const struct verb iommu_verbs[];
+extern const struct verb vfio_verbs[];
+extern const struct verb qemu_verbs[];
 
 /* Runs argv[0] from a verb table; "help" lists the table. */
 int cli_dispatch(struct cli *cli, const struct object *obj, int argc,
@@ -84,6 +86,15 @@ void cli_read_vf_config(struct cli *cli, struct sriov_pf *pf, bool stats);
 bool cli_spec_is_single(const char *spec);
 int pf_set(struct cli *cli, int argc, char **argv);
 int pf_disable(struct cli *cli, int argc, char **argv);
+
+/* Passthrough: cli/vfio.c, qemu.c, doctor.c, recover.c */
+int cmd_doctor(struct cli *cli, int argc, char **argv);
+int cmd_recover(struct cli *cli, int argc, char **argv);
+/* argv[1..]: device specifications, no options left; exit code or 0. */
+int cli_resolve_devices(struct cli *cli, int argc, char **argv,
+			struct sriov_pci_addr **ret_addrs, size_t *ret_n);
+/* "4G", "512M", "1024" (bytes); -1 when invalid. */
+int cli_parse_size(const char *s, uint64_t *ret);
 
 /* Common field writers shared by the object files. */
 void print_pf(struct cli *cli, struct sriov_pf *pf, bool detail);

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "cli.h"
+#include "sriov/vfio.h"
 
 static void print_member(struct out *o, const struct sriov_iommu_member *m)
 {
@@ -14,7 +17,40 @@ static void print_member(struct out *o, const struct sriov_iommu_member *m)
 	out_text(o, "id", "%04x:%04x", m->vendor_id, m->device_id);
 	out_hex(o, "class", "class", m->class_code, 6, true);
 	out_bool(o, "bridge", "bridge", m->is_bridge);
+	out_bool(o, "viable", NULL, sriov_iommu_member_viable(m));
+	out_text(o, "vfio", "%s", sriov_iommu_member_viable(m) ? "ok" : "blocks");
 	out_obj_end(o);
+}
+
+/* Viable or not, and which members on host drivers keep it from VFIO. */
+static void print_viability(struct out *o,
+			    const struct sriov_iommu_group_info *i, bool detail)
+{
+	bool viable = true;
+	char why[256] = "";
+	size_t len = 0;
+
+	out_list_begin(o, "blockers", NULL);
+	for (size_t m = 0; m < i->n_members; m++) {
+		const struct sriov_iommu_member *mb = &i->members[m];
+
+		if (sriov_iommu_member_viable(mb))
+			continue;
+		viable = false;
+		out_obj_begin(o, NULL, NULL);
+		out_str(o, "pci", NULL, mb->pci);
+		out_str(o, "driver", NULL, mb->driver);
+		out_obj_end(o);
+		if (len < sizeof(why) - 32)
+			len += (size_t)snprintf(why + len, sizeof(why) - len, "%s%s (%s)",
+						len ? ", " : "", mb->pci, mb->driver);
+	}
+	out_list_end(o);
+	out_bool(o, "viable", NULL, viable);
+	if (detail && !viable)
+		out_text(o, "viable", "no: on host drivers: %s", why);
+	else
+		out_text(o, "viable", "%s", viable ? "yes" : "no");
 }
 
 static void print_group(struct out *o, const struct sriov_iommu_group *g,
@@ -27,6 +63,7 @@ static void print_group(struct out *o, const struct sriov_iommu_group *g,
 	out_str(o, "type", "type", i->type);
 	out_int(o, "n_devices", detail ? NULL : "devices", (long long)i->n_members,
 		true);
+	print_viability(o, i, detail);
 	if (!detail) {
 		const char **pcis = calloc(i->n_members + 1, sizeof(*pcis));
 

@@ -12,6 +12,10 @@ const struct object cli_objects[] = {
 	{ "pf", pf_verbs, NULL, "SR-IOV physical functions" },
 	{ "vf", vf_verbs, NULL, "virtual functions" },
 	{ "iommu", iommu_verbs, NULL, "IOMMU groups" },
+	{ "vfio", vfio_verbs, NULL, "move devices to vfio-pci and back, check VFIO" },
+	{ "qemu", qemu_verbs, NULL, "QEMU arguments and libvirt XML for passthrough" },
+	{ "doctor", NULL, cmd_doctor, "check the host's readiness for passthrough" },
+	{ "recover", NULL, cmd_recover, "finish or undo changes a crash interrupted" },
 	{ "help", NULL, cmd_help, "show this help, or an object's help" },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* sriovctl qemu args: -device vfio-pci arguments, or libvirt XML. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "sriov/vfio.h"
+
+enum format { F_SHELL, F_ARGS, F_JSON, F_LIBVIRT };
+
+struct qargs {
+	struct sriov_qemu_opts o;
+	enum format format;
+	bool no_check;
+};
+
+static bool shell_safe(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789_@%+=:,./-", *s))
+			return false;
+	return true;
+}
+
+/* Words joined by spaces, each single-quoted unless it needs no quoting. */
+static char *shell_line(char *const *argv)
+{
+	size_t len = 1;
+	char *line, *p;
+
+	for (char *const *a = argv; *a; a++)
+		len += 4 * strlen(*a) + 3;
+	line = p = calloc(1, len);
+	for (char *const *a = argv; line && *a; a++) {
+		if (a != argv)
+			*p++ = ' ';
+		if (shell_safe(*a)) {
+			p = stpcpy(p, *a);
+			continue;
+		}
+		*p++ = '\'';
+		for (const char *c = *a; *c; c++)
+			p = *c == '\'' ? stpcpy(p, "'\\''") : (*p = *c, p + 1);
+		*p++ = '\'';
+	}
+	return line;
+}
+
+static int parse_format(struct cli *cli, const char *f, struct qargs *q)
+{
+	static const char *const names[] = { "shell", "args", "json", "libvirt" };
+
+	if (!f) {
+		q->format = cli->json ? F_JSON : F_SHELL;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(f, names[i])) {
+			q->format = (enum format)i;
+			return 0;
+		}
+	return cli_error(cli, EXIT_USAGE,
+			 "invalid --format \"%s\": expected shell, args, json or libvirt", f);
+}
+
+static int parse_args(struct cli *cli, int *argc, char **argv, struct qargs *q)
+{
+	const char *rombar = NULL, *format = NULL;
+
+	if (cli_take_option(argc, argv, "--id-prefix", &q->o.id_prefix) < 0 ||
+	    cli_take_option(argc, argv, "--bus", &q->o.bus) < 0 ||
+	    cli_take_option(argc, argv, "--rombar", &rombar) < 0 ||
+	    cli_take_option(argc, argv, "--format", &format) < 0)
+		return cli_error(cli, EXIT_USAGE, "an option needs a value; try \"sriovctl qemu help\"");
+	q->o.root_ports = cli_take_flag(argc, argv, "--root-ports");
+	q->o.iommufd = cli_take_flag(argc, argv, "--iommufd");
+	q->no_check = cli_take_flag(argc, argv, "--no-check");
+	if (rombar && strcmp(rombar, "0") && strcmp(rombar, "1"))
+		return cli_error(cli, EXIT_USAGE, "invalid --rombar \"%s\": expected 0 or 1",
+				 rombar);
+	q->o.rombar = rombar ? rombar[0] - '0' : -1;
+	return parse_format(cli, format, q);
+}
+
+/* QEMU must be able to open each device now: vfio-pci, viable group. */
+static int check_devices(struct cli *cli, const struct qargs *q,
+			 const struct sriov_pci_addr *devs, size_t n)
+{
+	struct sriov_vfio_host host;
+
+	for (size_t i = 0; i < n; i++) {
+		int r = sriov_vfio_usable(cli->ctx, &devs[i]);
+
+		if (r < 0)
+			return cli_lib_error(cli, r, cli_exit_for(r));
+	}
+	if (q->o.iommufd && sriov_vfio_host_probe(cli->ctx, &host) == 0 &&
+	    (!host.iommufd || !host.n_device_cdevs))
+		return cli_error(cli, EXIT_REFUSED,
+				 "the kernel offers no iommufd with VFIO device files (%s/iommu, %s/vfio/devices/): leave out --iommufd, or add --no-check",
+				 sriov_ctx_dev_root(cli->ctx), sriov_ctx_dev_root(cli->ctx));
+	return 0;
+}
+
+/* MAC and VLAN of each VF, where rtnetlink has them (the running kernel). */
+static const struct sriov_vf_config **vf_configs(struct cli *cli,
+						 const struct sriov_pci_addr *devs,
+						 size_t n)
+{
+	const struct sriov_vf_config **cfgs = calloc(n, sizeof(*cfgs));
+
+	for (size_t i = 0; cfgs && i < n; i++) {
+		char pci[SRIOV_PCI_ADDR_STRLEN];
+		struct sriov_vf *vf;
+
+		sriov_pci_addr_format(&devs[i], pci);
+		if (sriov_vf_find(cli->ctx, pci, &vf) < 0)
+			continue;
+		if (!sriov_vf_get_config(vf))
+			cli_read_vf_config(cli, sriov_vf_get_pf(vf), false);
+		cfgs[i] = sriov_vf_get_config(vf);
+	}
+	return cfgs;
+}
+
+static int emit_libvirt(struct cli *cli, const struct qargs *q,
+			const struct sriov_pci_addr *devs, size_t n)
+{
+	const struct sriov_vf_config **cfgs = vf_configs(cli, devs, n);
+	char *xml = NULL;
+	int r = cfgs ? sriov_libvirt_xml(cli->ctx, devs, cfgs, n, &q->o, &xml)
+		     : -ENOMEM;
+
+	free(cfgs);
+	if (r < 0)
+		return cli_lib_error(cli, r, cli_exit_for(r));
+	if (cli->json) {
+		out_obj_begin(cli->out, NULL, NULL);
+		out_str(cli->out, "libvirt_xml", NULL, xml);
+		out_obj_end(cli->out);
+	} else {
+		if (*xml && xml[strlen(xml) - 1] == '\n')
+			xml[strlen(xml) - 1] = '\0';
+		out_str(cli->out, NULL, "xml", xml);
+	}
+	free(xml);
+	return EXIT_OK;
+}
+
+static int emit_args(struct cli *cli, const struct qargs *q,
+		     const struct sriov_pci_addr *devs, size_t n)
+{
+	char **argv = NULL, *line;
+	int r = sriov_qemu_args(cli->ctx, devs, n, &q->o, &argv);
+
+	if (r < 0)
+		return cli_lib_error(cli, r, cli_exit_for(r));
+	if (q->format == F_SHELL && !cli->json) {
+		line = shell_line(argv);
+		out_str(cli->out, NULL, "args", line ? line : "");
+		free(line);
+	} else {
+		out_list_begin(cli->out, NULL, NULL);
+		for (char **a = argv; *a; a++)
+			out_str(cli->out, NULL, NULL, *a);
+		out_list_end(cli->out);
+	}
+	sriov_strv_free(argv);
+	return EXIT_OK;
+}
+
+static int qemu_args(struct cli *cli, int argc, char **argv)
+{
+	struct qargs q = { .o = { .sz = sizeof(q.o), .rombar = -1 } };
+	struct sriov_pci_addr *devs;
+	size_t n;
+	int r;
+
+	r = parse_args(cli, &argc, argv, &q);
+	if (r == 0 && q.format == F_JSON && !cli->json) {
+		/* the output, and errors with it, are JSON */
+		cli->json = true;
+		out_free(cli->out);
+		cli->out = out_new(true, cli->pretty);
+	}
+	if (r == 0)
+		r = cli_resolve_devices(cli, argc, argv, &devs, &n);
+	if (r)
+		return r;
+	r = q.no_check ? 0 : check_devices(cli, &q, devs, n);
+	if (r == 0)
+		r = q.format == F_LIBVIRT ? emit_libvirt(cli, &q, devs, n)
+					  : emit_args(cli, &q, devs, n);
+	free(devs);
+	return r;
+}
+
+const struct verb qemu_verbs[] = {
+	{ "args", 1, -1, qemu_args, "VFSPEC... [--id-prefix P] [--root-ports] [--bus B] [--rombar 0|1] [--iommufd] [--format shell|args|json|libvirt] [--no-check]",
+	  "QEMU -device arguments (or libvirt XML) for devices on vfio-pci" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};

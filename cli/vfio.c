@@ -1,0 +1,456 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* sriovctl vfio bind / release / check */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "sriov/vfio.h"
+
+
+int cli_parse_size(const char *s, uint64_t *ret)
+{
+	static const char units[] = "KMGT";
+	unsigned long long v;
+	const char *u;
+	char *end;
+	int shift = 0;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -1;
+	if (*end && (u = strchr(units, *end)) != NULL) {
+		shift = 10 * (int)(u - units + 1);
+		end++;
+		if (!strcmp(end, "iB") || !strcmp(end, "B"))
+			end += strlen(end);
+	}
+	if (*end || (shift && v > (UINT64_MAX >> shift)))
+		return -1;
+	*ret = (uint64_t)v << shift;
+	return 0;
+}
+
+static int add_addrs(struct sriov_pci_addr **all, size_t *n,
+		     const struct sriov_pci_addr *more, size_t k)
+{
+	struct sriov_pci_addr *na = realloc(*all, (*n + k + 1) * sizeof(*na));
+
+	if (!na)
+		return -ENOMEM;
+	*all = na;
+	for (size_t i = 0; i < k; i++) {
+		bool dup = false;
+
+		for (size_t j = 0; j < *n && !dup; j++)
+			dup = !sriov_pci_addr_cmp(&na[j], &more[i]);
+		if (!dup)
+			na[(*n)++] = more[i];
+	}
+	return 0;
+}
+
+int cli_resolve_devices(struct cli *cli, int argc, char **argv,
+			struct sriov_pci_addr **ret_addrs, size_t *ret_n)
+{
+	struct sriov_ctx *ctx = cli_ctx(cli);
+	struct sriov_pci_addr *all = NULL, *some;
+	size_t n = 0, k;
+	int r;
+
+	if (!ctx)
+		return EXIT_USAGE;
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '-')
+			return cli_error(cli, EXIT_USAGE,
+					 "unknown option \"%s\" for \"%s\"; try \"sriovctl help\"",
+					 argv[i], argv[0]);
+	for (int i = 1; i < argc; i++) {
+		r = sriov_vfio_spec_resolve(ctx, argv[i], &some, &k);
+		if (r < 0) {
+			free(all);
+			return cli_lib_error(cli, r, cli_exit_for(r));
+		}
+		r = add_addrs(&all, &n, some, k);
+		free(some);
+		if (r < 0) {
+			free(all);
+			return cli_error(cli, EXIT_FAILED, "out of memory");
+		}
+	}
+	if (n == 0) {
+		free(all);
+		return cli_error(cli, EXIT_USAGE, "\"%s\" names no devices", argv[1]);
+	}
+	*ret_addrs = all;
+	*ret_n = n;
+	return 0;
+}
+
+static const char *status_of(const struct sriov_vfio_result *d, bool dry_run)
+{
+	if (d->error == -ECANCELED && !d->rolled_back && !d->changed)
+		return "refused";
+	if (d->error)
+		return "failed";
+	if (d->rolled_back)
+		return "rolled back";
+	if (d->changed)
+		return dry_run ? "would change" : "changed";
+	return "unchanged";
+}
+
+static void print_result(struct out *o, const struct sriov_vfio_result *d,
+			 bool dry_run)
+{
+	out_obj_begin(o, NULL, NULL);
+	out_str(o, "pci", "pci", d->pci);
+	out_str(o, "pf", NULL, d->pf[0] ? d->pf : NULL);
+	out_int(o, "vf", NULL, d->vf, d->vf >= 0);
+	if (d->vf >= 0)
+		out_text(o, "vf", "%s#%d", d->pf, d->vf);
+	else
+		out_text(o, "vf", "-");
+	out_int(o, "iommu_group", "group", d->iommu_group,
+		d->iommu_group != SRIOV_NO_VALUE);
+	out_str(o, "driver_before", "before", d->driver_before);
+	out_str(o, "driver", "after", d->driver_after);
+	out_str(o, "group_dev", NULL, d->group_dev);
+	out_bool(o, "changed", NULL, d->changed);
+	out_bool(o, "rolled_back", NULL, d->rolled_back);
+	out_str(o, "status", "status", status_of(d, dry_run));
+	out_str(o, "error", NULL, d->message);
+	out_obj_end(o);
+}
+
+/*
+ * The report; on failure in JSON mode it is the error object of
+ * sriovctl(8) with the report's fields added, so nothing is lost.
+ */
+static int print_report(struct cli *cli, const struct sriov_vfio_report *rep,
+			int code)
+{
+	const char *msg = sriov_ctx_last_error(cli->ctx);
+	struct out *o;
+
+	if (code && cli->json) {
+		out_free(cli->out);
+		cli->out = out_new(true, cli->pretty);
+	}
+	o = cli->out;
+	out_obj_begin(o, NULL, NULL);
+	if (code && cli->json) {
+		out_obj_begin(o, "error", NULL);
+		out_int(o, "code", NULL, code, true);
+		out_str(o, "message", NULL, msg);
+		out_obj_end(o);
+	}
+	out_bool(o, "changed", NULL, rep->changed);
+	out_bool(o, "dry_run", NULL, cli->dry_run);
+	out_list_begin(o, "devices", cli->dry_run ? "planned" : "devices");
+	for (size_t i = 0; i < rep->n; i++)
+		print_result(o, &rep->devs[i], cli->dry_run);
+	out_list_end(o);
+	out_obj_end(o);
+	if (code && !cli->json)
+		fprintf(stderr, "%s: %s\n", cli->prog, msg);
+	return code;
+}
+
+static int parse_timeout(struct cli *cli, int *argc, char **argv, int *ret)
+{
+	const char *v;
+	char *end;
+	double secs;
+
+	*ret = 0;
+	if (cli_take_option(argc, argv, "--timeout", &v) < 0)
+		return cli_error(cli, EXIT_USAGE, "--timeout needs seconds");
+	if (!v)
+		return 0;
+	secs = strtod(v, &end);
+	if (*end || end == v || !(secs > 0) || secs > 3600)
+		return cli_error(cli, EXIT_USAGE,
+				 "invalid --timeout \"%s\": expected seconds, up to 3600", v);
+	*ret = (int)(secs * 1000);
+	return 0;
+}
+
+static int move(struct cli *cli, int argc, char **argv, bool release)
+{
+	struct sriov_vfio_opts o = { .sz = sizeof(o), .force = cli->force,
+				     .dry_run = cli->dry_run };
+	struct sriov_vfio_report *rep = NULL;
+	struct sriov_pci_addr *devs;
+	size_t n;
+	int r;
+
+	if (!release && cli_take_option(&argc, argv, "--owner", &o.owner) < 0)
+		return cli_error(cli, EXIT_USAGE, "--owner needs USER[:GROUP]");
+	r = parse_timeout(cli, &argc, argv, &o.timeout_ms);
+	if (r == 0)
+		r = cli_resolve_devices(cli, argc, argv, &devs, &n);
+	if (r)
+		return r;
+	r = release ? sriov_vfio_release(cli->ctx, devs, n, &o, &rep)
+		    : sriov_vfio_bind(cli->ctx, devs, n, &o, &rep);
+	free(devs);
+	if (!rep)
+		return cli_lib_error(cli, r, cli_exit_for(r));
+	r = print_report(cli, rep, r < 0 ? cli_exit_for(r) : EXIT_OK);
+	sriov_vfio_report_free(rep);
+	return r;
+}
+
+static int vfio_bind(struct cli *cli, int argc, char **argv)
+{
+	return move(cli, argc, argv, false);
+}
+
+static int vfio_release(struct cli *cli, int argc, char **argv)
+{
+	return move(cli, argc, argv, true);
+}
+
+static const char *region_name(uint32_t i)
+{
+	static const char *const names[] = { "BAR0", "BAR1", "BAR2", "BAR3",
+					     "BAR4", "BAR5", "ROM", "config",
+					     "VGA" };
+
+	return i < sizeof(names) / sizeof(names[0]) ? names[i] : "device-specific";
+}
+
+static const char *irq_name(uint32_t i)
+{
+	static const char *const names[] = { "INTx", "MSI", "MSI-X", "error",
+					     "request" };
+
+	return i < sizeof(names) / sizeof(names[0]) ? names[i] : "other";
+}
+
+static void print_steps(struct out *o, const struct sriov_vfio_check_report *r)
+{
+	out_list_begin(o, "steps", "steps");
+	for (int s = 0; s < SRIOV_VFIO_N_STEPS; s++) {
+		bool ok = r->steps_passed & (1u << s);
+		bool failed = s == r->failed_step;
+
+		if (!ok && !failed && !(s == SRIOV_VFIO_STEP_RESET && r->ok))
+			continue;
+		out_obj_begin(o, NULL, NULL);
+		out_str(o, "step", "step", sriov_vfio_step_name(s));
+		out_str(o, "result", "result",
+			ok ? "ok" : failed ? "failed" : "skipped");
+		out_obj_end(o);
+	}
+	out_list_end(o);
+}
+
+static void print_device_info(struct out *o,
+			      const struct sriov_vfio_check_report *r)
+{
+	out_list_begin(o, "regions", "regions");
+	for (size_t i = 0; i < r->n_regions; i++) {
+		if (!r->regions[i].size || !(r->steps_passed & (1u << SRIOV_VFIO_STEP_REGIONS)))
+			continue;
+		out_obj_begin(o, NULL, NULL);
+		out_int(o, "index", NULL, r->regions[i].index, true);
+		out_str(o, "name", "region", region_name(r->regions[i].index));
+		out_int(o, "size", "size", (long long)r->regions[i].size, true);
+		out_bool(o, "mmap", "mmap", !!(r->regions[i].flags & 4));
+		out_obj_end(o);
+	}
+	out_list_end(o);
+	out_list_begin(o, "irqs", "interrupts");
+	for (size_t i = 0; i < r->n_irqs && r->steps_passed & (1u << SRIOV_VFIO_STEP_IRQS); i++) {
+		out_obj_begin(o, NULL, NULL);
+		out_int(o, "index", NULL, r->irqs[i].index, true);
+		out_str(o, "name", "type", irq_name(r->irqs[i].index));
+		out_int(o, "count", "count", r->irqs[i].count, true);
+		out_obj_end(o);
+	}
+	out_list_end(o);
+}
+
+static void print_iommu(struct out *o, const struct sriov_vfio_check_report *r)
+{
+	out_int(o, "api_version", "api version", r->api_version,
+		r->steps_passed & (1u << SRIOV_VFIO_STEP_API_VERSION));
+	out_bool(o, "type1v2", "type1v2", r->type1v2);
+	out_bool(o, "viable", "viable", r->viable);
+	out_hex(o, "iova_pgsizes", "IOVA page sizes", r->iova_pgsizes, 1,
+		r->iova_pgsizes != 0);
+	out_int(o, "dma_avail", "DMA mappings left", r->dma_avail,
+		r->dma_avail >= 0);
+	out_obj_begin(o, "dma_map", NULL);
+	out_hex(o, "iova", NULL, r->dma_iova, 1,
+		r->steps_passed & (1u << SRIOV_VFIO_STEP_MAP_DMA));
+	out_int(o, "size", NULL, (long long)r->dma_size, r->dma_size != 0);
+	out_obj_end(o);
+	if (r->steps_passed & (1u << SRIOV_VFIO_STEP_MAP_DMA))
+		out_text(o, "DMA test mapping", "%" PRIu64 " bytes at IOVA 0x%" PRIx64,
+			 r->dma_size, r->dma_iova);
+	out_list_begin(o, "iova_ranges", NULL);
+	for (size_t i = 0; i < r->n_iova_ranges; i++) {
+		out_obj_begin(o, NULL, NULL);
+		out_hex(o, "start", NULL, r->iova_ranges[i].start, 1, true);
+		out_hex(o, "end", NULL, r->iova_ranges[i].end, 1, true);
+		out_obj_end(o);
+	}
+	out_list_end(o);
+}
+
+struct preflight {
+	const char *user;
+	uint64_t memory;
+	bool viommu;
+	size_t n;
+	struct sriov_vfio_host host;
+	int problems;
+};
+
+static void print_preflight(struct cli *cli, struct preflight *p, int group)
+{
+	struct sriov_vfio_access a;
+	struct out *o = cli->out;
+
+	out_obj_begin(o, "preflight", "preflight");
+	out_str(o, "user", "user", p->user);
+	if (sriov_vfio_group_access(cli->ctx, group, p->user, &a) == 0) {
+		out_int(o, "group_dev_uid", NULL, a.uid, a.exists);
+		out_int(o, "group_dev_gid", NULL, a.gid, a.exists);
+		out_text(o, "group node", a.exists ? "%s %u:%u %04o" : "%s missing",
+			 a.path, a.uid, a.gid, a.mode);
+		out_int(o, "group_dev_mode", NULL, a.mode, a.exists);
+		out_bool(o, "group_access", "group access", a.user_rw);
+		out_bool(o, "container_access", "container access", a.container_rw);
+		p->problems += !a.user_rw + !a.container_rw;
+	}
+	out_bool(o, "noiommu", "no-IOMMU mode", p->host.noiommu < 0 ? -1 : p->host.noiommu);
+	p->problems += p->host.noiommu == 1;
+	out_obj_end(o);
+}
+
+static void print_check(struct cli *cli, const struct sriov_vfio_check_report *r,
+			struct preflight *p)
+{
+	struct out *o = cli->out;
+
+	out_obj_begin(o, NULL, NULL);
+	out_str(o, "pci", "pci", r->pci);
+	out_int(o, "iommu_group", "IOMMU group", r->iommu_group, true);
+	out_str(o, "group_path", "group node", r->group_path);
+	out_bool(o, "ok", NULL, r->ok);
+	out_str(o, NULL, "result", r->ok ? "ok" : "failed");
+	out_str(o, "failed_step", "failed step", sriov_vfio_step_name(r->failed_step));
+	out_str(o, "error", r->ok ? NULL : "error", r->message);
+	print_iommu(o, r);
+	out_bool(o, "reset_supported", "reset supported", r->reset_supported);
+	out_bool(o, "reset_done", "reset done", r->reset_done);
+	out_bool(o, "iommufd", "iommufd", r->iommufd);
+	out_str(o, "device_cdev", "device cdev", r->device_cdev);
+	print_steps(o, r);
+	print_device_info(o, r);
+	print_preflight(cli, p, r->iommu_group);
+	out_obj_end(o);
+}
+
+static int memlock_check(struct cli *cli, struct preflight *p)
+{
+	uint64_t need = sriov_vfio_memlock_need(p->memory, p->n, p->viommu);
+	bool ok = p->host.cap_ipc_lock || p->host.memlock_cur >= need;
+	struct out *o = cli->out;
+
+	out_obj_begin(o, cli->json ? "memlock" : NULL, NULL);
+	out_str(o, NULL, "locked memory", ok ? "enough" : "too little");
+	out_int(o, "guest_memory", "guest memory", (long long)p->memory, true);
+	out_int(o, "need", "needed", (long long)need, true);
+	out_int(o, "limit", "RLIMIT_MEMLOCK", (long long)p->host.memlock_cur,
+		p->host.memlock_cur != UINT64_MAX);
+	out_bool(o, "cap_ipc_lock", "CAP_IPC_LOCK", p->host.cap_ipc_lock);
+	out_bool(o, "ok", NULL, ok);
+	out_obj_end(o);
+	if (!ok && !cli->quiet)
+		fprintf(stderr,
+			"%s: RLIMIT_MEMLOCK is %" PRIu64 " bytes, QEMU needs %" PRIu64 " for %" PRIu64 " bytes of guest RAM (raise it with ulimit -l, limits.conf or LimitMEMLOCK=)\n",
+			cli->prog, p->host.memlock_cur, need, p->memory);
+	return ok ? 0 : 1;
+}
+
+static int parse_check_opts(struct cli *cli, int *argc, char **argv,
+			    struct preflight *p, bool *no_reset)
+{
+	const char *mem = NULL;
+
+	if (cli_take_option(argc, argv, "--user", &p->user) < 0 ||
+	    cli_take_option(argc, argv, "--memory", &mem) < 0)
+		return cli_error(cli, EXIT_USAGE, "--user and --memory need a value");
+	if (mem && (cli_parse_size(mem, &p->memory) < 0 || p->memory == 0))
+		return cli_error(cli, EXIT_USAGE,
+				 "invalid --memory \"%s\": expected a size such as 4G or 4096M",
+				 mem);
+	p->viommu = cli_take_flag(argc, argv, "--viommu");
+	*no_reset = cli_take_flag(argc, argv, "--no-reset");
+	return 0;
+}
+
+static int vfio_check(struct cli *cli, int argc, char **argv)
+{
+	struct sriov_vfio_check_opts co = { .sz = sizeof(co) };
+	struct preflight p = { 0 };
+	struct sriov_pci_addr *devs;
+	int r, failed = 0;
+	size_t n;
+
+	r = parse_check_opts(cli, &argc, argv, &p, &co.no_reset);
+	if (r == 0)
+		r = cli_resolve_devices(cli, argc, argv, &devs, &n);
+	if (r)
+		return r;
+	p.n = n;
+	sriov_vfio_host_probe(cli->ctx, &p.host);
+	/* JSON: one object; text: a block per device */
+	if (cli->json) {
+		out_obj_begin(cli->out, NULL, NULL);
+		out_list_begin(cli->out, "devices", NULL);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct sriov_vfio_check_report *rep = NULL;
+
+		r = sriov_vfio_check(cli->ctx, &devs[i], &co, &rep);
+		if (!rep) {
+			free(devs);
+			return cli_lib_error(cli, r, cli_exit_for(r));
+		}
+		if (r < 0 && !cli->json && !cli->quiet)
+			fprintf(stderr, "%s: %s\n", cli->prog, sriov_ctx_last_error(cli->ctx));
+		failed += r < 0;
+		print_check(cli, rep, &p);
+		sriov_vfio_check_report_free(rep);
+	}
+	free(devs);
+	if (cli->json)
+		out_list_end(cli->out);
+	if (p.memory)
+		p.problems += memlock_check(cli, &p);
+	if (cli->json) {
+		out_bool(cli->out, "ok", NULL, !failed && !p.problems);
+		out_obj_end(cli->out);
+	}
+	return failed || p.problems ? EXIT_FAILED : EXIT_OK;
+}
+
+const struct verb vfio_verbs[] = {
+	{ "bind", 1, -1, vfio_bind, "VFSPEC... [--owner USER[:GROUP]] [--timeout SEC]",
+	  "move devices to vfio-pci (journaled, rolled back on failure)" },
+	{ "release", 1, -1, vfio_release, "VFSPEC... [--timeout SEC]",
+	  "return devices from vfio-pci to their drivers" },
+	{ "check", 1, -1, vfio_check, "VFSPEC... [--user USER] [--memory SIZE] [--viommu] [--no-reset]",
+	  "open VFIO as QEMU does, map DMA, and check what QEMU needs" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};

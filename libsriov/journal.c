@@ -1,0 +1,424 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The per-device journal of driver changes (see journal.h). */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "sysfs.h"
+
+#define JOURNAL_DIR "journal"
+#define JOURNAL_SUFFIX ".vfio"
+#define JOURNAL_MAX 4096
+
+static const char *const state_names[] = {
+	[JOURNAL_BINDING] = "binding",
+	[JOURNAL_BOUND] = "bound",
+	[JOURNAL_RELEASING] = "releasing",
+};
+
+const char *journal_state_name(enum journal_state s)
+{
+	return (size_t)s < ARRAY_SIZE(state_names) ? state_names[s] : "unknown";
+}
+
+static int journal_dir(struct sriov_ctx *ctx, char *buf, size_t size)
+{
+	int r = sriov_state_dir_ensure(ctx);
+
+	if (r < 0)
+		return r;
+	if ((size_t)snprintf(buf, size, "%s/%s", ctx->state_dir, JOURNAL_DIR) >=
+	    size)
+		return sriov_err(ctx, ENAMETOOLONG, "state directory path too long");
+	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+		return sriov_err(ctx, errno, "cannot create %s: %s", buf,
+				 strerror(errno));
+	return 0;
+}
+
+static bool pci_name_valid(const char *pci)
+{
+	struct sriov_pci_addr a;
+	char again[SRIOV_PCI_ADDR_STRLEN];
+
+	if (sriov_pci_addr_parse(pci, &a) < 0)
+		return false;
+	sriov_pci_addr_format(&a, again);
+	return !strcmp(again, pci);
+}
+
+static const char *or_dash(const char *s)
+{
+	return *s ? s : "-";
+}
+
+static int format_config(const struct sriov_vf_config *c, char *buf,
+			 size_t size)
+{
+	const uint8_t *m = c->mac;
+
+	return snprintf(buf, size,
+			"mask 0x%x\nmac %02x:%02x:%02x:%02x:%02x:%02x\n"
+			"vlan %u\nqos %u\nvlan_proto 0x%04x\nmin_tx_rate %u\n"
+			"max_tx_rate %u\nspoofchk %d\ntrust %d\nlink_state %d\n"
+			"query_rss %d\n",
+			c->mask, m[0], m[1], m[2], m[3], m[4], m[5], c->vlan,
+			c->qos, c->vlan_proto, c->min_tx_rate, c->max_tx_rate,
+			c->spoofchk, c->trust, (int)c->link_state, c->query_rss);
+}
+
+int journal_format(const struct journal_entry *e, char *buf, size_t size)
+{
+	int n = snprintf(buf, size,
+			 "# sriovctl journal: sriovctl recover replays it\n"
+			 "version 1\ndevice %s\nlock %s\nvf %d\nstate %s\n"
+			 "driver %s\noverride %s\ndefault_match %d\npid %ld\n",
+			 e->pci, e->lock, e->vf, journal_state_name(e->state),
+			 or_dash(e->driver), or_dash(e->override),
+			 e->default_match, e->pid);
+
+	if (n < 0 || (size_t)n >= size)
+		return -ENOSPC;
+	if (e->has_config) {
+		int k = format_config(&e->config, buf + n, size - (size_t)n);
+
+		if (k < 0 || (size_t)k >= size - (size_t)n)
+			return -ENOSPC;
+		n += k;
+	}
+	return n;
+}
+
+static int parse_mac(const char *v, uint8_t mac[6])
+{
+	unsigned int b[6];
+	char tail;
+
+	if (sscanf(v, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+		   &b[4], &b[5], &tail) != 6)
+		return -EINVAL;
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	return 0;
+}
+
+static int parse_num(const char *v, unsigned long max, unsigned long *ret)
+{
+	return sriov_parse_uint(v, 0, max, ret);
+}
+
+static int parse_name(const char *v, char *dst, size_t size)
+{
+	if (!strcmp(v, "-")) {
+		dst[0] = '\0';
+		return 0;
+	}
+	if (!sriov_name_valid(v) || strlen(v) >= size)
+		return -EINVAL;
+	strcpy(dst, v);
+	return 0;
+}
+
+static int parse_state(const char *v, enum journal_state *ret)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(state_names); i++)
+		if (!strcmp(v, state_names[i])) {
+			*ret = (enum journal_state)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* One "key value" pair of the VF settings. */
+static int parse_config_key(const char *k, const char *v,
+			    struct sriov_vf_config *c)
+{
+	unsigned long n;
+	int r;
+
+	if (!strcmp(k, "mac"))
+		return parse_mac(v, c->mac);
+	r = parse_num(v, 0xffffffffUL, &n);
+	if (r < 0)
+		return r;
+	if (!strcmp(k, "mask"))
+		c->mask = (uint32_t)n;
+	else if (!strcmp(k, "vlan") && n <= 4095)
+		c->vlan = (uint16_t)n;
+	else if (!strcmp(k, "qos") && n <= 7)
+		c->qos = (uint8_t)n;
+	else if (!strcmp(k, "vlan_proto") && n <= 0xffff)
+		c->vlan_proto = (uint16_t)n;
+	else if (!strcmp(k, "min_tx_rate"))
+		c->min_tx_rate = (uint32_t)n;
+	else if (!strcmp(k, "max_tx_rate"))
+		c->max_tx_rate = (uint32_t)n;
+	else if (!strcmp(k, "spoofchk") && n <= 1)
+		c->spoofchk = n;
+	else if (!strcmp(k, "trust") && n <= 1)
+		c->trust = n;
+	else if (!strcmp(k, "link_state") && n <= SRIOV_LINK_STATE_DISABLE)
+		c->link_state = (enum sriov_link_state)n;
+	else if (!strcmp(k, "query_rss") && n <= 1)
+		c->query_rss = n;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int parse_key(const char *k, const char *v, struct journal_entry *e,
+		     unsigned int *seen)
+{
+	unsigned long n;
+	int r = 0;
+
+	if (!strcmp(k, "version")) {
+		*seen |= 1;
+		return strcmp(v, "1") ? -EPROTONOSUPPORT : 0;
+	} else if (!strcmp(k, "device")) {
+		*seen |= 2;
+		if (!pci_name_valid(v))
+			return -EINVAL;
+		strcpy(e->pci, v);
+	} else if (!strcmp(k, "lock")) {
+		if (!pci_name_valid(v))
+			return -EINVAL;
+		strcpy(e->lock, v);
+	} else if (!strcmp(k, "vf")) {
+		if (strcmp(v, "-1") != 0 && (r = parse_num(v, 0xffff, &n)) == 0)
+			e->vf = (int)n;
+	} else if (!strcmp(k, "state")) {
+		*seen |= 4;
+		r = parse_state(v, &e->state);
+	} else if (!strcmp(k, "driver")) {
+		r = parse_name(v, e->driver, sizeof(e->driver));
+	} else if (!strcmp(k, "override")) {
+		r = parse_name(v, e->override, sizeof(e->override));
+	} else if (!strcmp(k, "default_match")) {
+		r = parse_num(v, 1, &n);
+		e->default_match = r == 0 && n;
+	} else if (!strcmp(k, "pid")) {
+		r = parse_num(v, 0x7fffffff, &n);
+		e->pid = (long)n;
+	} else {
+		r = parse_config_key(k, v, &e->config);
+		e->has_config = e->has_config || r == 0;
+	}
+	return r;
+}
+
+int journal_parse(const char *text, struct journal_entry *ret)
+{
+	_cleanup_free_ char *copy = strdup(text);
+	struct journal_entry e = { .vf = -1 };
+	unsigned int seen = 0;
+	char *save = NULL, *line;
+
+	if (!copy)
+		return -ENOMEM;
+	for (line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *v = strchr(line, ' ');
+		int r;
+
+		if (line[0] == '#')
+			continue;
+		if (!v)
+			return -EBADMSG;
+		*v++ = '\0';
+		r = parse_key(line, v, &e, &seen);
+		if (r < 0)
+			return r == -EPROTONOSUPPORT ? r : -EBADMSG;
+	}
+	if (seen != 7)
+		return -EBADMSG;
+	if (!e.lock[0])
+		strcpy(e.lock, e.pci);
+	*ret = e;
+	return 0;
+}
+
+static int entry_path(struct sriov_ctx *ctx, const char *pci, const char *sfx,
+		      char *buf, size_t size)
+{
+	char dir[4096];
+	int r;
+
+	if (!pci_name_valid(pci))
+		return sriov_err(ctx, EINVAL, "invalid journal device \"%s\"", pci);
+	r = journal_dir(ctx, dir, sizeof(dir));
+	if (r < 0)
+		return r;
+	if ((size_t)snprintf(buf, size, "%s/%s%s%s", dir, pci, JOURNAL_SUFFIX,
+			     sfx) >= size)
+		return sriov_err(ctx, ENAMETOOLONG, "journal path too long");
+	return 0;
+}
+
+static int fsync_dir(struct sriov_ctx *ctx)
+{
+	char dir[4096];
+	int fd, r = journal_dir(ctx, dir, sizeof(dir));
+
+	if (r < 0)
+		return r;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0)
+		r = sriov_err(ctx, errno, "cannot sync %s: %s", dir,
+			      strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int journal_write(struct sriov_ctx *ctx, const struct journal_entry *e)
+{
+	char text[JOURNAL_MAX], tmp[4200], path[4200];
+	int fd, n, r;
+
+	n = journal_format(e, text, sizeof(text));
+	if (n < 0)
+		return sriov_err(ctx, -n, "journal entry of %s too long", e->pci);
+	r = entry_path(ctx, e->pci, ".tmp", tmp, sizeof(tmp));
+	if (r == 0)
+		r = entry_path(ctx, e->pci, "", path, sizeof(path));
+	if (r < 0)
+		return r;
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
+	if (fd < 0)
+		return sriov_err(ctx, errno, "cannot create %s: %s", tmp,
+				 strerror(errno));
+	r = fchmod(fd, 0600) < 0 ? -errno : 0;
+	if (r == 0)
+		r = write_all(fd, text, (size_t)n);
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(tmp);
+		return sriov_err(ctx, -r, "cannot write journal %s: %s", path,
+				 strerror(-r));
+	}
+	return fsync_dir(ctx);
+}
+
+int journal_read(struct sriov_ctx *ctx, const char *pci,
+		 struct journal_entry *ret)
+{
+	char path[4200], text[JOURNAL_MAX];
+	ssize_t n;
+	int fd, r;
+
+	r = entry_path(ctx, pci, "", path, sizeof(path));
+	if (r < 0)
+		return r;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return -ENOENT;
+	if (fd < 0)
+		return sriov_err(ctx, errno, "cannot open %s: %s", path,
+				 strerror(errno));
+	n = read(fd, text, sizeof(text) - 1);
+	r = n < 0 ? -errno : 0;
+	close(fd);
+	if (r < 0)
+		return sriov_err(ctx, -r, "cannot read %s: %s", path, strerror(-r));
+	text[n] = '\0';
+	r = journal_parse(text, ret);
+	if (r == 0 && strcmp(ret->pci, pci) != 0)
+		r = -EBADMSG;
+	if (r < 0)
+		return sriov_err(ctx, -r, "journal entry %s is damaged (%s); check the device by hand and remove the file",
+				 path, strerror(-r));
+	return 0;
+}
+
+int journal_remove(struct sriov_ctx *ctx, const char *pci)
+{
+	char path[4200];
+	int r = entry_path(ctx, pci, "", path, sizeof(path));
+
+	if (r < 0)
+		return r;
+	if (unlink(path) < 0 && errno != ENOENT)
+		return sriov_err(ctx, errno, "cannot remove %s: %s", path,
+				 strerror(errno));
+	return fsync_dir(ctx);
+}
+
+static int names_add(char ***names, size_t *n, const char *s)
+{
+	char **nn = realloc(*names, (*n + 2) * sizeof(**names));
+
+	if (!nn)
+		return -ENOMEM;
+	*names = nn;
+	nn[*n] = strdup(s);
+	if (!nn[*n])
+		return -ENOMEM;
+	nn[++*n] = NULL;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int journal_list(struct sriov_ctx *ctx, char ***ret_pcis, size_t *ret_n)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	char dir[4096], **names = calloc(1, sizeof(char *));
+	struct dirent *de;
+	size_t n = 0;
+	int r = names ? journal_dir(ctx, dir, sizeof(dir)) : -ENOMEM;
+
+	if (r == 0 && !(d = opendir(dir)))
+		r = sriov_err(ctx, errno, "cannot list %s: %s", dir,
+			      strerror(errno));
+	while (r == 0 && (de = readdir(d))) {
+		size_t len = strlen(de->d_name), sl = strlen(JOURNAL_SUFFIX);
+		char pci[SRIOV_PCI_ADDR_STRLEN + 8];
+
+		if (len <= sl || len - sl >= sizeof(pci) ||
+		    strcmp(de->d_name + len - sl, JOURNAL_SUFFIX) != 0)
+			continue;
+		memcpy(pci, de->d_name, len - sl);
+		pci[len - sl] = '\0';
+		if (pci_name_valid(pci))
+			r = names_add(&names, &n, pci);
+	}
+	if (r < 0) {
+		sysfs_names_free(names);
+		return r;
+	}
+	qsort(names, n, sizeof(*names), cmp_str);
+	*ret_pcis = names;
+	*ret_n = n;
+	return 0;
+}

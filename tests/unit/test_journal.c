@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The journal: its format, strict parsing, atomic files and modes. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "internal.h"
+#include "journal.h"
+
+struct fx {
+	char dir[64];
+	char state[96];
+	struct sriov_ctx *ctx;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	struct sriov_ctx_opts o = { .sz = sizeof(o) };
+
+	strcpy(f->dir, "/tmp/sriov-journal-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->state, sizeof(f->state), "%s/run/sriovctl", f->dir);
+	o.sysfs_root = f->dir;
+	o.state_dir = f->state;
+	assert_int_equal(sriov_ctx_new(&o, &f->ctx), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	char cmd[200];
+
+	sriov_ctx_free(f->ctx);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+static struct journal_entry sample(void)
+{
+	struct journal_entry e = { .vf = 3, .state = JOURNAL_BINDING,
+				   .has_config = true, .pid = 1234 };
+
+	strcpy(e.pci, "0000:03:10.6");
+	strcpy(e.lock, "0000:03:00.0");
+	strcpy(e.driver, "igbvf");
+	e.config.mask = SRIOV_VF_HAS_MAC | SRIOV_VF_HAS_VLAN | SRIOV_VF_HAS_TRUST;
+	memcpy(e.config.mac, "\x02\x11\x22\x33\x44\x55", 6);
+	e.config.vlan = 100;
+	e.config.qos = 3;
+	e.config.vlan_proto = SRIOV_VLAN_PROTO_8021AD;
+	e.config.trust = true;
+	e.config.max_tx_rate = 1000;
+	e.config.link_state = SRIOV_LINK_STATE_DISABLE;
+	return e;
+}
+
+static void test_round_trip(void **state)
+{
+	struct journal_entry e = sample(), back;
+	char buf[4096];
+
+	(void)state;
+	assert_true(journal_format(&e, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "override -\n"));
+	assert_int_equal(journal_parse(buf, &back), 0);
+	assert_memory_equal(&e, &back, sizeof(e));
+	/* without settings, and a release with no record */
+	e.has_config = false;
+	memset(&e.config, 0, sizeof(e.config));
+	e.default_match = true;
+	e.state = JOURNAL_RELEASING;
+	memset(e.driver, 0, sizeof(e.driver));
+	strcpy(e.override, "vfio-pci");
+	assert_true(journal_format(&e, buf, sizeof(buf)) > 0);
+	assert_null(strstr(buf, "mac "));
+	assert_int_equal(journal_parse(buf, &back), 0);
+	assert_memory_equal(&e, &back, sizeof(e));
+	assert_int_equal(journal_format(&e, buf, 40), -ENOSPC);
+}
+
+static void test_parse_rejects(void **state)
+{
+	static const char *const bad[] = {
+		"version 1\ndevice 0000:03:10.0\n",                      /* no state */
+		"version 1\nstate bound\n",                              /* no device */
+		"device 0000:03:10.0\nstate bound\n",                    /* no version */
+		"version 1\ndevice 3:10.0\nstate bound\n",               /* short address */
+		"version 1\ndevice 0000:03:10.0\nstate sideways\n",
+		"version 1\ndevice 0000:03:10.0\nstate bound\ndriver ../x\n",
+		"version 1\ndevice 0000:03:10.0\nstate bound\ndriver a/b\n",
+		"version 1\ndevice 0000:03:10.0\nstate bound\nvlan 4096\n",
+		"version 1\ndevice 0000:03:10.0\nstate bound\nmac 02:00\n",
+		"version 1\ndevice 0000:03:10.0\nstate bound\nvf -2\n",
+		"version 1\ndevice 0000:03:10.0\nstate bound\nnonsense\n",
+		"version 1\ndevice 0000:03:10.0\nstate bound\ncolour blue\n",
+	};
+	struct journal_entry e;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (journal_parse(bad[i], &e) != -EBADMSG)
+			fail_msg("accepted: %s", bad[i]);
+	assert_int_equal(journal_parse("version 2\ndevice 0000:03:10.0\nstate bound\n", &e),
+			 -EPROTONOSUPPORT);
+	/* the minimum: the lock defaults to the device itself */
+	assert_int_equal(journal_parse("# c\nversion 1\ndevice 0000:03:10.0\nstate bound\n", &e), 0);
+	assert_string_equal(e.lock, "0000:03:10.0");
+	assert_int_equal(e.vf, -1);
+}
+
+static void test_files(void **state)
+{
+	struct fx *f = *state;
+	struct journal_entry e = sample(), back;
+	char path[200], **names;
+	struct stat st;
+	size_t n;
+
+	umask(0);
+	assert_int_equal(journal_write(f->ctx, &e), 0);
+	umask(022);
+	snprintf(path, sizeof(path), "%s/journal/0000:03:10.6.vfio", f->state);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	snprintf(path, sizeof(path), "%s/journal", f->state);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	/* replaced in place, no temporary file left */
+	e.state = JOURNAL_BOUND;
+	assert_int_equal(journal_write(f->ctx, &e), 0);
+	snprintf(path, sizeof(path), "%s/journal/0000:03:10.6.vfio.tmp", f->state);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(journal_read(f->ctx, "0000:03:10.6", &back), 0);
+	assert_int_equal(back.state, JOURNAL_BOUND);
+	/* the listing ignores other files, and sorts */
+	strcpy(e.pci, "0000:03:10.0");
+	assert_int_equal(journal_write(f->ctx, &e), 0);
+	close(open(path, O_CREAT | O_WRONLY, 0600));
+	snprintf(path, sizeof(path), "%s/journal/notes.vfio", f->state);
+	close(open(path, O_CREAT | O_WRONLY, 0600));
+	assert_int_equal(journal_list(f->ctx, &names, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(names[0], "0000:03:10.0");
+	assert_string_equal(names[1], "0000:03:10.6");
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	assert_int_equal(journal_remove(f->ctx, "0000:03:10.0"), 0);
+	assert_int_equal(journal_remove(f->ctx, "0000:03:10.0"), 0);
+	assert_int_equal(journal_read(f->ctx, "0000:03:10.0", &back), -ENOENT);
+}
+
+static void test_bad_names(void **state)
+{
+	struct fx *f = *state;
+	struct journal_entry e;
+	char path[200];
+	FILE *fp;
+
+	assert_int_equal(journal_read(f->ctx, "../../etc/passwd", &e), -EINVAL);
+	assert_int_equal(journal_remove(f->ctx, "0000:3:10.0"), -EINVAL);
+	/* an entry whose device does not match its file name is damaged */
+	e = sample();
+	assert_int_equal(journal_write(f->ctx, &e), 0);
+	snprintf(path, sizeof(path), "%s/journal/0000:03:10.2.vfio", f->state);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("version 1\ndevice 0000:03:10.6\nstate bound\n", fp);
+	fclose(fp);
+	assert_int_equal(journal_read(f->ctx, "0000:03:10.2", &e), -EBADMSG);
+	assert_non_null(strstr(sriov_ctx_last_error(f->ctx), "damaged"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_parse_rejects),
+		cmocka_unit_test_setup_teardown(test_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_names, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

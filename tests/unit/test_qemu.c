@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* QEMU arguments, libvirt XML, and whether QEMU can take a device now. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "fakesys.h"
+#include "sriov/vfio.h"
+
+struct fx {
+	char root[64];
+	struct sriov_ctx *ctx;
+	struct sriov_pci_addr a[2];
+};
+
+static int setup(void **state)
+{
+	struct fx *x = calloc(1, sizeof(*x));
+	struct sriov_ctx_opts o = { .sz = sizeof(o) };
+	char err[256];
+
+	strcpy(x->root, "/tmp/sriov-qemu-XXXXXX");
+	assert_non_null(mkdtemp(x->root));
+	if (fakesys_build(x->root,
+			  "module vfio_pci\n"
+			  "pf 0000:03:00.0 vendor=8086 device=10c9 driver=igb netdev=enp3s0 total=8 numvfs=3 offset=128 stride=2 vfdevice=10ca vfdriver=igbvf\n"
+			  "vf 0000:03:00.0#0 driver=vfio-pci netdev=none\n"
+			  "vf 0000:03:00.0#1 driver=vfio-pci netdev=none\n"
+			  "pf 0000:04:00.0 vendor=1b36 device=0010 class=010802 driver=nvme total=4 numvfs=1 offset=1 stride=1 vfdevice=0010 iommu=shared\n"
+			  "vf 0000:04:00.0#0 driver=vfio-pci\n",
+			  err, sizeof(err)) < 0)
+		fail_msg("fakesys: %s", err);
+	o.sysfs_root = x->root;
+	assert_int_equal(sriov_ctx_new(&o, &x->ctx), 0);
+	sriov_pci_addr_parse("0000:03:10.0", &x->a[0]);
+	sriov_pci_addr_parse("0000:03:10.2", &x->a[1]);
+	*state = x;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *x = *state;
+
+	sriov_ctx_free(x->ctx);
+	fakesys_remove(x->root);
+	free(x);
+	return 0;
+}
+
+/* The arguments joined by spaces. */
+static char *joined(char **argv)
+{
+	static char buf[2048];
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (char **p = argv; *p; p++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s",
+					len ? " " : "", *p);
+	sriov_strv_free(argv);
+	return buf;
+}
+
+static char *args(struct fx *x, size_t n, const struct sriov_qemu_opts *o)
+{
+	char **argv = NULL;
+
+	assert_int_equal(sriov_qemu_args(x->ctx, x->a, n, o, &argv), 0);
+	return joined(argv);
+}
+
+static void test_args(void **state)
+{
+	struct fx *x = *state;
+	struct sriov_qemu_opts o = { .sz = sizeof(o), .rombar = -1 };
+
+	assert_string_equal(args(x, 2, NULL),
+			    "-device vfio-pci,host=0000:03:10.0,id=hostdev0 "
+			    "-device vfio-pci,host=0000:03:10.2,id=hostdev1");
+	o.id_prefix = "net";
+	o.bus = "pcie.1";
+	o.rombar = 0;
+	assert_string_equal(args(x, 1, &o),
+			    "-device vfio-pci,host=0000:03:10.0,id=net0,bus=pcie.1,rombar=0");
+	o.root_ports = true;
+	o.rombar = 1;
+	assert_string_equal(args(x, 2, &o),
+			    "-device pcie-root-port,id=netrp0,chassis=100,slot=0,bus=pcie.1 "
+			    "-device vfio-pci,host=0000:03:10.0,id=net0,bus=netrp0,rombar=1 "
+			    "-device pcie-root-port,id=netrp1,chassis=101,slot=0,bus=pcie.1 "
+			    "-device vfio-pci,host=0000:03:10.2,id=net1,bus=netrp1,rombar=1");
+	o = (struct sriov_qemu_opts){ .sz = sizeof(o), .rombar = -1, .iommufd = true };
+	assert_string_equal(args(x, 1, &o),
+			    "-object iommufd,id=hostdeviommufd "
+			    "-device vfio-pci,host=0000:03:10.0,id=hostdev0,iommufd=hostdeviommufd");
+}
+
+static void test_args_invalid(void **state)
+{
+	struct fx *x = *state;
+	static const char *const bad_ids[] = { "", "0net", "net dev", "a,b",
+					       "x=1", "n\"", "averyveryveryverylongprefixofmorethan32" };
+	struct sriov_qemu_opts o = { .sz = sizeof(o), .rombar = -1 };
+	char **argv = NULL;
+
+	for (size_t i = 0; i < sizeof(bad_ids) / sizeof(bad_ids[0]); i++) {
+		o.id_prefix = bad_ids[i];
+		assert_int_equal(sriov_qemu_args(x->ctx, x->a, 1, &o, &argv), -EINVAL);
+	}
+	o.id_prefix = NULL;
+	o.bus = "pcie.0,addr=3";
+	assert_int_equal(sriov_qemu_args(x->ctx, x->a, 1, &o, &argv), -EINVAL);
+	o.bus = NULL;
+	o.rombar = 2;
+	assert_int_equal(sriov_qemu_args(x->ctx, x->a, 1, &o, &argv), -EINVAL);
+	o.rombar = -1;
+	assert_int_equal(sriov_qemu_args(x->ctx, x->a, 0, &o, &argv), -ERANGE);
+	assert_null(argv);
+	sriov_strv_free(NULL);
+}
+
+static void test_libvirt(void **state)
+{
+	struct fx *x = *state;
+	struct sriov_vf_config cfg = { .mask = SRIOV_VF_HAS_MAC | SRIOV_VF_HAS_VLAN,
+				       .mac = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 },
+				       .vlan = 42 };
+	const struct sriov_vf_config *cfgs[2] = { NULL, &cfg };
+	struct sriov_qemu_opts o = { .sz = sizeof(o), .rombar = 0 };
+	char *xml = NULL;
+
+	assert_int_equal(sriov_libvirt_xml(x->ctx, x->a, cfgs, 2, &o, &xml), 0);
+	assert_string_equal(xml,
+		"<hostdev mode='subsystem' type='pci' managed='no'>\n"
+		"  <source>\n"
+		"    <address domain='0x0000' bus='0x03' slot='0x10' function='0x0'/>\n"
+		"  </source>\n"
+		"  <rom bar='off'/>\n"
+		"  <alias name='ua-hostdev0'/>\n"
+		"</hostdev>\n"
+		"<interface type='hostdev' managed='no'>\n"
+		"  <mac address='52:54:00:12:34:56'/>\n"
+		"  <source>\n"
+		"    <address type='pci' domain='0x0000' bus='0x03' slot='0x10' function='0x2'/>\n"
+		"  </source>\n"
+		"  <vlan>\n"
+		"    <tag id='42'/>\n"
+		"  </vlan>\n"
+		"  <rom bar='off'/>\n"
+		"  <alias name='ua-hostdev1'/>\n"
+		"</interface>\n");
+	free(xml);
+	/* an all-zero MAC and VLAN 0 are "not set" */
+	memset(cfg.mac, 0, 6);
+	cfg.vlan = 0;
+	assert_int_equal(sriov_libvirt_xml(x->ctx, x->a + 1, cfgs + 1, 1, NULL, &xml), 0);
+	assert_non_null(strstr(xml, "<hostdev "));
+	assert_null(strstr(xml, "<rom"));
+	free(xml);
+	o.root_ports = true;
+	assert_int_equal(sriov_libvirt_xml(x->ctx, x->a, NULL, 1, &o, &xml), -EINVAL);
+	assert_non_null(strstr(sriov_ctx_last_error(x->ctx), "libvirt"));
+}
+
+static void test_usable(void **state)
+{
+	struct fx *x = *state;
+	struct sriov_pci_addr a;
+
+	assert_int_equal(sriov_vfio_usable(x->ctx, &x->a[0]), 0);
+	sriov_pci_addr_parse("0000:03:10.4", &a);
+	assert_int_equal(sriov_vfio_usable(x->ctx, &a), -ECANCELED);
+	assert_non_null(strstr(sriov_ctx_last_error(x->ctx), "is on igbvf, not vfio-pci"));
+	sriov_pci_addr_parse("0000:04:00.1", &a);
+	assert_int_equal(sriov_vfio_usable(x->ctx, &a), -ECANCELED);
+	assert_non_null(strstr(sriov_ctx_last_error(x->ctx), "0000:04:00.0 on nvme"));
+	sriov_pci_addr_parse("0000:09:00.0", &a);
+	assert_int_equal(sriov_vfio_usable(x->ctx, &a), -ENODEV);
+}
+
+static void test_memlock(void **state)
+{
+	const uint64_t gib = 1024ULL * 1024 * 1024;
+
+	(void)state;
+	assert_int_equal(sriov_vfio_memlock_need(4 * gib, 1, false), 5 * gib);
+	assert_int_equal(sriov_vfio_memlock_need(4 * gib, 3, false), 5 * gib);
+	assert_int_equal(sriov_vfio_memlock_need(4 * gib, 3, true), 13 * gib);
+	assert_int_equal(sriov_vfio_memlock_need(4 * gib, 1, true), 5 * gib);
+}
+
+static void test_access(void **state)
+{
+	struct fx *x = *state;
+	struct sriov_vfio_access acc;
+	struct sriov_ctx_opts o = { .sz = sizeof(o), .sysfs_root = x->root };
+	struct sriov_ctx *ctx;
+	char dev[128], path[160];
+
+	snprintf(dev, sizeof(dev), "%s.dev", x->root);
+	o.dev_root = dev;
+	assert_int_equal(sriov_ctx_new(&o, &ctx), 0);
+	snprintf(path, sizeof(path), "%s/vfio", dev);
+	assert_int_equal(mkdir(dev, 0755) | mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/vfio/7", dev);
+	close(open(path, O_CREAT | O_WRONLY, 0600));
+	assert_int_equal(chown(path, 0, 0), 0);
+	snprintf(path, sizeof(path), "%s/vfio/vfio", dev);
+	close(open(path, O_CREAT | O_WRONLY, 0666));
+	assert_int_equal(chmod(path, 0666), 0);
+	assert_int_equal(sriov_vfio_group_access(ctx, 7, "nobody", &acc), 0);
+	assert_true(acc.exists);
+	assert_int_equal(acc.mode, 0600);
+	assert_false(acc.user_rw);
+	assert_true(acc.container_rw);
+	assert_int_equal(sriov_vfio_group_access(ctx, 7, "root", &acc), 0);
+	assert_true(acc.user_rw);
+	snprintf(path, sizeof(path), "%s/vfio/7", dev);
+	assert_int_equal(chown(path, 65534, 0), 0);
+	assert_int_equal(sriov_vfio_group_access(ctx, 7, "65534", &acc), 0);
+	assert_true(acc.user_rw);
+	assert_int_equal(sriov_vfio_group_access(ctx, 8, "nobody", &acc), 0);
+	assert_false(acc.exists);
+	assert_int_equal(sriov_vfio_group_access(ctx, 7, "no-such-user-x", &acc), -EINVAL);
+	sriov_ctx_free(ctx);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dev);
+	assert_int_equal(system(path), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_args, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_args_invalid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_libvirt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_usable, setup, teardown),
+		cmocka_unit_test(test_memlock),
+		cmocka_unit_test_setup_teardown(test_access, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

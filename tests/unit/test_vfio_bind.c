@@ -1,0 +1,610 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vfio bind / release against the simulated kernel of test_vfio_sim.h:
+ * the driver moves, the journal, every refusal (nothing written), and a
+ * failure injected at each write (everything put back).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "test_vfio_sim.h"
+#include "journal.h"
+#include "rtnl_fake.h"
+#include "sriov/vfio.h"
+
+static int setup(void **state)
+{
+	*state = sim_new(true);
+	return 0;
+}
+
+static int setup_unloaded(void **state)
+{
+	*state = sim_new(false);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	sim_free(*state);
+	return 0;
+}
+
+static int do_op(struct sim *s, bool release, const char *const *pcis,
+		 struct sriov_vfio_opts *o, struct sriov_vfio_report **rep)
+{
+	struct sriov_pci_addr a[8];
+	size_t n = 0;
+
+	for (; pcis[n]; n++)
+		assert_int_equal(sriov_pci_addr_parse(pcis[n], &a[n]), 0);
+	*rep = NULL;
+	return release ? sriov_vfio_release(s->ctx, a, n, o, rep)
+		       : sriov_vfio_bind(s->ctx, a, n, o, rep);
+}
+
+static int bind1(struct sim *s, const char *pci, bool force, bool dry_run,
+		 struct sriov_vfio_report **rep)
+{
+	const char *pcis[] = { pci, NULL };
+	struct sriov_vfio_opts o = { .sz = sizeof(o), .force = force,
+				     .dry_run = dry_run };
+
+	return do_op(s, false, pcis, &o, rep);
+}
+
+static int release1(struct sim *s, const char *pci, bool dry_run,
+		    struct sriov_vfio_report **rep)
+{
+	const char *pcis[] = { pci, NULL };
+	struct sriov_vfio_opts o = { .sz = sizeof(o), .dry_run = dry_run };
+
+	return do_op(s, true, pcis, &o, rep);
+}
+
+static void assert_untouched(struct sim *s, const char *pci, const char *drv)
+{
+	assert_string_equal(sim_driver(s, pci), drv);
+	assert_string_equal(sim_override(s, pci), "");
+	assert_int_equal(sim_journal_count(s), 0);
+}
+
+static void test_bind_and_release(void **state)
+{
+	struct sim *s = *state;
+	struct sriov_vfio_report *rep;
+	struct journal_entry e;
+	char node[128];
+
+	assert_int_equal(bind1(s, IGB_VF1, false, false, &rep), 0);
+	assert_true(rep->changed);
+	assert_int_equal(rep->n, 1);
+	assert_string_equal(rep->devs[0].pf, IGB_PF);
+	assert_int_equal(rep->devs[0].vf, 1);
+	assert_string_equal(rep->devs[0].driver_before, "igbvf");
+	assert_string_equal(rep->devs[0].driver_after, "vfio-pci");
+	assert_non_null(strstr(rep->devs[0].group_dev, "/vfio/"));
+	assert_string_equal(sim_driver(s, IGB_VF1), "vfio-pci");
+	assert_string_equal(sim_override(s, IGB_VF1), "vfio-pci");
+	/* override, unbind, drivers_probe: nothing else, never new_id */
+	assert_int_equal(s->n_writes, 3);
+	assert_string_equal(s->writes[0], "devices/" IGB_VF1 "/driver_override=vfio-pci");
+	assert_string_equal(s->writes[1], "drivers/igbvf/unbind=" IGB_VF1);
+	assert_string_equal(s->writes[2], "drivers_probe=" IGB_VF1);
+	assert_false(sim_wrote(s, "drivers/vfio-pci/new_id"));
+	snprintf(node, sizeof(node), "%s", rep->devs[0].group_dev);
+	assert_int_equal(access(node, F_OK), 0);
+	assert_int_equal(journal_read(s->ctx, IGB_VF1, &e), 0);
+	assert_int_equal(e.state, JOURNAL_BOUND);
+	assert_string_equal(e.driver, "igbvf");
+	assert_string_equal(e.override, "");
+	sriov_vfio_report_free(rep);
+
+	s->n_writes = 0;
+	assert_int_equal(release1(s, IGB_VF1, false, &rep), 0);
+	assert_true(rep->changed);
+	assert_string_equal(rep->devs[0].driver_after, "igbvf");
+	assert_null(rep->devs[0].group_dev);
+	assert_untouched(s, IGB_VF1, "igbvf");
+	assert_string_equal(s->writes[0], "devices/" IGB_VF1 "/driver_override=");
+	assert_string_equal(s->writes[1], "drivers/vfio-pci/unbind=" IGB_VF1);
+	assert_string_equal(s->writes[2], "drivers_probe=" IGB_VF1);
+	assert_int_equal(access(node, F_OK), -1);
+	sriov_vfio_report_free(rep);
+}
+
+static void test_already_done(void **state)
+{
+	struct sim *s = *state;
+	struct sriov_vfio_report *rep;
+
+	assert_int_equal(bind1(s, IGB_VF0, false, false, &rep), 0);
+	sriov_vfio_report_free(rep);
+	s->n_writes = 0;
+	assert_int_equal(bind1(s, IGB_VF0, false, false, &rep), 0);
+	assert_false(rep->changed);
+	assert_false(rep->devs[0].changed);
+	assert_int_equal(s->n_writes, 0);
+	sriov_vfio_report_free(rep);
+	/* releasing a device not on vfio-pci changes nothing */
+	assert_int_equal(release1(s, IGB_VF2, false, &rep), 0);
+	assert_false(rep->changed);
+	assert_int_equal(s->n_writes, 0);
+	sriov_vfio_report_free(rep);
+}
+
+/* A VF put on vfio-pci by someone else goes to what the kernel matches. */
+static void test_release_without_record(void **state)
+{
+	struct sim *s = *state;
+	struct sriov_vfio_report *rep;
+
+	strcpy(s->devs[2].driver, "vfio-pci");
+	strcpy(s->devs[2].override, "vfio-pci");
+	sim_set(s);
+	assert_int_equal(release1(s, IGB_VF2, false, &rep), 0);
+	assert_true(rep->changed);
+	assert_untouched(s, IGB_VF2, "igbvf");
+	sriov_vfio_report_free(rep);
+}
+
+/* drivers_probe ignoring the override: bind explicitly through vfio-pci/bind. */
+static void test_autoprobe_off(void **state)
+{
+	struct sim *s = *state;
+	struct sriov_vfio_report *rep;
+
+	s->autoprobe = 0;
+	s->probe_ignores_override = true;
+	sim_set(s);
+	assert_int_equal(bind1(s, IGB_VF1, false, false, &rep), 0);
+	assert_string_equal(sim_driver(s, IGB_VF1), "vfio-pci");
+	assert_true(sim_wrote(s, "drivers/vfio-pci/bind=" IGB_VF1));
+	sriov_vfio_report_free(rep);
+	/* back: probing does nothing, igbvf/bind needs the override naming it */
+	s->n_writes = 0;
+	assert_int_equal(release1(s, IGB_VF1, false, &rep), 0);
+	assert_untouched(s, IGB_VF1, "igbvf");
+	assert_true(sim_wrote(s, "devices/" IGB_VF1 "/driver_override=igbvf"));
+	assert_true(sim_wrote(s, "drivers/igbvf/bind=" IGB_VF1));
+	sriov_vfio_report_free(rep);
+}
+
+static void test_vfio_pci_not_loaded(void **state)
+{
+	struct sim *s = *state;
+	struct sriov_vfio_report *rep;
+
+	assert_int_equal(bind1(s, IGB_VF1, false, false, &rep), -ENOENT);
+	assert_non_null(strstr(sriov_ctx_last_error(s->ctx), "vfio-pci driver is not loaded"));
+	assert_int_equal(s->n_writes, 0);
+	assert_untouched(s, IGB_VF1, "igbvf");
+	sriov_vfio_report_free(rep);
+	/* a dry run predicts the same */
+	assert_int_equal(bind1(s, IGB_VF1, false, true, &rep), -ENOENT);
+	sriov_vfio_report_free(rep);
+}
+
+static void refused(struct sim *s, const char *pci, const char *drv,
+		    bool force, const char *why)
+{
+	struct sriov_vfio_report *rep;
+	size_t entries = sim_journal_count(s);
+
+	s->n_writes = 0;
+	assert_int_equal(bind1(s, pci, force, false, &rep), -ECANCELED);
+	if (!strstr(sriov_ctx_last_error(s->ctx), why))
+		fail_msg("\"%s\" not in \"%s\"", why, sriov_ctx_last_error(s->ctx));
+	assert_non_null(rep);
+	assert_int_equal(rep->devs[0].error, -ECANCELED);
+	assert_non_null(strstr(rep->devs[0].message, why));
+	assert_false(rep->changed);
+	assert_int_equal(s->n_writes, 0);
+	assert_string_equal(sim_driver(s, pci), drv);
+	assert_string_equal(sim_override(s, pci), "");
+	assert_int_equal(sim_journal_count(s), entries);
+	sriov_vfio_report_free(rep);
+}
+
+static void test_refuse_bridge_and_pf(void **state)
+{
+	struct sim *s = *state;
+
+	refused(s, ROOT_PORT, "pcieport", false, "is a bridge");
+	refused(s, ROOT_PORT, "pcieport", true, "is a bridge");
+	refused(s, IGB_PF, "igb", true, "SR-IOV PF with 4 VFs");
+}
+
+static void test_refuse_host_use(void **state)
+{
+	struct sim *s = *state;
+	struct sriov_vfio_report *rep;
+	char link[200];
+
+	s->devs[1].up = true;
+	sim_set(s);
+	refused(s, IGB_VF1, "igbvf", false, "enp3s0v1 is up");
+	assert_int_equal(bind1(s, IGB_VF1, true, false, &rep), 0);
+	assert_string_equal(sim_driver(s, IGB_VF1), "vfio-pci");
+	sriov_vfio_report_free(rep);
+
+	snprintf(link, sizeof(link), "%s/class/net/enp3s0v2/master", s->root);
+	assert_int_equal(symlink("../br0", link), 0);
+	refused(s, IGB_VF2, "igbvf", false, "enp3s0v2 is enslaved to br0");
+	assert_int_equal(bind1(s, IGB_VF2, true, false, &rep), 0);
+	sriov_vfio_report_free(rep);
+}
+
+static void test_refuse_non_viable(void **state)
+{
+	struct sim *s = *state;
+	struct sriov_vfio_report *rep;
+	const char *both[] = { NVME_VF0, NVME_VF1, NULL };
+	struct sriov_vfio_opts o = { .sz = sizeof(o), .force = true };
+
+	refused(s, NVME_VF0, "", true, "also holds " NVME_PF " on nvme");
+	/* the other VF, named in the same call, does not count against it */
+	assert_int_equal(do_op(s, false, both, &o, &rep), -ECANCELED);
+	assert_null(strstr(rep->devs[0].message, NVME_VF1));
+	assert_int_equal(rep->n_failed, 2);
+	assert_int_equal(s->n_writes, 0);
+	sriov_vfio_report_free(rep);
+	/* with the PF unbound the group is viable */
+	s->devs[4].driver[0] = '\0';
+	sim_set(s);
+	assert_int_equal(bind1(s, NVME_VF0, false, false, &rep), 0);
+	assert_string_equal(sim_driver(s, NVME_VF0), "vfio-pci");
+	sriov_vfio_report_free(rep);
+}
+
+/* Someone binds the PF between the check and the end: caught and undone. */
+static void test_not_viable_after_bind(void **state)
+{
+	struct sim *s = *state;
+	struct sriov_vfio_report *rep;
+
+	s->devs[4].driver[0] = '\0';
+	sim_set(s);
+	s->nvme_back_at = 2;
+	assert_int_equal(bind1(s, NVME_VF0, false, false, &rep), -ECANCELED);
+	assert_non_null(strstr(sriov_ctx_last_error(s->ctx), "not viable after the bind"));
+	assert_true(rep->devs[0].rolled_back);
+	assert_false(rep->devs[0].changed);
+	assert_untouched(s, NVME_VF0, "");
+	sriov_vfio_report_free(rep);
+}
+
+static void test_refuse_open_group(void **state)
+{
+	struct sim *s = *state;
+	struct sriov_vfio_report *rep;
+	char node[200];
+	int fd;
+
+	s->devs[4].driver[0] = '\0';
+	strcpy(s->devs[6].driver, "vfio-pci");
+	strcpy(s->devs[6].override, "vfio-pci");
+	sim_set(s);
+	snprintf(node, sizeof(node), "%s/vfio/%d", s->dev, sim_group(s, &s->devs[6]));
+	fd = open(node, O_RDWR);
+	assert_true(fd >= 0);
+	refused(s, NVME_VF0, "", true, "is open (process");
+	assert_int_equal(release1(s, NVME_VF1, false, &rep), -ECANCELED);
+	assert_non_null(strstr(rep->devs[0].message, "is open"));
+	assert_string_equal(sim_driver(s, NVME_VF1), "vfio-pci");
+	sriov_vfio_report_free(rep);
+	close(fd);
+	assert_int_equal(release1(s, NVME_VF1, false, &rep), 0);
+	assert_string_equal(sim_driver(s, NVME_VF1), "");
+	sriov_vfio_report_free(rep);
+}
+
+static void test_refuse_interrupted(void **state)
+{
+	struct sim *s = *state;
+	struct journal_entry e = { .vf = 1, .state = JOURNAL_BINDING };
+
+	strcpy(e.pci, IGB_VF1);
+	strcpy(e.lock, IGB_PF);
+	strcpy(e.driver, "igbvf");
+	assert_int_equal(journal_write(s->ctx, &e), 0);
+	s->n_writes = 0;
+	{
+		struct sriov_vfio_report *rep;
+
+		assert_int_equal(bind1(s, IGB_VF1, false, false, &rep), -ECANCELED);
+		assert_non_null(strstr(sriov_ctx_last_error(s->ctx), "sriovctl recover"));
+		assert_int_equal(s->n_writes, 0);
+		sriov_vfio_report_free(rep);
+	}
+}
+
+static void test_dry_run(void **state)
+{
+	struct sim *s = *state;
+	struct sriov_vfio_report *rep;
+
+	assert_int_equal(bind1(s, IGB_VF1, false, true, &rep), 0);
+	assert_true(rep->changed);
+	assert_string_equal(rep->devs[0].driver_after, "vfio-pci");
+	assert_untouched(s, IGB_VF1, "igbvf");
+	assert_int_equal(s->n_writes, 0);
+	sriov_vfio_report_free(rep);
+	/* and a dry run of a refused bind is refused too */
+	s->devs[1].up = true;
+	sim_set(s);
+	assert_int_equal(bind1(s, IGB_VF1, false, true, &rep), -ECANCELED);
+	sriov_vfio_report_free(rep);
+}
+
+static void test_other_device(void **state)
+{
+	struct sim *s = *state;
+	struct sriov_vfio_report *rep;
+
+	assert_int_equal(bind1(s, NIC, false, false, &rep), 0);
+	assert_int_equal(rep->devs[0].vf, -1);
+	assert_string_equal(rep->devs[0].pf, "");
+	assert_string_equal(sim_driver(s, NIC), "vfio-pci");
+	sriov_vfio_report_free(rep);
+	assert_int_equal(release1(s, NIC, false, &rep), 0);
+	assert_untouched(s, NIC, "igb");
+	sriov_vfio_report_free(rep);
+}
+
+static void test_owner(void **state)
+{
+	struct sim *s = *state;
+	struct sriov_vfio_report *rep;
+	struct sriov_vfio_opts o = { .sz = sizeof(o), .owner = "nobody" };
+	const char *pcis[] = { IGB_VF0, NULL };
+	struct stat st;
+
+	o.owner = "no-such-user-here";
+	assert_int_equal(do_op(s, false, pcis, &o, &rep), -EINVAL);
+	assert_null(rep);
+	assert_int_equal(s->n_writes, 0);
+	o.owner = "65534:65533";
+	assert_int_equal(do_op(s, false, pcis, &o, &rep), 0);
+	assert_int_equal(stat(rep->devs[0].group_dev, &st), 0);
+	assert_int_equal(st.st_uid, 65534);
+	assert_int_equal(st.st_gid, 65533);
+	assert_int_equal(st.st_mode & 0777, 0660);
+	sriov_vfio_report_free(rep);
+}
+
+/* The handles a caller holds stay valid and show the new driver. */
+static void test_handles_follow(void **state)
+{
+	struct sim *s = *state;
+	struct sriov_vfio_report *rep;
+	struct sriov_vf *vf;
+
+	assert_int_equal(sriov_vf_find(s->ctx, IGB_VF1, &vf), 0);
+	assert_string_equal(sriov_vf_get_info(vf)->driver, "igbvf");
+	assert_int_equal(bind1(s, IGB_VF1, false, false, &rep), 0);
+	assert_string_equal(sriov_vf_get_info(vf)->driver, "vfio-pci");
+	assert_null(sriov_vf_get_info(vf)->netdev);
+	sriov_vfio_report_free(rep);
+}
+
+/* The journal keeps the VF's settings where rtnetlink has them. */
+static void test_settings_journaled(void **state)
+{
+	struct sim *s = *state;
+	struct rtnl_fake *fk = rtnl_fake_new(2, "enp3s0", 4);
+	struct sriov_vfio_report *rep;
+	struct journal_entry e;
+	const uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 0x42 };
+
+	memcpy(fk->vf[1].mac, mac, 6);
+	fk->vf[1].vlan = 42;
+	s->ctx->rtnl_transport = rtnl_fake_transact;
+	s->ctx->rtnl_transport_data = fk;
+	assert_int_equal(bind1(s, IGB_VF1, false, false, &rep), 0);
+	assert_int_equal(journal_read(s->ctx, IGB_VF1, &e), 0);
+	assert_true(e.has_config);
+	assert_memory_equal(e.config.mac, mac, 6);
+	assert_int_equal(e.config.vlan, 42);
+	sriov_vfio_report_free(rep);
+	sriov_ctx_free(s->ctx);
+	s->ctx = NULL;
+	sim_ctx(s);
+	rtnl_fake_free(fk);
+}
+
+/* A failure at write k: every device back where it was, no journal left. */
+static void rollback_at(int k, bool two, bool autoprobe_off)
+{
+	struct sim *s = sim_new(true);
+	const char *pcis[] = { IGB_VF0, two ? IGB_VF1 : NULL, NULL };
+	struct sriov_vfio_opts o = { .sz = sizeof(o) };
+	struct sriov_vfio_report *rep;
+
+	s->autoprobe = !autoprobe_off;
+	s->probe_ignores_override = autoprobe_off;
+	sim_set(s);
+	s->fail_at = k;
+	s->fail_err = EIO;
+	assert_int_equal(do_op(s, false, pcis, &o, &rep), -EIO);
+	assert_non_null(rep);
+	assert_false(rep->changed);
+	assert_int_equal(rep->n_failed, 1);
+	for (size_t i = 0; i < rep->n; i++)
+		if (rep->devs[i].error == 0 && !rep->devs[i].rolled_back)
+			assert_int_equal(i, rep->n - 1); /* never started */
+	assert_non_null(strstr(sriov_ctx_last_error(s->ctx), "Input/output error"));
+	assert_untouched(s, IGB_VF0, "igbvf");
+	assert_untouched(s, IGB_VF1, "igbvf");
+	sriov_vfio_report_free(rep);
+	sim_free(s);
+}
+
+static void test_rollback_each_step(void **state)
+{
+	(void)state;
+	for (int k = 1; k <= 3; k++)
+		rollback_at(k, false, false);
+	for (int k = 1; k <= 6; k++)
+		rollback_at(k, true, false);
+	for (int k = 1; k <= 4; k++)
+		rollback_at(k, false, true);
+}
+
+/* A failure at write k of a release: back on vfio-pci, record kept. */
+static void test_release_rollback_each_step(void **state)
+{
+	(void)state;
+	for (int k = 1; k <= 3; k++) {
+		struct sim *s = sim_new(true);
+		struct sriov_vfio_report *rep;
+		struct journal_entry e;
+
+		assert_int_equal(bind1(s, IGB_VF1, false, false, &rep), 0);
+		sriov_vfio_report_free(rep);
+		s->n_writes = 0;
+		s->fail_at = k;
+		s->fail_err = EBUSY;
+		assert_int_equal(release1(s, IGB_VF1, false, &rep), -EBUSY);
+		assert_true(rep->devs[0].error == -EBUSY);
+		assert_string_equal(sim_driver(s, IGB_VF1), "vfio-pci");
+		assert_string_equal(sim_override(s, IGB_VF1), "vfio-pci");
+		assert_int_equal(journal_read(s->ctx, IGB_VF1, &e), 0);
+		assert_int_equal(e.state, JOURNAL_BOUND);
+		assert_string_equal(e.driver, "igbvf");
+		sriov_vfio_report_free(rep);
+		sim_free(s);
+	}
+}
+
+/* vfio-pci's probe fails: drivers_probe "succeeds" with no driver bound. */
+static void test_probe_fails(void **state)
+{
+	struct sim *s = *state;
+	struct sriov_vfio_report *rep;
+
+	s->probe_fails = "vfio-pci";
+	assert_int_equal(bind1(s, IGB_VF1, false, false, &rep), -EINVAL);
+	assert_non_null(strstr(sriov_ctx_last_error(s->ctx), "bind to vfio-pci"));
+	assert_true(rep->devs[0].rolled_back);
+	assert_untouched(s, IGB_VF1, "igbvf");
+	sriov_vfio_report_free(rep);
+}
+
+static void test_viability_rules(void **state)
+{
+	struct sriov_iommu_member m = { .pci = "0000:00:00.0" };
+	const char *ok[] = { NULL, "vfio-pci", "mlx5_vfio_pci", "pci-stub",
+			     "pcieport" };
+	const char *bad[] = { "igbvf", "nvme", "pci-pf-stub", "vfio" };
+
+	(void)state;
+	for (size_t i = 0; i < 5; i++) {
+		m.driver = ok[i];
+		assert_true(sriov_iommu_member_viable(&m));
+	}
+	for (size_t i = 0; i < 4; i++) {
+		m.driver = bad[i];
+		assert_false(sriov_iommu_member_viable(&m));
+	}
+	assert_false(sriov_iommu_member_viable(NULL));
+	assert_false(sriov_vfio_driver_is_vfio("vfio"));
+	assert_true(sriov_vfio_driver_is_vfio("hisi_acc_vfio_pci"));
+}
+
+static void test_group_viable(void **state)
+{
+	struct sim *s = *state;
+	struct sriov_iommu_group *g;
+
+	struct sriov_vfio_report *rep;
+
+	assert_int_equal(bind1(s, IGB_VF0, false, false, &rep), 0);
+	sriov_vfio_report_free(rep);
+	assert_int_equal(sriov_iommu_group_find(s->ctx, NVME_VF0, &g), 0);
+	assert_false(sriov_iommu_group_viable(g));
+	assert_int_equal(sriov_iommu_group_find(s->ctx, IGB_VF1, &g), 0);
+	assert_false(sriov_iommu_group_viable(g));
+	assert_int_equal(sriov_iommu_group_find(s->ctx, IGB_VF0, &g), 0);
+	assert_true(sriov_iommu_group_viable(g));
+	/* a root port on pcieport does not spoil its group */
+	assert_int_equal(sriov_iommu_group_find(s->ctx, ROOT_PORT, &g), 0);
+	assert_true(sriov_iommu_group_viable(g));
+}
+
+static void test_bad_input(void **state)
+{
+	struct sim *s = *state;
+	struct sriov_vfio_report *rep = NULL;
+	struct sriov_pci_addr a;
+	struct sriov_vfio_opts small = { .sz = 1 };
+
+	assert_int_equal(sriov_pci_addr_parse("0000:03:1f.0", &a), 0);
+	assert_int_equal(sriov_vfio_bind(s->ctx, &a, 1, NULL, &rep), -ENODEV);
+	assert_non_null(rep);
+	assert_int_equal(rep->devs[0].error, -ENODEV);
+	sriov_vfio_report_free(rep);
+	assert_int_equal(sriov_vfio_bind(s->ctx, &a, 0, NULL, &rep), -EINVAL);
+	assert_int_equal(sriov_vfio_bind(s->ctx, &a, 1, &small, &rep), -EINVAL);
+	assert_int_equal(sriov_vfio_bind(NULL, &a, 1, NULL, &rep), -EINVAL);
+	sriov_vfio_report_free(NULL);
+}
+
+static void test_spec_resolve(void **state)
+{
+	struct sim *s = *state;
+	struct sriov_pci_addr *a;
+	char pci[SRIOV_PCI_ADDR_STRLEN];
+	size_t n;
+
+	assert_int_equal(sriov_vfio_spec_resolve(s->ctx, IGB_PF "#1-2", &a, &n), 0);
+	assert_int_equal(n, 2);
+	sriov_pci_addr_format(&a[1], pci);
+	assert_string_equal(pci, IGB_VF2);
+	free(a);
+	/* a PF's address names its VFs; another device names itself */
+	assert_int_equal(sriov_vfio_spec_resolve(s->ctx, IGB_PF, &a, &n), 0);
+	assert_int_equal(n, 4);
+	free(a);
+	assert_int_equal(sriov_vfio_spec_resolve(s->ctx, "05:00.0", &a, &n), 0);
+	assert_int_equal(n, 1);
+	free(a);
+	assert_int_equal(sriov_vfio_spec_resolve(s->ctx, "05:01.0", &a, &n), -ENODEV);
+	assert_int_equal(sriov_vfio_spec_resolve(s->ctx, IGB_PF "#9", &a, &n), -ERANGE);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_bind_and_release),
+		T(test_already_done),
+		T(test_release_without_record),
+		T(test_autoprobe_off),
+		cmocka_unit_test_setup_teardown(test_vfio_pci_not_loaded, setup_unloaded, teardown),
+		T(test_refuse_bridge_and_pf),
+		T(test_refuse_host_use),
+		T(test_refuse_non_viable),
+		T(test_not_viable_after_bind),
+		T(test_refuse_open_group),
+		T(test_refuse_interrupted),
+		T(test_dry_run),
+		T(test_other_device),
+		T(test_owner),
+		T(test_handles_follow),
+		T(test_settings_journaled),
+		cmocka_unit_test(test_rollback_each_step),
+		cmocka_unit_test(test_release_rollback_each_step),
+		T(test_probe_fails),
+		cmocka_unit_test(test_viability_rules),
+		T(test_group_viable),
+		T(test_bad_input),
+		T(test_spec_resolve),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* One bind or release call: its devices, locks and report. */
+#ifndef SRIOV_VFIO_BIND_H
+#define SRIOV_VFIO_BIND_H
+
+#include <sys/types.h>
+
+#include "vfio_private.h"
+
+struct sriov_inuse;
+
+struct op {
+	struct vdev d;                   /* as read under the lock, then as now */
+	char before[JOURNAL_NAME_MAX];   /* driver before the call */
+	struct journal_entry e;          /* as journaled */
+	bool had_entry;                  /* release: a bind record existed */
+	bool todo;                       /* the device must move */
+	bool touched;                    /* the journal and maybe sysfs were written */
+	size_t lock;                     /* index into call.lock_fds */
+	struct sriov_vfio_result *res;
+};
+
+struct call {
+	struct sriov_ctx *ctx;
+	struct sriov_vfio_opts o;
+	bool release;
+	bool chown;
+	uid_t uid;
+	gid_t gid;
+	struct op *ops;
+	size_t n;
+	struct sriov_pci_addr *locks;    /* sorted, unique */
+	int *lock_fds;
+	size_t n_locks;
+	struct sriov_vfio_report *rep;
+};
+
+/* refuse.c: the safety checks, run under the locks before any write. */
+int check_bind(struct call *c, struct op *op, struct sriov_inuse *u);
+int check_release(struct call *c, struct op *op);
+/* Records a failure of op from the context's last error; returns r. */
+int op_fail(struct call *c, struct op *op, int r);
+/* Parses "USER[:GROUP]" into c->uid and c->gid. */
+int parse_owner(struct call *c, const char *owner);
+
+#endif

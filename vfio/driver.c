@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Driver binding through the PCI core's files: driver_override, a
+ * driver's unbind and bind, and the bus's drivers_probe. Never new_id:
+ * it would make the driver claim every device with that ID.
+ *
+ * On a VF whose PF has sriov_drivers_autoprobe=0 the kernel probes only
+ * when driver_override names a driver (pci_device_can_probe()), and a
+ * driver's bind file fails with ENODEV otherwise: binds name the driver
+ * in driver_override first, or fall back to doing so.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "sysfs.h"
+#include "vfio_private.h"
+
+static int write_file(struct xfer *x, const struct vdev *d,
+		      const char *const *comps, const char *value,
+		      const char *what)
+{
+	char path[SYSFS_PATH_MAX];
+	int r = sysfs_join(x->ctx, path, sizeof(path), comps);
+
+	if (r == 0)
+		r = sysfs_write_bounded(x->ctx, path, value, x->timeout_ms,
+					x->lock_fd);
+	if (r < 0)
+		return sriov_err(x->ctx, -r, "%s: cannot %s: %s", d->pci, what,
+				 strerror(-r));
+	return 0;
+}
+
+int drv_set_override(struct xfer *x, struct vdev *d, const char *driver)
+{
+	const char *comps[] = { "bus", "pci", "devices", d->pci,
+				"driver_override", NULL };
+	char what[128];
+
+	snprintf(what, sizeof(what), "set driver_override to %s",
+		 driver[0] ? driver : "(null)");
+	/* a lone newline clears it; it then reads back "(null)" */
+	return write_file(x, d, comps, driver[0] ? driver : "\n", what);
+}
+
+int drv_unbind(struct xfer *x, struct vdev *d, const char *driver)
+{
+	const char *comps[] = { "bus", "pci", "drivers", driver, "unbind",
+				NULL };
+	char what[128];
+
+	snprintf(what, sizeof(what), "unbind from %s", driver);
+	return write_file(x, d, comps, d->pci, what);
+}
+
+int drv_probe(struct xfer *x, struct vdev *d)
+{
+	const char *comps[] = { "bus", "pci", "drivers_probe", NULL };
+
+	return write_file(x, d, comps, d->pci, "write drivers_probe");
+}
+
+int drv_bind(struct xfer *x, struct vdev *d, const char *driver)
+{
+	const char *comps[] = { "bus", "pci", "drivers", driver, "bind", NULL };
+	char what[128];
+
+	snprintf(what, sizeof(what), "bind to %s", driver);
+	return write_file(x, d, comps, d->pci, what);
+}
+
+static int reload(struct xfer *x, struct vdev *d, int r)
+{
+	return r < 0 ? r : vdev_reload(x->ctx, d);
+}
+
+int drv_to_vfio(struct xfer *x, struct vdev *d)
+{
+	int r = vdev_reload(x->ctx, d);
+
+	if (r == 0)
+		r = drv_set_override(x, d, VFIO_PCI);
+	if (r == 0 && d->driver[0] && strcmp(d->driver, VFIO_PCI) != 0)
+		r = reload(x, d, drv_unbind(x, d, d->driver));
+	if (r == 0 && !d->driver[0])
+		r = reload(x, d, drv_probe(x, d));
+	/* drivers_probe did not honour the override */
+	if (r == 0 && !d->driver[0])
+		r = reload(x, d, drv_bind(x, d, VFIO_PCI));
+	if (r == 0 && strcmp(d->driver, VFIO_PCI) != 0)
+		r = sriov_err(x->ctx, EIO, "%s: still on %s after binding it to vfio-pci",
+			      d->pci, d->driver[0] ? d->driver : "no driver");
+	return r;
+}
+
+/* Binds to target when probing did not, naming it in driver_override if need be. */
+static int bind_exact(struct xfer *x, struct vdev *d, const char *target,
+		      const char *override)
+{
+	int r = 0, r2;
+
+	if (d->driver[0])
+		r = reload(x, d, drv_unbind(x, d, d->driver));
+	if (r == 0)
+		r = drv_bind(x, d, target);
+	if (r == -ENODEV || r == -EINVAL) {
+		r = drv_set_override(x, d, target);
+		if (r == 0)
+			r = drv_bind(x, d, target);
+		r2 = drv_set_override(x, d, override);
+		r = r < 0 ? r : r2;
+	}
+	return reload(x, d, r);
+}
+
+int drv_restore(struct xfer *x, struct vdev *d, const struct journal_entry *e)
+{
+	const char *want = e->driver;
+	int r = vdev_reload(x->ctx, d);
+
+	if (r == 0)
+		r = drv_set_override(x, d, e->override);
+	if (r == 0 && d->driver[0] && strcmp(d->driver, want) != 0)
+		r = reload(x, d, drv_unbind(x, d, d->driver));
+	if (r == 0 && !d->driver[0] && (want[0] || e->default_match))
+		r = reload(x, d, drv_probe(x, d));
+	if (r == 0 && want[0] && strcmp(d->driver, want) != 0) {
+		r = driver_ensure(x->ctx, want);
+		if (r == 0)
+			r = bind_exact(x, d, want, e->override);
+	}
+	if (r == 0 && want[0] && strcmp(d->driver, want) != 0)
+		r = sriov_err(x->ctx, EIO, "%s: on %s instead of %s after restoring it",
+			      d->pci, d->driver[0] ? d->driver : "no driver",
+			      want);
+	return r;
+}

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* QEMU -device arguments and libvirt XML for passed-through devices. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vfio_private.h"
+
+#define DEFAULT_PREFIX "hostdev"
+#define ID_MAX 32
+/* Root ports get chassis numbers from here, clear of hand-written ones. */
+#define CHASSIS_BASE 100
+#define MAX_DEVICES 150
+
+SRIOV_EXPORT void sriov_strv_free(char **strv)
+{
+	if (!strv)
+		return;
+	for (char **p = strv; *p; p++)
+		free(*p);
+	free(strv);
+}
+
+/* QEMU's id rule (id_wellformed()): a letter, then letters, digits, -._ */
+static bool qemu_id_valid(const char *s)
+{
+	if (!s || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')) ||
+	    strlen(s) > ID_MAX)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '.' ||
+		      *s == '_'))
+			return false;
+	return true;
+}
+
+static int check_opts(struct sriov_ctx *ctx, const struct sriov_qemu_opts *o,
+		      size_t n)
+{
+	if (n == 0 || n > MAX_DEVICES)
+		return sriov_err(ctx, ERANGE, "between 1 and %d devices, not %zu",
+				 MAX_DEVICES, n);
+	if (!qemu_id_valid(o->id_prefix))
+		return sriov_err(ctx, EINVAL,
+				 "invalid id prefix \"%s\": a letter, then up to %d letters, digits, '-', '.' or '_'",
+				 o->id_prefix, ID_MAX - 1);
+	if (o->bus && !qemu_id_valid(o->bus))
+		return sriov_err(ctx, EINVAL, "invalid bus \"%s\"", o->bus);
+	if (o->rombar < -1 || o->rombar > 1)
+		return sriov_err(ctx, EINVAL, "rombar must be 0 or 1");
+	return 0;
+}
+
+static int load_opts(struct sriov_ctx *ctx, const struct sriov_qemu_opts *opts,
+		     size_t n, struct sriov_qemu_opts *o)
+{
+	*o = (struct sriov_qemu_opts){ .sz = sizeof(*o), .rombar = -1 };
+	if (opts) {
+		if (opts->sz < offsetof(struct sriov_qemu_opts, iommufd))
+			return -EINVAL;
+		memcpy(o, opts, opts->sz < sizeof(*o) ? opts->sz : sizeof(*o));
+	}
+	if (!o->id_prefix)
+		o->id_prefix = DEFAULT_PREFIX;
+	return check_opts(ctx, o, n);
+}
+
+struct strv {
+	char **v;
+	size_t n;
+	bool oom;
+};
+
+static void push(struct strv *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void push(struct strv *s, const char *fmt, ...)
+{
+	char **nv, *str;
+	va_list ap;
+	int r;
+
+	if (s->oom)
+		return;
+	va_start(ap, fmt);
+	r = vasprintf(&str, fmt, ap);
+	va_end(ap);
+	nv = r < 0 ? NULL : realloc(s->v, (s->n + 2) * sizeof(*nv));
+	if (!nv) {
+		if (r >= 0)
+			free(str);
+		s->oom = true;
+		return;
+	}
+	s->v = nv;
+	s->v[s->n++] = str;
+	s->v[s->n] = NULL;
+}
+
+static void push_device(struct strv *s, const struct sriov_qemu_opts *o,
+			const struct sriov_pci_addr *a, size_t i)
+{
+	char pci[SRIOV_PCI_ADDR_STRLEN], bus[ID_MAX + 48] = "", rom[24] = "",
+	     fd[ID_MAX + 24] = "";
+
+	sriov_pci_addr_format(a, pci);
+	if (o->root_ports) {
+		push(s, "-device");
+		push(s, "pcie-root-port,id=%srp%zu,chassis=%zu,slot=0%s%s",
+		     o->id_prefix, i, CHASSIS_BASE + i, o->bus ? ",bus=" : "",
+		     o->bus ? o->bus : "");
+		snprintf(bus, sizeof(bus), ",bus=%srp%zu", o->id_prefix, i);
+	} else if (o->bus) {
+		snprintf(bus, sizeof(bus), ",bus=%s", o->bus);
+	}
+	if (o->rombar >= 0)
+		snprintf(rom, sizeof(rom), ",rombar=%d", o->rombar);
+	if (o->iommufd)
+		snprintf(fd, sizeof(fd), ",iommufd=%siommufd", o->id_prefix);
+	push(s, "-device");
+	push(s, "vfio-pci,host=%s,id=%s%zu%s%s%s", pci, o->id_prefix, i, bus,
+	     rom, fd);
+}
+
+SRIOV_EXPORT int sriov_qemu_args(struct sriov_ctx *ctx,
+				 const struct sriov_pci_addr *devs, size_t n,
+				 const struct sriov_qemu_opts *opts,
+				 char ***ret_argv)
+{
+	struct sriov_qemu_opts o;
+	struct strv s = { 0 };
+	int r;
+
+	if (!ctx || !devs || !ret_argv)
+		return -EINVAL;
+	r = load_opts(ctx, opts, n, &o);
+	if (r < 0)
+		return r;
+	if (o.iommufd) {
+		push(&s, "-object");
+		push(&s, "iommufd,id=%siommufd", o.id_prefix);
+	}
+	for (size_t i = 0; i < n; i++)
+		push_device(&s, &o, &devs[i], i);
+	if (s.oom) {
+		sriov_strv_free(s.v);
+		return -ENOMEM;
+	}
+	*ret_argv = s.v;
+	return 0;
+}
+
+static bool mac_set(const struct sriov_vf_config *c)
+{
+	static const uint8_t zero[6];
+
+	return c && (c->mask & SRIOV_VF_HAS_MAC) && memcmp(c->mac, zero, 6);
+}
+
+static bool vlan_set(const struct sriov_vf_config *c)
+{
+	return c && (c->mask & SRIOV_VF_HAS_VLAN) && c->vlan;
+}
+
+static void xml_device(FILE *f, const struct sriov_qemu_opts *o,
+		       const struct sriov_pci_addr *a,
+		       const struct sriov_vf_config *c, size_t i)
+{
+	bool iface = mac_set(c) || vlan_set(c);
+	const char *tag = iface ? "interface" : "hostdev";
+
+	if (iface)
+		fprintf(f, "<interface type='hostdev' managed='no'>\n");
+	else
+		fprintf(f, "<hostdev mode='subsystem' type='pci' managed='no'>\n");
+	if (mac_set(c))
+		fprintf(f, "  <mac address='%02x:%02x:%02x:%02x:%02x:%02x'/>\n",
+			c->mac[0], c->mac[1], c->mac[2], c->mac[3], c->mac[4],
+			c->mac[5]);
+	fprintf(f, "  <source>\n    <address %sdomain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%x'/>\n  </source>\n",
+		iface ? "type='pci' " : "", a->domain, a->bus, a->slot,
+		a->function);
+	if (vlan_set(c))
+		fprintf(f, "  <vlan>\n    <tag id='%u'/>\n  </vlan>\n", c->vlan);
+	if (o->rombar >= 0)
+		fprintf(f, "  <rom bar='%s'/>\n", o->rombar ? "on" : "off");
+	/* libvirt wants user aliases to start with "ua-" */
+	fprintf(f, "  <alias name='ua-%s%zu'/>\n</%s>\n", o->id_prefix, i, tag);
+}
+
+SRIOV_EXPORT int sriov_libvirt_xml(struct sriov_ctx *ctx,
+				   const struct sriov_pci_addr *devs,
+				   const struct sriov_vf_config *const *cfgs,
+				   size_t n, const struct sriov_qemu_opts *opts,
+				   char **ret_xml)
+{
+	struct sriov_qemu_opts o;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int r;
+
+	if (!ctx || !devs || !ret_xml)
+		return -EINVAL;
+	r = load_opts(ctx, opts, n, &o);
+	if (r < 0)
+		return r;
+	if (o.root_ports || o.bus || o.iommufd)
+		return sriov_err(ctx, EINVAL,
+				 "root ports, buses and iommufd are libvirt's to choose: they do not apply to libvirt XML");
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		xml_device(f, &o, &devs[i], cfgs ? cfgs[i] : NULL, i);
+	if (fclose(f) != 0 || !buf) {
+		free(buf);
+		return -ENOMEM;
+	}
+	*ret_xml = buf;
+	return 0;
+}

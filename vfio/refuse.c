@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * What bind and release refuse, before anything is written: a device the
+ * host uses (overridable), an open VFIO group, a bridge, a PF with VFs,
+ * a device without IOMMU group, a group that cannot become viable, and a
+ * device with an interrupted change in the journal.
+ */
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bind.h"
+#include "inuse.h"
+#include "sysfs.h"
+
+int op_fail(struct call *c, struct op *op, int r)
+{
+	if (op->res->error)
+		return r;
+	op->res->error = r;
+	free((char *)op->res->message);
+	op->res->message = strdup(sriov_ctx_last_error(c->ctx));
+	return r;
+}
+
+static int refuse(struct call *c, struct op *op, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int refuse(struct call *c, struct op *op, const char *fmt, ...)
+{
+	char msg[SRIOV_ERRBUF_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return op_fail(c, op, sriov_err(c->ctx, ECANCELED, "%s", msg));
+}
+
+static int check_journal(struct call *c, struct op *op)
+{
+	struct journal_entry e;
+	int r = journal_read(c->ctx, op->d.pci, &e);
+
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return op_fail(c, op, r);
+	if (e.state != JOURNAL_BOUND)
+		return refuse(c, op,
+			      "%s: an interrupted %s of this device is in the journal; run \"sriovctl recover\" first",
+			      op->d.pci,
+			      e.state == JOURNAL_BINDING ? "bind" : "release");
+	if (c->release) {
+		op->e = e;
+		op->had_entry = true;
+	}
+	return 0;
+}
+
+static int check_group_open(struct call *c, struct op *op)
+{
+	pid_t pid;
+
+	if (!vfio_group_in_use(c->ctx, op->d.group, &pid))
+		return 0;
+	return refuse(c, op,
+		      "%s: its VFIO group %d is open (process %d): a VM or another program is using it",
+		      op->d.pci, op->d.group, (int)pid);
+}
+
+static bool netdev_up(struct sriov_ctx *ctx, const char *ifname)
+{
+	const char *comps[] = { "class", "net", ifname, "flags", NULL };
+	char path[SYSFS_PATH_MAX], buf[32];
+	unsigned long flags;
+
+	return sysfs_join(ctx, path, sizeof(path), comps) == 0 &&
+	       sysfs_read(ctx, path, buf, sizeof(buf), true) >= 0 &&
+	       sriov_parse_uint(buf, 0, 0xffffffffUL, &flags) == 0 &&
+	       (flags & 0x1); /* IFF_UP */
+}
+
+/* Addresses, routes, a master, or the interface up: the host uses it. */
+static bool host_uses(struct call *c, struct sriov_inuse *u,
+		      const struct vdev *d, char *why, size_t size)
+{
+	struct sriov_vf probe;
+	char reason[256];
+	const char *text;
+
+	if (!d->netdev[0])
+		return false;
+	/* inuse.c judges a VF by its info alone */
+	memset(&probe, 0, sizeof(probe));
+	memcpy(probe.info.pci, d->pci, sizeof(probe.info.pci));
+	probe.info.index = d->vf >= 0 ? (unsigned int)d->vf : 0;
+	probe.info.netdev = d->netdev;
+	probe.info.iommu_group = SRIOV_NO_VALUE;
+	if (sriov_inuse_vf(u, &probe, reason, sizeof(reason))) {
+		text = strstr(reason, "): ");
+		snprintf(why, size, "%s", text ? text + 3 : reason);
+		return true;
+	}
+	if (netdev_up(c->ctx, d->netdev)) {
+		snprintf(why, size, "%s is up", d->netdev);
+		return true;
+	}
+	return false;
+}
+
+static int check_viable_after(struct call *c, struct op *op)
+{
+	_cleanup_free_ struct sriov_pci_addr *mine = NULL;
+	struct vgroup g;
+	char who[320];
+	size_t k = 0, n;
+	int r;
+
+	mine = calloc(c->n, sizeof(*mine));
+	if (!mine)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->n; i++)
+		mine[k++] = c->ops[i].d.addr;
+	r = vgroup_load(c->ctx, op->d.group, &g);
+	if (r < 0)
+		return op_fail(c, op, r);
+	n = vgroup_blockers(&g, mine, k, who, sizeof(who));
+	vgroup_clear(&g);
+	if (n == 0)
+		return 0;
+	return refuse(c, op,
+		      "%s: IOMMU group %d would not be viable: it also holds %s; VFIO needs every member on vfio-pci, pci-stub or no driver; bind %s too, or unbind %s yourself (sriovctl never does)",
+		      op->d.pci, op->d.group, who, n == 1 ? "it" : "them",
+		      n == 1 ? "it" : "them");
+}
+
+static int check_device(struct call *c, struct op *op)
+{
+	const struct vdev *d = &op->d;
+
+	if ((d->class_code >> 16) == 0x06)
+		return refuse(c, op,
+			      "%s is a bridge (class %06x), not an endpoint: it cannot be passed through",
+			      d->pci, d->class_code);
+	if (d->is_pf && d->num_vfs > 0)
+		return refuse(c, op,
+			      "%s is an SR-IOV PF with %d VFs: unbinding its driver would destroy them",
+			      d->pci, d->num_vfs);
+	if (d->group == SRIOV_NO_VALUE)
+		return refuse(c, op,
+			      "%s is in no IOMMU group (is the IOMMU on?): VFIO needs one, and sriovctl never turns on no-IOMMU mode",
+			      d->pci);
+	return 0;
+}
+
+int check_bind(struct call *c, struct op *op, struct sriov_inuse *u)
+{
+	char why[300];
+	int r = check_journal(c, op);
+
+	if (r == 0 && op->todo)
+		r = check_device(c, op);
+	if (r == 0 && op->todo)
+		r = check_group_open(c, op);
+	if (r == 0 && op->todo && !c->o.force &&
+	    host_uses(c, u, &op->d, why, sizeof(why)))
+		r = refuse(c, op,
+			   "%s: the host uses it: %s (--force binds it anyway)",
+			   op->d.pci, why);
+	if (r == 0 && op->todo)
+		r = check_viable_after(c, op);
+	return r;
+}
+
+int check_release(struct call *c, struct op *op)
+{
+	int r = check_journal(c, op);
+
+	if (r == 0 && op->todo)
+		r = check_group_open(c, op);
+	return r;
+}
+
+static int lookup_user(struct sriov_ctx *ctx, const char *name, uid_t *uid,
+		       gid_t *gid)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+	unsigned long v;
+
+	if (getpwnam_r(name, &pw, buf, sizeof(buf), &res) == 0 && res) {
+		*uid = res->pw_uid;
+		*gid = res->pw_gid;
+		return 0;
+	}
+	if (sriov_parse_uint(name, 10, 0x7ffffffe, &v) == 0) {
+		*uid = (uid_t)v;
+		if (getpwuid_r(*uid, &pw, buf, sizeof(buf), &res) == 0 && res)
+			*gid = res->pw_gid;
+		else
+			*gid = (gid_t)v;
+		return 0;
+	}
+	return sriov_err(ctx, EINVAL, "no user \"%s\"", name);
+}
+
+static int lookup_group(struct sriov_ctx *ctx, const char *name, gid_t *gid)
+{
+	struct group gr, *res = NULL;
+	char buf[4096];
+	unsigned long v;
+
+	if (getgrnam_r(name, &gr, buf, sizeof(buf), &res) == 0 && res) {
+		*gid = res->gr_gid;
+		return 0;
+	}
+	if (sriov_parse_uint(name, 10, 0x7ffffffe, &v) == 0) {
+		*gid = (gid_t)v;
+		return 0;
+	}
+	return sriov_err(ctx, EINVAL, "no group \"%s\"", name);
+}
+
+int parse_owner(struct call *c, const char *owner)
+{
+	_cleanup_free_ char *user = strdup(owner);
+	char *colon;
+	int r;
+
+	if (!user)
+		return -ENOMEM;
+	colon = strchr(user, ':');
+	if (colon)
+		*colon = '\0';
+	if (!*user || (colon && !colon[1]))
+		return sriov_err(c->ctx, EINVAL,
+				 "invalid owner \"%s\": expected USER or USER:GROUP",
+				 owner);
+	r = lookup_user(c->ctx, user, &c->uid, &c->gid);
+	if (r == 0 && colon)
+		r = lookup_group(c->ctx, colon + 1, &c->gid);
+	c->chown = r == 0;
+	return r;
+}

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Private declarations of the passthrough half of the library. */
+#ifndef SRIOV_VFIO_PRIVATE_H
+#define SRIOV_VFIO_PRIVATE_H
+
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "internal.h"
+#include "journal.h"
+#include "sriov/vfio.h"
+
+#define VFIO_PCI "vfio-pci"
+#define VFIO_DEFAULT_TIMEOUT_MS 30000
+
+/* Sets the context's error text without logging it again. */
+static inline void set_error_text(struct sriov_ctx *ctx, const char *text)
+{
+	snprintf(ctx->errbuf, sizeof(ctx->errbuf), "%s", text);
+}
+
+/* A PCI device as the binding code sees it, read from sysfs. */
+struct vdev {
+	struct sriov_pci_addr addr;
+	char pci[SRIOV_PCI_ADDR_STRLEN];
+	char lock[SRIOV_PCI_ADDR_STRLEN]; /* its PF for a VF, else itself */
+	char pf[SRIOV_PCI_ADDR_STRLEN];   /* "" when no VF */
+	int vf;                           /* -1 when no VF */
+	char driver[JOURNAL_NAME_MAX];    /* "" when unbound */
+	char override[JOURNAL_NAME_MAX];  /* "" when unset */
+	char netdev[64];                  /* first netdev, "" */
+	uint32_t class_code;
+	int group;                        /* SRIOV_NO_VALUE: none */
+	bool is_pf;
+	int num_vfs;                      /* of a PF */
+};
+
+/* device.c */
+int vdev_load(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
+	      struct vdev *ret);
+/* Reads the driver link and driver_override again. */
+int vdev_reload(struct sriov_ctx *ctx, struct vdev *d);
+bool vdev_exists(struct sriov_ctx *ctx, const struct sriov_pci_addr *a);
+/* Pointer to the VF handle of the context, or NULL. */
+struct sriov_vf *vdev_vf_handle(struct sriov_ctx *ctx, const struct vdev *d);
+/* Reads the driver and override of the context's VF handle again. */
+void vdev_refresh_handle(struct sriov_ctx *ctx, const struct vdev *d);
+
+/* driver.c: the kernel's driver binding files, and moves built on them. */
+struct xfer {
+	struct sriov_ctx *ctx;
+	int timeout_ms;
+	int lock_fd;       /* closed in the child of a bounded write */
+};
+
+int drv_set_override(struct xfer *x, struct vdev *d, const char *driver);
+int drv_unbind(struct xfer *x, struct vdev *d, const char *driver);
+int drv_probe(struct xfer *x, struct vdev *d);
+int drv_bind(struct xfer *x, struct vdev *d, const char *driver);
+/* override vfio-pci, unbind, drivers_probe, explicit bind, verify. */
+int drv_to_vfio(struct xfer *x, struct vdev *d);
+/*
+ * Back to the journaled driver and override (or, with default_match,
+ * to whatever the kernel matches), from any state a move left behind.
+ */
+int drv_restore(struct xfer *x, struct vdev *d, const struct journal_entry *e);
+
+/* viability.c */
+struct vgroup {
+	int id;
+	size_t n;
+	struct sriov_iommu_member *members;
+};
+int vgroup_load(struct sriov_ctx *ctx, int id, struct vgroup *ret);
+void vgroup_clear(struct vgroup *g);
+/*
+ * Describes the members that keep the group from being viable, skipping
+ * those in skip[] (devices about to be bound). Returns how many there are.
+ */
+size_t vgroup_blockers(const struct vgroup *g,
+		       const struct sriov_pci_addr *skip, size_t n_skip,
+		       char *buf, size_t size);
+/* True, with the pid, when a process has DEV/vfio/N open. */
+bool vfio_group_in_use(struct sriov_ctx *ctx, int group, pid_t *ret_pid);
+
+/* kmod.c */
+/*
+ * 0 when bus/pci/drivers/DRIVER exists, after loading the module of that
+ * name with libkmod if needed (only into the running kernel: sysfs root
+ * /sys). -ENOENT with the reason otherwise.
+ */
+int driver_ensure(struct sriov_ctx *ctx, const char *driver);
+bool driver_loaded(struct sriov_ctx *ctx, const char *driver);
+/* True when modules can be loaded: the sysfs root is the running kernel's. */
+bool running_kernel(struct sriov_ctx *ctx);
+/* 1 when the module exists (or is built in), 0 when not, -1 unknown. */
+int module_available(struct sriov_ctx *ctx, const char *name);
+
+/* recover.c */
+/* Replays one entry under its lock; used by sriov_recover(). */
+int recover_entry(struct sriov_ctx *ctx, const char *pci, bool dry_run,
+		  struct sriov_recover_result *res);
+
+/* check.c: every VFIO system call of sriov_vfio_check() goes through here. */
+struct vfio_ops {
+	int (*open)(void *data, const char *path, int flags);
+	int (*ioctl)(void *data, int fd, unsigned long request, void *arg);
+	void *(*mmap)(void *data, size_t len);   /* anonymous, read-write */
+	int (*munmap)(void *data, void *addr, size_t len);
+	int (*close)(void *data, int fd);
+	void *data;
+};
+extern const struct vfio_ops vfio_sys_ops;
+int vfio_check_with(struct sriov_ctx *ctx, const struct sriov_pci_addr *dev,
+		    const struct sriov_vfio_check_opts *opts,
+		    const struct vfio_ops *ops,
+		    struct sriov_vfio_check_report **ret_report);
+
+#endif

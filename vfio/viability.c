@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * IOMMU group viability, by the kernel's rule: VFIO takes a group only
+ * when no member is bound to a driver that uses the DMA API on the host.
+ * The drivers that do not (driver_managed_dma in the kernel) are the VFIO
+ * drivers, pci-stub and pcieport; an unbound member is fine too.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sysfs.h"
+#include "vfio_private.h"
+
+SRIOV_EXPORT bool sriov_vfio_driver_is_vfio(const char *driver)
+{
+	size_t len;
+
+	if (!driver)
+		return false;
+	len = strlen(driver);
+	/* vfio-pci, and variant drivers such as mlx5_vfio_pci */
+	return !strcmp(driver, VFIO_PCI) ||
+	       (len >= 8 && !strcmp(driver + len - 8, "vfio_pci")) ||
+	       (len >= 8 && !strcmp(driver + len - 8, "vfio-pci"));
+}
+
+static bool driver_viable(const char *driver)
+{
+	return !driver || !*driver || sriov_vfio_driver_is_vfio(driver) ||
+	       !strcmp(driver, "pci-stub") || !strcmp(driver, "pcieport");
+}
+
+SRIOV_EXPORT bool sriov_iommu_member_viable(const struct sriov_iommu_member *m)
+{
+	return m && driver_viable(m->driver);
+}
+
+SRIOV_EXPORT bool sriov_iommu_group_viable(const struct sriov_iommu_group *g)
+{
+	const struct sriov_iommu_group_info *i;
+
+	if (!g)
+		return false;
+	i = sriov_iommu_group_get_info(g);
+	for (size_t m = 0; m < i->n_members; m++)
+		if (!sriov_iommu_member_viable(&i->members[m]))
+			return false;
+	return true;
+}
+
+void vgroup_clear(struct vgroup *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		free((char *)g->members[i].driver);
+	free(g->members);
+	g->members = NULL;
+	g->n = 0;
+}
+
+static int member_read(struct sriov_ctx *ctx, const char *name,
+		       struct sriov_iommu_member *m)
+{
+	struct sriov_pci_addr a;
+	char drv[JOURNAL_NAME_MAX];
+	int v;
+
+	if (sriov_pci_addr_parse(name, &a) < 0)
+		return sriov_err(ctx, EINVAL, "unexpected IOMMU group member %s",
+				 name);
+	sriov_pci_addr_format(&a, m->pci);
+	if (sysfs_dev_link_name(ctx, &a, "driver", drv, sizeof(drv)) == 0 &&
+	    !(m->driver = strdup(drv)))
+		return -ENOMEM;
+	if (sysfs_dev_read_int(ctx, &a, "class", 16, &v) == 0)
+		m->class_code = (uint32_t)v;
+	if (sysfs_dev_read_int(ctx, &a, "vendor", 16, &v) == 0)
+		m->vendor_id = (uint16_t)v;
+	if (sysfs_dev_read_int(ctx, &a, "device", 16, &v) == 0)
+		m->device_id = (uint16_t)v;
+	m->is_bridge = (m->class_code >> 8) == 0x0604;
+	return 0;
+}
+
+/* Reads a group afresh, without the context's cache of groups. */
+int vgroup_load(struct sriov_ctx *ctx, int id, struct vgroup *ret)
+{
+	char num[16], path[SYSFS_PATH_MAX], **names = NULL;
+	const char *comps[] = { "kernel", "iommu_groups", num, "devices", NULL };
+	struct vgroup g = { .id = id };
+	size_t n = 0;
+	int r;
+
+	snprintf(num, sizeof(num), "%d", id);
+	r = sysfs_join(ctx, path, sizeof(path), comps);
+	if (r == 0)
+		r = sysfs_list(ctx, path, &names, &n);
+	if (r == -ENOENT)
+		return sriov_err(ctx, ENODEV, "no IOMMU group %d", id);
+	if (r < 0)
+		return r;
+	g.members = calloc(n ? n : 1, sizeof(*g.members));
+	if (!g.members)
+		r = -ENOMEM;
+	for (size_t i = 0; r == 0 && i < n; i++, g.n++)
+		r = member_read(ctx, names[i], &g.members[i]);
+	sysfs_names_free(names);
+	if (r < 0) {
+		vgroup_clear(&g);
+		return r;
+	}
+	*ret = g;
+	return 0;
+}
+
+static bool skipped(const char *pci, const struct sriov_pci_addr *skip,
+		    size_t n_skip)
+{
+	char s[SRIOV_PCI_ADDR_STRLEN];
+
+	for (size_t i = 0; i < n_skip; i++) {
+		sriov_pci_addr_format(&skip[i], s);
+		if (!strcmp(s, pci))
+			return true;
+	}
+	return false;
+}
+
+size_t vgroup_blockers(const struct vgroup *g,
+		       const struct sriov_pci_addr *skip, size_t n_skip,
+		       char *buf, size_t size)
+{
+	size_t n = 0, len = 0;
+
+	if (size)
+		buf[0] = '\0';
+	for (size_t i = 0; i < g->n; i++) {
+		const struct sriov_iommu_member *m = &g->members[i];
+
+		if (driver_viable(m->driver) || skipped(m->pci, skip, n_skip))
+			continue;
+		n++;
+		if (len < size)
+			len += (size_t)snprintf(buf + len, size - len, "%s%s on %s",
+						len ? ", " : "", m->pci,
+						m->driver);
+	}
+	return n;
+}
+
+static bool fd_dir_has(const char *dir, const char *want)
+{
+	_cleanup_closedir_ DIR *fds = opendir(dir);
+	char link[600], target[4096];
+	struct dirent *f;
+
+	while (fds && (f = readdir(fds))) {
+		ssize_t n;
+
+		snprintf(link, sizeof(link), "%s/%s", dir, f->d_name);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		if (!strcmp(target, want))
+			return true;
+	}
+	return false;
+}
+
+bool vfio_group_in_use(struct sriov_ctx *ctx, int group, pid_t *ret_pid)
+{
+	_cleanup_closedir_ DIR *proc = opendir("/proc");
+	char want[2][4096], dir[300];
+	struct dirent *p;
+
+	if (!proc || group < 0)
+		return false;
+	snprintf(want[0], sizeof(want[0]), "%s/vfio/%d", ctx->dev_root, group);
+	snprintf(want[1], sizeof(want[1]), "%s/vfio/noiommu-%d", ctx->dev_root,
+		 group);
+	while ((p = readdir(proc))) {
+		if (p->d_name[0] < '0' || p->d_name[0] > '9')
+			continue;
+		snprintf(dir, sizeof(dir), "/proc/%s/fd", p->d_name);
+		if (fd_dir_has(dir, want[0]) || fd_dir_has(dir, want[1])) {
+			*ret_pid = (pid_t)atoi(p->d_name);
+			return true;
+		}
+	}
+	return false;
+}
