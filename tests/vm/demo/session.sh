@@ -52,6 +52,26 @@ if has_verb vf set; then
 	show sriovctl vf show "$IGB_NET#0"
 fi
 
+if has_verb vfio bind && has_verb qemu args; then
+	say "Passthrough: VF 1 goes to vfio-pci (loaded on demand), its original"
+	say "driver journaled so that 'vfio release' or 'recover' can bring it back."
+	show sriovctl vfio bind "$IGB_NET#1"
+	show sriovctl iommu show "$IGB_NET#1"
+	say "What QEMU will do, done for real: open the VFIO group, program the IOMMU"
+	say "with a DMA mapping, open the device."
+	show sriovctl vfio check "$IGB_NET#1" --memory 64M
+	say "The arguments for QEMU, and the guest's own QEMU 7.2 taking them:"
+	show sriovctl qemu args "$IGB_NET#1"
+	args=$(sriovctl qemu args "$IGB_NET#1")
+	printf '$ qemu-system-x86_64 -machine q35 -accel tcg -m 64 -S %s  (monitor: info pci)\n' "$args"
+	# shellcheck disable=SC2086 # the words sriovctl printed, as $(...) gives them
+	printf 'info pci\nquit\n' | timeout 120 qemu-system-x86_64 -nodefaults \
+		-no-user-config -display none -machine q35 -accel tcg -m 64 -S \
+		-monitor stdio -serial none $args 2>&1 | grep -E -B1 -A2 'Ethernet' | head -n 8
+	show sriovctl qemu args "$IGB_NET#1" --format libvirt
+	show sriovctl vfio release "$IGB_NET#1"
+fi
+
 say "Each igb VF has an IOMMU group of its own. The second NVMe PF sits behind"
 say "a root port without ACS: its VFs share the PF's group and cannot be"
 say "passed through alone. Autoprobe off keeps the host's nvme driver away."
