@@ -12,6 +12,9 @@ DATADIR ?= $(PREFIX)/share
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 ZSHCOMPDIR ?= $(DATADIR)/zsh/vendor-completions
 FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
+SYSTEMCTL ?= /bin/systemctl
 DESTDIR ?=
 
 CC ?= cc
@@ -23,7 +26,7 @@ INSTALL ?= install
 BUILD ?= build
 CFLAGS ?= -O2 -g
 
-PKGS := libpci libnl-3.0 libnl-route-3.0 libudev libkmod
+PKGS := libpci libnl-3.0 libnl-route-3.0 libudev libkmod yaml-0.1
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
@@ -156,10 +159,24 @@ check-vm: all | $(RESULTS)
 demo: all
 	$(Q)tests/vm/demo.sh --build-dir $(BUILD)
 
+# Speed against what users run today and against minimal C floors
+# (bench/README.md); not part of check. Options: BENCH_ARGS="--runs 7".
+bench: all
+	$(Q)bench/run.sh --build-dir $(BUILD) $(BENCH_ARGS)
+
 deps:
 	tests/deps.sh
 
-install: all $(BUILD)/install/sriovctl
+# The boot unit, its per-PF template and the udev rule, with paths filled in.
+APPLY_UNITS := $(BUILD)/contrib/sriovctl-apply.service \
+	$(BUILD)/contrib/sriovctl-apply@.service
+APPLY_RULES := $(BUILD)/contrib/90-sriovctl-apply.rules
+$(BUILD)/contrib/%: contrib/systemd/%.in Makefile
+	@mkdir -p $(dir $@)
+	$(call msg,GEN,$@)sed -e 's|@BINDIR@|$(BINDIR)|g' \
+		-e 's|@SYSTEMCTL@|$(SYSTEMCTL)|g' $< > $@
+
+install: all $(BUILD)/install/sriovctl $(APPLY_UNITS) $(APPLY_RULES)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
 		$(DESTDIR)$(INCLUDEDIR)/sriov $(DESTDIR)$(PKGCONFIGDIR) \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man3 \
@@ -178,12 +195,17 @@ install: all $(BUILD)/install/sriovctl
 	$(INSTALL) -m 0644 completions/sriovctl.bash $(DESTDIR)$(BASHCOMPDIR)/sriovctl
 	$(INSTALL) -m 0644 completions/_sriovctl $(DESTDIR)$(ZSHCOMPDIR)/_sriovctl
 	$(INSTALL) -m 0644 completions/sriovctl.fish $(DESTDIR)$(FISHCOMPDIR)/sriovctl.fish
+	$(INSTALL) -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(UDEVRULESDIR)
+	$(INSTALL) -m 0644 $(APPLY_UNITS) $(DESTDIR)$(SYSTEMDUNITDIR)/
+	$(INSTALL) -m 0644 $(APPLY_RULES) $(DESTDIR)$(UDEVRULESDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sriovctl $(DESTDIR)$(LIBDIR)/libsriov.so* \
 		$(DESTDIR)$(LIBDIR)/libsriov.a $(DESTDIR)$(PKGCONFIGDIR)/libsriov.pc \
 		$(DESTDIR)$(BASHCOMPDIR)/sriovctl $(DESTDIR)$(ZSHCOMPDIR)/_sriovctl \
-		$(DESTDIR)$(FISHCOMPDIR)/sriovctl.fish
+		$(DESTDIR)$(FISHCOMPDIR)/sriovctl.fish \
+		$(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(APPLY_UNITS))) \
+		$(DESTDIR)$(UDEVRULESDIR)/$(notdir $(APPLY_RULES))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(wildcard man/*.8))) \
 		$(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(wildcard man/*.3))) \
 		$(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(wildcard man/*.5)))

@@ -86,6 +86,13 @@ void cli_read_vf_config(struct cli *cli, struct sriov_pf *pf, bool stats);
 bool cli_spec_is_single(const char *spec);
 int pf_set(struct cli *cli, int argc, char **argv);
 int pf_disable(struct cli *cli, int argc, char **argv);
+int cmd_apply(struct cli *cli, int argc, char **argv);
+int cmd_restore(struct cli *cli, int argc, char **argv);
+struct sriov_apply_report;
+/* apply.c: the report of apply and restore; frees it, returns the exit code. */
+int apply_finish(struct cli *cli, struct sriov_apply_report *rep, bool diff);
+void apply_print_report(struct cli *cli, const struct sriov_apply_report *rep,
+			bool diff);
 
 /* Passthrough: cli/vfio.c, qemu.c, doctor.c, recover.c */
 int cmd_doctor(struct cli *cli, int argc, char **argv);

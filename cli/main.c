@@ -16,6 +16,8 @@ const struct object cli_objects[] = {
 	{ "qemu", qemu_verbs, NULL, "QEMU arguments and libvirt XML for passthrough" },
 	{ "doctor", NULL, cmd_doctor, "check the host's readiness for passthrough" },
 	{ "recover", NULL, cmd_recover, "finish or undo changes a crash interrupted" },
+	{ "apply", NULL, cmd_apply, "converge the host to desired-state files" },
+	{ "restore", NULL, cmd_restore, "VFs back to safe settings and their host driver" },
 	{ "help", NULL, cmd_help, "show this help, or an object's help" },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -6,7 +6,8 @@ here=$(dirname "$0")
 packages="make gcc libc6-dev pkg-config
 	libpci-dev libnl-3-dev libnl-route-3-dev libudev-dev libkmod-dev
 	libcmocka-dev libyaml-dev
-	pciutils pci.ids iproute2 mandoc man-db bash zsh fish binutils jq shellcheck"
+	pciutils pci.ids iproute2 mandoc man-db bash zsh fish binutils jq shellcheck
+	ansible-core systemd python3-jsonschema"
 if [ -f "$here/vm/packages.txt" ]; then
 	packages="$packages $(grep -v '^#' "$here/vm/packages.txt")"
 fi

@@ -1,0 +1,441 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* sriovctl apply: converge the host to desired-state files (sriovctl.conf(5)). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "sriov/apply.h"
+
+static const char apply_help[] =
+	"Usage: sriovctl [OPTIONS] apply [--check] [--diff] [--pf PF]\n"
+	"                [--timeout SEC] FILE|DIR|-...\n"
+	"       sriovctl apply --recover [--check]\n"
+	"       sriovctl apply --schema\n"
+	"Converges the host to the desired state in FILE (YAML or JSON), in every\n"
+	"*.yaml, *.yml and *.json file of DIR, or on standard input (-). See\n"
+	"sriovctl.conf(5) for the format and sriovctl-apply(8).\n"
+	"  --check        show the plan, change nothing (also -n)\n"
+	"  --diff         show each changed field, before and after\n"
+	"  --pf PF        only the entry that selects this PF (udev)\n"
+	"  --timeout SEC  bound on each step's writes and waits (default 30)\n"
+	"  --recover      put back the PFs of an apply that was killed (its journal)\n"
+	"  --schema       print the JSON Schema of the format\n"
+	"  --force        allow changing a VF count N -> M (destroys the VFs)\n";
+
+struct apply_args {
+	bool check;
+	bool diff;
+	bool schema;
+	bool recover;
+	const char *pf;
+	int timeout_ms;
+};
+
+static int parse_args(struct cli *cli, int *argc, char **argv,
+		      struct apply_args *a)
+{
+	const char *t;
+	char *end;
+	double secs;
+
+	a->check = cli_take_flag(argc, argv, "--check") || cli->dry_run;
+	a->diff = cli_take_flag(argc, argv, "--diff");
+	a->schema = cli_take_flag(argc, argv, "--schema");
+	a->recover = cli_take_flag(argc, argv, "--recover");
+	if (cli_take_option(argc, argv, "--pf", &a->pf) < 0)
+		return cli_error(cli, EXIT_USAGE, "--pf needs a PF");
+	if (cli_take_option(argc, argv, "--timeout", &t) < 0)
+		return cli_error(cli, EXIT_USAGE, "--timeout needs seconds");
+	if (t) {
+		secs = strtod(t, &end);
+		if (*end || end == t || !(secs > 0) || secs > 3600)
+			return cli_error(cli, EXIT_USAGE,
+					 "invalid --timeout \"%s\": expected seconds, up to 3600", t);
+		a->timeout_ms = (int)(secs * 1000);
+	}
+	for (int i = 1; i < *argc; i++)
+		if (argv[i][0] == '-' && argv[i][1])
+			return cli_error(cli, EXIT_USAGE,
+					 "unknown option \"%s\"; try \"sriovctl apply help\"",
+					 argv[i]);
+	if ((a->schema || a->recover) && *argc > 1)
+		return cli_error(cli, EXIT_USAGE, "--%s takes no files",
+				 a->schema ? "schema" : "recover");
+	if (!a->schema && !a->recover && *argc < 2)
+		return cli_error(cli, EXIT_USAGE,
+				 "usage: sriovctl apply [--check] [--diff] [--pf PF] FILE|DIR|-...");
+	return 0;
+}
+
+static int read_stdin(char **ret, size_t *ret_len)
+{
+	size_t len = 0, cap = 65536;
+	char *buf = malloc(cap), *nb;
+	size_t got;
+
+	while (buf && (got = fread(buf + len, 1, cap - len, stdin)) > 0) {
+		len += got;
+		if (len == cap && (nb = realloc(buf, cap *= 2)))
+			buf = nb;
+		else if (len == cap)
+			break;
+	}
+	if (!buf || ferror(stdin) || len == cap) {
+		free(buf);
+		return -EIO;
+	}
+	*ret = buf;
+	*ret_len = len;
+	return 0;
+}
+
+static int load(struct cli *cli, struct sriov_ctx *ctx, int argc, char **argv,
+		struct sriov_desired **ret)
+{
+	struct sriov_desired *d;
+	int r = sriov_desired_new(&d);
+
+	for (int i = 1; r == 0 && i < argc; i++) {
+		char *text = NULL;
+		size_t len = 0;
+
+		if (strcmp(argv[i], "-") != 0) {
+			r = sriov_desired_add_path(ctx, d, argv[i]);
+			continue;
+		}
+		r = read_stdin(&text, &len);
+		if (r < 0) {
+			sriov_desired_free(d);
+			return cli_error(cli, EXIT_USAGE, "cannot read standard input");
+		}
+		r = sriov_desired_add_text(ctx, d, "<stdin>", text, len);
+		free(text);
+	}
+	if (r < 0) {
+		sriov_desired_free(d);
+		return cli_lib_error(cli, r, r == -ENOMEM ? EXIT_FAILED : EXIT_USAGE);
+	}
+	*ret = d;
+	return 0;
+}
+
+static const char *link_state_name(enum sriov_link_state s)
+{
+	return s == SRIOV_LINK_STATE_ENABLE    ? "enable"
+	       : s == SRIOV_LINK_STATE_DISABLE ? "disable"
+					       : "auto";
+}
+
+static void guid_text(uint64_t g, char *buf, size_t size)
+{
+	snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x:%02x:%02x",
+		 (unsigned int)(g >> 56) & 0xff, (unsigned int)(g >> 48) & 0xff,
+		 (unsigned int)(g >> 40) & 0xff, (unsigned int)(g >> 32) & 0xff,
+		 (unsigned int)(g >> 24) & 0xff, (unsigned int)(g >> 16) & 0xff,
+		 (unsigned int)(g >> 8) & 0xff, (unsigned int)g & 0xff);
+}
+
+/* One field as text, as the file writes it; "-" when not known. */
+static void field_text(const struct sriov_vf_config *c, uint32_t bit,
+		       char *buf, size_t size)
+{
+	const uint8_t *m = c->mac;
+
+	if (!(c->mask & bit)) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	switch (bit) {
+	case SRIOV_VF_HAS_MAC:
+		snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1],
+			 m[2], m[3], m[4], m[5]);
+		break;
+	case SRIOV_VF_HAS_VLAN:
+		snprintf(buf, size, "%u qos %u %s", c->vlan, c->qos,
+			 c->vlan_proto == SRIOV_VLAN_PROTO_8021AD ? "802.1ad" : "802.1Q");
+		break;
+	case SRIOV_VF_HAS_MIN_TX_RATE:
+		snprintf(buf, size, "%u", c->min_tx_rate);
+		break;
+	case SRIOV_VF_HAS_MAX_TX_RATE:
+		snprintf(buf, size, "%u", c->max_tx_rate);
+		break;
+	case SRIOV_VF_HAS_SPOOFCHK:
+	case SRIOV_VF_HAS_TRUST:
+	case SRIOV_VF_HAS_QUERY_RSS:
+		snprintf(buf, size, "%s",
+			 (bit == SRIOV_VF_HAS_SPOOFCHK ? c->spoofchk
+			  : bit == SRIOV_VF_HAS_TRUST ? c->trust : c->query_rss)
+				 ? "true" : "false");
+		break;
+	case SRIOV_VF_HAS_LINK_STATE:
+		snprintf(buf, size, "%s", link_state_name(c->link_state));
+		break;
+	default:
+		guid_text(bit == SRIOV_VF_HAS_NODE_GUID ? c->node_guid
+							: c->port_guid, buf, size);
+	}
+}
+
+/* The fields of a VF as JSON members; a field not known is null. */
+static void emit_config(struct out *o, const struct sriov_vf_config *c,
+			uint32_t fields)
+{
+	for (uint32_t bit = 1; bit <= SRIOV_VF_HAS_PORT_GUID; bit <<= 1) {
+		bool known = c->mask & bit;
+		char text[32];
+
+		if (!(fields & bit))
+			continue;
+		field_text(c, bit, text, sizeof(text));
+		if (bit == SRIOV_VF_HAS_VLAN) {
+			out_int(o, "vlan", NULL, c->vlan, known);
+			out_int(o, "qos", NULL, c->qos, known);
+			out_str(o, "vlan_proto", NULL, known ? strrchr(text, ' ') + 1 : NULL);
+		} else if (bit == SRIOV_VF_HAS_MIN_TX_RATE || bit == SRIOV_VF_HAS_MAX_TX_RATE) {
+			out_int(o, sriov_vf_field_name(bit), NULL,
+				bit == SRIOV_VF_HAS_MIN_TX_RATE ? c->min_tx_rate : c->max_tx_rate,
+				known);
+		} else if (bit == SRIOV_VF_HAS_SPOOFCHK || bit == SRIOV_VF_HAS_TRUST ||
+			   bit == SRIOV_VF_HAS_QUERY_RSS) {
+			out_bool(o, sriov_vf_field_name(bit), NULL,
+				 known ? !strcmp(text, "true") : -1);
+		} else {
+			out_str(o, sriov_vf_field_name(bit), NULL, known ? text : NULL);
+		}
+	}
+}
+
+static void emit_side(struct out *o, const char *key,
+		      const struct sriov_apply_result *r, bool after)
+{
+	int v = after ? r->after : r->before;
+	const char *s = after ? r->str_after : r->str_before;
+
+	if (r->action == SRIOV_APPLY_FIND_PF) {
+		out_str(o, key, NULL, NULL);
+		return;
+	}
+	out_obj_begin(o, key, NULL);
+	switch (r->action) {
+	case SRIOV_APPLY_AUTOPROBE:
+		out_bool(o, "autoprobe", NULL, v == SRIOV_NO_VALUE ? -1 : v);
+		break;
+	case SRIOV_APPLY_NUM_VFS:
+		out_int(o, "num_vfs", NULL, v, v != SRIOV_NO_VALUE);
+		break;
+	case SRIOV_APPLY_VF_CONFIG:
+		emit_config(o, after ? &r->config_after : &r->config_before,
+			    r->fields);
+		break;
+	default:
+		out_str(o, sriov_apply_action_name(r->action), NULL, s);
+	}
+	out_obj_end(o);
+}
+
+static uint32_t changed_mask(const struct sriov_apply_result *r)
+{
+	if (r->action == SRIOV_APPLY_VF_CONFIG)
+		return r->changed;
+	return r->status == SRIOV_APPLY_CHANGED || r->rolled_back;
+}
+
+static void emit_changed(struct out *o, const struct sriov_apply_result *r)
+{
+	const char *names[17];
+	uint32_t m = changed_mask(r);
+	size_t n = 0;
+
+	if (r->action != SRIOV_APPLY_VF_CONFIG && m)
+		names[n++] = sriov_apply_action_name(r->action);
+	for (uint32_t bit = 1; r->action == SRIOV_APPLY_VF_CONFIG && bit &&
+			       n < 16; bit <<= 1)
+		if (m & bit)
+			names[n++] = sriov_vf_field_name(bit);
+	names[n] = NULL;
+	out_strv(o, "changed_fields", NULL, names);
+}
+
+static void int_text(int v, bool is_bool, char *buf, size_t size)
+{
+	if (v == SRIOV_NO_VALUE)
+		snprintf(buf, size, "-");
+	else if (is_bool)
+		snprintf(buf, size, "%s", v ? "true" : "false");
+	else
+		snprintf(buf, size, "%d", v);
+}
+
+/* The text table's last column: what changed, or why it failed. */
+static void detail_text(const struct sriov_apply_result *r, char *buf,
+			size_t size)
+{
+	size_t len = 0;
+
+	char b[64], a[64];
+	bool is_bool = r->action == SRIOV_APPLY_AUTOPROBE;
+
+	buf[0] = '\0';
+	if (r->reason) {
+		snprintf(buf, size, "%s", r->reason);
+	} else if (is_bool || r->action == SRIOV_APPLY_NUM_VFS) {
+		int_text(r->before, is_bool, b, sizeof(b));
+		int_text(r->after, is_bool, a, sizeof(a));
+		snprintf(buf, size, r->before == r->after ? "%s" : "%s -> %s",
+			 r->before == r->after ? a : b, a);
+	} else if (r->action == SRIOV_APPLY_DRIVER ||
+		   r->action == SRIOV_APPLY_OWNER) {
+		snprintf(buf, size, r->status == SRIOV_APPLY_OK ? "%s" : "%s -> %s",
+			 r->status == SRIOV_APPLY_OK && r->str_after ? r->str_after
+			 : r->str_before ? r->str_before : "-",
+			 r->str_after ? r->str_after : "-");
+	} else if (r->action == SRIOV_APPLY_VF_CONFIG)
+		for (uint32_t bit = 1; bit && len + 1 < size; bit <<= 1)
+			if (r->changed & bit)
+				len += (size_t)snprintf(buf + len, size - len, "%s%s",
+							len ? ", " : "",
+							sriov_vf_field_name(bit));
+}
+
+static void emit_result(struct out *o, const struct sriov_apply_result *r)
+{
+	char detail[600];
+
+	out_obj_begin(o, NULL, NULL);
+	out_str(o, "pf", "pf", r->pf);
+	out_int(o, "vf", "vf", r->vf, r->vf >= 0);
+	out_str(o, "action", "action", sriov_apply_action_name(r->action));
+	out_str(o, "status", "status", sriov_apply_status_name(r->status));
+	emit_side(o, "before", r, false);
+	emit_side(o, "after", r, true);
+	emit_changed(o, r);
+	out_bool(o, "rolled_back", NULL, r->rolled_back);
+	out_int(o, "errno", NULL, -r->error, r->error != 0);
+	out_str(o, "reason", NULL, r->reason);
+	detail_text(r, detail, sizeof(detail));
+	out_text(o, "detail", "%s", detail[0] ? detail : "-");
+	out_obj_end(o);
+}
+
+static void diff_row(struct out *o, const struct sriov_apply_result *r,
+		     const char *field, const char *before, const char *after)
+{
+	char target[96];
+
+	snprintf(target, sizeof(target), r->vf >= 0 ? "%s#%d" : "%s", r->pf,
+		 r->vf);
+	out_obj_begin(o, NULL, NULL);
+	out_text(o, "target", "%s", target);
+	out_text(o, "field", "%s", field);
+	out_text(o, "before", "%s", before ? before : "-");
+	out_text(o, "after", "%s", after ? after : "-");
+	out_obj_end(o);
+}
+
+/* --diff: one text row per field that changed (or would). */
+static void emit_diff(struct out *o, const struct sriov_apply_report *rep)
+{
+	out_list_begin(o, NULL, "diff");
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct sriov_apply_result *r = &rep->results[i];
+		char b[64], a[64];
+
+		if (!changed_mask(r) || r->action == SRIOV_APPLY_FIND_PF)
+			continue;
+		if (r->action == SRIOV_APPLY_AUTOPROBE ||
+		    r->action == SRIOV_APPLY_NUM_VFS) {
+			int_text(r->before, r->action == SRIOV_APPLY_AUTOPROBE, b, sizeof(b));
+			int_text(r->after, r->action == SRIOV_APPLY_AUTOPROBE, a, sizeof(a));
+			diff_row(o, r, sriov_apply_action_name(r->action), b, a);
+		} else if (r->action != SRIOV_APPLY_VF_CONFIG) {
+			diff_row(o, r, sriov_apply_action_name(r->action),
+				 r->str_before, r->str_after);
+		}
+		for (uint32_t bit = 1; r->action == SRIOV_APPLY_VF_CONFIG &&
+				       bit <= SRIOV_VF_HAS_PORT_GUID; bit <<= 1) {
+			if (!(r->changed & bit))
+				continue;
+			field_text(&r->config_before, bit, b, sizeof(b));
+			field_text(&r->config_after, bit, a, sizeof(a));
+			diff_row(o, r, sriov_vf_field_name(bit), b, a);
+		}
+	}
+	out_list_end(o);
+}
+
+void apply_print_report(struct cli *cli, const struct sriov_apply_report *rep,
+			bool diff)
+{
+	struct out *o = cli->out;
+
+	out_obj_begin(o, NULL, NULL);
+	out_bool(o, "changed", "changed", rep->changed);
+	out_bool(o, "check", "check", rep->check);
+	out_int(o, "failed", rep->n_failed ? "failed" : NULL, (long long)rep->n_failed, true);
+	out_list_begin(o, "results", rep->check ? "plan" : "results");
+	for (size_t i = 0; i < rep->n; i++)
+		emit_result(o, &rep->results[i]);
+	out_list_end(o);
+	if (diff)
+		emit_diff(o, rep);
+	out_obj_end(o);
+}
+
+int apply_finish(struct cli *cli, struct sriov_apply_report *rep, bool diff)
+{
+	int r = rep->n_refused ? EXIT_REFUSED : rep->n_failed ? EXIT_FAILED : EXIT_OK;
+
+	if (!cli->quiet || cli->json)
+		apply_print_report(cli, rep, diff);
+	if (rep->n_failed && !cli->json)
+		fprintf(stderr, "sriovctl: %zu step%s failed\n", rep->n_failed,
+			rep->n_failed == 1 ? "" : "s");
+	sriov_apply_report_free(rep);
+	return r;
+}
+
+static int print_schema(void)
+{
+	fputs(sriov_apply_schema(), stdout);
+	return EXIT_OK;
+}
+
+int cmd_apply(struct cli *cli, int argc, char **argv)
+{
+	struct apply_args a = { 0 };
+	struct sriov_apply_opts o = { .sz = sizeof(o) };
+	struct sriov_apply_report *rep = NULL;
+	struct sriov_desired *d = NULL;
+	struct sriov_ctx *ctx;
+	int r;
+
+	if (argc == 2 && (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help"))) {
+		fputs(apply_help, stdout);
+		return EXIT_OK;
+	}
+	r = parse_args(cli, &argc, argv, &a);
+	if (r)
+		return r;
+	if (a.schema)
+		return print_schema();
+	ctx = cli_ctx(cli);
+	if (!ctx)
+		return EXIT_USAGE;
+	r = a.recover ? 0 : load(cli, ctx, argc, argv, &d);
+	if (r)
+		return r;
+	o.check = a.check;
+	o.force = cli->force;
+	o.pf = a.pf;
+	o.timeout_ms = a.timeout_ms;
+	r = a.recover ? sriov_apply_recover(ctx, &o, &rep)
+		      : sriov_apply(ctx, d, &o, &rep);
+	sriov_desired_free(d);
+	if (r < 0)
+		return cli_lib_error(cli, r, cli_exit_for(r));
+	return apply_finish(cli, rep, a.diff);
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* sriov_apply(): plan everything, then run it PF by PF. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "apply_internal.h"
+
+int apply_run_desired(struct sriov_ctx *ctx, const struct sriov_desired *d,
+		      const struct sriov_apply_opts *opts, bool recovering,
+		      struct sriov_apply_report **ret_report)
+{
+	struct apply_run run = { .ctx = ctx, .d = d, .recovering = recovering };
+	int r;
+
+	if (!ctx || !d || !opts || opts->sz < sizeof(run.o) || !ret_report)
+		return -EINVAL;
+	memcpy(&run.o, opts, sizeof(run.o));
+	run.rep = calloc(1, sizeof(*run.rep));
+	if (!run.rep)
+		return -ENOMEM;
+	run.rep->check = run.o.check;
+	r = apply_plan(&run);
+	for (size_t i = 0; r == 0 && !run.o.check && i < run.n_pfs; i++)
+		r = apply_exec_pf(&run, &run.pfs[i]);
+	apply_plan_free(&run);
+	if (r < 0) {
+		sriov_apply_report_free(run.rep);
+		return r;
+	}
+	apply_report_sum(run.rep);
+	*ret_report = run.rep;
+	return 0;
+}
+
+SRIOV_EXPORT int sriov_apply(struct sriov_ctx *ctx,
+			     const struct sriov_desired *desired,
+			     const struct sriov_apply_opts *opts,
+			     struct sriov_apply_report **ret_report)
+{
+	return apply_run_desired(ctx, desired, opts, false, ret_report);
+}
+
+SRIOV_EXPORT int sriov_apply_recover(struct sriov_ctx *ctx,
+				     const struct sriov_apply_opts *opts,
+				     struct sriov_apply_report **ret_report)
+{
+	struct sriov_desired *d = NULL;
+	int r;
+
+	if (!ctx || !opts || !ret_report)
+		return -EINVAL;
+	r = sriov_desired_new(&d);
+	if (r == 0)
+		r = apply_journal_load(ctx, d);
+	if (r == 0)
+		r = apply_run_desired(ctx, d, opts, true, ret_report);
+	sriov_desired_free(d);
+	return r;
+}

@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Private declarations of the declarative apply (apply_*.c). */
+#ifndef SRIOV_APPLY_INTERNAL_H
+#define SRIOV_APPLY_INTERNAL_H
+
+#include <limits.h>
+#include <net/if.h>
+
+#include "internal.h"
+#include "sriov/apply.h"
+
+/* apply_yaml.c: YAML/JSON text to a small tree with positions */
+
+/* Bounds on what one document may hold. */
+#define YNODE_MAX_DEPTH 16
+#define YNODE_MAX_NODES 1000000
+#define APPLY_MAX_TEXT (16u << 20)
+
+enum ynode_type { Y_SCALAR, Y_SEQ, Y_MAP };
+
+struct ynode {
+	enum ynode_type type;
+	int line;               /* 1-based */
+	int col;
+	char *str;              /* scalar text, NUL-terminated */
+	size_t len;             /* may differ from strlen() ("\0" escapes) */
+	bool plain;             /* unquoted scalar: may be a number, bool, null */
+	struct ynode **kids;    /* sequence items; mapping key, value, key... */
+	size_t n;
+	size_t cap;
+};
+
+/*
+ * Parses one document. Anchors, aliases, explicit tags and further
+ * documents are refused. Errors name "name:line:col".
+ */
+int ynode_load(struct sriov_ctx *ctx, const char *name, const char *text,
+	       size_t len, struct ynode **ret_root);
+void ynode_free(struct ynode *n);
+
+/* apply_parse.c: the tree to a desired state */
+
+#define APPLY_FIELD_BITS 16
+
+struct apply_loc {
+	const char *file;       /* owned by the desired state */
+	int line;
+	int col;
+};
+
+enum apply_driver { APPLY_DRV_UNSET, APPLY_DRV_VFIO, APPLY_DRV_HOST };
+enum apply_selector { APPLY_SEL_PCI, APPLY_SEL_NETDEV, APPLY_SEL_DEVICE };
+
+/* One entry of a PF's "vfs:" list. */
+struct want_vf {
+	struct apply_loc loc;
+	char path[64];                  /* "pfs[0].vfs[2]" */
+	bool single;                    /* vf: N, which overrides vfs: */
+	bool all;                       /* vfs: all */
+	unsigned int *idx;              /* sorted, without duplicates */
+	size_t n_idx;
+	struct sriov_vf_config cfg;     /* mask: the settings given */
+	struct apply_loc field_loc[APPLY_FIELD_BITS];
+	enum apply_driver driver;
+	struct apply_loc driver_loc;
+	char *owner;                    /* "USER[:GROUP]" or NULL */
+	struct apply_loc owner_loc;
+};
+
+struct want_pf {
+	struct apply_loc loc;
+	char path[32];                  /* "pfs[0]" */
+	enum apply_selector sel;
+	char sel_text[64];              /* for messages: "netdev enp3s0" */
+	struct sriov_pci_addr addr;
+	char netdev[IFNAMSIZ];
+	uint16_t vendor_id;
+	uint16_t device_id;
+	int index;                      /* -1: not given */
+	int num_vfs;                    /* -1: leave */
+	struct apply_loc num_vfs_loc;
+	int autoprobe;                  /* -1: leave */
+	struct apply_loc autoprobe_loc;
+	struct want_vf *vfs;
+	size_t n_vfs;
+};
+
+struct sriov_desired {
+	char **files;
+	size_t n_files;
+	struct want_pf *pfs;
+	size_t n_pfs;
+};
+
+/* Adds the PFs of a parsed document (name: already in d->files). */
+int apply_parse_root(struct sriov_ctx *ctx, struct sriov_desired *d,
+		     const char *name, const struct ynode *root);
+
+/* Records "FILE:LINE:COL: PATH[.KEY]: message" as the error; -err. */
+int apply_loc_err(struct sriov_ctx *ctx, int err, const struct apply_loc *loc,
+		  const char *path, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/* apply_value.c: typed values of the tree, for apply_parse.c */
+
+struct pctx {
+	struct sriov_ctx *ctx;
+	const char *file;
+	const char *path;       /* of the mapping being read: "pfs[0]" */
+};
+
+struct apply_loc apply_loc_of(const struct pctx *p, const struct ynode *n);
+/* An -EINVAL naming n's position, the mapping's path and key. */
+int apply_err_at(const struct pctx *p, const struct ynode *n, const char *key,
+	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* "expected WHAT, got ..." */
+int apply_expected(const struct pctx *p, const struct ynode *n, const char *key,
+	     const char *what);
+bool ynode_is_null(const struct ynode *n);
+/* A plain decimal without sign or leading zeros, at most max. */
+int apply_get_uint(const struct pctx *p, const struct ynode *n, const char *key,
+	     unsigned long max, unsigned long *ret);
+/* true/false (YAML 1.2, JSON); yes/no/on/off are refused with a hint. */
+int apply_get_bool(const struct pctx *p, const struct ynode *n, const char *key,
+	     bool *ret);
+/* Any non-null scalar without NUL bytes, shorter than max. */
+int apply_get_str(const struct pctx *p, const struct ynode *n, const char *key,
+	    size_t max, const char **ret);
+/* "xx:xx:..." of n bytes. */
+int apply_hex_bytes(const char *s, uint8_t *out, size_t n);
+
+typedef int (*setter_fn)(const struct pctx *p, void *obj,
+			 const struct ynode *key, const struct ynode *val);
+
+struct key_def {
+	const char *name;
+	setter_fn set;
+};
+
+/* Hands each key of a mapping to its setter; unknown and repeated keys fail. */
+int apply_walk_map(const struct pctx *p, const struct ynode *map,
+		   const struct key_def *defs, void *obj);
+
+/* The keys of each level of the format, ending with a NULL name. */
+extern const struct key_def apply_top_defs[];
+extern const struct key_def apply_pf_defs[];
+extern const struct key_def apply_vf_defs[];
+
+/* apply_parse.c: one entry of a PF's vfs list (map is item i) */
+int apply_parse_vf(const struct pctx *pfp, const struct ynode *map, size_t i,
+		   struct want_vf *w);
+void apply_want_vf_clear(struct want_vf *w);
+void apply_want_pf_clear(struct want_pf *w);
+
+
+/* apply_merge.c: what each VF of one PF should be, from every entry */
+
+struct vf_target {
+	bool any;                       /* some entry names this VF */
+	uint32_t from_single;           /* fields set by a "vf: N" entry */
+	struct sriov_vf_config cfg;
+	const struct apply_loc *field_loc[APPLY_FIELD_BITS];
+	const char *field_path[APPLY_FIELD_BITS];
+	enum apply_driver driver;
+	const struct want_vf *driver_from;
+	const char *owner;
+	const struct want_vf *owner_from;
+};
+
+/*
+ * Merges the entries of pf into one target per VF; "vfs: all" means
+ * VFs 0..n_all-1 (n_all < 0: skip such entries, the count is not known
+ * yet). A "vf: N" entry overrides what "vfs:" entries set; two entries of
+ * the same kind setting the same field of a VF, or a VF at or past limit
+ * (< 0: no limit), are errors. *ret_n covers the highest VF named.
+ */
+int apply_merge(struct sriov_ctx *ctx, const struct want_pf *pf, int n_all,
+		int limit, struct vf_target **ret_targets, size_t *ret_n);
+
+/* "0-3,7" into a sorted list without duplicates; -EINVAL/-ERANGE. */
+int apply_parse_range(const char *text, unsigned int max,
+		      unsigned int **ret_idx, size_t *ret_n);
+
+/* Owner "USER[:GROUP]" by name or number; -ENOENT: no such user/group. */
+int apply_owner_resolve(const char *owner, unsigned int *ret_uid,
+			int *ret_gid);
+
+/* apply_report.c */
+
+/* Appends a result in its initial state (ok); its index, or -ENOMEM. */
+int apply_result_add(struct sriov_apply_report *rep, const char *pf, int vf,
+		     enum sriov_apply_action action);
+/* Replaces *dst with a copy of s (NULL allowed). */
+int apply_set_str(const char **dst, const char *s);
+void apply_result_fail(struct sriov_apply_result *res, int err,
+		       const char *reason);
+void apply_report_sum(struct sriov_apply_report *rep);
+
+/* apply_plan.c: desired x current -> steps (results), nothing written */
+
+struct pf_plan {
+	const struct want_pf *want;
+	struct sriov_pf *pf;
+	char name[64];                  /* PCI address or device name */
+	struct vf_target *t;            /* per VF, n_t of them */
+	size_t n_t;
+	int num_vfs_before;
+	int autoprobe_before;
+	bool recreate;                  /* the VF count changes: new VFs */
+	size_t res_first;               /* its results: [res_first, res_end) */
+	size_t res_end;
+};
+
+struct apply_run {
+	struct sriov_ctx *ctx;
+	const struct sriov_desired *d;
+	struct sriov_apply_opts o;
+	struct pf_plan *pfs;
+	size_t n_pfs;
+	struct sriov_apply_report *rep;
+	bool recovering;                /* applying journals: keep no new one */
+};
+
+/* apply_resolve.c: the PF of each entry into run->pfs */
+int apply_resolve(struct apply_run *run);
+
+/* apply_check.c: an entry against its PF (-EINVAL/-ERANGE with position) */
+int apply_check_pf(struct apply_run *run, struct pf_plan *p);
+
+/* Resolves, checks against the host and plans; fills run->pfs and rep. */
+int apply_plan(struct apply_run *run);
+void apply_plan_free(struct apply_run *run);
+/* The result of one step of a planned PF, or NULL. */
+struct sriov_apply_result *apply_find_result(struct apply_run *run,
+					     const struct pf_plan *p, int vf,
+					     enum sriov_apply_action action);
+/* The fields of want whose values differ from (or are unknown in) cur. */
+uint32_t apply_config_diff(const struct sriov_vf_config *cur,
+			   const struct sriov_vf_config *want);
+
+/*
+ * apply_exec.c: the planned steps of one PF, under its apply lock. The
+ * outcome is in the PF's results; only a lost context is an error.
+ */
+int apply_exec_pf(struct apply_run *run, struct pf_plan *p);
+/* Steps run in stages: 1 counts, 2 VF settings, 3 drivers, 4 owners. */
+int apply_stage_of(enum sriov_apply_action a);
+/* "num_vfs of 0000:03:00.0", "vf_config of 0000:03:00.0 VF 2" */
+void apply_step_text(const struct sriov_apply_result *res, const char *pf,
+		     char *buf, size_t size);
+
+/*
+ * apply_driver.c: drivers and owners of the VFs (-errno: a step failed).
+ * With opts.check the drivers go through the vfio code's dry run.
+ */
+int apply_exec_drivers(struct apply_run *run, struct pf_plan *p);
+int apply_exec_owners(struct apply_run *run, struct pf_plan *p);
+/* "user:group" of DEV/vfio/GROUP (names, or numbers); -errno. */
+int apply_owner_read(struct sriov_ctx *ctx, int group, char *buf,
+		     size_t size);
+void apply_owner_names(unsigned int uid, unsigned int gid, bool with_gid,
+		       char *buf, size_t size);
+/* chown + chmod 0660 of DEV/vfio/GROUP to "USER[:GROUP]". */
+int apply_owner_set(struct sriov_ctx *ctx, int group, const char *owner);
+
+/* apply_undo.c: puts back what the PF's changed steps did; -EIO: not all */
+int apply_undo_pf(struct apply_run *run, struct pf_plan *p,
+		  const struct sriov_apply_result *cause, int stage);
+
+/* apply.c: plan and run a desired state (recovering: keep no journal) */
+int apply_run_desired(struct sriov_ctx *ctx, const struct sriov_desired *d,
+		      const struct sriov_apply_opts *opts, bool recovering,
+		      struct sriov_apply_report **ret_report);
+
+/* apply_journal.c: STATE_DIR/apply/<PF>.yaml, the PF as it was */
+int apply_journal_write(struct apply_run *run, const struct pf_plan *p);
+void apply_journal_remove(struct apply_run *run, const struct pf_plan *p);
+int apply_journal_load(struct sriov_ctx *ctx, struct sriov_desired *d);
+
+#endif

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The apply journal: before a PF's first write, what its steps will
+ * change (autoprobe, the settings of existing VFs) is written down as a
+ * desired-state document, STATE_DIR/apply/<PF>.yaml (atomically, 0600).
+ * A finished run removes it; a killed one leaves it, and
+ * sriov_apply_recover() applies it, which puts the PF back. VF counts
+ * are not rolled back, and drivers have the vfio journal of their own
+ * (sriov_recover()).
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "apply_internal.h"
+
+static int journal_dir(struct sriov_ctx *ctx, char *buf, size_t size)
+{
+	int r = sriov_state_dir_ensure(ctx);
+
+	snprintf(buf, size, "%s/apply", ctx->state_dir);
+	if (r == 0 && mkdir(buf, 0700) < 0 && errno != EEXIST)
+		r = sriov_err(ctx, errno, "cannot create %s: %s", buf,
+			      strerror(errno));
+	return r;
+}
+
+static int journal_path(struct sriov_ctx *ctx, const struct pf_plan *p,
+			const char *sfx, char *buf, size_t size)
+{
+	char dir[4096];
+	int r = journal_dir(ctx, dir, sizeof(dir));
+
+	if (r == 0 && !sriov_name_valid(p->pf->dev_name))
+		r = -EINVAL;
+	if (r == 0)
+		snprintf(buf, size, "%s/%s.yaml%s", dir, p->pf->dev_name, sfx);
+	return r;
+}
+
+static void emit_vf(FILE *f, const struct sriov_apply_result *res)
+{
+	const struct sriov_vf_config *c = &res->config_before;
+	uint32_t m = res->changed & c->mask;
+	const uint8_t *a = c->mac;
+
+	if (!m)
+		return;
+	fprintf(f, "      - vf: %d\n", res->vf);
+	if (m & SRIOV_VF_HAS_MAC)
+		fprintf(f, "        mac: \"%02x:%02x:%02x:%02x:%02x:%02x\"\n",
+			a[0], a[1], a[2], a[3], a[4], a[5]);
+	if (m & SRIOV_VF_HAS_VLAN)
+		fprintf(f, "        vlan: %u\n        qos: %u\n        vlan_proto: %s\n",
+			c->vlan, c->qos,
+			c->vlan_proto == SRIOV_VLAN_PROTO_8021AD ? "802.1ad" : "802.1Q");
+	if (m & SRIOV_VF_HAS_MIN_TX_RATE)
+		fprintf(f, "        min_tx_rate: %u\n", c->min_tx_rate);
+	if (m & SRIOV_VF_HAS_MAX_TX_RATE)
+		fprintf(f, "        max_tx_rate: %u\n", c->max_tx_rate);
+	if (m & SRIOV_VF_HAS_SPOOFCHK)
+		fprintf(f, "        spoofchk: %s\n", c->spoofchk ? "true" : "false");
+	if (m & SRIOV_VF_HAS_TRUST)
+		fprintf(f, "        trust: %s\n", c->trust ? "true" : "false");
+	if (m & SRIOV_VF_HAS_QUERY_RSS)
+		fprintf(f, "        query_rss: %s\n", c->query_rss ? "true" : "false");
+	if (m & SRIOV_VF_HAS_LINK_STATE)
+		fprintf(f, "        link_state: %s\n",
+			c->link_state == SRIOV_LINK_STATE_ENABLE ? "enable"
+			: c->link_state == SRIOV_LINK_STATE_DISABLE ? "disable" : "auto");
+	if (m & (SRIOV_VF_HAS_NODE_GUID | SRIOV_VF_HAS_PORT_GUID))
+		for (int k = 0; k < 2; k++) {
+			uint64_t g = k ? c->port_guid : c->node_guid;
+
+			if (!(m & (k ? SRIOV_VF_HAS_PORT_GUID : SRIOV_VF_HAS_NODE_GUID)))
+				continue;
+			fprintf(f, "        %s_guid: \"", k ? "port" : "node");
+			for (int b = 7; b >= 0; b--)
+				fprintf(f, "%02x%s", (unsigned int)(g >> (8 * b)) & 0xff,
+					b ? ":" : "\"\n");
+		}
+}
+
+static bool worth_keeping(struct apply_run *run, const struct pf_plan *p,
+			  const struct sriov_apply_result *ap)
+{
+	if (ap && ap->status == SRIOV_APPLY_CHANGED && ap->before != SRIOV_NO_VALUE)
+		return true;
+	for (size_t i = p->res_first; !p->recreate && i < p->res_end; i++) {
+		const struct sriov_apply_result *res = &run->rep->results[i];
+
+		if (res->action == SRIOV_APPLY_VF_CONFIG &&
+		    (res->changed & res->config_before.mask))
+			return true;
+	}
+	return false;
+}
+
+/* The PF as it was, for what the plan changes; 0 bytes: nothing to keep. */
+static size_t journal_text(struct apply_run *run, const struct pf_plan *p,
+			   char **ret)
+{
+	const struct sriov_apply_result *ap =
+		apply_find_result(run, p, -1, SRIOV_APPLY_AUTOPROBE);
+	bool any_vf = false;
+	size_t len = 0;
+	FILE *f;
+
+	if (!worth_keeping(run, p, ap) || !(f = open_memstream(ret, &len)))
+		return 0;
+	fprintf(f, "# sriovctl apply journal (pid %ld): %s as it was\npfs:\n",
+		(long)getpid(), p->name);
+	fprintf(f, p->pf->info.pci[0] ? "  - pci: \"%s\"\n" : "  - netdev: %s\n",
+		p->pf->info.pci[0] ? p->pf->info.pci : p->pf->info.netdevs[0]);
+	if (ap && ap->status == SRIOV_APPLY_CHANGED && ap->before != SRIOV_NO_VALUE)
+		fprintf(f, "    autoprobe: %s\n", ap->before ? "true" : "false");
+	for (size_t i = p->res_first; !p->recreate && i < p->res_end; i++) {
+		const struct sriov_apply_result *res = &run->rep->results[i];
+
+		if (res->action != SRIOV_APPLY_VF_CONFIG ||
+		    !(res->changed & res->config_before.mask))
+			continue;
+		if (!any_vf)
+			fprintf(f, "    vfs:\n");
+		any_vf = true;
+		emit_vf(f, res);
+	}
+	fclose(f);
+	return len;
+}
+
+static int write_atomic(struct sriov_ctx *ctx, const char *tmp,
+			const char *path, const char *text, size_t len)
+{
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+		      0600);
+	int r = fd < 0 ? -errno : 0;
+
+	if (r == 0 && fchmod(fd, 0600) < 0)
+		r = -errno;
+	if (r == 0 && write(fd, text, len) != (ssize_t)len)
+		r = -EIO;
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (fd >= 0 && close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(tmp);
+		return sriov_err(ctx, -r, "cannot write the apply journal %s: %s",
+				 path, strerror(-r));
+	}
+	return 0;
+}
+
+int apply_journal_write(struct apply_run *run, const struct pf_plan *p)
+{
+	char tmp[4200], path[4200];
+	char *text = NULL;
+	size_t len = journal_text(run, p, &text);
+	int r = 0;
+
+	if (len)
+		r = journal_path(run->ctx, p, ".tmp", tmp, sizeof(tmp));
+	if (len && r == 0)
+		r = journal_path(run->ctx, p, "", path, sizeof(path));
+	if (len && r == 0)
+		r = write_atomic(run->ctx, tmp, path, text, len);
+	free(text);
+	return r;
+}
+
+void apply_journal_remove(struct apply_run *run, const struct pf_plan *p)
+{
+	char path[4200];
+
+	if (journal_path(run->ctx, p, "", path, sizeof(path)) == 0)
+		unlink(path);
+}
+
+static bool journal_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return name[0] != '.' && len > 5 && !strcmp(name + len - 5, ".yaml");
+}
+
+/* Every journal left behind, into one desired state. */
+int apply_journal_load(struct sriov_ctx *ctx, struct sriov_desired *d)
+{
+	_cleanup_closedir_ DIR *dir = NULL;
+	char path[4096];
+	struct dirent *de;
+	int r = journal_dir(ctx, path, sizeof(path));
+
+	if (r < 0)
+		return r;
+	dir = opendir(path);
+	if (!dir)
+		return sriov_err(ctx, errno, "cannot read %s: %s", path,
+				 strerror(errno));
+	while (r == 0 && (de = readdir(dir))) {
+		char file[4400];
+
+		if (!journal_name(de->d_name))
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", path, de->d_name);
+		r = sriov_desired_add_path(ctx, d, file);
+	}
+	return r;
+}

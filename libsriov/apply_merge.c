@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * One target per VF from a PF's entries: a range may set what all its VFs
+ * share and single entries what is unique (the MAC), as long as no two
+ * entries set the same field of one VF.
+ */
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apply_internal.h"
+
+int apply_parse_range(const char *text, unsigned int max,
+		      unsigned int **ret_idx, size_t *ret_n)
+{
+	_cleanup_free_ char *copy = strdup(text);
+	_cleanup_free_ bool *seen = NULL;
+	unsigned int *idx;
+	char *save = NULL, *tok;
+	size_t n = 0;
+
+	if (!copy || !(seen = calloc((size_t)max + 1, sizeof(*seen))))
+		return -ENOMEM;
+	if (!*text || text[0] == ',' || text[strlen(text) - 1] == ',' ||
+	    strstr(text, ",,"))
+		return -EINVAL;
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char *dash = strchr(tok, '-');
+		unsigned long lo, hi;
+
+		if (dash)
+			*dash = '\0';
+		if (sriov_parse_uint(tok, 10, max, &lo) < 0 ||
+		    (dash && sriov_parse_uint(dash + 1, 10, max, &hi) < 0))
+			return -EINVAL;
+		if (!dash)
+			hi = lo;
+		if (hi < lo)
+			return -ERANGE;
+		for (unsigned long v = lo; v <= hi; v++)
+			seen[v] = true;
+	}
+	for (unsigned int v = 0; v <= max; v++)
+		n += seen[v];
+	idx = malloc((n ? n : 1) * sizeof(*idx));
+	if (!idx)
+		return -ENOMEM;
+	n = 0;
+	for (unsigned int v = 0; v <= max; v++)
+		if (seen[v])
+			idx[n++] = v;
+	*ret_idx = idx;
+	*ret_n = n;
+	return 0;
+}
+
+static int lookup_id(const char *s, bool group, unsigned int *ret)
+{
+	char buf[4096];
+	unsigned long v;
+	int r;
+
+	if (sriov_parse_uint(s, 10, 0x7fffffff, &v) == 0) {
+		*ret = (unsigned int)v;
+		return 0;
+	}
+	if (group) {
+		struct group g, *res = NULL;
+
+		r = getgrnam_r(s, &g, buf, sizeof(buf), &res);
+		if (res)
+			*ret = g.gr_gid;
+	} else {
+		struct passwd pw, *res = NULL;
+
+		r = getpwnam_r(s, &pw, buf, sizeof(buf), &res);
+		if (res)
+			*ret = pw.pw_uid;
+	}
+	return r > 0 ? -r : 0;
+}
+
+int apply_owner_resolve(const char *owner, unsigned int *ret_uid,
+			int *ret_gid)
+{
+	char user[40];
+	const char *colon = strchr(owner, ':');
+	unsigned int uid = UINT_MAX, gid = UINT_MAX;
+	size_t ulen = colon ? (size_t)(colon - owner) : strlen(owner);
+	int r;
+
+	if (ulen >= sizeof(user))
+		return -EINVAL;
+	memcpy(user, owner, ulen);
+	user[ulen] = '\0';
+	r = lookup_id(user, false, &uid);
+	if (r == 0 && colon)
+		r = lookup_id(colon + 1, true, &gid);
+	if (r < 0)
+		return r;
+	if (uid == UINT_MAX || (colon && gid == UINT_MAX))
+		return -ENOENT;
+	*ret_uid = uid;
+	*ret_gid = colon ? (int)gid : -1;
+	return 0;
+}
+
+/* Copies one SRIOV_VF_HAS_* field (vlan with qos and protocol). */
+static void copy_field(struct sriov_vf_config *dst,
+		       const struct sriov_vf_config *src, uint32_t bit)
+{
+	switch (bit) {
+	case SRIOV_VF_HAS_MAC:
+		memcpy(dst->mac, src->mac, sizeof(dst->mac));
+		break;
+	case SRIOV_VF_HAS_VLAN:
+		dst->vlan = src->vlan;
+		dst->qos = src->qos;
+		dst->vlan_proto = src->vlan_proto;
+		break;
+	case SRIOV_VF_HAS_MIN_TX_RATE:
+		dst->min_tx_rate = src->min_tx_rate;
+		break;
+	case SRIOV_VF_HAS_MAX_TX_RATE:
+		dst->max_tx_rate = src->max_tx_rate;
+		break;
+	case SRIOV_VF_HAS_SPOOFCHK:
+		dst->spoofchk = src->spoofchk;
+		break;
+	case SRIOV_VF_HAS_TRUST:
+		dst->trust = src->trust;
+		break;
+	case SRIOV_VF_HAS_LINK_STATE:
+		dst->link_state = src->link_state;
+		break;
+	case SRIOV_VF_HAS_QUERY_RSS:
+		dst->query_rss = src->query_rss;
+		break;
+	case SRIOV_VF_HAS_NODE_GUID:
+		dst->node_guid = src->node_guid;
+		break;
+	case SRIOV_VF_HAS_PORT_GUID:
+		dst->port_guid = src->port_guid;
+		break;
+	}
+	dst->mask |= bit;
+}
+
+static int conflict(struct sriov_ctx *ctx, const struct want_vf *e,
+		    const struct apply_loc *loc, const char *key, unsigned int vf,
+		    const struct apply_loc *first)
+{
+	return apply_loc_err(ctx, EINVAL, loc, e->path, key,
+			     "VF %u's %s is set already at %s:%d", vf, key,
+			     first->file, first->line);
+}
+
+/* A field already set: a "vf: N" entry overrides a range, else conflict. */
+static bool overrides(const struct want_vf *e, bool set, bool by_single)
+{
+	return !set || (e->single && !by_single);
+}
+
+static int merge_one(struct sriov_ctx *ctx, const struct want_vf *e,
+		     unsigned int vf, struct vf_target *t)
+{
+	for (int b = 0; b < APPLY_FIELD_BITS; b++) {
+		uint32_t bit = 1u << b;
+
+		if (!(e->cfg.mask & bit))
+			continue;
+		if (!overrides(e, t->cfg.mask & bit, t->from_single & bit))
+			return conflict(ctx, e, &e->field_loc[b],
+					sriov_vf_field_name(bit), vf,
+					t->field_loc[b]);
+		copy_field(&t->cfg, &e->cfg, bit);
+		t->field_loc[b] = &e->field_loc[b];
+		t->field_path[b] = e->path;
+		if (e->single)
+			t->from_single |= bit;
+	}
+	if (e->driver && !overrides(e, t->driver_from,
+				    t->driver_from && t->driver_from->single))
+		return conflict(ctx, e, &e->driver_loc, "driver", vf,
+				&t->driver_from->driver_loc);
+	if (e->driver) {
+		t->driver = e->driver;
+		t->driver_from = e;
+	}
+	if (e->owner && !overrides(e, t->owner_from,
+				   t->owner_from && t->owner_from->single))
+		return conflict(ctx, e, &e->owner_loc, "owner", vf,
+				&t->owner_from->owner_loc);
+	if (e->owner) {
+		t->owner = e->owner;
+		t->owner_from = e;
+	}
+	t->any = true;
+	return 0;
+}
+
+static size_t targets_needed(const struct want_pf *pf, int n_all)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < pf->n_vfs; i++) {
+		const struct want_vf *e = &pf->vfs[i];
+
+		if (e->all && n_all > (int)n)
+			n = (size_t)n_all;
+		if (!e->all && e->n_idx && e->idx[e->n_idx - 1] + 1 > n)
+			n = e->idx[e->n_idx - 1] + 1;
+	}
+	return n;
+}
+
+static int merge_entry(struct sriov_ctx *ctx, const struct want_pf *pf,
+		       const struct want_vf *e, int n_all, int limit,
+		       struct vf_target *t)
+{
+	size_t n = e->all ? (size_t)(n_all > 0 ? n_all : 0) : e->n_idx;
+
+	for (size_t k = 0; k < n; k++) {
+		unsigned int vf = e->all ? (unsigned int)k : e->idx[k];
+		int r;
+
+		if (limit >= 0 && vf >= (unsigned int)limit)
+			return apply_loc_err(ctx, ERANGE, &e->loc, e->path, NULL,
+					     "VF %u does not exist: %s has %d VF%s%s",
+					     vf, pf->sel_text, limit,
+					     limit == 1 ? "" : "s",
+					     pf->num_vfs == limit ? " (num_vfs)" : "");
+		r = merge_one(ctx, e, vf, &t[vf]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int apply_merge(struct sriov_ctx *ctx, const struct want_pf *pf, int n_all,
+		int limit, struct vf_target **ret_targets, size_t *ret_n)
+{
+	size_t n = targets_needed(pf, n_all);
+	struct vf_target *t = calloc(n ? n : 1, sizeof(*t));
+
+	if (!t)
+		return -ENOMEM;
+	/* ranges first, then the single VFs that override them */
+	for (size_t k = 0; k < 2 * pf->n_vfs; k++) {
+		const struct want_vf *e = &pf->vfs[k % pf->n_vfs];
+		int r;
+
+		if (e->single != (k >= pf->n_vfs) || (e->all && n_all < 0))
+			continue;
+		r = merge_entry(ctx, pf, e, n_all, limit, t);
+		if (r < 0) {
+			free(t);
+			return r;
+		}
+	}
+	for (size_t v = 0; v < n; v++)
+		if (t[v].owner && t[v].driver != APPLY_DRV_VFIO) {
+			const struct want_vf *e = t[v].owner_from;
+			int r = apply_loc_err(ctx, EINVAL, &e->owner_loc, e->path,
+					      "owner",
+					      "VF %zu: an owner needs \"driver: vfio-pci\" (the owner is that of its VFIO group device)",
+					      v);
+
+			free(t);
+			return r;
+		}
+	*ret_targets = t;
+	*ret_n = n;
+	return 0;
+}

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Rolling one PF back after a failed step, newest change first: owners,
+ * drivers, VF settings (to the values read before the change), autoprobe.
+ * A new VF count is kept: going back would destroy the VFs once more;
+ * the report says so. Every result touched here says what happened.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apply_internal.h"
+#include "sysfs.h"
+#include "sriov/vfio.h"
+
+struct undo {
+	struct apply_run *run;
+	struct pf_plan *p;
+	char cause[200];
+	bool failed;                    /* something could not be put back */
+};
+
+/* The outcome of undoing one result: back as it was, or not. */
+static void undone(struct undo *u, struct sriov_apply_result *res, int r)
+{
+	char why[SRIOV_ERRBUF_LEN + 200];
+	bool was_cause = res->status == SRIOV_APPLY_FAILED;
+
+	if (r < 0)
+		snprintf(why, sizeof(why), "%s%sthe change stays: rolling back failed: %s",
+			 was_cause ? res->reason : "", was_cause ? "; " : "",
+			 sriov_ctx_last_error(u->run->ctx));
+	else if (was_cause)
+		snprintf(why, sizeof(why), "%s; what it changed was rolled back",
+			 res->reason ? res->reason : "failed");
+	else
+		snprintf(why, sizeof(why), "rolled back: %s", u->cause);
+	apply_result_fail(res, was_cause ? res->error : r, why);
+	res->rolled_back = r >= 0;
+	u->failed = u->failed || r < 0;
+}
+
+static int undo_owner(struct undo *u, struct sriov_apply_result *res)
+{
+	const struct sriov_vf *vf = sriov_pf_get_vf(u->p->pf, (unsigned int)res->vf);
+
+	if (!res->str_before || !vf)
+		return 0;
+	return apply_owner_set(u->run->ctx, sriov_vf_get_info(vf)->iommu_group,
+			       res->str_before);
+}
+
+static int undo_driver(struct undo *u, struct sriov_apply_result *res)
+{
+	const struct sriov_vf *vf = sriov_pf_get_vf(u->p->pf, (unsigned int)res->vf);
+	struct sriov_vfio_opts o = { .sz = sizeof(o),
+				     .timeout_ms = u->run->o.timeout_ms };
+	struct sriov_vfio_report *vr = NULL;
+	struct sriov_pci_addr a;
+	bool to_vfio = res->str_before &&
+		       sriov_vfio_driver_is_vfio(res->str_before);
+	int r;
+
+	if (!vf)
+		return sriov_err(u->run->ctx, ENODEV, "VF %d is gone", res->vf);
+	a = sriov_vf_get_info(vf)->addr;
+	r = to_vfio ? sriov_vfio_bind(u->run->ctx, &a, 1, &o, &vr)
+		    : sriov_vfio_release(u->run->ctx, &a, 1, &o, &vr);
+	sriov_vfio_report_free(vr);
+	return r;
+}
+
+/* Every VF's changed settings back in one request. */
+static void undo_configs(struct undo *u)
+{
+	struct apply_run *run = u->run;
+	struct pf_plan *p = u->p;
+	_cleanup_free_ struct sriov_vf **vfs = calloc(p->n_t + 1, sizeof(*vfs));
+	_cleanup_free_ struct sriov_vf_config *old = calloc(p->n_t + 1, sizeof(*old));
+	_cleanup_free_ size_t *res_of = calloc(p->n_t + 1, sizeof(*res_of));
+	struct sriov_vf_change_report *cr = NULL;
+	size_t n = 0;
+	int r;
+
+	for (size_t i = p->res_first; vfs && old && res_of && i < p->res_end; i++) {
+		struct sriov_apply_result *res = &run->rep->results[i];
+
+		if (res->action != SRIOV_APPLY_VF_CONFIG || !res->changed)
+			continue;
+		vfs[n] = sriov_pf_get_vf(p->pf, (unsigned int)res->vf);
+		old[n] = res->config_before;
+		old[n].mask = res->changed & res->config_before.mask;
+		res_of[n] = i;
+		n += vfs[n] && old[n].mask;
+	}
+	if (n == 0)
+		return;
+	r = sriov_vf_set_config(vfs, old, n, false, &cr);
+	for (size_t k = 0; k < n; k++) {
+		struct sriov_apply_result *res = &run->rep->results[res_of[k]];
+		int rk = r < 0 ? r : cr->vfs[k].failed ? -EIO : 0;
+
+		if (rk == -EIO)
+			sriov_err(run->ctx, EIO, "%s refused a value it had before",
+				  sriov_vf_field_name(cr->vfs[k].failed & -cr->vfs[k].failed));
+		undone(u, res, rk);
+		if (rk == 0)
+			res->config_after = res->config_before;
+	}
+	sriov_vf_change_report_free(cr);
+}
+
+/*
+ * Straight to the attribute under the PF lock: through the engine the
+ * VFs would be waited for once more, and they may be what failed.
+ */
+static int undo_autoprobe(struct undo *u, struct sriov_apply_result *res)
+{
+	struct sriov_pf *pf = u->p->pf;
+	char path[SYSFS_PATH_MAX];
+	int lock_fd = -1;
+	int r = sysfs_bus_dev_path(u->run->ctx, pf->bus, pf->dev_name,
+				   "sriov_drivers_autoprobe", path, sizeof(path));
+
+	if (r == 0)
+		r = sriov_lock_name(u->run->ctx, pf->dev_name, &lock_fd);
+	if (r == 0)
+		r = sysfs_write(u->run->ctx, path, res->before ? "1" : "0");
+	sriov_unlock(lock_fd);
+	if (r == 0)
+		res->after = res->before;
+	return r;
+}
+
+static void keep_num_vfs(struct undo *u, struct sriov_apply_result *res)
+{
+	char why[SRIOV_ERRBUF_LEN + 256];
+
+	snprintf(why, sizeof(why),
+		 "%s%sthe VF count stays %d (was %d): it is not rolled back, as that would destroy the VFs again",
+		 res->reason ? res->reason : u->cause, "; ", res->after,
+		 res->before);
+	apply_set_str(&res->reason, why);
+}
+
+static bool has_change(const struct sriov_apply_result *res)
+{
+	if (res->action == SRIOV_APPLY_NUM_VFS)
+		return res->before != res->after && res->after != SRIOV_NO_VALUE;
+	return res->status == SRIOV_APPLY_CHANGED ||
+	       (res->action == SRIOV_APPLY_DRIVER && res->status == SRIOV_APPLY_FAILED &&
+		res->str_after && res->str_before &&
+		strcmp(res->str_after, res->str_before));
+}
+
+static void undo_one(struct undo *u, struct sriov_apply_result *res)
+{
+	switch (res->action) {
+	case SRIOV_APPLY_OWNER:
+		undone(u, res, undo_owner(u, res));
+		break;
+	case SRIOV_APPLY_DRIVER:
+		if (!res->rolled_back)
+			undone(u, res, undo_driver(u, res));
+		break;
+	case SRIOV_APPLY_AUTOPROBE:
+		undone(u, res, undo_autoprobe(u, res));
+		break;
+	case SRIOV_APPLY_NUM_VFS:
+		keep_num_vfs(u, res);
+		break;
+	default:
+		break;
+	}
+}
+
+int apply_undo_pf(struct apply_run *run, struct pf_plan *p,
+		  const struct sriov_apply_result *cause, int stage)
+{
+	struct undo u = { .run = run, .p = p };
+	static const enum sriov_apply_action order[] = {
+		SRIOV_APPLY_OWNER, SRIOV_APPLY_DRIVER, SRIOV_APPLY_VF_CONFIG,
+		SRIOV_APPLY_AUTOPROBE, SRIOV_APPLY_NUM_VFS,
+	};
+	char what[160];
+
+	apply_step_text(cause, p->name, what, sizeof(what));
+	snprintf(u.cause, sizeof(u.cause), "%s failed", what);
+	for (size_t k = 0; k < ARRAY_SIZE(order); k++) {
+		if (apply_stage_of(order[k]) > stage)
+			continue;
+		if (order[k] == SRIOV_APPLY_VF_CONFIG) {
+			undo_configs(&u);
+			continue;
+		}
+		for (size_t i = p->res_end; i-- > p->res_first;) {
+			struct sriov_apply_result *res = &run->rep->results[i];
+
+			if (res->action == order[k] && has_change(res))
+				undo_one(&u, res);
+		}
+	}
+	return u.failed ? -EIO : 0;
+}
