@@ -69,7 +69,7 @@ msg = @printf '  %-8s %s\n' $(1) $(2);
 endif
 
 .PHONY: all clean install uninstall deps check check-unit check-cli \
-	check-docs check-abi check-vm demo bench fakesys san-build
+	check-docs check-abi check-ansible check-vm demo bench fakesys san-build
 all: $(BUILD)/sriovctl $(BUILD)/libsriov.a $(BUILD)/libsriov.pc \
 	$(BUILD)/$(SONAME) $(BUILD)/fakesys
 
@@ -131,7 +131,7 @@ RESULTS ?= $(BUILD)/results
 check: all
 	$(Q)rm -rf $(RESULTS) && mkdir -p $(RESULTS)
 	-$(Q)$(MAKE) --no-print-directory -j1 -k check-abi check-unit check-cli \
-		check-docs check-vm
+		check-docs check-ansible check-vm
 	$(Q)tests/summary.sh $(RESULTS)
 
 $(RESULTS):
@@ -152,6 +152,9 @@ check-cli: san-build | $(RESULTS)
 
 check-docs: all | $(RESULTS)
 	$(Q)$(call run_tier,docs,tests/check-docs.sh $(BUILD)/sriovctl)
+
+check-ansible: all | $(RESULTS)
+	$(Q)$(call run_tier,ansible,tests/ansible/run.sh $(BUILD))
 
 check-vm: all | $(RESULTS)
 	$(Q)$(call run_tier,vm,tests/vm/run.sh --build-dir $(BUILD))

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "sriov/apply.h"
 #include "sriov/vfio.h"
 
 static void print_entry(struct out *o, const struct sriov_recover_result *e,
@@ -22,9 +23,35 @@ static void print_entry(struct out *o, const struct sriov_recover_result *e,
 	out_obj_end(o);
 }
 
+/* The journals of killed applies: PFs put back as they were before. */
+static int recover_apply(struct cli *cli, struct sriov_ctx *ctx,
+			 struct sriov_apply_report **ret)
+{
+	struct sriov_apply_opts o = { .sz = sizeof(o), .check = cli->dry_run };
+
+	return sriov_apply_recover(ctx, &o, ret);
+}
+
+static void print_apply(struct out *o, const struct sriov_apply_report *a)
+{
+	out_list_begin(o, "apply", "apply journal");
+	for (size_t i = 0; a && i < a->n; i++) {
+		const struct sriov_apply_result *e = &a->results[i];
+
+		out_obj_begin(o, NULL, NULL);
+		out_str(o, "pf", "pf", e->pf);
+		out_str(o, "action", "action", sriov_apply_action_name(e->action));
+		out_str(o, "status", "status", sriov_apply_status_name(e->status));
+		out_str(o, "reason", "reason", e->reason);
+		out_obj_end(o);
+	}
+	out_list_end(o);
+}
+
 int cmd_recover(struct cli *cli, int argc, char **argv)
 {
 	struct sriov_recover_report *rep = NULL;
+	struct sriov_apply_report *apply = NULL;
 	struct sriov_ctx *ctx;
 	int r;
 
@@ -41,19 +68,26 @@ int cmd_recover(struct cli *cli, int argc, char **argv)
 	r = sriov_recover(ctx, cli->dry_run, &rep);
 	if (!rep)
 		return cli_lib_error(cli, r, EXIT_FAILED);
+	/* drivers first (the vfio journal), then what an apply left */
+	r = recover_apply(cli, ctx, &apply);
 	out_obj_begin(cli->out, NULL, NULL);
-	out_bool(cli->out, "changed", NULL, rep->changed);
+	out_bool(cli->out, "changed", NULL, rep->changed || (apply && apply->changed));
 	out_bool(cli->out, "dry_run", NULL, cli->dry_run);
 	out_list_begin(cli->out, "entries", "journal");
 	for (size_t i = 0; i < rep->n; i++)
 		print_entry(cli->out, &rep->entries[i], cli->dry_run);
 	out_list_end(cli->out);
+	print_apply(cli->out, apply);
 	out_obj_end(cli->out);
+	if (r < 0 && !cli->json)
+		fprintf(stderr, "%s: %s\n", cli->prog, sriov_ctx_last_error(ctx));
 	for (size_t i = 0; !cli->json && i < rep->n; i++)
 		if (rep->entries[i].message)
 			fprintf(stderr, "%s: %s: %s\n", cli->prog, rep->entries[i].pci,
 				rep->entries[i].message);
-	r = rep->n_failed ? EXIT_FAILED : EXIT_OK;
+	r = rep->n_failed || r < 0 || (apply && apply->n_failed) ? EXIT_FAILED
+								    : EXIT_OK;
 	sriov_recover_report_free(rep);
+	sriov_apply_report_free(apply);
 	return r;
 }

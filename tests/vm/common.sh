@@ -103,6 +103,9 @@ stage_guest_files() { # build-dir stage-dir
 	cp "$VM_DIR/guest/init" "$stage/init"
 	cp "$VM_DIR/lib.sh" "$stage/tests/lib.sh"
 	cp "$VM_DIR/demo/session.sh" "$stage/tests/demo/"
+	# the udev rule that re-applies a PF's part when it (re)appears
+	mkdir -p "$stage/tests/contrib"
+	cp "$VM_DIR/../../contrib/systemd/90-sriovctl-apply.rules.in" "$stage/tests/contrib/"
 	vm_env >"$stage/tests/vm.env"
 
 	bin=$(find_built "$build" sriovctl)

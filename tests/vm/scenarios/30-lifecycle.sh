@@ -139,4 +139,9 @@ expect_eq "re-apply: nothing changed" false "$(jqv .changed)"
 expect_json $S -j pf disable "$NSIM"
 expect_eq "sysfs" 0 "$(attr "$NSIM_DEV/sriov_numvfs")"
 
+case_begin clean-up: the igb VFs go, as the scenario found it
+expect_json $S -j pf disable "$IGB_PF"
+expect_eq "sysfs" 0 "$(attr "$PCI/$IGB_PF/sriov_numvfs")"
+$IP link set "$IGB" down
+
 scenario_done
