@@ -6,7 +6,9 @@
 # live from "sriovctl -j ... list", parsed with awk so that no JSON tool is
 # needed. A --sysfs-root typed on the line is passed on to those calls.
 
-_sriovctl_objects=(pf vf iommu help)
+_sriovctl_objects=(pf vf iommu vfio qemu doctor recover apply restore help)
+# Objects without verbs: their arguments follow the object directly.
+_sriovctl_verbless=' doctor recover apply restore '
 _sriovctl_options=(--json --pretty --dry-run --force --quiet --verbose
 	--version --help --sysfs-root --dev-root --state-dir)
 
@@ -17,16 +19,53 @@ _sriovctl_verbs()
 	pf) echo list show set disable help ;;
 	vf) echo list show set help ;;
 	iommu) echo list show help ;;
+	vfio) echo bind release check help ;;
+	qemu) echo args help ;;
+	esac
+}
+
+# Options of the verbs that take options anywhere among their arguments:
+# "VALUED..." that take a value in the next word, then "-- FLAGS...".
+_sriovctl_opts()
+{
+	case $1 in
+	'vfio bind') echo --owner --timeout -- ;;
+	'vfio release') echo --timeout -- ;;
+	'vfio check') echo --user --memory -- --viommu --no-reset ;;
+	'qemu args') echo --id-prefix --bus --rombar --format -- \
+		--root-ports --iommufd --no-check ;;
+	'doctor ') echo --memory -- ;;
+	'apply ') echo --pf --timeout -- --check --diff --recover --schema ;;
+	'restore ') echo -- --check --diff ;;
+	esac
+}
+
+# The values of such an option: words, @pf, @user or @owner.
+_sriovctl_opt_values()
+{
+	case $1 in
+	--pf) echo @pf ;;
+	--owner) echo @owner ;;
+	--user) echo @user ;;
+	--rombar) printf '%s\n' 0 1 ;;
+	--format) printf '%s\n' shell args json libvirt ;;
 	esac
 }
 
 # What may follow "OBJECT VERB ARGS...": words, one a line, or @pf (PF
-# names), @vfspec or @iommu (live values). Settings come in "key value"
-# pairs; flags such as --stats may stand anywhere.
+# names), @vfspec or @iommu (live values), @user, @owner (USER[:GROUP]) or
+# @file (desired-state files and directories).
+# Settings come in "key value" pairs; flags such as --stats may stand
+# anywhere. VERB is empty for an object without verbs.
 _sriovctl_next()
 {
 	local obj=$1 verb=$2 w key used=' '
 	shift 2
+	# VFSPEC... with options anywhere (vfio, qemu), or only options
+	if [[ -n $(_sriovctl_opts "$obj $verb") ]]; then
+		_sriovctl_next_opts "$obj" "$verb" "$@"
+		return
+	fi
 	local -a args=()
 	for w in "$@"; do
 		if [[ $w == --stats ]]; then used+='--stats '; else args+=("$w"); fi
@@ -72,7 +111,79 @@ _sriovctl_next()
 			[[ $used == *" $key "* ]] || echo "$key"
 		done
 		;;
+	'recover ') (($# == 0)) && echo help ;;
 	esac
+}
+
+# _sriovctl_next for the verbs of _sriovctl_opts: OBJECT VERB ARGS...
+_sriovctl_next_opts()
+{
+	local obj=$1 w key used=' ' pending='' i plain=0
+	local -a valued flags
+	read -ra valued <<<"$(_sriovctl_opts "$1 $2")"
+	# "OBJECT help" takes nothing more
+	[[ -z $2 && ${3-} == help ]] && return
+	shift 2
+	for ((i = 0; i < ${#valued[@]}; i++)); do
+		[[ ${valued[i]} == -- ]] && break
+	done
+	flags=("${valued[@]:i+1}")
+	valued=("${valued[@]:0:i}")
+	# the words so far: options with their values, the rest VF specs
+	while (($# > 0)); do
+		w=$1
+		shift
+		if [[ " ${valued[*]} " == *" $w "* ]]; then
+			used+="$w "
+			if (($# == 0)); then
+				pending=$w
+			else
+				shift
+			fi
+		elif [[ " ${flags[*]} " == *" $w "* ]]; then
+			used+="$w "
+		else
+			plain=$((plain + 1))
+		fi
+	done
+	if [[ -n $pending ]]; then
+		_sriovctl_opt_values "$pending"
+		return
+	fi
+	local skip=' '
+	[[ $used == ' ' && $plain == 0 && $obj != vfio && $obj != qemu ]] &&
+		echo help
+	case $obj in
+	doctor) ((plain > 0)) && return ;; # "doctor [--memory SIZE]"
+	apply)
+		# FILE|DIR|-... with options, or --recover or --schema alone
+		[[ $used == *' --schema '* ]] && return
+		if [[ $used == *' --recover '* ]]; then
+			skip+='--schema '
+		else
+			echo @file
+			((plain > 0)) && skip+='--schema --recover '
+		fi
+		;;
+	*) echo @vfspec ;;
+	esac
+	for key in "${valued[@]}" "${flags[@]}"; do
+		[[ $used$skip == *" $key "* ]] || echo "$key"
+	done
+}
+
+# Adds desired-state files (*.yaml, *.yml, *.json) and directories to
+# COMPREPLY.
+_sriovctl_files()
+{
+	local IFS=$'\n' ext
+	compopt -o filenames 2>/dev/null
+	# shellcheck disable=SC2207 # compgen prints one name a line
+	COMPREPLY+=($(compgen -d -- "$1"))
+	for ext in yaml yml json; do
+		# shellcheck disable=SC2207 # compgen prints one name a line
+		COMPREPLY+=($(compgen -f -X "!*.$ext" -- "$1"))
+	done
 }
 
 # Reads sriovctl's compact JSON split at '}' and prints values, one a line.
@@ -214,7 +325,7 @@ _sriovctl()
 	_sriovctl_cmd=${words[0]}
 
 	for ((i = 1; i < cword; i++)); do
-		if [[ -n $verb ]]; then
+		if [[ -n $verb || $_sriovctl_verbless == *" $object "* ]]; then
 			nargs=$((nargs + 1))
 		elif [[ -n $object ]]; then
 			verb=${words[i]}
@@ -251,11 +362,14 @@ _sriovctl()
 		return 0
 	fi
 	if [[ $object == help ]]; then
+		# the objects that have verbs
 		[[ -z $verb ]] && _sriovctl_reply "$cur" < <(
-			printf '%s\n' "${_sriovctl_objects[@]}" | grep -vx help)
+			for i in "${_sriovctl_objects[@]}"; do
+				[[ -n $(_sriovctl_verbs "$i") ]] && echo "$i"
+			done)
 		return 0
 	fi
-	if [[ -z $verb ]]; then
+	if [[ -z $verb && $_sriovctl_verbless != *" $object "* ]]; then
 		# shellcheck disable=SC2046 # one verb a word
 		_sriovctl_reply "$cur" < <(printf '%s\n' $(_sriovctl_verbs "$object"))
 		return 0
@@ -270,9 +384,19 @@ _sriovctl()
 			@pf) _sriovctl_values pf '' pf list ;;
 			@vfspec) _sriovctl_vf_specs "$cur" ;;
 			@iommu) _sriovctl_values iommu '' iommu list ;;
+			@user) compgen -u ;;
+			@owner)
+				if [[ $cur == *:* ]]; then
+					compgen -g -P "${cur%%:*}:"
+				else
+					compgen -u
+				fi
+				;;
+			@file) ;; # below: names are not words for compgen -W
 			*) printf '%s\n' "$kind" ;;
 			esac
 		done)
+	[[ " ${next[*]} " == *' @file '* ]] && _sriovctl_files "$cur"
 	return 0
 }
 

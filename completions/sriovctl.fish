@@ -138,22 +138,152 @@ function __sriovctl_iommu
     __sriovctl_values iommu '' iommu list | __sriovctl_with_short
 end
 
-# True once an object and its verb are on the line.
+# Objects without verbs: their arguments follow the object directly.
+set -g __sriovctl_verbless doctor recover apply restore
+
+# True once an object and its verb are on the line, or an object without
+# verbs.
 function __sriovctl_has_verb
     set -l words (__sriovctl_parse)[3..-1]
+    contains -- "$words[1]" $__sriovctl_verbless; and return
     test (count $words) -ge 2; and test $words[1] != help
 end
 
+# Options of the verbs that take options anywhere among their arguments:
+# "VALUED..." that take a value in the next word, "--", then the flags.
+function __sriovctl_opts
+    switch "$argv"
+        case 'vfio bind'
+            printf '%s\n' --owner --timeout --
+        case 'vfio release'
+            printf '%s\n' --timeout --
+        case 'vfio check'
+            printf '%s\n' --user --memory -- --viommu --no-reset
+        case 'qemu args'
+            printf '%s\n' --id-prefix --bus --rombar --format -- \
+                --root-ports --iommufd --no-check
+        case 'doctor '
+            printf '%s\n' --memory --
+        case 'apply '
+            printf '%s\n' --pf --timeout -- --check --diff --recover --schema
+        case 'restore '
+            printf '%s\n' -- --check --diff
+    end
+end
+
+# Desired-state files (*.yaml, *.yml, *.json) and directories, for apply.
+function __sriovctl_files
+    set -l cur (commandline -ct)
+    complete -C"__fish_command_without_completions $cur" |
+        string match -r -- '^.*(?:\.(?:yaml|yml|json)|/)$'
+end
+
+# USER or USER:GROUP, for --owner.
+function __sriovctl_owner
+    set -l cur (commandline -ct)
+    if string match -q '*:*' -- $cur
+        set -l user (string split -m1 : -- $cur)[1]
+        __fish_complete_groups | string replace -r '^' "$user:"
+    else
+        __fish_complete_users
+    end
+end
+
+# __sriovctl_next for the verbs of __sriovctl_opts: OBJECT VERB ARGS...
+function __sriovctl_next_opts
+    set -l opts (__sriovctl_opts $argv[1] "$argv[2]")
+    set -l sep (contains -i -- -- $opts)
+    set -l valued
+    set -l flags
+    test $sep -gt 1; and set valued $opts[1..(math $sep - 1)]
+    test $sep -lt (count $opts); and set flags $opts[(math $sep + 1)..-1]
+    set -l used
+    set -l pending
+    set -l plain 0
+    set -l args $argv[3..-1]
+    set -l i 1
+    # "OBJECT help" takes nothing more
+    test -z "$argv[2]"; and test "$args[1]" = help; and return
+    # the words so far: options with their values, the rest VF specs
+    while test $i -le (count $args)
+        set -l w $args[$i]
+        if contains -- $w $valued
+            set -a used $w
+            if test $i -eq (count $args)
+                set pending $w
+            end
+            set i (math $i + 1)
+        else if contains -- $w $flags
+            set -a used $w
+        else
+            set plain (math $plain + 1)
+        end
+        set i (math $i + 1)
+    end
+    switch "$pending"
+        case --pf
+            __sriovctl_pf_names
+            return
+        case --owner
+            __sriovctl_owner
+            return
+        case --user
+            __fish_complete_users
+            return
+        case --rombar
+            printf '%s\n' 0 1
+            return
+        case --format
+            printf '%s\n' shell args json libvirt
+            return
+        case '?*'
+            return
+    end
+    set -l skip
+    if test (count $used) -eq 0 -a $plain -eq 0
+        contains -- $argv[1] vfio qemu; or echo help
+    end
+    switch $argv[1]
+        case doctor
+            # "doctor [--memory SIZE]"
+            test $plain -gt 0; and return
+        case apply
+            # FILE|DIR|-... with options, or --recover or --schema alone
+            contains -- --schema $used; and return
+            if contains -- --recover $used
+                set skip --schema
+            else
+                __sriovctl_files
+                test $plain -gt 0; and set skip --schema --recover
+            end
+        case '*'
+            __sriovctl_vf_specs
+    end
+    for key in $valued $flags
+        contains -- $key $used $skip; or echo $key
+    end
+end
+
 # What may follow "OBJECT VERB ARGS...": PF names, VF specifications or
-# IOMMU groups from the tool, or keywords. Settings come in "key value"
-# pairs; flags such as --stats may stand anywhere.
+# IOMMU groups from the tool, user and group names, or keywords. Settings
+# come in "key value" pairs; flags such as --stats may stand anywhere.
 function __sriovctl_next
     set -l words (__sriovctl_parse)[3..-1]
     set -l obj $words[1]
     set -l verb $words[2]
+    set -l rest $words[3..-1]
+    if contains -- $obj $__sriovctl_verbless
+        set verb ''
+        set rest $words[2..-1]
+    end
+    # VFSPEC... with options anywhere (vfio, qemu), or only options
+    if test (count (__sriovctl_opts $obj "$verb")) -gt 0
+        __sriovctl_next_opts $obj "$verb" $rest
+        return
+    end
     set -l args
     set -l used
-    for w in $words[3..-1]
+    for w in $rest
         if test "$w" = --stats
             set -a used --stats
         else
@@ -210,6 +340,8 @@ function __sriovctl_next
             for key in $keys
                 contains -- $key $used; or echo $key
             end
+        case 'recover '
+            test $n -eq 0; and echo help
     end
 end
 
@@ -227,14 +359,21 @@ complete -c sriovctl -n $first -s V -l version -d 'print the version'
 complete -c sriovctl -n $first -s h -l help -d 'show the help'
 complete -c sriovctl -n $first -l sysfs-root -x -a '(__fish_complete_directories)' -d 'sysfs mount'
 complete -c sriovctl -n $first -l dev-root -x -a '(__fish_complete_directories)' -d 'device directory'
-complete -c sriovctl -n $first -l state-dir -x -a '(__fish_complete_directories)' -d 'state directory, for locks'
+complete -c sriovctl -n $first -l state-dir -x -a '(__fish_complete_directories)' -d 'state directory, for locks and journal'
 
 # Objects.
 complete -c sriovctl -n $first -a pf -d 'SR-IOV physical functions'
 complete -c sriovctl -n $first -a vf -d 'virtual functions'
 complete -c sriovctl -n $first -a iommu -d 'IOMMU groups'
+complete -c sriovctl -n $first -a vfio -d 'move devices to vfio-pci and back, check VFIO'
+complete -c sriovctl -n $first -a qemu -d 'QEMU arguments and libvirt XML for passthrough'
+complete -c sriovctl -n $first -a doctor -d 'check the host\'s readiness for passthrough'
+complete -c sriovctl -n $first -a recover -d 'finish or undo changes a crash interrupted'
+complete -c sriovctl -n $first -a apply -d 'converge the host to desired-state files'
+complete -c sriovctl -n $first -a restore -d 'VFs back to safe settings and their host driver'
 complete -c sriovctl -n $first -a help -d 'show this help, or an object\'s help'
-complete -c sriovctl -n '__sriovctl_at help' -a 'pf vf iommu'
+# "help OBJECT" takes only the objects that have verbs
+complete -c sriovctl -n '__sriovctl_at help' -a 'pf vf iommu vfio qemu'
 
 # Verbs.
 complete -c sriovctl -n '__sriovctl_at pf' -a list -d 'list SR-IOV physical functions'
@@ -249,6 +388,12 @@ complete -c sriovctl -n '__sriovctl_at vf' -a help -d 'show this help'
 complete -c sriovctl -n '__sriovctl_at iommu' -a list -d 'list IOMMU groups and their devices'
 complete -c sriovctl -n '__sriovctl_at iommu' -a show -d 'show one group, by number or member'
 complete -c sriovctl -n '__sriovctl_at iommu' -a help -d 'show this help'
+complete -c sriovctl -n '__sriovctl_at vfio' -a bind -d 'move devices to vfio-pci (journaled, rolled back on failure)'
+complete -c sriovctl -n '__sriovctl_at vfio' -a release -d 'return devices from vfio-pci to their drivers'
+complete -c sriovctl -n '__sriovctl_at vfio' -a check -d 'open VFIO as QEMU does, map DMA, and check what QEMU needs'
+complete -c sriovctl -n '__sriovctl_at vfio' -a help -d 'show this help'
+complete -c sriovctl -n '__sriovctl_at qemu' -a args -d 'QEMU -device arguments (or libvirt XML) for devices on vfio-pci'
+complete -c sriovctl -n '__sriovctl_at qemu' -a help -d 'show this help'
 
 # Arguments: names from the tool itself, and keywords.
 complete -c sriovctl -n __sriovctl_has_verb -a '(__sriovctl_next)'
