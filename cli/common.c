@@ -11,7 +11,7 @@ void cli_object_help(const struct object *obj, FILE *f)
 {
 	fprintf(f, "sriovctl %s - %s\n", obj->name, obj->summary);
 	for (const struct verb *v = obj->verbs; v->name; v++) {
-		char synopsis[128];
+		char synopsis[256];
 
 		snprintf(synopsis, sizeof(synopsis), "%s %s %s", obj->name,
 			 v->name, v->args ? v->args : "");

@@ -68,11 +68,16 @@ static int cmd_help(struct cli *cli, int argc, char **argv)
 {
 	(void)cli;
 	if (argc > 1) {
-		for (const struct object *o = cli_objects; o->name; o++)
-			if (o->verbs && !strcmp(o->name, argv[1])) {
-				cli_object_help(o, stdout);
-				return EXIT_OK;
-			}
+		for (const struct object *o = cli_objects; o->name; o++) {
+			char *args[] = { argv[1], (char *)"help", NULL };
+
+			if (strcmp(o->name, argv[1]) != 0 || o->run == cmd_help)
+				continue;
+			if (!o->verbs)
+				return o->run(cli, 2, args);
+			cli_object_help(o, stdout);
+			return EXIT_OK;
+		}
 		return cli_error(cli, EXIT_USAGE,
 				 "unknown object \"%s\"; try \"sriovctl help\"",
 				 argv[1]);

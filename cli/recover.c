@@ -57,7 +57,8 @@ int cmd_recover(struct cli *cli, int argc, char **argv)
 
 	if (argc == 2 && !strcmp(argv[1], "help")) {
 		puts("Usage: sriovctl [-n] recover\n"
-		     "Finishes or undoes vfio bind/release runs that were interrupted (see sriovctl-recover(8)).");
+		     "Finishes or undoes vfio bind/release runs that were interrupted, then\n"
+		     "puts back the PFs of an apply that was killed (see sriovctl-recover(8)).");
 		return EXIT_OK;
 	}
 	if (argc > 1)
