@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "sriov/sriov.h"
 #include "cleanup.h"
@@ -126,6 +127,10 @@ void sriov_iommu_reset(struct sriov_ctx *ctx);
 /* vfconfig.c */
 struct sriov_rtnl;
 void sriov_rtnl_ctx_cleanup(struct sriov_ctx *ctx);
+
+/* vfio/viability.c: true, with a holder's pid, when a process has the
+ * group's VFIO node open */
+bool vfio_group_in_use(struct sriov_ctx *ctx, int group, pid_t *ret_pid);
 
 /* lock.c */
 int sriov_state_dir_ensure(struct sriov_ctx *ctx);

@@ -131,42 +131,6 @@ static bool netdev_master(struct sriov_ctx *ctx, const char *ifname,
 	       sysfs_readlink_name(ctx, path, master, size) == 0;
 }
 
-/* True when some process has dev_root/vfio/<group> open. */
-static bool vfio_group_open(struct sriov_ctx *ctx, int group, pid_t *ret_pid)
-{
-	_cleanup_closedir_ DIR *proc = opendir("/proc");
-	char want[4096];
-	struct dirent *p;
-
-	if (!proc || group < 0)
-		return false;
-	snprintf(want, sizeof(want), "%s/vfio/%d", ctx->dev_root, group);
-	while ((p = readdir(proc))) {
-		_cleanup_closedir_ DIR *fds = NULL;
-		char dir[300], link[600], target[4096];
-		struct dirent *f;
-
-		if (p->d_name[0] < '0' || p->d_name[0] > '9')
-			continue;
-		snprintf(dir, sizeof(dir), "/proc/%s/fd", p->d_name);
-		fds = opendir(dir);
-		while (fds && (f = readdir(fds))) {
-			ssize_t n;
-
-			snprintf(link, sizeof(link), "%s/%s", dir, f->d_name);
-			n = readlink(link, target, sizeof(target) - 1);
-			if (n <= 0)
-				continue;
-			target[n] = '\0';
-			if (!strcmp(target, want)) {
-				*ret_pid = (pid_t)atoi(p->d_name);
-				return true;
-			}
-		}
-	}
-	return false;
-}
-
 bool sriov_inuse_vf(struct sriov_inuse *u, const struct sriov_vf *vf,
 		    char *reason, size_t size)
 {
@@ -176,7 +140,7 @@ bool sriov_inuse_vf(struct sriov_inuse *u, const struct sriov_vf *vf,
 	int ifindex, n;
 
 	if (i->driver && !strcmp(i->driver, "vfio-pci") &&
-	    vfio_group_open(u->ctx, i->iommu_group, &pid)) {
+	    vfio_group_in_use(u->ctx, i->iommu_group, &pid)) {
 		snprintf(reason, size, "VF %u (%s): VFIO group %d is open (pid %d)",
 			 i->index, i->pci, i->iommu_group, (int)pid);
 		return true;

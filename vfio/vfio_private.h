@@ -80,8 +80,6 @@ void vgroup_clear(struct vgroup *g);
 size_t vgroup_blockers(const struct vgroup *g,
 		       const struct sriov_pci_addr *skip, size_t n_skip,
 		       char *buf, size_t size);
-/* True, with the pid, when a process has DEV/vfio/N open. */
-bool vfio_group_in_use(struct sriov_ctx *ctx, int group, pid_t *ret_pid);
 
 /* kmod.c */
 /*

@@ -181,6 +181,9 @@ bool vfio_group_in_use(struct sriov_ctx *ctx, int group, pid_t *ret_pid)
 	snprintf(want[0], sizeof(want[0]), "%s/vfio/%d", ctx->dev_root, group);
 	snprintf(want[1], sizeof(want[1]), "%s/vfio/noiommu-%d", ctx->dev_root,
 		 group);
+	/* nobody holds open a node that does not exist: skip the scan */
+	if (access(want[0], F_OK) != 0 && access(want[1], F_OK) != 0)
+		return false;
 	while ((p = readdir(proc))) {
 		if (p->d_name[0] < '0' || p->d_name[0] > '9')
 			continue;
