@@ -26,8 +26,10 @@ INSTALL ?= install
 BUILD ?= build
 CFLAGS ?= -O2 -g
 
-PKGS := libpci libnl-3.0 libnl-route-3.0 libudev libkmod yaml-0.1
-PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKGS := libpci libnl-3.0 libnl-route-3.0 libudev yaml-0.1
+# opened with dlopen() when a module must be loaded: headers only
+DLOPEN_PKGS := libkmod
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) $(DLOPEN_PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
 WARNINGS := -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \

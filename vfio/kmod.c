@@ -1,11 +1,62 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Loading driver modules with libkmod, as modprobe would. */
+/*
+ * Loading driver modules with libkmod, as modprobe would. libkmod pulls in
+ * compression and crypto libraries, so it is opened only when a module
+ * must be loaded or looked up, not at every start of every command.
+ */
+#include <dlfcn.h>
 #include <libkmod.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "sysfs.h"
 #include "vfio_private.h"
+
+static struct {
+	void *handle;
+	__typeof__(kmod_new) *new_ctx;
+	__typeof__(kmod_unref) *unref;
+	__typeof__(kmod_module_new_from_name) *module_new;
+	__typeof__(kmod_module_unref) *module_unref;
+	__typeof__(kmod_module_probe_insert_module) *probe_insert;
+	__typeof__(kmod_module_get_path) *get_path;
+	__typeof__(kmod_module_get_initstate) *get_initstate;
+} kmod;
+
+static void *kmod_sym(const char *name, bool *ok)
+{
+	void *p = dlsym(kmod.handle, name);
+
+	*ok = *ok && p;
+	return p;
+}
+
+/* Opens libkmod once; false (with the reason on ctx) when it is missing. */
+static bool kmod_open(struct sriov_ctx *ctx)
+{
+	bool ok = true;
+
+	if (kmod.handle)
+		return true;
+	kmod.handle = dlopen("libkmod.so.2", RTLD_NOW | RTLD_LOCAL);
+	if (!kmod.handle) {
+		sriov_err(ctx, ENOENT, "cannot load modules: %s", dlerror());
+		return false;
+	}
+	kmod.new_ctx = kmod_sym("kmod_new", &ok);
+	kmod.unref = kmod_sym("kmod_unref", &ok);
+	kmod.module_new = kmod_sym("kmod_module_new_from_name", &ok);
+	kmod.module_unref = kmod_sym("kmod_module_unref", &ok);
+	kmod.probe_insert = kmod_sym("kmod_module_probe_insert_module", &ok);
+	kmod.get_path = kmod_sym("kmod_module_get_path", &ok);
+	kmod.get_initstate = kmod_sym("kmod_module_get_initstate", &ok);
+	if (!ok) {
+		dlclose(kmod.handle);
+		kmod.handle = NULL;
+		sriov_err(ctx, ENOENT, "cannot load modules: libkmod.so.2 lacks a function");
+	}
+	return ok;
+}
 
 bool running_kernel(struct sriov_ctx *ctx)
 {
@@ -29,18 +80,20 @@ bool driver_loaded(struct sriov_ctx *ctx, const char *driver)
 
 static int load_module(struct sriov_ctx *ctx, const char *name)
 {
-	struct kmod_ctx *k = kmod_new(NULL, NULL);
 	struct kmod_module *mod = NULL;
+	struct kmod_ctx *k;
 	int r;
 
+	if (!kmod_open(ctx))
+		return -ENOENT;
+	k = kmod.new_ctx(NULL, NULL);
 	if (!k)
 		return sriov_err(ctx, ENOMEM, "cannot initialise libkmod");
-	r = kmod_module_new_from_name(k, name, &mod);
+	r = kmod.module_new(k, name, &mod);
 	if (r == 0)
-		r = kmod_module_probe_insert_module(mod, 0, NULL, NULL, NULL,
-						    NULL);
-	kmod_module_unref(mod);
-	kmod_unref(k);
+		r = kmod.probe_insert(mod, 0, NULL, NULL, NULL, NULL);
+	kmod.module_unref(mod);
+	kmod.unref(k);
 	if (r > 0)
 		return sriov_err(ctx, EPERM,
 				 "module %s is blacklisted; load it with modprobe if you mean to",
@@ -79,13 +132,13 @@ int module_available(struct sriov_ctx *ctx, const char *name)
 	struct kmod_module *mod = NULL;
 	int r = -1;
 
-	if (!running_kernel(ctx))
+	if (!running_kernel(ctx) || !kmod_open(ctx))
 		return -1;
-	k = kmod_new(NULL, NULL);
-	if (k && kmod_module_new_from_name(k, name, &mod) == 0)
-		r = kmod_module_get_path(mod) != NULL ||
-		    kmod_module_get_initstate(mod) == KMOD_MODULE_BUILTIN;
-	kmod_module_unref(mod);
-	kmod_unref(k);
+	k = kmod.new_ctx(NULL, NULL);
+	if (k && kmod.module_new(k, name, &mod) == 0)
+		r = kmod.get_path(mod) != NULL ||
+		    kmod.get_initstate(mod) == KMOD_MODULE_BUILTIN;
+	kmod.module_unref(mod);
+	kmod.unref(k);
 	return r;
 }
