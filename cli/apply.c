@@ -37,9 +37,7 @@ struct apply_args {
 static int parse_args(struct cli *cli, int *argc, char **argv,
 		      struct apply_args *a)
 {
-	const char *t;
-	char *end;
-	double secs;
+	int r;
 
 	a->check = cli_take_flag(argc, argv, "--check") || cli->dry_run;
 	a->diff = cli_take_flag(argc, argv, "--diff");
@@ -47,15 +45,9 @@ static int parse_args(struct cli *cli, int *argc, char **argv,
 	a->recover = cli_take_flag(argc, argv, "--recover");
 	if (cli_take_option(argc, argv, "--pf", &a->pf) < 0)
 		return cli_error(cli, EXIT_USAGE, "--pf needs a PF");
-	if (cli_take_option(argc, argv, "--timeout", &t) < 0)
-		return cli_error(cli, EXIT_USAGE, "--timeout needs seconds");
-	if (t) {
-		secs = strtod(t, &end);
-		if (*end || end == t || !(secs > 0) || secs > 3600)
-			return cli_error(cli, EXIT_USAGE,
-					 "invalid --timeout \"%s\": expected seconds, up to 3600", t);
-		a->timeout_ms = (int)(secs * 1000);
-	}
+	r = cli_take_timeout(cli, argc, argv, &a->timeout_ms);
+	if (r)
+		return r;
 	for (int i = 1; i < *argc; i++)
 		if (argv[i][0] == '-' && argv[i][1])
 			return cli_error(cli, EXIT_USAGE,

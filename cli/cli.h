@@ -76,6 +76,8 @@ bool cli_take_flag(int *argc, char **argv, const char *flag);
 /* Removes "flag VALUE"; *ret_value NULL when absent; -1 if VALUE missing. */
 int cli_take_option(int *argc, char **argv, const char *flag,
 		    const char **ret_value);
+/* Removes "--timeout SEC" into *ret (ms, 0 when absent); exit code or 0. */
+int cli_take_timeout(struct cli *cli, int *argc, char **argv, int *ret);
 /* Exit code for a library error: refusals 3, bad input 2, else 1. */
 int cli_exit_for(int r);
 

@@ -200,3 +200,22 @@ bool cli_spec_is_single(const char *spec)
 			return false;
 	return true;
 }
+
+int cli_take_timeout(struct cli *cli, int *argc, char **argv, int *ret)
+{
+	const char *v;
+	char *end;
+	double secs;
+
+	*ret = 0;
+	if (cli_take_option(argc, argv, "--timeout", &v) < 0)
+		return cli_error(cli, EXIT_USAGE, "--timeout needs seconds");
+	if (!v)
+		return 0;
+	secs = strtod(v, &end);
+	if (*end || end == v || !(secs > 0) || secs > 3600)
+		return cli_error(cli, EXIT_USAGE,
+				 "invalid --timeout \"%s\": expected seconds, up to 3600", v);
+	*ret = (int)(secs * 1000);
+	return 0;
+}

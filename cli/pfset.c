@@ -66,25 +66,6 @@ static int parse_count(struct cli *cli, const char *s, int *ret)
 	return 0;
 }
 
-static int parse_timeout(struct cli *cli, int *argc, char **argv, int *ret)
-{
-	const char *v;
-	char *end;
-	double secs;
-
-	*ret = 0;
-	if (cli_take_option(argc, argv, "--timeout", &v) < 0)
-		return cli_error(cli, EXIT_USAGE, "--timeout needs seconds");
-	if (!v)
-		return 0;
-	secs = strtod(v, &end);
-	if (*end || end == v || !(secs > 0) || secs > 3600)
-		return cli_error(cli, EXIT_USAGE,
-				 "invalid --timeout \"%s\": expected seconds, up to 3600", v);
-	*ret = (int)(secs * 1000);
-	return 0;
-}
-
 static int run_set(struct cli *cli, const char *name,
 		   struct sriov_numvfs_opts *o)
 {
@@ -115,7 +96,7 @@ int pf_set(struct cli *cli, int argc, char **argv)
 {
 	struct sriov_numvfs_opts o = { .sz = sizeof(o), .num_vfs = -1,
 				       .autoprobe = -1 };
-	int r = parse_timeout(cli, &argc, argv, &o.timeout_ms);
+	int r = cli_take_timeout(cli, &argc, argv, &o.timeout_ms);
 
 	for (int i = 2; r == 0 && i < argc; i += 2) {
 		if (i + 1 >= argc)
@@ -146,7 +127,7 @@ int pf_set(struct cli *cli, int argc, char **argv)
 int pf_disable(struct cli *cli, int argc, char **argv)
 {
 	struct sriov_numvfs_opts o = { .sz = sizeof(o), .autoprobe = -1 };
-	int r = parse_timeout(cli, &argc, argv, &o.timeout_ms);
+	int r = cli_take_timeout(cli, &argc, argv, &o.timeout_ms);
 
 	if (r)
 		return r;

@@ -161,25 +161,6 @@ static int print_report(struct cli *cli, const struct sriov_vfio_report *rep,
 	return code;
 }
 
-static int parse_timeout(struct cli *cli, int *argc, char **argv, int *ret)
-{
-	const char *v;
-	char *end;
-	double secs;
-
-	*ret = 0;
-	if (cli_take_option(argc, argv, "--timeout", &v) < 0)
-		return cli_error(cli, EXIT_USAGE, "--timeout needs seconds");
-	if (!v)
-		return 0;
-	secs = strtod(v, &end);
-	if (*end || end == v || !(secs > 0) || secs > 3600)
-		return cli_error(cli, EXIT_USAGE,
-				 "invalid --timeout \"%s\": expected seconds, up to 3600", v);
-	*ret = (int)(secs * 1000);
-	return 0;
-}
-
 static int move(struct cli *cli, int argc, char **argv, bool release)
 {
 	struct sriov_vfio_opts o = { .sz = sizeof(o), .force = cli->force,
@@ -191,7 +172,7 @@ static int move(struct cli *cli, int argc, char **argv, bool release)
 
 	if (!release && cli_take_option(&argc, argv, "--owner", &o.owner) < 0)
 		return cli_error(cli, EXIT_USAGE, "--owner needs USER[:GROUP]");
-	r = parse_timeout(cli, &argc, argv, &o.timeout_ms);
+	r = cli_take_timeout(cli, &argc, argv, &o.timeout_ms);
 	if (r == 0)
 		r = cli_resolve_devices(cli, argc, argv, &devs, &n);
 	if (r)

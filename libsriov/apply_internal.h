@@ -234,9 +234,6 @@ void apply_plan_free(struct apply_run *run);
 struct sriov_apply_result *apply_find_result(struct apply_run *run,
 					     const struct pf_plan *p, int vf,
 					     enum sriov_apply_action action);
-/* The fields of want whose values differ from (or are unknown in) cur. */
-uint32_t apply_config_diff(const struct sriov_vf_config *cur,
-			   const struct sriov_vf_config *want);
 
 /*
  * apply_exec.c: the planned steps of one PF, under its apply lock. The

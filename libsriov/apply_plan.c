@@ -12,51 +12,6 @@
 #include "apply_internal.h"
 #include "sriov/vfio.h"
 
-static bool field_equal(const struct sriov_vf_config *a,
-			const struct sriov_vf_config *b, uint32_t bit)
-{
-	switch (bit) {
-	case SRIOV_VF_HAS_MAC:
-		return !memcmp(a->mac, b->mac, sizeof(a->mac));
-	case SRIOV_VF_HAS_VLAN:
-		return a->vlan == b->vlan && a->qos == b->qos &&
-		       (a->vlan_proto ? a->vlan_proto : SRIOV_VLAN_PROTO_8021Q) ==
-			       (b->vlan_proto ? b->vlan_proto : SRIOV_VLAN_PROTO_8021Q);
-	case SRIOV_VF_HAS_MIN_TX_RATE:
-		return a->min_tx_rate == b->min_tx_rate;
-	case SRIOV_VF_HAS_MAX_TX_RATE:
-		return a->max_tx_rate == b->max_tx_rate;
-	case SRIOV_VF_HAS_SPOOFCHK:
-		return a->spoofchk == b->spoofchk;
-	case SRIOV_VF_HAS_TRUST:
-		return a->trust == b->trust;
-	case SRIOV_VF_HAS_LINK_STATE:
-		return a->link_state == b->link_state;
-	case SRIOV_VF_HAS_QUERY_RSS:
-		return a->query_rss == b->query_rss;
-	case SRIOV_VF_HAS_NODE_GUID:
-		return a->node_guid == b->node_guid;
-	case SRIOV_VF_HAS_PORT_GUID:
-		return a->port_guid == b->port_guid;
-	}
-	return false;
-}
-
-uint32_t apply_config_diff(const struct sriov_vf_config *cur,
-			   const struct sriov_vf_config *want)
-{
-	uint32_t diff = 0;
-
-	for (int b = 0; b < APPLY_FIELD_BITS; b++) {
-		uint32_t bit = 1u << b;
-
-		if ((want->mask & bit) && bit != SRIOV_VF_HAS_STATS &&
-		    (!(cur->mask & bit) || !field_equal(cur, want, bit)))
-			diff |= bit;
-	}
-	return diff;
-}
-
 struct sriov_apply_result *apply_find_result(struct apply_run *run,
 					     const struct pf_plan *p, int vf,
 					     enum sriov_apply_action action)
@@ -107,7 +62,7 @@ static int plan_config(struct apply_run *run, struct pf_plan *p, size_t v)
 		res->config_before.mask &= t->cfg.mask;
 	}
 	res->changed = p->recreate ? t->cfg.mask
-				   : apply_config_diff(cur, &t->cfg);
+				   : sriov_vf_config_diff(cur, &t->cfg);
 	res->status = res->changed ? SRIOV_APPLY_CHANGED : SRIOV_APPLY_OK;
 	return 0;
 }

@@ -127,6 +127,9 @@ void sriov_iommu_reset(struct sriov_ctx *ctx);
 /* vfconfig.c */
 struct sriov_rtnl;
 void sriov_rtnl_ctx_cleanup(struct sriov_ctx *ctx);
+/* The settable fields of want that cur lacks or holds another value of. */
+uint32_t sriov_vf_config_diff(const struct sriov_vf_config *cur,
+			      const struct sriov_vf_config *want);
 
 /* vfio/viability.c: true, with a holder's pid, when a process has the
  * group's VFIO node open */

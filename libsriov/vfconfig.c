@@ -165,8 +165,8 @@ static bool field_equal(const struct sriov_vf_config *a,
 }
 
 /* The wanted fields that the current settings do not already have. */
-static uint32_t config_diff(const struct sriov_vf_config *cur,
-			    const struct sriov_vf_config *want)
+uint32_t sriov_vf_config_diff(const struct sriov_vf_config *cur,
+			      const struct sriov_vf_config *want)
 {
 	uint32_t diff = 0;
 
@@ -184,7 +184,7 @@ static int plan_vf(struct sriov_ctx *ctx, const struct sriov_vf_change *ch,
 		   const struct sriov_vf_config *want,
 		   struct sriov_rtnl_vf_set *set)
 {
-	uint32_t diff = config_diff(&ch->before, want);
+	uint32_t diff = sriov_vf_config_diff(&ch->before, want);
 
 	set->vf = ch->vf->info.index;
 	set->cfg = *want;
@@ -373,7 +373,7 @@ static void dry_run_vf(struct sriov_vf_change *ch,
 {
 	ch->after = ch->before;
 	config_apply(&ch->after, &set->cfg, set->cfg.mask);
-	ch->changed = config_diff(&ch->before, &set->cfg);
+	ch->changed = sriov_vf_config_diff(&ch->before, &set->cfg);
 }
 
 SRIOV_EXPORT int sriov_vf_set_config(struct sriov_vf *const *vfs,
