@@ -6,6 +6,7 @@
 
 #include "internal.h"
 #include "sysfs.h"
+#include "vfio_private.h"
 
 static void group_free(struct sriov_iommu_group *g)
 {
@@ -39,66 +40,29 @@ SRIOV_EXPORT bool sriov_iommu_enabled(struct sriov_ctx *ctx)
 	return n > 0;
 }
 
-static int member_load(struct sriov_ctx *ctx, const char *pci,
-		       struct sriov_iommu_member *m)
-{
-	struct sriov_pci_addr a;
-	char driver[256];
-	int v;
-
-	if (sriov_pci_addr_parse(pci, &a) < 0)
-		return sriov_err(ctx, EINVAL, "unexpected IOMMU group member %s",
-				 pci);
-	sriov_pci_addr_format(&a, m->pci);
-	if (sysfs_dev_link_name(ctx, &a, "driver", driver, sizeof(driver)) == 0) {
-		m->driver = strdup(driver);
-		if (!m->driver)
-			return -ENOMEM;
-	}
-	if (sysfs_dev_read_int(ctx, &a, "class", 16, &v) == 0)
-		m->class_code = (uint32_t)v;
-	if (sysfs_dev_read_int(ctx, &a, "vendor", 16, &v) == 0)
-		m->vendor_id = (uint16_t)v;
-	if (sysfs_dev_read_int(ctx, &a, "device", 16, &v) == 0)
-		m->device_id = (uint16_t)v;
-	m->is_bridge = (m->class_code >> 8) == 0x0604;
-	return 0;
-}
-
+/* The members as vgroup_load() reads them, plus the group's type. */
 static int group_load(struct sriov_ctx *ctx, int id,
 		      struct sriov_iommu_group **ret)
 {
 	char num[16], path[SYSFS_PATH_MAX], type[64];
-	const char *devs[] = { "kernel", "iommu_groups", num, "devices", NULL };
 	const char *tp[] = { "kernel", "iommu_groups", num, "type", NULL };
 	struct sriov_iommu_group *g;
-	char **names = NULL;
-	size_t n = 0;
-	int r;
+	struct vgroup vg;
+	int r = vgroup_load(ctx, id, &vg);
 
-	snprintf(num, sizeof(num), "%d", id);
-	r = sysfs_join(ctx, path, sizeof(path), devs);
-	if (r == 0)
-		r = sysfs_list(ctx, path, &names, &n);
-	if (r == -ENOENT)
-		return sriov_err(ctx, ENODEV, "no IOMMU group %d", id);
 	if (r < 0)
 		return r;
 	g = calloc(1, sizeof(*g));
-	if (g)
-		g->members = calloc(n ? n : 1, sizeof(*g->members));
-	if (!g || !g->members)
-		r = -ENOMEM;
-	for (size_t i = 0; r == 0 && i < n; i++, g->info.n_members++)
-		r = member_load(ctx, names[i], &g->members[i]);
-	sysfs_names_free(names);
-	if (r == 0 && sysfs_join(ctx, path, sizeof(path), tp) == 0 &&
+	if (!g) {
+		vgroup_clear(&vg);
+		return -ENOMEM;
+	}
+	g->members = vg.members;
+	g->info.n_members = vg.n;
+	snprintf(num, sizeof(num), "%d", id);
+	if (sysfs_join(ctx, path, sizeof(path), tp) == 0 &&
 	    sysfs_read(ctx, path, type, sizeof(type), true) >= 0)
 		g->type = strdup(type);
-	if (r < 0) {
-		group_free(g);
-		return r;
-	}
 	g->info.id = id;
 	g->info.type = g->type;
 	g->info.members = g->members;
