@@ -47,9 +47,17 @@ BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -DSRIOV_VERSION='"$(VERSION)"' \
 	-Ilibsriov -Ilibsriov/include $(PKG_CFLAGS) $(WARNINGS) $(SAN_FLAGS) \
 	-MMD -MP
 LIB_CFLAGS := $(BASE_CFLAGS) -fPIC -fvisibility=hidden -DSRIOV_BUILDING_LIBRARY
+# Each layer sees the private headers of the layers below it, never above:
+# the core (libsriov/), then vfio/, then the apply engine (libsriov/apply/).
+CORE_CFLAGS := $(LIB_CFLAGS)
+VFIO_CFLAGS := $(LIB_CFLAGS) -Ivfio
+APPLY_CFLAGS := $(VFIO_CFLAGS) -Ilibsriov/apply
 ALL_LDFLAGS := $(LDFLAGS) $(SAN_FLAGS)
 
-LIB_SRCS := $(wildcard libsriov/*.c vfio/*.c)
+CORE_SRCS := $(wildcard libsriov/*.c)
+VFIO_SRCS := $(wildcard vfio/*.c)
+APPLY_SRCS := $(wildcard libsriov/apply/*.c)
+LIB_SRCS := $(CORE_SRCS) $(VFIO_SRCS) $(APPLY_SRCS)
 CLI_SRCS := $(wildcard cli/*.c)
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 FIXTURE_SRCS := $(filter-out %-main.c,$(wildcard tests/fixtures/*.c))
@@ -75,8 +83,10 @@ endif
 all: $(BUILD)/sriovctl $(BUILD)/libsriov.a $(BUILD)/libsriov.pc \
 	$(BUILD)/$(SONAME) $(BUILD)/fakesys
 
-$(BUILD)/obj/libsriov/%.o $(BUILD)/obj/vfio/%.o: CFLAGS_EXTRA = $(LIB_CFLAGS)
-$(BUILD)/obj/tests/%.o: CFLAGS_EXTRA = $(BASE_CFLAGS) -Itests/fixtures
+$(BUILD)/obj/libsriov/%.o: CFLAGS_EXTRA = $(CORE_CFLAGS)
+$(BUILD)/obj/vfio/%.o: CFLAGS_EXTRA = $(VFIO_CFLAGS)
+$(BUILD)/obj/libsriov/apply/%.o: CFLAGS_EXTRA = $(APPLY_CFLAGS)
+$(BUILD)/obj/tests/%.o: CFLAGS_EXTRA = $(BASE_CFLAGS) -Ivfio -Ilibsriov/apply -Itests/fixtures
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(call msg,CC,$@)$(CC) $(if $(CFLAGS_EXTRA),$(CFLAGS_EXTRA),$(BASE_CFLAGS)) $(CFLAGS) -c -o $@ $<

@@ -7,47 +7,6 @@
 
 #include "internal.h"
 
-#ifndef SRIOV_VERSION
-#define SRIOV_VERSION "0.0.0"
-#endif
-
-SRIOV_EXPORT const char *sriov_version(void)
-{
-	return SRIOV_VERSION;
-}
-
-static void vlog(struct sriov_ctx *ctx, enum sriov_log_level level,
-		 const char *fmt, va_list ap)
-{
-	char msg[SRIOV_ERRBUF_LEN];
-
-	if (!ctx->log_fn || level > ctx->log_max)
-		return;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	ctx->log_fn(level, msg, ctx->log_userdata);
-}
-
-void sriov_log(struct sriov_ctx *ctx, enum sriov_log_level level,
-	       const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(ctx, level, fmt, ap);
-	va_end(ap);
-}
-
-int sriov_err(struct sriov_ctx *ctx, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(ctx->errbuf, sizeof(ctx->errbuf), fmt, ap);
-	va_end(ap);
-	sriov_log(ctx, SRIOV_LOG_ERR, "%s", ctx->errbuf);
-	return -err;
-}
-
 static int dup_or_default(const char *value, const char *fallback,
 			  char **ret)
 {

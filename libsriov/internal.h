@@ -105,11 +105,16 @@ int sriov_pci_lookup_names(struct sriov_ctx *ctx, uint16_t vendor,
 			   char **ret_device);
 void sriov_pci_cleanup(struct sriov_ctx *ctx);
 
-/* topology.c */
+/* model.c: the context's cache of PFs and their VFs */
+void sriov_vf_free(struct sriov_vf *vf);
+void sriov_pf_free_contents(struct sriov_pf *pf);
 void sriov_pf_free(struct sriov_pf *pf);
+void sriov_topology_reset(struct sriov_ctx *ctx);
+int sriov_ctx_add_pf(struct sriov_ctx *ctx, struct sriov_pf *pf);
+
+/* topology.c */
 int sriov_pf_load(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 		  struct sriov_pf **ret_pf);
-void sriov_topology_reset(struct sriov_ctx *ctx);
 int sriov_pf_refresh(struct sriov_pf *pf);
 /* A PF on another bus (netdevsim): VFs exist only as rtnetlink entries. */
 int sriov_pf_load_bus(struct sriov_ctx *ctx, const char *bus,
@@ -117,12 +122,14 @@ int sriov_pf_load_bus(struct sriov_ctx *ctx, const char *bus,
 int sriov_pf_get_bus(struct sriov_ctx *ctx, const char *bus,
 		     const char *dev_name, struct sriov_pf **ret_pf);
 int sriov_scan_other_buses(struct sriov_ctx *ctx);
-int sriov_ctx_add_pf(struct sriov_ctx *ctx, struct sriov_pf *pf);
 int sriov_pf_get(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 		 struct sriov_pf **ret_pf);
 
 /* iommu.c */
 void sriov_iommu_reset(struct sriov_ctx *ctx);
+
+/* Longest driver name kept in fixed buffers (the kernel allows more, none uses it). */
+#define SRIOV_DRIVER_NAME_MAX 64
 
 /* vfconfig.c */
 struct sriov_rtnl;
@@ -131,8 +138,8 @@ void sriov_rtnl_ctx_cleanup(struct sriov_ctx *ctx);
 uint32_t sriov_vf_config_diff(const struct sriov_vf_config *cur,
 			      const struct sriov_vf_config *want);
 
-/* vfio/viability.c: true, with a holder's pid, when a process has the
- * group's VFIO node open */
+/* inuse.c: true, with a holder's pid, when a process has the group's
+ * VFIO node open */
 bool vfio_group_in_use(struct sriov_ctx *ctx, int group, pid_t *ret_pid);
 
 /* lock.c */

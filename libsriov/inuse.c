@@ -169,3 +169,49 @@ bool sriov_inuse_vf(struct sriov_inuse *u, const struct sriov_vf *vf,
 	}
 	return false;
 }
+
+static bool fd_dir_has(const char *dir, const char *want)
+{
+	_cleanup_closedir_ DIR *fds = opendir(dir);
+	char link[600], target[4096];
+	struct dirent *f;
+
+	while (fds && (f = readdir(fds))) {
+		ssize_t n;
+
+		snprintf(link, sizeof(link), "%s/%s", dir, f->d_name);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		if (!strcmp(target, want))
+			return true;
+	}
+	return false;
+}
+
+bool vfio_group_in_use(struct sriov_ctx *ctx, int group, pid_t *ret_pid)
+{
+	_cleanup_closedir_ DIR *proc = opendir("/proc");
+	char want[2][4096], dir[300];
+	struct dirent *p;
+
+	if (!proc || group < 0)
+		return false;
+	snprintf(want[0], sizeof(want[0]), "%s/vfio/%d", ctx->dev_root, group);
+	snprintf(want[1], sizeof(want[1]), "%s/vfio/noiommu-%d", ctx->dev_root,
+		 group);
+	/* nobody holds open a node that does not exist: skip the scan */
+	if (access(want[0], F_OK) != 0 && access(want[1], F_OK) != 0)
+		return false;
+	while ((p = readdir(proc))) {
+		if (p->d_name[0] < '0' || p->d_name[0] > '9')
+			continue;
+		snprintf(dir, sizeof(dir), "/proc/%s/fd", p->d_name);
+		if (fd_dir_has(dir, want[0]) || fd_dir_has(dir, want[1])) {
+			*ret_pid = (pid_t)atoi(p->d_name);
+			return true;
+		}
+	}
+	return false;
+}

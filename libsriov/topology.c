@@ -7,46 +7,6 @@
 #include "internal.h"
 #include "sysfs.h"
 
-static void vf_free(struct sriov_vf *vf)
-{
-	if (!vf)
-		return;
-	free(vf->driver);
-	free(vf->driver_override);
-	free(vf->netdev);
-	free(vf);
-}
-
-static void pf_free_contents(struct sriov_pf *pf)
-{
-	for (size_t i = 0; i < pf->n_vfs; i++)
-		vf_free(pf->vfs[i]);
-	free(pf->vfs);
-	sysfs_names_free(pf->netdevs);
-	free(pf->driver);
-	free(pf->driver_override);
-	free(pf->vendor_name);
-	free(pf->device_name);
-}
-
-void sriov_pf_free(struct sriov_pf *pf)
-{
-	if (!pf)
-		return;
-	pf_free_contents(pf);
-	free(pf);
-}
-
-void sriov_topology_reset(struct sriov_ctx *ctx)
-{
-	for (size_t i = 0; i < ctx->n_pfs; i++)
-		sriov_pf_free(ctx->pfs[i]);
-	free(ctx->pfs);
-	ctx->pfs = NULL;
-	ctx->n_pfs = 0;
-	ctx->scanned = false;
-}
-
 /* The bound driver's name, or NULL in *ret when the device has none. */
 static int read_driver(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
 		       char **ret)
@@ -160,7 +120,7 @@ static int vf_load(struct sriov_pf *pf, unsigned int index,
 	if (r == 0)
 		r = read_netdevs(ctx, addr, &net);
 	if (r < 0) {
-		vf_free(vf);
+		sriov_vf_free(vf);
 		return r;
 	}
 	vf->netdev = net[0] ? TAKE_PTR(net[0]) : NULL;
@@ -292,17 +252,6 @@ int sriov_pf_load(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 	return 0;
 }
 
-int sriov_ctx_add_pf(struct sriov_ctx *ctx, struct sriov_pf *pf)
-{
-	struct sriov_pf **n = realloc(ctx->pfs, (ctx->n_pfs + 1) * sizeof(*n));
-
-	if (!n)
-		return -ENOMEM;
-	ctx->pfs = n;
-	ctx->pfs[ctx->n_pfs++] = pf;
-	return 0;
-}
-
 static int cmp_addr(const void *a, const void *b)
 {
 	return sriov_pci_addr_cmp(a, b);
@@ -424,7 +373,7 @@ int sriov_pf_refresh(struct sriov_pf *pf)
 
 	if (r < 0)
 		return r;
-	pf_free_contents(pf);
+	sriov_pf_free_contents(pf);
 	*pf = *fresh;
 	pf->info.netdevs = (const char *const *)pf->netdevs;
 	pf->info.bus = pf->bus;

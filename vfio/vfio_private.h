@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "internal.h"
+#include "iommu.h"
 #include "journal.h"
 #include "sriov/vfio.h"
 
@@ -64,22 +65,6 @@ int drv_to_vfio(struct xfer *x, struct vdev *d);
  * to whatever the kernel matches), from any state a move left behind.
  */
 int drv_restore(struct xfer *x, struct vdev *d, const struct journal_entry *e);
-
-/* viability.c */
-struct vgroup {
-	int id;
-	size_t n;
-	struct sriov_iommu_member *members;
-};
-int vgroup_load(struct sriov_ctx *ctx, int id, struct vgroup *ret);
-void vgroup_clear(struct vgroup *g);
-/*
- * Describes the members that keep the group from being viable, skipping
- * those in skip[] (devices about to be bound). Returns how many there are.
- */
-size_t vgroup_blockers(const struct vgroup *g,
-		       const struct sriov_pci_addr *skip, size_t n_skip,
-		       char *buf, size_t size);
 
 /* kmod.c */
 /*

@@ -6,7 +6,7 @@
 
 #include "internal.h"
 #include "sysfs.h"
-#include "vfio_private.h"
+#include "iommu.h"
 
 static void group_free(struct sriov_iommu_group *g)
 {
@@ -228,4 +228,17 @@ SRIOV_EXPORT const struct sriov_iommu_group_info *
 sriov_iommu_group_get_info(const struct sriov_iommu_group *group)
 {
 	return &group->info;
+}
+
+SRIOV_EXPORT bool sriov_iommu_group_viable(const struct sriov_iommu_group *g)
+{
+	const struct sriov_iommu_group_info *i;
+
+	if (!g)
+		return false;
+	i = sriov_iommu_group_get_info(g);
+	for (size_t m = 0; m < i->n_members; m++)
+		if (!sriov_iommu_member_viable(&i->members[m]))
+			return false;
+	return true;
 }

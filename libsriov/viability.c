@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "sysfs.h"
-#include "vfio_private.h"
+#include "iommu.h"
 
 SRIOV_EXPORT bool sriov_vfio_driver_is_vfio(const char *driver)
 {
@@ -22,7 +22,7 @@ SRIOV_EXPORT bool sriov_vfio_driver_is_vfio(const char *driver)
 		return false;
 	len = strlen(driver);
 	/* vfio-pci, and variant drivers such as mlx5_vfio_pci */
-	return !strcmp(driver, VFIO_PCI) ||
+	return !strcmp(driver, "vfio-pci") ||
 	       (len >= 8 && !strcmp(driver + len - 8, "vfio_pci")) ||
 	       (len >= 8 && !strcmp(driver + len - 8, "vfio-pci"));
 }
@@ -38,19 +38,6 @@ SRIOV_EXPORT bool sriov_iommu_member_viable(const struct sriov_iommu_member *m)
 	return m && driver_viable(m->driver);
 }
 
-SRIOV_EXPORT bool sriov_iommu_group_viable(const struct sriov_iommu_group *g)
-{
-	const struct sriov_iommu_group_info *i;
-
-	if (!g)
-		return false;
-	i = sriov_iommu_group_get_info(g);
-	for (size_t m = 0; m < i->n_members; m++)
-		if (!sriov_iommu_member_viable(&i->members[m]))
-			return false;
-	return true;
-}
-
 void vgroup_clear(struct vgroup *g)
 {
 	for (size_t i = 0; i < g->n; i++)
@@ -64,7 +51,7 @@ static int member_read(struct sriov_ctx *ctx, const char *name,
 		       struct sriov_iommu_member *m)
 {
 	struct sriov_pci_addr a;
-	char drv[JOURNAL_NAME_MAX];
+	char drv[SRIOV_DRIVER_NAME_MAX];
 	int v;
 
 	if (sriov_pci_addr_parse(name, &a) < 0)
@@ -148,50 +135,4 @@ size_t vgroup_blockers(const struct vgroup *g,
 						m->driver);
 	}
 	return n;
-}
-
-static bool fd_dir_has(const char *dir, const char *want)
-{
-	_cleanup_closedir_ DIR *fds = opendir(dir);
-	char link[600], target[4096];
-	struct dirent *f;
-
-	while (fds && (f = readdir(fds))) {
-		ssize_t n;
-
-		snprintf(link, sizeof(link), "%s/%s", dir, f->d_name);
-		n = readlink(link, target, sizeof(target) - 1);
-		if (n <= 0)
-			continue;
-		target[n] = '\0';
-		if (!strcmp(target, want))
-			return true;
-	}
-	return false;
-}
-
-bool vfio_group_in_use(struct sriov_ctx *ctx, int group, pid_t *ret_pid)
-{
-	_cleanup_closedir_ DIR *proc = opendir("/proc");
-	char want[2][4096], dir[300];
-	struct dirent *p;
-
-	if (!proc || group < 0)
-		return false;
-	snprintf(want[0], sizeof(want[0]), "%s/vfio/%d", ctx->dev_root, group);
-	snprintf(want[1], sizeof(want[1]), "%s/vfio/noiommu-%d", ctx->dev_root,
-		 group);
-	/* nobody holds open a node that does not exist: skip the scan */
-	if (access(want[0], F_OK) != 0 && access(want[1], F_OK) != 0)
-		return false;
-	while ((p = readdir(proc))) {
-		if (p->d_name[0] < '0' || p->d_name[0] > '9')
-			continue;
-		snprintf(dir, sizeof(dir), "/proc/%s/fd", p->d_name);
-		if (fd_dir_has(dir, want[0]) || fd_dir_has(dir, want[1])) {
-			*ret_pid = (pid_t)atoi(p->d_name);
-			return true;
-		}
-	}
-	return false;
 }

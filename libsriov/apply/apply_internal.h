@@ -235,16 +235,29 @@ struct sriov_apply_result *apply_find_result(struct apply_run *run,
 					     const struct pf_plan *p, int vf,
 					     enum sriov_apply_action action);
 
+static inline bool apply_is_changed(const struct sriov_apply_result *r)
+{
+	return r && r->status == SRIOV_APPLY_CHANGED;
+}
+
+/* The failure of a step, from the context's last error. */
+static inline int apply_step_failed(struct apply_run *run,
+				    struct sriov_apply_result *res, int r)
+{
+	apply_result_fail(res, r, sriov_ctx_last_error(run->ctx));
+	return r;
+}
+
 /*
- * apply_exec.c: the planned steps of one PF, under its apply lock. The
- * outcome is in the PF's results; only a lost context is an error.
+ * apply_steps.c: the planned steps of one PF, under its apply lock, in the
+ * order of its step table. The outcome is in the PF's results; only a lost
+ * context is an error.
  */
 int apply_exec_pf(struct apply_run *run, struct pf_plan *p);
-/* Steps run in stages: 1 counts, 2 VF settings, 3 drivers, 4 owners. */
-int apply_stage_of(enum sriov_apply_action a);
-/* "num_vfs of 0000:03:00.0", "vf_config of 0000:03:00.0 VF 2" */
-void apply_step_text(const struct sriov_apply_result *res, const char *pf,
-		     char *buf, size_t size);
+
+/* apply_exec.c: the VF count and autoprobe; the VF settings in one request */
+int apply_exec_counts(struct apply_run *run, struct pf_plan *p);
+int apply_exec_configs(struct apply_run *run, struct pf_plan *p);
 
 /*
  * apply_driver.c: drivers and owners of the VFs (-errno: a step failed).
@@ -260,9 +273,20 @@ void apply_owner_names(unsigned int uid, unsigned int gid, bool with_gid,
 /* chown + chmod 0660 of DEV/vfio/GROUP to "USER[:GROUP]". */
 int apply_owner_set(struct sriov_ctx *ctx, int group, const char *owner);
 
-/* apply_undo.c: puts back what the PF's changed steps did; -EIO: not all */
-int apply_undo_pf(struct apply_run *run, struct pf_plan *p,
-		  const struct sriov_apply_result *cause, int stage);
+/*
+ * apply_undo.c: puts back what one step of the PF changed, newest first;
+ * every result touched says what happened.
+ */
+struct apply_undo {
+	struct apply_run *run;
+	struct pf_plan *p;
+	char cause[200];
+	bool failed;                    /* something could not be put back */
+};
+void apply_undo_counts(struct apply_undo *u);
+void apply_undo_configs(struct apply_undo *u);
+void apply_undo_drivers(struct apply_undo *u);
+void apply_undo_owners(struct apply_undo *u);
 
 /* apply.c: plan and run a desired state (recovering: keep no journal) */
 int apply_run_desired(struct sriov_ctx *ctx, const struct sriov_desired *d,

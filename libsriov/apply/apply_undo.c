@@ -13,15 +13,8 @@
 #include "sysfs.h"
 #include "sriov/vfio.h"
 
-struct undo {
-	struct apply_run *run;
-	struct pf_plan *p;
-	char cause[200];
-	bool failed;                    /* something could not be put back */
-};
-
 /* The outcome of undoing one result: back as it was, or not. */
-static void undone(struct undo *u, struct sriov_apply_result *res, int r)
+static void undone(struct apply_undo *u, struct sriov_apply_result *res, int r)
 {
 	char why[SRIOV_ERRBUF_LEN + 200];
 	bool was_cause = res->status == SRIOV_APPLY_FAILED;
@@ -40,7 +33,7 @@ static void undone(struct undo *u, struct sriov_apply_result *res, int r)
 	u->failed = u->failed || r < 0;
 }
 
-static int undo_owner(struct undo *u, struct sriov_apply_result *res)
+static int undo_owner(struct apply_undo *u, struct sriov_apply_result *res)
 {
 	const struct sriov_vf *vf = sriov_pf_get_vf(u->p->pf, (unsigned int)res->vf);
 
@@ -50,7 +43,7 @@ static int undo_owner(struct undo *u, struct sriov_apply_result *res)
 			       res->str_before);
 }
 
-static int undo_driver(struct undo *u, struct sriov_apply_result *res)
+static int undo_driver(struct apply_undo *u, struct sriov_apply_result *res)
 {
 	const struct sriov_vf *vf = sriov_pf_get_vf(u->p->pf, (unsigned int)res->vf);
 	struct sriov_vfio_opts o = { .sz = sizeof(o),
@@ -71,7 +64,7 @@ static int undo_driver(struct undo *u, struct sriov_apply_result *res)
 }
 
 /* Every VF's changed settings back in one request. */
-static void undo_configs(struct undo *u)
+void apply_undo_configs(struct apply_undo *u)
 {
 	struct apply_run *run = u->run;
 	struct pf_plan *p = u->p;
@@ -114,7 +107,7 @@ static void undo_configs(struct undo *u)
  * Straight to the attribute under the PF lock: through the engine the
  * VFs would be waited for once more, and they may be what failed.
  */
-static int undo_autoprobe(struct undo *u, struct sriov_apply_result *res)
+static int undo_autoprobe(struct apply_undo *u, struct sriov_apply_result *res)
 {
 	struct sriov_pf *pf = u->p->pf;
 	char path[SYSFS_PATH_MAX];
@@ -132,7 +125,7 @@ static int undo_autoprobe(struct undo *u, struct sriov_apply_result *res)
 	return r;
 }
 
-static void keep_num_vfs(struct undo *u, struct sriov_apply_result *res)
+static void keep_num_vfs(struct apply_undo *u, struct sriov_apply_result *res)
 {
 	char why[SRIOV_ERRBUF_LEN + 256];
 
@@ -153,52 +146,35 @@ static bool has_change(const struct sriov_apply_result *res)
 		strcmp(res->str_after, res->str_before));
 }
 
-static void undo_one(struct undo *u, struct sriov_apply_result *res)
+/* Each changed result of one action, newest first, through undo_fn. */
+static void undo_each(struct apply_undo *u, enum sriov_apply_action action,
+		      int (*undo_fn)(struct apply_undo *,
+				     struct sriov_apply_result *))
 {
-	switch (res->action) {
-	case SRIOV_APPLY_OWNER:
-		undone(u, res, undo_owner(u, res));
-		break;
-	case SRIOV_APPLY_DRIVER:
-		if (!res->rolled_back)
-			undone(u, res, undo_driver(u, res));
-		break;
-	case SRIOV_APPLY_AUTOPROBE:
-		undone(u, res, undo_autoprobe(u, res));
-		break;
-	case SRIOV_APPLY_NUM_VFS:
-		keep_num_vfs(u, res);
-		break;
-	default:
-		break;
+	for (size_t i = u->p->res_end; i-- > u->p->res_first;) {
+		struct sriov_apply_result *res = &u->run->rep->results[i];
+
+		if (res->action != action || !has_change(res))
+			continue;
+		if (!undo_fn)
+			keep_num_vfs(u, res);
+		else if (action != SRIOV_APPLY_DRIVER || !res->rolled_back)
+			undone(u, res, undo_fn(u, res));
 	}
 }
 
-int apply_undo_pf(struct apply_run *run, struct pf_plan *p,
-		  const struct sriov_apply_result *cause, int stage)
+void apply_undo_counts(struct apply_undo *u)
 {
-	struct undo u = { .run = run, .p = p };
-	static const enum sriov_apply_action order[] = {
-		SRIOV_APPLY_OWNER, SRIOV_APPLY_DRIVER, SRIOV_APPLY_VF_CONFIG,
-		SRIOV_APPLY_AUTOPROBE, SRIOV_APPLY_NUM_VFS,
-	};
-	char what[160];
+	undo_each(u, SRIOV_APPLY_AUTOPROBE, undo_autoprobe);
+	undo_each(u, SRIOV_APPLY_NUM_VFS, NULL);
+}
 
-	apply_step_text(cause, p->name, what, sizeof(what));
-	snprintf(u.cause, sizeof(u.cause), "%s failed", what);
-	for (size_t k = 0; k < ARRAY_SIZE(order); k++) {
-		if (apply_stage_of(order[k]) > stage)
-			continue;
-		if (order[k] == SRIOV_APPLY_VF_CONFIG) {
-			undo_configs(&u);
-			continue;
-		}
-		for (size_t i = p->res_end; i-- > p->res_first;) {
-			struct sriov_apply_result *res = &run->rep->results[i];
+void apply_undo_drivers(struct apply_undo *u)
+{
+	undo_each(u, SRIOV_APPLY_DRIVER, undo_driver);
+}
 
-			if (res->action == order[k] && has_change(res))
-				undo_one(&u, res);
-		}
-	}
-	return u.failed ? -EIO : 0;
+void apply_undo_owners(struct apply_undo *u)
+{
+	undo_each(u, SRIOV_APPLY_OWNER, undo_owner);
 }

@@ -16,8 +16,7 @@ enum journal_state {
 	JOURNAL_RELEASING, /* leaving vfio-pci; redo: on to the original */
 };
 
-/* Longest driver name the journal keeps (the kernel allows more, none uses it). */
-#define JOURNAL_NAME_MAX 64
+#define JOURNAL_NAME_MAX SRIOV_DRIVER_NAME_MAX
 
 struct journal_entry {
 	char pci[SRIOV_PCI_ADDR_STRLEN];

@@ -3,8 +3,8 @@
  * Running the plan of one PF: the VF count and autoprobe, the VF settings
  * in one request, drivers, owners - each through the engine the single
  * commands use, each step's result rewritten from what the engine read
- * back. A failed step stops the PF; apply_undo.c puts back what the
- * steps before it changed.
+ * back. apply_steps.c runs them in order; apply_undo.c puts back what
+ * the steps before a failed one changed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,19 +13,6 @@
 
 #include "apply_internal.h"
 #include "sriov/vfio.h"
-
-static bool is_changed(const struct sriov_apply_result *r)
-{
-	return r && r->status == SRIOV_APPLY_CHANGED;
-}
-
-/* The failure of a step, from the context's last error. */
-static int step_failed(struct apply_run *run, struct sriov_apply_result *res,
-		       int r)
-{
-	apply_result_fail(res, r, sriov_ctx_last_error(run->ctx));
-	return r;
-}
 
 static void count_result(struct sriov_apply_result *res, int before,
 			 int after)
@@ -60,19 +47,19 @@ static int counts_failed(struct apply_run *run, struct pf_plan *p,
 	char why[200];
 
 	if (nv && (ap_stuck || checks || !ap || ap->before == o->autoprobe)) {
-		step_failed(run, nv, r);
+		apply_step_failed(run, nv, r);
 		snprintf(why, sizeof(why), "not done: num_vfs of %s failed", p->name);
 		if (!ap_stuck)
 			count_not_done(ap, o->autoprobe, why);
 		return r;
 	}
-	step_failed(run, ap, r);
+	apply_step_failed(run, ap, r);
 	snprintf(why, sizeof(why), "not done: autoprobe of %s failed", p->name);
 	count_not_done(nv, o->num_vfs, why);
 	return r;
 }
 
-static int exec_counts(struct apply_run *run, struct pf_plan *p)
+int apply_exec_counts(struct apply_run *run, struct pf_plan *p)
 {
 	struct sriov_apply_result *ap =
 		apply_find_result(run, p, -1, SRIOV_APPLY_AUTOPROBE);
@@ -85,7 +72,7 @@ static int exec_counts(struct apply_run *run, struct pf_plan *p)
 	bool ap_stuck = false;
 	int r;
 
-	if (!is_changed(ap) && !is_changed(nv))
+	if (!apply_is_changed(ap) && !apply_is_changed(nv))
 		return 0;
 	o.num_vfs = nv ? nv->after : p->pf->info.num_vfs;
 	if (ap)
@@ -134,7 +121,7 @@ static void config_result(struct sriov_apply_result *res,
 	}
 }
 
-static int exec_configs(struct apply_run *run, struct pf_plan *p)
+int apply_exec_configs(struct apply_run *run, struct pf_plan *p)
 {
 	_cleanup_free_ struct sriov_vf **vfs = calloc(p->n_t + 1, sizeof(*vfs));
 	_cleanup_free_ struct sriov_vf_config *want = calloc(p->n_t + 1, sizeof(*want));
@@ -148,11 +135,11 @@ static int exec_configs(struct apply_run *run, struct pf_plan *p)
 	for (size_t i = p->res_first; i < p->res_end; i++) {
 		struct sriov_apply_result *res = &run->rep->results[i];
 
-		if (res->action != SRIOV_APPLY_VF_CONFIG || !is_changed(res))
+		if (res->action != SRIOV_APPLY_VF_CONFIG || !apply_is_changed(res))
 			continue;
 		vfs[n] = sriov_pf_get_vf(p->pf, (unsigned int)res->vf);
 		if (!vfs[n])
-			return step_failed(run, res, sriov_err(run->ctx, ENODEV,
+			return apply_step_failed(run, res, sriov_err(run->ctx, ENODEV,
 				"%s has no VF %d after setting the VF count", p->name, res->vf));
 		want[n] = res->config_after;
 		want[n].mask = res->fields;
@@ -165,112 +152,11 @@ static int exec_configs(struct apply_run *run, struct pf_plan *p)
 		struct sriov_apply_result *res = &run->rep->results[res_of[k]];
 
 		if (r < 0)
-			step_failed(run, res, r);
+			apply_step_failed(run, res, r);
 		else
 			config_result(res, &cr->vfs[k]);
 	}
 	r = r < 0 ? r : cr->n_failed ? -EIO : 0;
 	sriov_vf_change_report_free(cr);
 	return r;
-}
-
-static bool pf_has_changes(const struct apply_run *run,
-			   const struct pf_plan *p)
-{
-	for (size_t i = p->res_first; i < p->res_end; i++)
-		if (is_changed(&run->rep->results[i]))
-			return true;
-	return false;
-}
-
-/* The first failed step of the PF, for the rollback's reason. */
-static const struct sriov_apply_result *first_failure(struct apply_run *run,
-						      const struct pf_plan *p)
-{
-	for (size_t i = p->res_first; i < p->res_end; i++)
-		if (run->rep->results[i].status == SRIOV_APPLY_FAILED)
-			return &run->rep->results[i];
-	return NULL;
-}
-
-int apply_stage_of(enum sriov_apply_action a)
-{
-	return a == SRIOV_APPLY_VF_CONFIG ? 2 : a == SRIOV_APPLY_DRIVER ? 3
-		: a == SRIOV_APPLY_OWNER ? 4 : 1;
-}
-
-void apply_step_text(const struct sriov_apply_result *res, const char *pf,
-		     char *buf, size_t size)
-{
-	if (!res)
-		snprintf(buf, size, "a step of %s", pf);
-	else if (res->vf >= 0)
-		snprintf(buf, size, "%s of %s VF %d",
-			 sriov_apply_action_name(res->action), pf, res->vf);
-	else
-		snprintf(buf, size, "%s of %s",
-			 sriov_apply_action_name(res->action), pf);
-}
-
-/* The steps after the failed one were not done: they say so. */
-static void not_done(struct apply_run *run, struct pf_plan *p, int stage,
-		     const struct sriov_apply_result *cause)
-{
-	char what[160], why[200];
-
-	apply_step_text(cause, p->name, what, sizeof(what));
-	snprintf(why, sizeof(why), "not done: %s failed", what);
-	for (size_t i = p->res_first; i < p->res_end; i++) {
-		struct sriov_apply_result *res = &run->rep->results[i];
-
-		if (apply_stage_of(res->action) > stage && is_changed(res))
-			apply_result_fail(res, 0, why);
-	}
-}
-
-/*
- * Concurrent applies of one PF wait for each other on the PF's apply
- * lock; each engine call also takes the PF lock that every sriovctl
- * change of the PF takes.
- */
-static void all_failed(struct apply_run *run, struct pf_plan *p, int r)
-{
-	for (size_t i = p->res_first; i < p->res_end; i++)
-		if (is_changed(&run->rep->results[i]))
-			step_failed(run, &run->rep->results[i], r);
-}
-
-int apply_exec_pf(struct apply_run *run, struct pf_plan *p)
-{
-	static int (*const steps[])(struct apply_run *, struct pf_plan *) = {
-		exec_counts, exec_configs, apply_exec_drivers, apply_exec_owners,
-	};
-	const struct sriov_apply_result *cause;
-	char lock[96];
-	int lock_fd = -1, r = 0, stage;
-
-	if (!pf_has_changes(run, p) && !run->recovering)
-		return 0;
-	snprintf(lock, sizeof(lock), "%s.apply", p->pf->dev_name);
-	r = sriov_lock_name(run->ctx, lock, &lock_fd);
-	if (r == 0 && !run->recovering)
-		r = apply_journal_write(run, p);
-	if (r < 0) {
-		all_failed(run, p, r);
-		sriov_unlock(lock_fd);
-		return 0;
-	}
-	for (stage = 1; r == 0 && stage <= 4; stage++)
-		r = steps[stage - 1](run, p);
-	if (r < 0) {
-		cause = first_failure(run, p);
-		not_done(run, p, stage - 1, cause);
-		if (apply_undo_pf(run, p, cause, stage - 1) == 0 && !run->recovering)
-			r = 0;
-	}
-	/* a journal stays while the PF is not as it or the file says */
-	if (r == 0)
-		apply_journal_remove(run, p);
-	sriov_unlock(lock_fd);
-	return 0;
 }

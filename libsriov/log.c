@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The library's voice: the caller's log callback and the last error's text. */
+#include <stdio.h>
+
+#include "internal.h"
+
+#ifndef SRIOV_VERSION
+#define SRIOV_VERSION "0.0.0"
+#endif
+
+SRIOV_EXPORT const char *sriov_version(void)
+{
+	return SRIOV_VERSION;
+}
+
+static void vlog(struct sriov_ctx *ctx, enum sriov_log_level level,
+		 const char *fmt, va_list ap)
+{
+	char msg[SRIOV_ERRBUF_LEN];
+
+	if (!ctx->log_fn || level > ctx->log_max)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ctx->log_fn(level, msg, ctx->log_userdata);
+}
+
+void sriov_log(struct sriov_ctx *ctx, enum sriov_log_level level,
+	       const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(ctx, level, fmt, ap);
+	va_end(ap);
+}
+
+int sriov_err(struct sriov_ctx *ctx, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ctx->errbuf, sizeof(ctx->errbuf), fmt, ap);
+	va_end(ap);
+	sriov_log(ctx, SRIOV_LOG_ERR, "%s", ctx->errbuf);
+	return -err;
+}
