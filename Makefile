@@ -79,7 +79,7 @@ msg = @printf '  %-8s %s\n' $(1) $(2);
 endif
 
 .PHONY: all clean install uninstall deps check check-unit check-cli \
-	check-docs check-abi check-ansible check-vm demo bench fakesys san-build
+	check-docs check-abi check-layers check-ansible check-vm demo bench fakesys san-build
 all: $(BUILD)/sriovctl $(BUILD)/libsriov.a $(BUILD)/libsriov.pc \
 	$(BUILD)/$(SONAME) $(BUILD)/fakesys
 
@@ -142,7 +142,7 @@ san-build:
 RESULTS ?= $(BUILD)/results
 check: all
 	$(Q)rm -rf $(RESULTS) && mkdir -p $(RESULTS)
-	-$(Q)$(MAKE) --no-print-directory -j1 -k check-abi check-unit check-cli \
+	-$(Q)$(MAKE) --no-print-directory -j1 -k check-abi check-layers check-unit check-cli \
 		check-docs check-ansible check-vm
 	$(Q)tests/summary.sh $(RESULTS)
 
@@ -155,6 +155,10 @@ run_tier = { $(2); echo $$? > $(RESULTS)/$(1).rc; } | tee $(RESULTS)/$(1).txt; \
 
 check-abi: all | $(RESULTS)
 	$(Q)$(call run_tier,abi,tests/check-abi.sh $(BUILD) libsriov/libsriov.map)
+
+# cli -> apply -> vfio -> core, and no circle between files
+check-layers: all | $(RESULTS)
+	$(Q)$(call run_tier,layers,tests/check-layers.py $(BUILD))
 
 check-unit: san-build | $(RESULTS)
 	$(Q)$(call run_tier,unit,tests/run-unit.sh $(SANBUILD)/tests)

@@ -140,7 +140,7 @@ uint32_t sriov_vf_config_diff(const struct sriov_vf_config *cur,
 
 /* inuse.c: true, with a holder's pid, when a process has the group's
  * VFIO node open */
-bool vfio_group_in_use(struct sriov_ctx *ctx, int group, pid_t *ret_pid);
+bool sriov_vfio_group_in_use(struct sriov_ctx *ctx, int group, pid_t *ret_pid);
 
 /* lock.c */
 int sriov_state_dir_ensure(struct sriov_ctx *ctx);

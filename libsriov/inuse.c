@@ -114,8 +114,8 @@ static int netdev_ifindex(struct sriov_ctx *ctx, const char *ifname)
 	char path[SYSFS_PATH_MAX], buf[32];
 	unsigned long v;
 
-	if (sysfs_join(ctx, path, sizeof(path), comps) < 0 ||
-	    sysfs_read(ctx, path, buf, sizeof(buf), true) < 0 ||
+	if (sriov_sysfs_join(ctx, path, sizeof(path), comps) < 0 ||
+	    sriov_sysfs_read(ctx, path, buf, sizeof(buf), true) < 0 ||
 	    sriov_parse_uint(buf, 10, 0x7fffffff, &v) < 0)
 		return -1;
 	return (int)v;
@@ -127,8 +127,8 @@ static bool netdev_master(struct sriov_ctx *ctx, const char *ifname,
 	const char *comps[] = { "class", "net", ifname, "master", NULL };
 	char path[SYSFS_PATH_MAX];
 
-	return sysfs_join(ctx, path, sizeof(path), comps) == 0 &&
-	       sysfs_readlink_name(ctx, path, master, size) == 0;
+	return sriov_sysfs_join(ctx, path, sizeof(path), comps) == 0 &&
+	       sriov_sysfs_readlink_name(ctx, path, master, size) == 0;
 }
 
 bool sriov_inuse_vf(struct sriov_inuse *u, const struct sriov_vf *vf,
@@ -140,7 +140,7 @@ bool sriov_inuse_vf(struct sriov_inuse *u, const struct sriov_vf *vf,
 	int ifindex, n;
 
 	if (i->driver && !strcmp(i->driver, "vfio-pci") &&
-	    vfio_group_in_use(u->ctx, i->iommu_group, &pid)) {
+	    sriov_vfio_group_in_use(u->ctx, i->iommu_group, &pid)) {
 		snprintf(reason, size, "VF %u (%s): VFIO group %d is open (pid %d)",
 			 i->index, i->pci, i->iommu_group, (int)pid);
 		return true;
@@ -190,7 +190,7 @@ static bool fd_dir_has(const char *dir, const char *want)
 	return false;
 }
 
-bool vfio_group_in_use(struct sriov_ctx *ctx, int group, pid_t *ret_pid)
+bool sriov_vfio_group_in_use(struct sriov_ctx *ctx, int group, pid_t *ret_pid)
 {
 	_cleanup_closedir_ DIR *proc = opendir("/proc");
 	char want[2][4096], dir[300];

@@ -34,13 +34,13 @@ SRIOV_EXPORT bool sriov_iommu_enabled(struct sriov_ctx *ctx)
 	char **names;
 	size_t n = 0;
 
-	if (sysfs_list(ctx, "class/iommu", &names, &n) < 0)
+	if (sriov_sysfs_list(ctx, "class/iommu", &names, &n) < 0)
 		return false;
-	sysfs_names_free(names);
+	sriov_sysfs_names_free(names);
 	return n > 0;
 }
 
-/* The members as vgroup_load() reads them, plus the group's type. */
+/* The members as sriov_vgroup_load() reads them, plus the group's type. */
 static int group_load(struct sriov_ctx *ctx, int id,
 		      struct sriov_iommu_group **ret)
 {
@@ -48,20 +48,20 @@ static int group_load(struct sriov_ctx *ctx, int id,
 	const char *tp[] = { "kernel", "iommu_groups", num, "type", NULL };
 	struct sriov_iommu_group *g;
 	struct vgroup vg;
-	int r = vgroup_load(ctx, id, &vg);
+	int r = sriov_vgroup_load(ctx, id, &vg);
 
 	if (r < 0)
 		return r;
 	g = calloc(1, sizeof(*g));
 	if (!g) {
-		vgroup_clear(&vg);
+		sriov_vgroup_clear(&vg);
 		return -ENOMEM;
 	}
 	g->members = vg.members;
 	g->info.n_members = vg.n;
 	snprintf(num, sizeof(num), "%d", id);
-	if (sysfs_join(ctx, path, sizeof(path), tp) == 0 &&
-	    sysfs_read(ctx, path, type, sizeof(type), true) >= 0)
+	if (sriov_sysfs_join(ctx, path, sizeof(path), tp) == 0 &&
+	    sriov_sysfs_read(ctx, path, type, sizeof(type), true) >= 0)
 		g->type = strdup(type);
 	g->info.id = id;
 	g->info.type = g->type;
@@ -83,7 +83,7 @@ static int list_group_ids(struct sriov_ctx *ctx, int **ret_ids, size_t *ret_n)
 	size_t n = 0, k = 0;
 	int *ids, r;
 
-	r = sysfs_list(ctx, "kernel/iommu_groups", &names, &n);
+	r = sriov_sysfs_list(ctx, "kernel/iommu_groups", &names, &n);
 	if (r == -ENOENT)
 		n = 0, names = NULL;
 	else if (r < 0)
@@ -95,7 +95,7 @@ static int list_group_ids(struct sriov_ctx *ctx, int **ret_ids, size_t *ret_n)
 		if (sriov_parse_uint(names[i], 10, 0x7fffffff, &v) == 0)
 			ids[k++] = (int)v;
 	}
-	sysfs_names_free(names);
+	sriov_sysfs_names_free(names);
 	if (!ids)
 		return -ENOMEM;
 	qsort(ids, k, sizeof(*ids), cmp_int);
@@ -151,8 +151,8 @@ static int device_addr(struct sriov_ctx *ctx, const char *name,
 		const char *comps[] = { "class", "net", name, "device", NULL };
 		char path[SYSFS_PATH_MAX], dev[64];
 
-		if (sysfs_join(ctx, path, sizeof(path), comps) == 0 &&
-		    sysfs_readlink_name(ctx, path, dev, sizeof(dev)) == 0 &&
+		if (sriov_sysfs_join(ctx, path, sizeof(path), comps) == 0 &&
+		    sriov_sysfs_readlink_name(ctx, path, dev, sizeof(dev)) == 0 &&
 		    sriov_pci_addr_parse(dev, ret) == 0)
 			return 0;
 	}
@@ -179,12 +179,12 @@ static int device_group(struct sriov_ctx *ctx, const char *name, int *ret)
 	if (r < 0)
 		return r;
 	sriov_pci_addr_format(&a, pci);
-	r = sysfs_dev_path(ctx, &a, NULL, path, sizeof(path));
+	r = sriov_sysfs_dev_path(ctx, &a, NULL, path, sizeof(path));
 	if (r < 0)
 		return r;
-	if (!sysfs_exists(ctx, path))
+	if (!sriov_sysfs_exists(ctx, path))
 		return sriov_err(ctx, ENODEV, "no PCI device %s", pci);
-	r = sysfs_dev_link_name(ctx, &a, "iommu_group", grp, sizeof(grp));
+	r = sriov_sysfs_dev_link_name(ctx, &a, "iommu_group", grp, sizeof(grp));
 	if (r == -ENOENT)
 		return sriov_err(ctx, ENOENT, "%s is in no IOMMU group%s", pci,
 				 sriov_iommu_enabled(ctx) ? ""

@@ -13,13 +13,13 @@ struct vgroup {
 };
 
 /* Reads a group afresh, without the context's cache of groups. */
-int vgroup_load(struct sriov_ctx *ctx, int id, struct vgroup *ret);
-void vgroup_clear(struct vgroup *g);
+int sriov_vgroup_load(struct sriov_ctx *ctx, int id, struct vgroup *ret);
+void sriov_vgroup_clear(struct vgroup *g);
 /*
  * Describes the members that keep the group from being viable, skipping
  * those in skip[] (devices about to be bound). Returns how many there are.
  */
-size_t vgroup_blockers(const struct vgroup *g,
+size_t sriov_vgroup_blockers(const struct vgroup *g,
 		       const struct sriov_pci_addr *skip, size_t n_skip,
 		       char *buf, size_t size);
 

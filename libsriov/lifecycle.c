@@ -14,13 +14,13 @@ static int write_attr(struct sriov_pf *pf, const char *attr, int value,
 		      int timeout_ms, int lock_fd)
 {
 	char path[SYSFS_PATH_MAX], buf[16];
-	int r = sysfs_bus_dev_path(pf->ctx, pf->bus, pf->dev_name, attr, path,
+	int r = sriov_sysfs_bus_dev_path(pf->ctx, pf->bus, pf->dev_name, attr, path,
 				   sizeof(path));
 
 	if (r < 0)
 		return r;
 	snprintf(buf, sizeof(buf), "%d", value);
-	return sysfs_write_bounded(pf->ctx, path, buf, timeout_ms, lock_fd);
+	return sriov_sysfs_write_bounded(pf->ctx, path, buf, timeout_ms, lock_fd);
 }
 
 /* Turns the kernel's errno into advice for the administrator. */
@@ -34,8 +34,8 @@ static int explain_numvfs_error(struct sriov_pf *pf, int r, int want)
 		const char *comps[] = { "class", "net", ifname, "operstate", NULL };
 		char path[SYSFS_PATH_MAX];
 
-		if (sysfs_join(ctx, path, sizeof(path), comps) == 0)
-			sysfs_read(ctx, path, oper, sizeof(oper), true);
+		if (sriov_sysfs_join(ctx, path, sizeof(path), comps) == 0)
+			sriov_sysfs_read(ctx, path, oper, sizeof(oper), true);
 	}
 	if (r == -ENOENT)
 		return sriov_err(ctx, ENOENT,

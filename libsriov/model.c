@@ -20,7 +20,7 @@ void sriov_pf_free_contents(struct sriov_pf *pf)
 	for (size_t i = 0; i < pf->n_vfs; i++)
 		sriov_vf_free(pf->vfs[i]);
 	free(pf->vfs);
-	sysfs_names_free(pf->netdevs);
+	sriov_sysfs_names_free(pf->netdevs);
 	free(pf->driver);
 	free(pf->driver_override);
 	free(pf->vendor_name);

@@ -19,9 +19,9 @@ static int bus_read_int(struct sriov_pf *pf, const char *attr)
 	char path[SYSFS_PATH_MAX], buf[32];
 	unsigned long v;
 
-	if (sysfs_bus_dev_path(pf->ctx, pf->bus, pf->dev_name, attr, path,
+	if (sriov_sysfs_bus_dev_path(pf->ctx, pf->bus, pf->dev_name, attr, path,
 			       sizeof(path)) < 0 ||
-	    sysfs_read(pf->ctx, path, buf, sizeof(buf), true) < 0 ||
+	    sriov_sysfs_read(pf->ctx, path, buf, sizeof(buf), true) < 0 ||
 	    sriov_parse_uint(buf, 10, 0x7fffffff, &v) < 0)
 		return SRIOV_NO_VALUE;
 	return (int)v;
@@ -32,15 +32,15 @@ static int bus_strings(struct sriov_pf *pf)
 	char path[SYSFS_PATH_MAX], name[256];
 	int r;
 
-	r = sysfs_bus_dev_path(pf->ctx, pf->bus, pf->dev_name, "driver", path,
+	r = sriov_sysfs_bus_dev_path(pf->ctx, pf->bus, pf->dev_name, "driver", path,
 			       sizeof(path));
-	if (r == 0 && sysfs_readlink_name(pf->ctx, path, name, sizeof(name)) == 0)
+	if (r == 0 && sriov_sysfs_readlink_name(pf->ctx, path, name, sizeof(name)) == 0)
 		pf->driver = strdup(name);
 	if (r == 0)
-		r = sysfs_bus_dev_path(pf->ctx, pf->bus, pf->dev_name, "net", path,
+		r = sriov_sysfs_bus_dev_path(pf->ctx, pf->bus, pf->dev_name, "net", path,
 				       sizeof(path));
 	if (r == 0)
-		r = sysfs_list(pf->ctx, path, &pf->netdevs, NULL);
+		r = sriov_sysfs_list(pf->ctx, path, &pf->netdevs, NULL);
 	if (r == -ENOENT) {
 		pf->netdevs = calloc(1, sizeof(char *));
 		r = pf->netdevs ? 0 : -ENOMEM;
@@ -137,25 +137,25 @@ int sriov_scan_other_buses(struct sriov_ctx *ctx)
 	for (const char *const *bus = other_buses; *bus; bus++) {
 		char path[SYSFS_PATH_MAX], **names;
 		const char *comps[] = { "bus", *bus, "devices", NULL };
-		int r = sysfs_join(ctx, path, sizeof(path), comps);
+		int r = sriov_sysfs_join(ctx, path, sizeof(path), comps);
 
 		if (r < 0)
 			return r;
-		if (sysfs_list(ctx, path, &names, NULL) < 0)
+		if (sriov_sysfs_list(ctx, path, &names, NULL) < 0)
 			continue;
 		for (char **n = names; *n; n++) {
 			struct sriov_pf *pf;
 			char attr[SYSFS_PATH_MAX];
 
-			if (sysfs_bus_dev_path(ctx, *bus, *n, "sriov_numvfs", attr,
+			if (sriov_sysfs_bus_dev_path(ctx, *bus, *n, "sriov_numvfs", attr,
 					       sizeof(attr)) == 0 &&
-			    sysfs_exists(ctx, attr) &&
+			    sriov_sysfs_exists(ctx, attr) &&
 			    sriov_pf_get_bus(ctx, *bus, *n, &pf) < 0) {
-				sysfs_names_free(names);
+				sriov_sysfs_names_free(names);
 				return -EIO;
 			}
 		}
-		sysfs_names_free(names);
+		sriov_sysfs_names_free(names);
 	}
 	return 0;
 }

@@ -19,19 +19,19 @@ static int netdev_to_addr(struct sriov_ctx *ctx, const char *ifname,
 	char path[SYSFS_PATH_MAX], name[64], bus[32];
 	int r;
 
-	r = sysfs_join(ctx, path, sizeof(path), dev);
+	r = sriov_sysfs_join(ctx, path, sizeof(path), dev);
 	if (r < 0)
 		return r;
-	r = sysfs_readlink_name(ctx, path, name, sizeof(name));
+	r = sriov_sysfs_readlink_name(ctx, path, name, sizeof(name));
 	if (r == -ENOENT)
 		return sriov_err(ctx, ENODEV, "no network device \"%s\"", ifname);
 	if (r < 0)
 		return r;
 	if (sriov_pci_addr_parse(name, ret) == 0)
 		return 0;
-	r = sysfs_join(ctx, path, sizeof(path), sub);
+	r = sriov_sysfs_join(ctx, path, sizeof(path), sub);
 	if (r == 0)
-		r = sysfs_readlink_name(ctx, path, bus, sizeof(bus));
+		r = sriov_sysfs_readlink_name(ctx, path, bus, sizeof(bus));
 	if (r < 0 || !strcmp(bus, "pci"))
 		return sriov_err(ctx, EINVAL, "%s is not on a bus sriovctl knows",
 				 ifname);
@@ -46,8 +46,8 @@ static bool is_vf(struct sriov_ctx *ctx, const struct sriov_pci_addr *a)
 {
 	char path[SYSFS_PATH_MAX];
 
-	return sysfs_dev_path(ctx, a, "physfn", path, sizeof(path)) == 0 &&
-	       sysfs_exists(ctx, path);
+	return sriov_sysfs_dev_path(ctx, a, "physfn", path, sizeof(path)) == 0 &&
+	       sriov_sysfs_exists(ctx, path);
 }
 
 SRIOV_EXPORT int sriov_pf_find(struct sriov_ctx *ctx, const char *name,
@@ -113,12 +113,12 @@ static int vf_by_addr(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
 	struct sriov_pf *pf;
 	int r;
 
-	r = sysfs_dev_link_name(ctx, a, "physfn", pfname, sizeof(pfname));
+	r = sriov_sysfs_dev_link_name(ctx, a, "physfn", pfname, sizeof(pfname));
 	if (r == -ENOENT) {
 		char path[SYSFS_PATH_MAX];
 
-		if (sysfs_dev_path(ctx, a, NULL, path, sizeof(path)) == 0 &&
-		    !sysfs_exists(ctx, path))
+		if (sriov_sysfs_dev_path(ctx, a, NULL, path, sizeof(path)) == 0 &&
+		    !sriov_sysfs_exists(ctx, path))
 			return sriov_err(ctx, ENODEV, "no PCI device %s", name);
 		return sriov_err(ctx, EINVAL, "%s is not a virtual function",
 				 name);

@@ -12,7 +12,7 @@
 
 #include "sysfs.h"
 
-int sysfs_join(struct sriov_ctx *ctx, char *buf, size_t size,
+int sriov_sysfs_join(struct sriov_ctx *ctx, char *buf, size_t size,
 	       const char *const *components)
 {
 	size_t len = 0;
@@ -39,21 +39,21 @@ int sysfs_join(struct sriov_ctx *ctx, char *buf, size_t size,
 	return 0;
 }
 
-int sysfs_bus_dev_path(struct sriov_ctx *ctx, const char *bus,
+int sriov_sysfs_bus_dev_path(struct sriov_ctx *ctx, const char *bus,
 		       const char *dev, const char *attr, char *buf, size_t size)
 {
 	const char *comps[] = { "bus", bus, "devices", dev, attr, NULL };
 
-	return sysfs_join(ctx, buf, size, comps);
+	return sriov_sysfs_join(ctx, buf, size, comps);
 }
 
-int sysfs_dev_path(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
+int sriov_sysfs_dev_path(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 		   const char *attr, char *buf, size_t size)
 {
 	char pci[SRIOV_PCI_ADDR_STRLEN];
 
 	sriov_pci_addr_format(addr, pci);
-	return sysfs_bus_dev_path(ctx, "pci", pci, attr, buf, size);
+	return sriov_sysfs_bus_dev_path(ctx, "pci", pci, attr, buf, size);
 }
 
 static int path_err(struct sriov_ctx *ctx, int err, const char *what,
@@ -63,7 +63,7 @@ static int path_err(struct sriov_ctx *ctx, int err, const char *what,
 			 strerror(err));
 }
 
-int sysfs_read(struct sriov_ctx *ctx, const char *path, char *buf,
+int sriov_sysfs_read(struct sriov_ctx *ctx, const char *path, char *buf,
 	       size_t size, bool quiet_enoent)
 {
 	_cleanup_close_ int fd = -1;
@@ -84,16 +84,16 @@ int sysfs_read(struct sriov_ctx *ctx, const char *path, char *buf,
 	return (int)n;
 }
 
-int sysfs_dev_read(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
+int sriov_sysfs_dev_read(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 		   const char *attr, char *buf, size_t size, bool quiet_enoent)
 {
 	char path[SYSFS_PATH_MAX];
-	int r = sysfs_dev_path(ctx, addr, attr, path, sizeof(path));
+	int r = sriov_sysfs_dev_path(ctx, addr, attr, path, sizeof(path));
 
-	return r < 0 ? r : sysfs_read(ctx, path, buf, size, quiet_enoent);
+	return r < 0 ? r : sriov_sysfs_read(ctx, path, buf, size, quiet_enoent);
 }
 
-int sysfs_dev_read_int(struct sriov_ctx *ctx,
+int sriov_sysfs_dev_read_int(struct sriov_ctx *ctx,
 		       const struct sriov_pci_addr *addr, const char *attr,
 		       int base, int *ret)
 {
@@ -103,10 +103,10 @@ int sysfs_dev_read_int(struct sriov_ctx *ctx,
 	bool neg = false;
 	int r;
 
-	r = sysfs_dev_path(ctx, addr, attr, path, sizeof(path));
+	r = sriov_sysfs_dev_path(ctx, addr, attr, path, sizeof(path));
 	if (r < 0)
 		return r;
-	r = sysfs_read(ctx, path, buf, sizeof(buf), true);
+	r = sriov_sysfs_read(ctx, path, buf, sizeof(buf), true);
 	if (r < 0)
 		return r;
 	if (*s == '-') {
@@ -121,7 +121,7 @@ int sysfs_dev_read_int(struct sriov_ctx *ctx,
 	return 0;
 }
 
-int sysfs_readlink_name(struct sriov_ctx *ctx, const char *path, char *buf,
+int sriov_sysfs_readlink_name(struct sriov_ctx *ctx, const char *path, char *buf,
 			size_t size)
 {
 	char target[SYSFS_PATH_MAX];
@@ -141,22 +141,22 @@ int sysfs_readlink_name(struct sriov_ctx *ctx, const char *path, char *buf,
 	return 0;
 }
 
-int sysfs_dev_link_name(struct sriov_ctx *ctx,
+int sriov_sysfs_dev_link_name(struct sriov_ctx *ctx,
 			const struct sriov_pci_addr *addr, const char *link,
 			char *buf, size_t size)
 {
 	char path[SYSFS_PATH_MAX];
-	int r = sysfs_dev_path(ctx, addr, link, path, sizeof(path));
+	int r = sriov_sysfs_dev_path(ctx, addr, link, path, sizeof(path));
 
-	return r < 0 ? r : sysfs_readlink_name(ctx, path, buf, size);
+	return r < 0 ? r : sriov_sysfs_readlink_name(ctx, path, buf, size);
 }
 
-bool sysfs_exists(struct sriov_ctx *ctx, const char *path)
+bool sriov_sysfs_exists(struct sriov_ctx *ctx, const char *path)
 {
 	return faccessat(ctx->sysfs_fd, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
-int sysfs_write(struct sriov_ctx *ctx, const char *path, const char *value)
+int sriov_sysfs_write(struct sriov_ctx *ctx, const char *path, const char *value)
 {
 	_cleanup_close_ int fd = -1;
 	size_t len = strlen(value);
@@ -182,7 +182,7 @@ int sysfs_write(struct sriov_ctx *ctx, const char *path, const char *value)
  * write runs in a child process, so that the caller gets its answer (and
  * the PF lock back) after timeout_ms whatever the driver does.
  */
-int sysfs_write_bounded(struct sriov_ctx *ctx, const char *path,
+int sriov_sysfs_write_bounded(struct sriov_ctx *ctx, const char *path,
 			 const char *value, int timeout_ms, int lock_fd)
 {
 	struct pollfd p;
@@ -191,14 +191,14 @@ int sysfs_write_bounded(struct sriov_ctx *ctx, const char *path,
 	int pidfd, r;
 
 	if (ctx->write_hook)
-		return sysfs_write(ctx, path, value);
+		return sriov_sysfs_write(ctx, path, value);
 	pid = fork();
 	if (pid < 0)
 		return sriov_err(ctx, errno, "fork: %s", strerror(errno));
 	if (pid == 0) {
 		/* the lock must not outlive the parent's hold on it */
 		close(lock_fd);
-		_exit(-sysfs_write(ctx, path, value) & 0xff);
+		_exit(-sriov_sysfs_write(ctx, path, value) & 0xff);
 	}
 	ctx->n_sysfs_writes++;
 	pidfd = pidfd_open(pid, 0);
@@ -230,7 +230,7 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-void sysfs_names_free(char **names)
+void sriov_sysfs_names_free(char **names)
 {
 	if (!names)
 		return;
@@ -257,7 +257,7 @@ static int names_push(char ***names, size_t *n, size_t *cap, const char *s)
 	return 0;
 }
 
-int sysfs_list(struct sriov_ctx *ctx, const char *path, char ***ret_names,
+int sriov_sysfs_list(struct sriov_ctx *ctx, const char *path, char ***ret_names,
 	       size_t *ret_count)
 {
 	_cleanup_closedir_ DIR *dir = NULL;
@@ -279,7 +279,7 @@ int sysfs_list(struct sriov_ctx *ctx, const char *path, char ***ret_names,
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		if (names_push(&names, &n, &cap, de->d_name) < 0) {
-			sysfs_names_free(names);
+			sriov_sysfs_names_free(names);
 			return sriov_err(ctx, ENOMEM, "out of memory");
 		}
 	}

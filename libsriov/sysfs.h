@@ -20,15 +20,15 @@
  * Joins NULL-terminated components into buf, validating each one. Returns
  * 0 or -EINVAL (bad component) / -ENAMETOOLONG.
  */
-int sysfs_join(struct sriov_ctx *ctx, char *buf, size_t size,
+int sriov_sysfs_join(struct sriov_ctx *ctx, char *buf, size_t size,
 	       const char *const *components);
 
 /* "bus/<bus>/devices/<dev>/<attr>" (attr may be NULL). */
-int sysfs_bus_dev_path(struct sriov_ctx *ctx, const char *bus,
+int sriov_sysfs_bus_dev_path(struct sriov_ctx *ctx, const char *bus,
 		       const char *dev, const char *attr, char *buf, size_t size);
 
 /* Paths of a PCI device: "bus/pci/devices/<addr>/<attr>". */
-int sysfs_dev_path(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
+int sriov_sysfs_dev_path(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 		   const char *attr, char *buf, size_t size);
 
 /*
@@ -36,26 +36,26 @@ int sysfs_dev_path(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
  * length or a negative errno. Missing attribute: -ENOENT, no error text
  * recorded when quiet_enoent is set (optional attributes).
  */
-int sysfs_read(struct sriov_ctx *ctx, const char *path, char *buf,
+int sriov_sysfs_read(struct sriov_ctx *ctx, const char *path, char *buf,
 	       size_t size, bool quiet_enoent);
-int sysfs_dev_read(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
+int sriov_sysfs_dev_read(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 		   const char *attr, char *buf, size_t size, bool quiet_enoent);
 /* Integer attributes ("%d", "%u" or "0x%x" forms); base 0 accepts all. */
-int sysfs_dev_read_int(struct sriov_ctx *ctx,
+int sriov_sysfs_dev_read_int(struct sriov_ctx *ctx,
 		       const struct sriov_pci_addr *addr, const char *attr,
 		       int base, int *ret);
 
 /* The last component of a symlink's target ("driver" -> "igb"). */
-int sysfs_readlink_name(struct sriov_ctx *ctx, const char *path, char *buf,
+int sriov_sysfs_readlink_name(struct sriov_ctx *ctx, const char *path, char *buf,
 			size_t size);
-int sysfs_dev_link_name(struct sriov_ctx *ctx,
+int sriov_sysfs_dev_link_name(struct sriov_ctx *ctx,
 			const struct sriov_pci_addr *addr, const char *link,
 			char *buf, size_t size);
 
-bool sysfs_exists(struct sriov_ctx *ctx, const char *path);
+bool sriov_sysfs_exists(struct sriov_ctx *ctx, const char *path);
 
 /* Writes value to an attribute; returns 0 or the write's -errno. */
-int sysfs_write(struct sriov_ctx *ctx, const char *path, const char *value);
+int sriov_sysfs_write(struct sriov_ctx *ctx, const char *path, const char *value);
 
 /*
  * Writes in a child process and gives up waiting after timeout_ms
@@ -63,15 +63,15 @@ int sysfs_write(struct sriov_ctx *ctx, const char *path, const char *value);
  * caller holds, is closed in the child so that it is released with the
  * caller's. With a write hook set the write is done directly.
  */
-int sysfs_write_bounded(struct sriov_ctx *ctx, const char *path,
+int sriov_sysfs_write_bounded(struct sriov_ctx *ctx, const char *path,
 			const char *value, int timeout_ms, int lock_fd);
 
 /*
  * Lists a directory's entries (not "." and ".."), sorted, as a
  * NULL-terminated malloc'ed array of malloc'ed strings.
  */
-int sysfs_list(struct sriov_ctx *ctx, const char *path, char ***ret_names,
+int sriov_sysfs_list(struct sriov_ctx *ctx, const char *path, char ***ret_names,
 	       size_t *ret_count);
-void sysfs_names_free(char **names);
+void sriov_sysfs_names_free(char **names);
 
 #endif

@@ -12,7 +12,7 @@ static int read_driver(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
 		       char **ret)
 {
 	char name[256];
-	int r = sysfs_dev_link_name(ctx, a, "driver", name, sizeof(name));
+	int r = sriov_sysfs_dev_link_name(ctx, a, "driver", name, sizeof(name));
 
 	if (r == -ENOENT) {
 		*ret = NULL;
@@ -29,7 +29,7 @@ static int read_override(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
 			 char **ret)
 {
 	char buf[256];
-	int r = sysfs_dev_read(ctx, a, "driver_override", buf, sizeof(buf),
+	int r = sriov_sysfs_dev_read(ctx, a, "driver_override", buf, sizeof(buf),
 			       true);
 
 	*ret = NULL;
@@ -47,7 +47,7 @@ static int read_iommu_group(struct sriov_ctx *ctx,
 	char name[64];
 	unsigned long v;
 
-	if (sysfs_dev_link_name(ctx, a, "iommu_group", name, sizeof(name)) < 0 ||
+	if (sriov_sysfs_dev_link_name(ctx, a, "iommu_group", name, sizeof(name)) < 0 ||
 	    sriov_parse_uint(name, 10, 0x7fffffff, &v) < 0)
 		return SRIOV_NO_VALUE;
 	return (int)v;
@@ -59,7 +59,7 @@ static int read_int_or_none(struct sriov_ctx *ctx,
 {
 	int v;
 
-	return sysfs_dev_read_int(ctx, a, attr, base, &v) < 0 ? SRIOV_NO_VALUE
+	return sriov_sysfs_dev_read_int(ctx, a, attr, base, &v) < 0 ? SRIOV_NO_VALUE
 							       : v;
 }
 
@@ -67,11 +67,11 @@ static int read_netdevs(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
 			char ***ret)
 {
 	char path[SYSFS_PATH_MAX];
-	int r = sysfs_dev_path(ctx, a, "net", path, sizeof(path));
+	int r = sriov_sysfs_dev_path(ctx, a, "net", path, sizeof(path));
 
 	if (r < 0)
 		return r;
-	r = sysfs_list(ctx, path, ret, NULL);
+	r = sriov_sysfs_list(ctx, path, ret, NULL);
 	if (r != -ENOENT)
 		return r;
 	/* no net/ directory: not a network device, or not registered yet */
@@ -84,12 +84,12 @@ static int read_ids(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
 {
 	int v, d, c = 0, r;
 
-	r = sysfs_dev_read_int(ctx, a, "vendor", 16, &v);
+	r = sriov_sysfs_dev_read_int(ctx, a, "vendor", 16, &v);
 	if (r == 0)
-		r = sysfs_dev_read_int(ctx, a, "device", 16, &d);
+		r = sriov_sysfs_dev_read_int(ctx, a, "device", 16, &d);
 	if (r < 0)
 		return r;
-	if (class_code && sysfs_dev_read_int(ctx, a, "class", 16, &c) == 0)
+	if (class_code && sriov_sysfs_dev_read_int(ctx, a, "class", 16, &c) == 0)
 		*class_code = (uint32_t)c;
 	*vendor = (uint16_t)v;
 	*device = (uint16_t)d;
@@ -124,7 +124,7 @@ static int vf_load(struct sriov_pf *pf, unsigned int index,
 		return r;
 	}
 	vf->netdev = net[0] ? TAKE_PTR(net[0]) : NULL;
-	sysfs_names_free(net);
+	sriov_sysfs_names_free(net);
 	vf->info.driver = vf->driver;
 	vf->info.driver_override = vf->driver_override;
 	vf->info.netdev = vf->netdev;
@@ -150,7 +150,7 @@ static int pf_load_vfs(struct sriov_pf *pf)
 		int r;
 
 		snprintf(link, sizeof(link), "virtfn%zu", i);
-		r = sysfs_dev_link_name(ctx, &pf->info.addr, link, name,
+		r = sriov_sysfs_dev_link_name(ctx, &pf->info.addr, link, name,
 					sizeof(name));
 		if (r == -ENOENT)
 			continue;
@@ -219,7 +219,7 @@ int sriov_pf_load(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 	char path[SYSFS_PATH_MAX];
 	int r;
 
-	r = sysfs_dev_path(ctx, addr, "sriov_totalvfs", path, sizeof(path));
+	r = sriov_sysfs_dev_path(ctx, addr, "sriov_totalvfs", path, sizeof(path));
 	if (r < 0)
 		return r;
 	pf = calloc(1, sizeof(*pf));
@@ -297,8 +297,8 @@ static int scan_device(struct sriov_ctx *ctx, const struct sriov_pci_addr *a)
 	struct sriov_pf *pf;
 	int r;
 
-	r = sysfs_dev_path(ctx, a, "sriov_totalvfs", path, sizeof(path));
-	if (r < 0 || !sysfs_exists(ctx, path))
+	r = sriov_sysfs_dev_path(ctx, a, "sriov_totalvfs", path, sizeof(path));
+	if (r < 0 || !sriov_sysfs_exists(ctx, path))
 		return r;
 	/* a PF found before keeps its handle (callers may hold it) */
 	return sriov_pf_get(ctx, a, &pf);
@@ -325,7 +325,7 @@ static int scan_all(struct sriov_ctx *ctx)
 	char **names;
 	int r;
 
-	r = sysfs_list(ctx, "bus/pci/devices", &names, &n_names);
+	r = sriov_sysfs_list(ctx, "bus/pci/devices", &names, &n_names);
 	if (r == -ENOENT)
 		return sriov_err(ctx, ENOENT, "%s/bus/pci/devices: no such directory (is %s a sysfs tree?)",
 				 ctx->sysfs_root, ctx->sysfs_root);
@@ -339,7 +339,7 @@ static int scan_all(struct sriov_ctx *ctx)
 			continue;
 		r = scan_device(ctx, &a);
 	}
-	sysfs_names_free(names);
+	sriov_sysfs_names_free(names);
 	return r < 0 ? r : sriov_scan_other_buses(ctx);
 }
 
@@ -399,15 +399,15 @@ int sriov_pf_get(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 			return 0;
 		}
 	sriov_pci_addr_format(addr, pci);
-	r = sysfs_dev_path(ctx, addr, NULL, path, sizeof(path));
+	r = sriov_sysfs_dev_path(ctx, addr, NULL, path, sizeof(path));
 	if (r < 0)
 		return r;
-	if (!sysfs_exists(ctx, path))
+	if (!sriov_sysfs_exists(ctx, path))
 		return sriov_err(ctx, ENODEV, "no PCI device %s", pci);
-	r = sysfs_dev_path(ctx, addr, "sriov_totalvfs", path, sizeof(path));
+	r = sriov_sysfs_dev_path(ctx, addr, "sriov_totalvfs", path, sizeof(path));
 	if (r < 0)
 		return r;
-	if (!sysfs_exists(ctx, path))
+	if (!sriov_sysfs_exists(ctx, path))
 		return sriov_err(ctx, EINVAL,
 				 "%s is not an SR-IOV physical function", pci);
 	r = sriov_pf_load(ctx, addr, &pf);

@@ -45,9 +45,9 @@ static int pf_ifindex(struct sriov_pf *pf, int *ret)
 		return sriov_err(pf->ctx, ENODEV,
 				 "%s has no network interface: VF settings are set through the PF's netdev",
 				 pf->info.pci);
-	r = sysfs_join(pf->ctx, path, sizeof(path), comps);
+	r = sriov_sysfs_join(pf->ctx, path, sizeof(path), comps);
 	if (r == 0)
-		r = sysfs_read(pf->ctx, path, buf, sizeof(buf), false);
+		r = sriov_sysfs_read(pf->ctx, path, buf, sizeof(buf), false);
 	if (r < 0)
 		return r;
 	if (sriov_parse_uint(buf, 10, 0x7fffffff, &v) < 0)

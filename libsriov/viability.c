@@ -38,7 +38,7 @@ SRIOV_EXPORT bool sriov_iommu_member_viable(const struct sriov_iommu_member *m)
 	return m && driver_viable(m->driver);
 }
 
-void vgroup_clear(struct vgroup *g)
+void sriov_vgroup_clear(struct vgroup *g)
 {
 	for (size_t i = 0; i < g->n; i++)
 		free((char *)g->members[i].driver);
@@ -58,21 +58,21 @@ static int member_read(struct sriov_ctx *ctx, const char *name,
 		return sriov_err(ctx, EINVAL, "unexpected IOMMU group member %s",
 				 name);
 	sriov_pci_addr_format(&a, m->pci);
-	if (sysfs_dev_link_name(ctx, &a, "driver", drv, sizeof(drv)) == 0 &&
+	if (sriov_sysfs_dev_link_name(ctx, &a, "driver", drv, sizeof(drv)) == 0 &&
 	    !(m->driver = strdup(drv)))
 		return -ENOMEM;
-	if (sysfs_dev_read_int(ctx, &a, "class", 16, &v) == 0)
+	if (sriov_sysfs_dev_read_int(ctx, &a, "class", 16, &v) == 0)
 		m->class_code = (uint32_t)v;
-	if (sysfs_dev_read_int(ctx, &a, "vendor", 16, &v) == 0)
+	if (sriov_sysfs_dev_read_int(ctx, &a, "vendor", 16, &v) == 0)
 		m->vendor_id = (uint16_t)v;
-	if (sysfs_dev_read_int(ctx, &a, "device", 16, &v) == 0)
+	if (sriov_sysfs_dev_read_int(ctx, &a, "device", 16, &v) == 0)
 		m->device_id = (uint16_t)v;
 	m->is_bridge = (m->class_code >> 8) == 0x0604;
 	return 0;
 }
 
 /* Reads a group afresh, without the context's cache of groups. */
-int vgroup_load(struct sriov_ctx *ctx, int id, struct vgroup *ret)
+int sriov_vgroup_load(struct sriov_ctx *ctx, int id, struct vgroup *ret)
 {
 	char num[16], path[SYSFS_PATH_MAX], **names = NULL;
 	const char *comps[] = { "kernel", "iommu_groups", num, "devices", NULL };
@@ -81,9 +81,9 @@ int vgroup_load(struct sriov_ctx *ctx, int id, struct vgroup *ret)
 	int r;
 
 	snprintf(num, sizeof(num), "%d", id);
-	r = sysfs_join(ctx, path, sizeof(path), comps);
+	r = sriov_sysfs_join(ctx, path, sizeof(path), comps);
 	if (r == 0)
-		r = sysfs_list(ctx, path, &names, &n);
+		r = sriov_sysfs_list(ctx, path, &names, &n);
 	if (r == -ENOENT)
 		return sriov_err(ctx, ENODEV, "no IOMMU group %d", id);
 	if (r < 0)
@@ -93,9 +93,9 @@ int vgroup_load(struct sriov_ctx *ctx, int id, struct vgroup *ret)
 		r = -ENOMEM;
 	for (size_t i = 0; r == 0 && i < n; i++, g.n++)
 		r = member_read(ctx, names[i], &g.members[i]);
-	sysfs_names_free(names);
+	sriov_sysfs_names_free(names);
 	if (r < 0) {
-		vgroup_clear(&g);
+		sriov_vgroup_clear(&g);
 		return r;
 	}
 	*ret = g;
@@ -115,7 +115,7 @@ static bool skipped(const char *pci, const struct sriov_pci_addr *skip,
 	return false;
 }
 
-size_t vgroup_blockers(const struct vgroup *g,
+size_t sriov_vgroup_blockers(const struct vgroup *g,
 		       const struct sriov_pci_addr *skip, size_t n_skip,
 		       char *buf, size_t size)
 {

@@ -24,6 +24,17 @@ for s in $(cat "$tmp/exported"); do
 		failed=$((failed + 1))
 	fi
 done
+# the static library defines no global without the library's prefix, so
+# that it links into any program
+nm -g --defined-only "$build/libsriov.a" | awk 'NF == 3 {print $3}' |
+	grep -v '^sriov_' | sort -u > "$tmp/unprefixed"
+if [ -s "$tmp/unprefixed" ]; then
+	echo "FAIL libsriov.a defines globals without the sriov_ prefix:"
+	sed 's/^/  /' "$tmp/unprefixed"
+	failed=$((failed + 1))
+else
+	passed=$((passed + 1))
+fi
 soname=$(readelf -d "$build/libsriov.so.0" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
 if [ "$soname" = libsriov.so.0 ]; then
 	passed=$((passed + 1))

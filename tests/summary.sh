@@ -4,7 +4,7 @@
 set -u
 dir=${1:?usage: summary.sh DIR}
 passed=0 failed=0 missing=""
-for tier in abi unit cli docs ansible vm; do
+for tier in abi layers unit cli docs ansible vm; do
 	line=$(grep -E '^[a-z]+: [0-9]+ passed, [0-9]+ failed' "$dir/$tier.txt" 2>/dev/null | tail -n1)
 	if [ -z "$line" ]; then
 		missing="$missing $tier"

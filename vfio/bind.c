@@ -66,9 +66,9 @@ static int call_load(struct call *c, const struct sriov_pci_addr *devs,
 		op->res->vf = -1;
 		op->res->iommu_group = SRIOV_NO_VALUE;
 		c->n++;
-		r = vdev_load(c->ctx, &devs[i], &op->d);
+		r = sriov_vdev_load(c->ctx, &devs[i], &op->d);
 		if (r < 0)
-			return op_fail(c, op, r);
+			return sriov_op_fail(c, op, r);
 		if (sriov_pci_addr_parse(op->d.lock, &c->locks[c->n_locks++]) < 0)
 			return -EINVAL;
 	}
@@ -101,10 +101,10 @@ static int call_reload(struct call *c)
 		struct op *op = &c->ops[i];
 		struct sriov_pci_addr lock;
 		bool vfio;
-		int r = vdev_load(c->ctx, &op->d.addr, &op->d);
+		int r = sriov_vdev_load(c->ctx, &op->d.addr, &op->d);
 
 		if (r < 0)
-			return op_fail(c, op, r);
+			return sriov_op_fail(c, op, r);
 		sriov_pci_addr_parse(op->d.lock, &lock);
 		for (size_t l = 0; l < c->n_locks; l++)
 			if (!sriov_pci_addr_cmp(&c->locks[l], &lock))
@@ -132,8 +132,8 @@ static int call_check(struct call *c)
 	}
 	/* every device is checked, so that all the reasons are reported */
 	for (size_t i = 0; i < c->n; i++) {
-		r = c->release ? check_release(c, &c->ops[i])
-			       : check_bind(c, &c->ops[i], u);
+		r = c->release ? sriov_check_release(c, &c->ops[i])
+			       : sriov_check_bind(c, &c->ops[i], u);
 		first = first ? first : r;
 	}
 	sriov_inuse_close(u);
@@ -149,7 +149,7 @@ static int call_check(struct call *c)
 /* VF settings for the journal, where rtnetlink can give them. */
 static void read_settings(struct call *c, struct op *op)
 {
-	struct sriov_vf *vf = vdev_vf_handle(c->ctx, &op->d);
+	struct sriov_vf *vf = sriov_vdev_vf_handle(c->ctx, &op->d);
 	const struct sriov_vf_config *cfg;
 
 	if (!vf)
@@ -186,11 +186,11 @@ static int bind_one(struct call *c, struct op *op)
 	memcpy(op->e.driver, op->d.driver, sizeof(op->e.driver));
 	memcpy(op->e.override, op->d.override, sizeof(op->e.override));
 	read_settings(c, op);
-	r = journal_write(c->ctx, &op->e);
+	r = sriov_journal_write(c->ctx, &op->e);
 	if (r < 0)
 		return r;
 	op->touched = true;
-	return drv_to_vfio(&x, &op->d);
+	return sriov_drv_to_vfio(&x, &op->d);
 }
 
 static int release_one(struct call *c, struct op *op)
@@ -203,11 +203,11 @@ static int release_one(struct call *c, struct op *op)
 		op->e.default_match = true;
 	}
 	entry_init(op, JOURNAL_RELEASING);
-	r = journal_write(c->ctx, &op->e);
+	r = sriov_journal_write(c->ctx, &op->e);
 	if (r < 0)
 		return r;
 	op->touched = true;
-	return drv_restore(&x, &op->d, &op->e);
+	return sriov_drv_restore(&x, &op->d, &op->e);
 }
 
 static void note_rollback_failure(struct call *c, struct op *op, int r,
@@ -233,15 +233,15 @@ static void rollback_one(struct call *c, struct op *op)
 
 	snprintf(first, sizeof(first), "%s", sriov_ctx_last_error(c->ctx));
 	if (c->release) {
-		r = drv_to_vfio(&x, &op->d);
+		r = sriov_drv_to_vfio(&x, &op->d);
 		op->e.state = JOURNAL_BOUND;
 		if (r == 0)
-			r = op->had_entry ? journal_write(c->ctx, &op->e)
-					  : journal_remove(c->ctx, op->d.pci);
+			r = op->had_entry ? sriov_journal_write(c->ctx, &op->e)
+					  : sriov_journal_remove(c->ctx, op->d.pci);
 	} else {
-		r = drv_restore(&x, &op->d, &op->e);
+		r = sriov_drv_restore(&x, &op->d, &op->e);
 		if (r == 0)
-			r = journal_remove(c->ctx, op->d.pci);
+			r = sriov_journal_remove(c->ctx, op->d.pci);
 	}
 	if (r == 0)
 		op->res->rolled_back = true;
@@ -268,13 +268,13 @@ static int verify_groups(struct call *c)
 
 		if (!op->todo)
 			continue;
-		r = vgroup_load(c->ctx, op->d.group, &g);
+		r = sriov_vgroup_load(c->ctx, op->d.group, &g);
 		if (r < 0)
-			return op_fail(c, op, r);
-		r = vgroup_blockers(&g, NULL, 0, who, sizeof(who)) ? -ECANCELED : 0;
-		vgroup_clear(&g);
+			return sriov_op_fail(c, op, r);
+		r = sriov_vgroup_blockers(&g, NULL, 0, who, sizeof(who)) ? -ECANCELED : 0;
+		sriov_vgroup_clear(&g);
 		if (r < 0)
-			return op_fail(c, op, sriov_err(c->ctx, ECANCELED,
+			return sriov_op_fail(c, op, sriov_err(c->ctx, ECANCELED,
 				"%s: IOMMU group %d is not viable after the bind: it also holds %s; sriovctl never unbinds other devices",
 				op->d.pci, op->d.group, who));
 	}
@@ -293,7 +293,7 @@ static int chown_group(struct call *c, struct op *op)
 	while (stat(path, &st) < 0 && errno == ENOENT && tries-- > 0)
 		nanosleep(&pause, NULL);
 	if (chown(path, c->uid, c->gid) < 0 || chmod(path, 0660) < 0)
-		return op_fail(c, op, sriov_err(c->ctx, errno,
+		return sriov_op_fail(c, op, sriov_err(c->ctx, errno,
 			"%s: cannot hand %s to %u:%u: %s", op->d.pci, path,
 			(unsigned int)c->uid, (unsigned int)c->gid, strerror(errno)));
 	return 0;
@@ -312,9 +312,9 @@ static int finish_bind(struct call *c)
 		if (!op->todo)
 			continue;
 		op->e.state = JOURNAL_BOUND;
-		r = journal_write(c->ctx, &op->e);
+		r = sriov_journal_write(c->ctx, &op->e);
 		if (r < 0)
-			op_fail(c, op, r);
+			sriov_op_fail(c, op, r);
 	}
 	return r;
 }
@@ -322,10 +322,10 @@ static int finish_bind(struct call *c)
 static int finish_release(struct call *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
-		int r = c->ops[i].todo ? journal_remove(c->ctx, c->ops[i].d.pci) : 0;
+		int r = c->ops[i].todo ? sriov_journal_remove(c->ctx, c->ops[i].d.pci) : 0;
 
 		if (r < 0)
-			return op_fail(c, &c->ops[i], r);
+			return sriov_op_fail(c, &c->ops[i], r);
 	}
 	return 0;
 }
@@ -341,7 +341,7 @@ static int call_execute(struct call *c)
 			continue;
 		r = c->release ? release_one(c, op) : bind_one(c, op);
 		if (r < 0)
-			op_fail(c, op, r);
+			sriov_op_fail(c, op, r);
 	}
 	if (r == 0)
 		r = c->release ? finish_release(c) : finish_bind(c);
@@ -357,9 +357,9 @@ static void drop_stale_records(struct call *c)
 		struct journal_entry e;
 
 		if (!c->ops[i].todo &&
-		    journal_read(c->ctx, c->ops[i].d.pci, &e) == 0 &&
+		    sriov_journal_read(c->ctx, c->ops[i].d.pci, &e) == 0 &&
 		    e.state == JOURNAL_BOUND)
-			journal_remove(c->ctx, c->ops[i].d.pci);
+			sriov_journal_remove(c->ctx, c->ops[i].d.pci);
 	}
 }
 
@@ -374,13 +374,13 @@ static int call_run(struct call *c)
 	if (r < 0 || todo == 0 || c->o.dry_run) {
 		if (r == 0 && c->release && !c->o.dry_run)
 			drop_stale_records(c);
-		if (r == 0 && !c->release && todo && !driver_loaded(c->ctx, VFIO_PCI) &&
-		    !running_kernel(c->ctx))
-			r = driver_ensure(c->ctx, VFIO_PCI);
+		if (r == 0 && !c->release && todo && !sriov_driver_loaded(c->ctx, VFIO_PCI) &&
+		    !sriov_running_kernel(c->ctx))
+			r = sriov_driver_ensure(c->ctx, VFIO_PCI);
 		return r;
 	}
 	if (!c->release) {
-		r = driver_ensure(c->ctx, VFIO_PCI);
+		r = sriov_driver_ensure(c->ctx, VFIO_PCI);
 		if (r < 0)
 			return r;
 	}
@@ -394,7 +394,7 @@ static void call_report(struct call *c, int r)
 		struct sriov_vfio_result *res = op->res;
 		struct vdev now = op->d;
 
-		if (vdev_exists(c->ctx, &now.addr) && vdev_reload(c->ctx, &now) == 0) {
+		if (sriov_vdev_exists(c->ctx, &now.addr) && sriov_vdev_reload(c->ctx, &now) == 0) {
 			if (c->o.dry_run && op->todo && r == 0)
 				snprintf(now.driver, sizeof(now.driver), "%s",
 					 c->release ? (op->e.driver[0] ? op->e.driver : "")
@@ -411,7 +411,7 @@ static void call_report(struct call *c, int r)
 		c->rep->changed = c->rep->changed || res->changed;
 		c->rep->n_failed += res->error != 0;
 		if (!c->o.dry_run)
-			vdev_refresh_handle(c->ctx, &op->d);
+			sriov_vdev_refresh_handle(c->ctx, &op->d);
 	}
 }
 
@@ -426,7 +426,7 @@ static int call_init(struct call *c, struct sriov_ctx *ctx,
 		memcpy(&c->o, opts, opts->sz < sizeof(c->o) ? opts->sz : sizeof(c->o));
 	if (c->o.timeout_ms <= 0)
 		c->o.timeout_ms = VFIO_DEFAULT_TIMEOUT_MS;
-	if (!release && c->o.owner && parse_owner(c, c->o.owner) < 0)
+	if (!release && c->o.owner && sriov_parse_owner(c, c->o.owner) < 0)
 		return -EINVAL;
 	c->ops = calloc(n, sizeof(*c->ops));
 	c->locks = calloc(n, sizeof(*c->locks));

@@ -36,11 +36,11 @@ struct call {
 };
 
 /* refuse.c: the safety checks, run under the locks before any write. */
-int check_bind(struct call *c, struct op *op, struct sriov_inuse *u);
-int check_release(struct call *c, struct op *op);
+int sriov_check_bind(struct call *c, struct op *op, struct sriov_inuse *u);
+int sriov_check_release(struct call *c, struct op *op);
 /* Records a failure of op from the context's last error; returns r. */
-int op_fail(struct call *c, struct op *op, int r);
+int sriov_op_fail(struct call *c, struct op *op, int r);
 /* Parses "USER[:GROUP]" into c->uid and c->gid. */
-int parse_owner(struct call *c, const char *owner);
+int sriov_parse_owner(struct call *c, const char *owner);
 
 #endif

@@ -53,7 +53,7 @@ static int sys_close(void *data, int fd)
 	return close(fd);
 }
 
-const struct vfio_ops vfio_sys_ops = {
+const struct vfio_ops sriov_vfio_sys_ops = {
 	.open = sys_open,
 	.ioctl = sys_ioctl,
 	.mmap = sys_mmap,
@@ -476,12 +476,12 @@ static void probe_iommufd(struct sriov_ctx *ctx, const struct vdev *d,
 
 	snprintf(path, sizeof(path), "%s/iommu", ctx->dev_root);
 	rep->iommufd = stat(path, &st) == 0;
-	if (sysfs_join(ctx, rel, sizeof(rel), comps) == 0 &&
-	    sysfs_list(ctx, rel, &names, NULL) == 0 && names[0] &&
+	if (sriov_sysfs_join(ctx, rel, sizeof(rel), comps) == 0 &&
+	    sriov_sysfs_list(ctx, rel, &names, NULL) == 0 && names[0] &&
 	    asprintf((char **)&rep->device_cdev, "%s/vfio/devices/%s",
 		     ctx->dev_root, names[0]) < 0)
 		rep->device_cdev = NULL;
-	sysfs_names_free(names);
+	sriov_sysfs_names_free(names);
 }
 
 static int report_new(struct sriov_ctx *ctx, const struct vdev *d,
@@ -513,7 +513,7 @@ static int report_new(struct sriov_ctx *ctx, const struct vdev *d,
 	return 0;
 }
 
-int vfio_check_with(struct sriov_ctx *ctx, const struct sriov_pci_addr *dev,
+int sriov_vfio_check_with(struct sriov_ctx *ctx, const struct sriov_pci_addr *dev,
 		    const struct sriov_vfio_check_opts *opts,
 		    const struct vfio_ops *ops,
 		    struct sriov_vfio_check_report **ret_report)
@@ -533,7 +533,7 @@ int vfio_check_with(struct sriov_ctx *ctx, const struct sriov_pci_addr *dev,
 	if (size & (size - 1) || size < 4096)
 		return sriov_err(ctx, EINVAL, "test mapping size %llu is not a power of two of at least 4096",
 				 (unsigned long long)size);
-	r = vdev_load(ctx, dev, &d);
+	r = sriov_vdev_load(ctx, dev, &d);
 	if (r < 0)
 		return r;
 	if (d.group == SRIOV_NO_VALUE)
@@ -571,5 +571,5 @@ SRIOV_EXPORT int sriov_vfio_check(struct sriov_ctx *ctx,
 				  const struct sriov_vfio_check_opts *opts,
 				  struct sriov_vfio_check_report **ret_report)
 {
-	return vfio_check_with(ctx, dev, opts, &vfio_sys_ops, ret_report);
+	return sriov_vfio_check_with(ctx, dev, opts, &sriov_vfio_sys_ops, ret_report);
 }

@@ -11,7 +11,7 @@ static int read_link_or_empty(struct sriov_ctx *ctx,
 			      const struct sriov_pci_addr *a, const char *link,
 			      char *buf, size_t size)
 {
-	int r = sysfs_dev_link_name(ctx, a, link, buf, size);
+	int r = sriov_sysfs_dev_link_name(ctx, a, link, buf, size);
 
 	if (r == -ENOENT) {
 		buf[0] = '\0';
@@ -23,7 +23,7 @@ static int read_link_or_empty(struct sriov_ctx *ctx,
 static int read_override(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
 			 char *buf, size_t size)
 {
-	int r = sysfs_dev_read(ctx, a, "driver_override", buf, size, true);
+	int r = sriov_sysfs_dev_read(ctx, a, "driver_override", buf, size, true);
 
 	if (r == -ENOENT || (r >= 0 && !strcmp(buf, "(null)")))
 		buf[0] = '\0';
@@ -35,7 +35,7 @@ static int read_override(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
 	return 0;
 }
 
-int vdev_reload(struct sriov_ctx *ctx, struct vdev *d)
+int sriov_vdev_reload(struct sriov_ctx *ctx, struct vdev *d)
 {
 	int r = read_link_or_empty(ctx, &d->addr, "driver", d->driver,
 				   sizeof(d->driver));
@@ -44,12 +44,12 @@ int vdev_reload(struct sriov_ctx *ctx, struct vdev *d)
 					 sizeof(d->override));
 }
 
-bool vdev_exists(struct sriov_ctx *ctx, const struct sriov_pci_addr *a)
+bool sriov_vdev_exists(struct sriov_ctx *ctx, const struct sriov_pci_addr *a)
 {
 	char path[SYSFS_PATH_MAX];
 
-	return sysfs_dev_path(ctx, a, NULL, path, sizeof(path)) == 0 &&
-	       sysfs_exists(ctx, path);
+	return sriov_sysfs_dev_path(ctx, a, NULL, path, sizeof(path)) == 0 &&
+	       sriov_sysfs_exists(ctx, path);
 }
 
 /* The VF's number: which of its PF's virtfnN links points to it. */
@@ -58,13 +58,13 @@ static int find_vf_index(struct sriov_ctx *ctx, struct vdev *d,
 {
 	int n = 0;
 
-	if (sysfs_dev_read_int(ctx, pf, "sriov_numvfs", 10, &n) < 0)
+	if (sriov_sysfs_dev_read_int(ctx, pf, "sriov_numvfs", 10, &n) < 0)
 		n = 0;
 	for (int i = 0; i < n; i++) {
 		char link[32], name[64];
 
 		snprintf(link, sizeof(link), "virtfn%d", i);
-		if (sysfs_dev_link_name(ctx, pf, link, name, sizeof(name)) == 0 &&
+		if (sriov_sysfs_dev_link_name(ctx, pf, link, name, sizeof(name)) == 0 &&
 		    !strcmp(name, d->pci)) {
 			d->vf = i;
 			return 0;
@@ -85,11 +85,11 @@ static int load_role(struct sriov_ctx *ctx, struct vdev *d)
 	if (!name[0]) {
 		char path[SYSFS_PATH_MAX];
 
-		d->is_pf = sysfs_dev_path(ctx, &d->addr, "sriov_totalvfs", path,
+		d->is_pf = sriov_sysfs_dev_path(ctx, &d->addr, "sriov_totalvfs", path,
 					  sizeof(path)) == 0 &&
-			   sysfs_exists(ctx, path);
+			   sriov_sysfs_exists(ctx, path);
 		if (d->is_pf &&
-		    sysfs_dev_read_int(ctx, &d->addr, "sriov_numvfs", 10,
+		    sriov_sysfs_dev_read_int(ctx, &d->addr, "sriov_numvfs", 10,
 				       &d->num_vfs) < 0)
 			d->num_vfs = 0;
 		return 0;
@@ -107,12 +107,12 @@ static void load_netdev(struct sriov_ctx *ctx, struct vdev *d)
 	char path[SYSFS_PATH_MAX], **names = NULL;
 
 	d->netdev[0] = '\0';
-	if (sysfs_dev_path(ctx, &d->addr, "net", path, sizeof(path)) < 0 ||
-	    sysfs_list(ctx, path, &names, NULL) < 0)
+	if (sriov_sysfs_dev_path(ctx, &d->addr, "net", path, sizeof(path)) < 0 ||
+	    sriov_sysfs_list(ctx, path, &names, NULL) < 0)
 		return;
 	if (names[0] && strlen(names[0]) < sizeof(d->netdev))
 		strcpy(d->netdev, names[0]);
-	sysfs_names_free(names);
+	sriov_sysfs_names_free(names);
 }
 
 static int load_group(struct sriov_ctx *ctx, struct vdev *d)
@@ -132,7 +132,7 @@ static int load_group(struct sriov_ctx *ctx, struct vdev *d)
 	return 0;
 }
 
-int vdev_load(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
+int sriov_vdev_load(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
 	      struct vdev *ret)
 {
 	struct vdev d = { .addr = *a, .vf = -1 };
@@ -140,23 +140,23 @@ int vdev_load(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
 
 	sriov_pci_addr_format(a, d.pci);
 	memcpy(d.lock, d.pci, sizeof(d.lock));
-	if (!vdev_exists(ctx, a))
+	if (!sriov_vdev_exists(ctx, a))
 		return sriov_err(ctx, ENODEV, "no PCI device %s", d.pci);
-	r = vdev_reload(ctx, &d);
+	r = sriov_vdev_reload(ctx, &d);
 	if (r == 0)
 		r = load_role(ctx, &d);
 	if (r == 0)
 		r = load_group(ctx, &d);
 	if (r < 0)
 		return r;
-	if (sysfs_dev_read_int(ctx, a, "class", 16, &cls) == 0)
+	if (sriov_sysfs_dev_read_int(ctx, a, "class", 16, &cls) == 0)
 		d.class_code = (uint32_t)cls;
 	load_netdev(ctx, &d);
 	*ret = d;
 	return 0;
 }
 
-struct sriov_vf *vdev_vf_handle(struct sriov_ctx *ctx, const struct vdev *d)
+struct sriov_vf *sriov_vdev_vf_handle(struct sriov_ctx *ctx, const struct vdev *d)
 {
 	struct sriov_vf *vf;
 
@@ -177,7 +177,7 @@ static void replace(char **field, const char *value)
  * Handles stay valid across a bind: their driver fields are updated in
  * place instead of reloading the PF, which would free every VF handle.
  */
-void vdev_refresh_handle(struct sriov_ctx *ctx, const struct vdev *d)
+void sriov_vdev_refresh_handle(struct sriov_ctx *ctx, const struct vdev *d)
 {
 	struct sriov_vf *vf = NULL;
 	struct vdev now = *d;
@@ -190,7 +190,7 @@ void vdev_refresh_handle(struct sriov_ctx *ctx, const struct vdev *d)
 			    !sriov_pci_addr_cmp(&pf->vfs[j]->info.addr, &d->addr))
 				vf = pf->vfs[j];
 	}
-	if (!vf || vdev_reload(ctx, &now) < 0)
+	if (!vf || sriov_vdev_reload(ctx, &now) < 0)
 		return;
 	load_netdev(ctx, &now);
 	replace(&vf->driver, now.driver);

@@ -20,10 +20,10 @@ static int write_file(struct xfer *x, const struct vdev *d,
 		      const char *what)
 {
 	char path[SYSFS_PATH_MAX];
-	int r = sysfs_join(x->ctx, path, sizeof(path), comps);
+	int r = sriov_sysfs_join(x->ctx, path, sizeof(path), comps);
 
 	if (r == 0)
-		r = sysfs_write_bounded(x->ctx, path, value, x->timeout_ms,
+		r = sriov_sysfs_write_bounded(x->ctx, path, value, x->timeout_ms,
 					x->lock_fd);
 	if (r < 0)
 		return sriov_err(x->ctx, -r, "%s: cannot %s: %s", d->pci, what,
@@ -31,7 +31,7 @@ static int write_file(struct xfer *x, const struct vdev *d,
 	return 0;
 }
 
-int drv_set_override(struct xfer *x, struct vdev *d, const char *driver)
+int sriov_drv_set_override(struct xfer *x, struct vdev *d, const char *driver)
 {
 	const char *comps[] = { "bus", "pci", "devices", d->pci,
 				"driver_override", NULL };
@@ -43,7 +43,7 @@ int drv_set_override(struct xfer *x, struct vdev *d, const char *driver)
 	return write_file(x, d, comps, driver[0] ? driver : "\n", what);
 }
 
-int drv_unbind(struct xfer *x, struct vdev *d, const char *driver)
+int sriov_drv_unbind(struct xfer *x, struct vdev *d, const char *driver)
 {
 	const char *comps[] = { "bus", "pci", "drivers", driver, "unbind",
 				NULL };
@@ -53,14 +53,14 @@ int drv_unbind(struct xfer *x, struct vdev *d, const char *driver)
 	return write_file(x, d, comps, d->pci, what);
 }
 
-int drv_probe(struct xfer *x, struct vdev *d)
+int sriov_drv_probe(struct xfer *x, struct vdev *d)
 {
 	const char *comps[] = { "bus", "pci", "drivers_probe", NULL };
 
 	return write_file(x, d, comps, d->pci, "write drivers_probe");
 }
 
-int drv_bind(struct xfer *x, struct vdev *d, const char *driver)
+int sriov_drv_bind(struct xfer *x, struct vdev *d, const char *driver)
 {
 	const char *comps[] = { "bus", "pci", "drivers", driver, "bind", NULL };
 	char what[128];
@@ -71,22 +71,22 @@ int drv_bind(struct xfer *x, struct vdev *d, const char *driver)
 
 static int reload(struct xfer *x, struct vdev *d, int r)
 {
-	return r < 0 ? r : vdev_reload(x->ctx, d);
+	return r < 0 ? r : sriov_vdev_reload(x->ctx, d);
 }
 
-int drv_to_vfio(struct xfer *x, struct vdev *d)
+int sriov_drv_to_vfio(struct xfer *x, struct vdev *d)
 {
-	int r = vdev_reload(x->ctx, d);
+	int r = sriov_vdev_reload(x->ctx, d);
 
 	if (r == 0)
-		r = drv_set_override(x, d, VFIO_PCI);
+		r = sriov_drv_set_override(x, d, VFIO_PCI);
 	if (r == 0 && d->driver[0] && strcmp(d->driver, VFIO_PCI) != 0)
-		r = reload(x, d, drv_unbind(x, d, d->driver));
+		r = reload(x, d, sriov_drv_unbind(x, d, d->driver));
 	if (r == 0 && !d->driver[0])
-		r = reload(x, d, drv_probe(x, d));
+		r = reload(x, d, sriov_drv_probe(x, d));
 	/* drivers_probe did not honour the override */
 	if (r == 0 && !d->driver[0])
-		r = reload(x, d, drv_bind(x, d, VFIO_PCI));
+		r = reload(x, d, sriov_drv_bind(x, d, VFIO_PCI));
 	if (r == 0 && strcmp(d->driver, VFIO_PCI) != 0)
 		r = sriov_err(x->ctx, EIO, "%s: still on %s after binding it to vfio-pci",
 			      d->pci, d->driver[0] ? d->driver : "no driver");
@@ -100,32 +100,32 @@ static int bind_exact(struct xfer *x, struct vdev *d, const char *target,
 	int r = 0, r2;
 
 	if (d->driver[0])
-		r = reload(x, d, drv_unbind(x, d, d->driver));
+		r = reload(x, d, sriov_drv_unbind(x, d, d->driver));
 	if (r == 0)
-		r = drv_bind(x, d, target);
+		r = sriov_drv_bind(x, d, target);
 	if (r == -ENODEV || r == -EINVAL) {
-		r = drv_set_override(x, d, target);
+		r = sriov_drv_set_override(x, d, target);
 		if (r == 0)
-			r = drv_bind(x, d, target);
-		r2 = drv_set_override(x, d, override);
+			r = sriov_drv_bind(x, d, target);
+		r2 = sriov_drv_set_override(x, d, override);
 		r = r < 0 ? r : r2;
 	}
 	return reload(x, d, r);
 }
 
-int drv_restore(struct xfer *x, struct vdev *d, const struct journal_entry *e)
+int sriov_drv_restore(struct xfer *x, struct vdev *d, const struct journal_entry *e)
 {
 	const char *want = e->driver;
-	int r = vdev_reload(x->ctx, d);
+	int r = sriov_vdev_reload(x->ctx, d);
 
 	if (r == 0)
-		r = drv_set_override(x, d, e->override);
+		r = sriov_drv_set_override(x, d, e->override);
 	if (r == 0 && d->driver[0] && strcmp(d->driver, want) != 0)
-		r = reload(x, d, drv_unbind(x, d, d->driver));
+		r = reload(x, d, sriov_drv_unbind(x, d, d->driver));
 	if (r == 0 && !d->driver[0] && (want[0] || e->default_match))
-		r = reload(x, d, drv_probe(x, d));
+		r = reload(x, d, sriov_drv_probe(x, d));
 	if (r == 0 && want[0] && strcmp(d->driver, want) != 0) {
-		r = driver_ensure(x->ctx, want);
+		r = sriov_driver_ensure(x->ctx, want);
 		if (r == 0)
 			r = bind_exact(x, d, want, e->override);
 	}

@@ -35,7 +35,7 @@ SRIOV_EXPORT int sriov_vfio_spec_resolve(struct sriov_ctx *ctx,
 		return -EINVAL;
 	/* a device that is neither VF nor PF stands for itself */
 	if (sriov_pci_addr_parse(spec, &a) == 0) {
-		r = vdev_load(ctx, &a, &d);
+		r = sriov_vdev_load(ctx, &a, &d);
 		if (r < 0)
 			return r;
 		if (d.vf < 0 && !d.is_pf) {
@@ -82,7 +82,7 @@ SRIOV_EXPORT int sriov_vfio_usable(struct sriov_ctx *ctx,
 
 	if (!ctx || !dev)
 		return -EINVAL;
-	r = vdev_load(ctx, dev, &d);
+	r = sriov_vdev_load(ctx, dev, &d);
 	if (r < 0)
 		return r;
 	if (!sriov_vfio_driver_is_vfio(d.driver))
@@ -93,11 +93,11 @@ SRIOV_EXPORT int sriov_vfio_usable(struct sriov_ctx *ctx,
 	if (d.group == SRIOV_NO_VALUE)
 		return sriov_err(ctx, ECANCELED, "%s is in no IOMMU group",
 				 d.pci);
-	r = vgroup_load(ctx, d.group, &g);
+	r = sriov_vgroup_load(ctx, d.group, &g);
 	if (r < 0)
 		return r;
-	n = vgroup_blockers(&g, NULL, 0, who, sizeof(who));
-	vgroup_clear(&g);
+	n = sriov_vgroup_blockers(&g, NULL, 0, who, sizeof(who));
+	sriov_vgroup_clear(&g);
 	if (n)
 		return sriov_err(ctx, ECANCELED,
 				 "%s: IOMMU group %d is not viable: it also holds %s",
@@ -131,22 +131,22 @@ static void probe_iommu(struct sriov_ctx *ctx, struct sriov_vfio_host *h)
 	char **names = NULL, path[SYSFS_PATH_MAX];
 	size_t n = 0;
 
-	if (sysfs_list(ctx, "class/iommu", &names, &n) == 0 && n) {
+	if (sriov_sysfs_list(ctx, "class/iommu", &names, &n) == 0 && n) {
 		h->iommu = true;
 		iommu_kind(names[0], h->iommu_kind, sizeof(h->iommu_kind));
 	}
-	sysfs_names_free(names);
+	sriov_sysfs_names_free(names);
 	names = NULL;
-	if (sysfs_list(ctx, "kernel/iommu_groups", &names, &n) == 0 && n) {
+	if (sriov_sysfs_list(ctx, "kernel/iommu_groups", &names, &n) == 0 && n) {
 		const char *comps[] = { "kernel", "iommu_groups", names[0], "type",
 					NULL };
 
 		h->n_groups = n;
-		if (sysfs_join(ctx, path, sizeof(path), comps) == 0)
-			sysfs_read(ctx, path, h->domain_type,
+		if (sriov_sysfs_join(ctx, path, sizeof(path), comps) == 0)
+			sriov_sysfs_read(ctx, path, h->domain_type,
 				   sizeof(h->domain_type), true);
 	}
-	sysfs_names_free(names);
+	sriov_sysfs_names_free(names);
 }
 
 /* 1 for "Y", 0 for "N", -1 when the parameter (its module) is absent. */
@@ -156,8 +156,8 @@ static int module_param(struct sriov_ctx *ctx, const char *mod,
 	const char *comps[] = { "module", mod, "parameters", param, NULL };
 	char path[SYSFS_PATH_MAX], buf[8];
 
-	if (sysfs_join(ctx, path, sizeof(path), comps) < 0 ||
-	    sysfs_read(ctx, path, buf, sizeof(buf), true) < 0)
+	if (sriov_sysfs_join(ctx, path, sizeof(path), comps) < 0 ||
+	    sriov_sysfs_read(ctx, path, buf, sizeof(buf), true) < 0)
 		return -1;
 	return buf[0] == 'Y' || buf[0] == '1';
 }
@@ -169,7 +169,7 @@ static int irq_remapping(struct sriov_ctx *ctx)
 	char line[512];
 	int found = -1;
 
-	if (!running_kernel(ctx) || !(f = fopen("/proc/interrupts", "re")))
+	if (!sriov_running_kernel(ctx) || !(f = fopen("/proc/interrupts", "re")))
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
 		if (strstr(line, "IR-"))
@@ -190,7 +190,7 @@ static void iommu_cmdline(struct sriov_ctx *ctx, char *buf, size_t size)
 	size_t len = 0;
 
 	buf[0] = '\0';
-	if (!running_kernel(ctx) || !(f = fopen("/proc/cmdline", "re")) ||
+	if (!sriov_running_kernel(ctx) || !(f = fopen("/proc/cmdline", "re")) ||
 	    !fgets(line, sizeof(line), f))
 		return;
 	for (char *w = strtok_r(line, " \n", &save); w;
@@ -257,8 +257,8 @@ SRIOV_EXPORT int sriov_vfio_host_probe(struct sriov_ctx *ctx,
 	h.unsafe_interrupts = module_param(ctx, "vfio_iommu_type1",
 					   "allow_unsafe_interrupts");
 	h.noiommu = module_param(ctx, "vfio", "enable_unsafe_noiommu_mode");
-	h.vfio_pci_loaded = driver_loaded(ctx, VFIO_PCI);
-	h.vfio_pci_loadable = h.vfio_pci_loaded ? 1 : module_available(ctx, VFIO_PCI);
+	h.vfio_pci_loaded = sriov_driver_loaded(ctx, VFIO_PCI);
+	h.vfio_pci_loadable = h.vfio_pci_loaded ? 1 : sriov_module_available(ctx, VFIO_PCI);
 	h.container = dev_exists(ctx, "vfio/vfio");
 	h.iommufd = dev_exists(ctx, "iommu");
 	h.n_device_cdevs = count_cdevs(ctx);

@@ -21,7 +21,7 @@ static const char *const state_names[] = {
 	[JOURNAL_RELEASING] = "releasing",
 };
 
-const char *journal_state_name(enum journal_state s)
+const char *sriov_journal_state_name(enum journal_state s)
 {
 	return (size_t)s < ARRAY_SIZE(state_names) ? state_names[s] : "unknown";
 }
@@ -72,13 +72,13 @@ static int format_config(const struct sriov_vf_config *c, char *buf,
 			c->spoofchk, c->trust, (int)c->link_state, c->query_rss);
 }
 
-int journal_format(const struct journal_entry *e, char *buf, size_t size)
+int sriov_journal_format(const struct journal_entry *e, char *buf, size_t size)
 {
 	int n = snprintf(buf, size,
 			 "# sriovctl journal: sriovctl recover replays it\n"
 			 "version 1\ndevice %s\nlock %s\nvf %d\nstate %s\n"
 			 "driver %s\noverride %s\ndefault_match %d\npid %ld\n",
-			 e->pci, e->lock, e->vf, journal_state_name(e->state),
+			 e->pci, e->lock, e->vf, sriov_journal_state_name(e->state),
 			 or_dash(e->driver), or_dash(e->override),
 			 e->default_match, e->pid);
 
@@ -212,7 +212,7 @@ static int parse_key(const char *k, const char *v, struct journal_entry *e,
 	return r;
 }
 
-int journal_parse(const char *text, struct journal_entry *ret)
+int sriov_journal_parse(const char *text, struct journal_entry *ret)
 {
 	_cleanup_free_ char *copy = strdup(text);
 	struct journal_entry e = { .vf = -1 };
@@ -291,12 +291,12 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-int journal_write(struct sriov_ctx *ctx, const struct journal_entry *e)
+int sriov_journal_write(struct sriov_ctx *ctx, const struct journal_entry *e)
 {
 	char text[JOURNAL_MAX], tmp[4200], path[4200];
 	int fd, n, r;
 
-	n = journal_format(e, text, sizeof(text));
+	n = sriov_journal_format(e, text, sizeof(text));
 	if (n < 0)
 		return sriov_err(ctx, -n, "journal entry of %s too long", e->pci);
 	r = entry_path(ctx, e->pci, ".tmp", tmp, sizeof(tmp));
@@ -327,7 +327,7 @@ int journal_write(struct sriov_ctx *ctx, const struct journal_entry *e)
 	return fsync_dir(ctx);
 }
 
-int journal_read(struct sriov_ctx *ctx, const char *pci,
+int sriov_journal_read(struct sriov_ctx *ctx, const char *pci,
 		 struct journal_entry *ret)
 {
 	char path[4200], text[JOURNAL_MAX];
@@ -349,7 +349,7 @@ int journal_read(struct sriov_ctx *ctx, const char *pci,
 	if (r < 0)
 		return sriov_err(ctx, -r, "cannot read %s: %s", path, strerror(-r));
 	text[n] = '\0';
-	r = journal_parse(text, ret);
+	r = sriov_journal_parse(text, ret);
 	if (r == 0 && strcmp(ret->pci, pci) != 0)
 		r = -EBADMSG;
 	if (r < 0)
@@ -358,7 +358,7 @@ int journal_read(struct sriov_ctx *ctx, const char *pci,
 	return 0;
 }
 
-int journal_remove(struct sriov_ctx *ctx, const char *pci)
+int sriov_journal_remove(struct sriov_ctx *ctx, const char *pci)
 {
 	char path[4200];
 	int r = entry_path(ctx, pci, "", path, sizeof(path));
@@ -390,7 +390,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int journal_list(struct sriov_ctx *ctx, char ***ret_pcis, size_t *ret_n)
+int sriov_journal_list(struct sriov_ctx *ctx, char ***ret_pcis, size_t *ret_n)
 {
 	_cleanup_closedir_ DIR *d = NULL;
 	char dir[4096], **names = calloc(1, sizeof(char *));
@@ -414,7 +414,7 @@ int journal_list(struct sriov_ctx *ctx, char ***ret_pcis, size_t *ret_n)
 			r = names_add(&names, &n, pci);
 	}
 	if (r < 0) {
-		sysfs_names_free(names);
+		sriov_sysfs_names_free(names);
 		return r;
 	}
 	qsort(names, n, sizeof(*names), cmp_str);

@@ -31,19 +31,19 @@ struct journal_entry {
 	long pid;                         /* of the process that wrote it */
 };
 
-const char *journal_state_name(enum journal_state s);
+const char *sriov_journal_state_name(enum journal_state s);
 
-int journal_write(struct sriov_ctx *ctx, const struct journal_entry *e);
+int sriov_journal_write(struct sriov_ctx *ctx, const struct journal_entry *e);
 /* -ENOENT: no entry; -EBADMSG: an entry that cannot be parsed. */
-int journal_read(struct sriov_ctx *ctx, const char *pci,
+int sriov_journal_read(struct sriov_ctx *ctx, const char *pci,
 		 struct journal_entry *ret);
 /* Missing entries are not an error. */
-int journal_remove(struct sriov_ctx *ctx, const char *pci);
-/* The devices with an entry, sorted (sysfs_names_free()). */
-int journal_list(struct sriov_ctx *ctx, char ***ret_pcis, size_t *ret_n);
+int sriov_journal_remove(struct sriov_ctx *ctx, const char *pci);
+/* The devices with an entry, sorted (sriov_sysfs_names_free()). */
+int sriov_journal_list(struct sriov_ctx *ctx, char ***ret_pcis, size_t *ret_n);
 
 /* Formats and parses an entry (exposed for tests). */
-int journal_format(const struct journal_entry *e, char *buf, size_t size);
-int journal_parse(const char *text, struct journal_entry *ret);
+int sriov_journal_format(const struct journal_entry *e, char *buf, size_t size);
+int sriov_journal_parse(const char *text, struct journal_entry *ret);
 
 #endif

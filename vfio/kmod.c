@@ -58,7 +58,7 @@ static bool kmod_open(struct sriov_ctx *ctx)
 	return ok;
 }
 
-bool running_kernel(struct sriov_ctx *ctx)
+bool sriov_running_kernel(struct sriov_ctx *ctx)
 {
 	return !strcmp(ctx->sysfs_root, "/sys");
 }
@@ -68,10 +68,10 @@ static bool driver_present(struct sriov_ctx *ctx, const char *driver,
 {
 	const char *comps[] = { "bus", "pci", "drivers", driver, NULL };
 
-	return sysfs_join(ctx, path, size, comps) == 0 && sysfs_exists(ctx, path);
+	return sriov_sysfs_join(ctx, path, size, comps) == 0 && sriov_sysfs_exists(ctx, path);
 }
 
-bool driver_loaded(struct sriov_ctx *ctx, const char *driver)
+bool sriov_driver_loaded(struct sriov_ctx *ctx, const char *driver)
 {
 	char path[SYSFS_PATH_MAX];
 
@@ -104,14 +104,14 @@ static int load_module(struct sriov_ctx *ctx, const char *name)
 	return 0;
 }
 
-int driver_ensure(struct sriov_ctx *ctx, const char *driver)
+int sriov_driver_ensure(struct sriov_ctx *ctx, const char *driver)
 {
 	char path[SYSFS_PATH_MAX];
 	int r;
 
 	if (driver_present(ctx, driver, path, sizeof(path)))
 		return 0;
-	if (!running_kernel(ctx))
+	if (!sriov_running_kernel(ctx))
 		return sriov_err(ctx, ENOENT,
 				 "the %s driver is not loaded (no %s/%s), and modules can be loaded only into the running kernel (sysfs root /sys)",
 				 driver, ctx->sysfs_root, path);
@@ -126,13 +126,13 @@ int driver_ensure(struct sriov_ctx *ctx, const char *driver)
 	return 0;
 }
 
-int module_available(struct sriov_ctx *ctx, const char *name)
+int sriov_module_available(struct sriov_ctx *ctx, const char *name)
 {
 	struct kmod_ctx *k;
 	struct kmod_module *mod = NULL;
 	int r = -1;
 
-	if (!running_kernel(ctx) || !kmod_open(ctx))
+	if (!sriov_running_kernel(ctx) || !kmod_open(ctx))
 		return -1;
 	k = kmod.new_ctx(NULL, NULL);
 	if (k && kmod.module_new(k, name, &mod) == 0)

@@ -53,7 +53,7 @@ static void restore_settings(struct sriov_ctx *ctx, const struct vdev *d,
 {
 	struct sriov_vf_change_report *rep = NULL;
 	struct sriov_vf_config want = e->config;
-	struct sriov_vf *vf = vdev_vf_handle(ctx, d);
+	struct sriov_vf *vf = sriov_vdev_vf_handle(ctx, d);
 	char msg[SRIOV_ERRBUF_LEN];
 
 	want.mask &= SETTABLE;
@@ -89,26 +89,26 @@ static int replay(struct sriov_ctx *ctx, struct vdev *d,
 
 		res->action = vfio ? "keep" : "drop";
 		if (!vfio && !dry_run)
-			return journal_remove(ctx, d->pci);
+			return sriov_journal_remove(ctx, d->pci);
 		return 0;
 	}
 	res->action = e->state == JOURNAL_BINDING ? "restore" : "release";
 	res->changed = !in_place || e->default_match;
 	if (dry_run)
 		return 0;
-	r = drv_restore(&x, d, e);
+	r = sriov_drv_restore(&x, d, e);
 	if (r == 0)
-		r = journal_remove(ctx, d->pci);
+		r = sriov_journal_remove(ctx, d->pci);
 	return r;
 }
 
 static int read_entry(struct sriov_ctx *ctx, const char *pci,
 		      struct journal_entry *e, struct sriov_recover_result *res)
 {
-	int r = journal_read(ctx, pci, e);
+	int r = sriov_journal_read(ctx, pci, e);
 
 	if (r == 0)
-		res->state = journal_state_name(e->state);
+		res->state = sriov_journal_state_name(e->state);
 	else if (r == -ENOENT)
 		res->action = "none"; /* handled meanwhile by another process */
 	else
@@ -116,7 +116,7 @@ static int read_entry(struct sriov_ctx *ctx, const char *pci,
 	return r;
 }
 
-int recover_entry(struct sriov_ctx *ctx, const char *pci, bool dry_run,
+int sriov_recover_entry(struct sriov_ctx *ctx, const char *pci, bool dry_run,
 		  struct sriov_recover_result *res)
 {
 	struct journal_entry e;
@@ -135,14 +135,14 @@ int recover_entry(struct sriov_ctx *ctx, const char *pci, bool dry_run,
 	/* read again under the lock: the entry may have changed meanwhile */
 	if (r == 0)
 		r = read_entry(ctx, pci, &e, res);
-	if (r == 0 && !vdev_exists(ctx, &a)) {
+	if (r == 0 && !sriov_vdev_exists(ctx, &a)) {
 		res->action = "drop";
-		r = dry_run ? 0 : journal_remove(ctx, pci);
+		r = dry_run ? 0 : sriov_journal_remove(ctx, pci);
 		sriov_unlock(lock_fd);
 		return r < 0 ? fail(ctx, res, r) : 0;
 	}
 	if (r == 0)
-		r = vdev_load(ctx, &a, &d);
+		r = sriov_vdev_load(ctx, &a, &d);
 	if (r == 0)
 		r = replay(ctx, &d, &e, dry_run, lock_fd, res);
 	sriov_unlock(lock_fd);
@@ -150,12 +150,12 @@ int recover_entry(struct sriov_ctx *ctx, const char *pci, bool dry_run,
 		return 0;
 	if (r < 0)
 		return fail(ctx, res, r);
-	if (vdev_reload(ctx, &d) == 0 && d.driver[0])
+	if (sriov_vdev_reload(ctx, &d) == 0 && d.driver[0])
 		res->driver = strdup(d.driver);
 	if (!dry_run && e.state != JOURNAL_BOUND)
 		restore_settings(ctx, &d, &e, res);
 	if (!dry_run)
-		vdev_refresh_handle(ctx, &d);
+		sriov_vdev_refresh_handle(ctx, &d);
 	return 0;
 }
 
@@ -169,26 +169,26 @@ SRIOV_EXPORT int sriov_recover(struct sriov_ctx *ctx, bool dry_run,
 
 	if (!ctx || !ret_report)
 		return -EINVAL;
-	r = journal_list(ctx, &names, &n);
+	r = sriov_journal_list(ctx, &names, &n);
 	if (r < 0)
 		return r;
 	rep = calloc(1, sizeof(*rep));
 	if (rep)
 		rep->entries = calloc(n ? n : 1, sizeof(*rep->entries));
 	if (!rep || !rep->entries) {
-		sysfs_names_free(names);
+		sriov_sysfs_names_free(names);
 		free(rep);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++, rep->n++) {
 		struct sriov_recover_result *res = &rep->entries[i];
 
-		r = recover_entry(ctx, names[i], dry_run, res);
+		r = sriov_recover_entry(ctx, names[i], dry_run, res);
 		first = first ? first : r;
 		rep->n_failed += res->error != 0;
 		rep->changed = rep->changed || res->changed;
 	}
-	sysfs_names_free(names);
+	sriov_sysfs_names_free(names);
 	for (size_t i = 0; first && i < rep->n; i++)
 		if (rep->entries[i].message) {
 			set_error_text(ctx, rep->entries[i].message);

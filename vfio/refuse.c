@@ -15,7 +15,7 @@
 #include "inuse.h"
 #include "sysfs.h"
 
-int op_fail(struct call *c, struct op *op, int r)
+int sriov_op_fail(struct call *c, struct op *op, int r)
 {
 	if (op->res->error)
 		return r;
@@ -35,18 +35,18 @@ static int refuse(struct call *c, struct op *op, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return op_fail(c, op, sriov_err(c->ctx, ECANCELED, "%s", msg));
+	return sriov_op_fail(c, op, sriov_err(c->ctx, ECANCELED, "%s", msg));
 }
 
 static int check_journal(struct call *c, struct op *op)
 {
 	struct journal_entry e;
-	int r = journal_read(c->ctx, op->d.pci, &e);
+	int r = sriov_journal_read(c->ctx, op->d.pci, &e);
 
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0)
-		return op_fail(c, op, r);
+		return sriov_op_fail(c, op, r);
 	if (e.state != JOURNAL_BOUND)
 		return refuse(c, op,
 			      "%s: an interrupted %s of this device is in the journal; run \"sriovctl recover\" first",
@@ -63,7 +63,7 @@ static int check_group_open(struct call *c, struct op *op)
 {
 	pid_t pid;
 
-	if (!vfio_group_in_use(c->ctx, op->d.group, &pid))
+	if (!sriov_vfio_group_in_use(c->ctx, op->d.group, &pid))
 		return 0;
 	return refuse(c, op,
 		      "%s: its VFIO group %d is open (process %d): a VM or another program is using it",
@@ -76,8 +76,8 @@ static bool netdev_up(struct sriov_ctx *ctx, const char *ifname)
 	char path[SYSFS_PATH_MAX], buf[32];
 	unsigned long flags;
 
-	return sysfs_join(ctx, path, sizeof(path), comps) == 0 &&
-	       sysfs_read(ctx, path, buf, sizeof(buf), true) >= 0 &&
+	return sriov_sysfs_join(ctx, path, sizeof(path), comps) == 0 &&
+	       sriov_sysfs_read(ctx, path, buf, sizeof(buf), true) >= 0 &&
 	       sriov_parse_uint(buf, 0, 0xffffffffUL, &flags) == 0 &&
 	       (flags & 0x1); /* IFF_UP */
 }
@@ -123,11 +123,11 @@ static int check_viable_after(struct call *c, struct op *op)
 		return -ENOMEM;
 	for (size_t i = 0; i < c->n; i++)
 		mine[k++] = c->ops[i].d.addr;
-	r = vgroup_load(c->ctx, op->d.group, &g);
+	r = sriov_vgroup_load(c->ctx, op->d.group, &g);
 	if (r < 0)
-		return op_fail(c, op, r);
-	n = vgroup_blockers(&g, mine, k, who, sizeof(who));
-	vgroup_clear(&g);
+		return sriov_op_fail(c, op, r);
+	n = sriov_vgroup_blockers(&g, mine, k, who, sizeof(who));
+	sriov_vgroup_clear(&g);
 	if (n == 0)
 		return 0;
 	return refuse(c, op,
@@ -155,7 +155,7 @@ static int check_device(struct call *c, struct op *op)
 	return 0;
 }
 
-int check_bind(struct call *c, struct op *op, struct sriov_inuse *u)
+int sriov_check_bind(struct call *c, struct op *op, struct sriov_inuse *u)
 {
 	char why[300];
 	int r = check_journal(c, op);
@@ -174,7 +174,7 @@ int check_bind(struct call *c, struct op *op, struct sriov_inuse *u)
 	return r;
 }
 
-int check_release(struct call *c, struct op *op)
+int sriov_check_release(struct call *c, struct op *op)
 {
 	int r = check_journal(c, op);
 
@@ -223,7 +223,7 @@ static int lookup_group(struct sriov_ctx *ctx, const char *name, gid_t *gid)
 	return sriov_err(ctx, EINVAL, "no group \"%s\"", name);
 }
 
-int parse_owner(struct call *c, const char *owner)
+int sriov_parse_owner(struct call *c, const char *owner)
 {
 	_cleanup_free_ char *user = strdup(owner);
 	char *colon;

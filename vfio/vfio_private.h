@@ -37,15 +37,15 @@ struct vdev {
 };
 
 /* device.c */
-int vdev_load(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
+int sriov_vdev_load(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
 	      struct vdev *ret);
 /* Reads the driver link and driver_override again. */
-int vdev_reload(struct sriov_ctx *ctx, struct vdev *d);
-bool vdev_exists(struct sriov_ctx *ctx, const struct sriov_pci_addr *a);
+int sriov_vdev_reload(struct sriov_ctx *ctx, struct vdev *d);
+bool sriov_vdev_exists(struct sriov_ctx *ctx, const struct sriov_pci_addr *a);
 /* Pointer to the VF handle of the context, or NULL. */
-struct sriov_vf *vdev_vf_handle(struct sriov_ctx *ctx, const struct vdev *d);
+struct sriov_vf *sriov_vdev_vf_handle(struct sriov_ctx *ctx, const struct vdev *d);
 /* Reads the driver and override of the context's VF handle again. */
-void vdev_refresh_handle(struct sriov_ctx *ctx, const struct vdev *d);
+void sriov_vdev_refresh_handle(struct sriov_ctx *ctx, const struct vdev *d);
 
 /* driver.c: the kernel's driver binding files, and moves built on them. */
 struct xfer {
@@ -54,17 +54,17 @@ struct xfer {
 	int lock_fd;       /* closed in the child of a bounded write */
 };
 
-int drv_set_override(struct xfer *x, struct vdev *d, const char *driver);
-int drv_unbind(struct xfer *x, struct vdev *d, const char *driver);
-int drv_probe(struct xfer *x, struct vdev *d);
-int drv_bind(struct xfer *x, struct vdev *d, const char *driver);
+int sriov_drv_set_override(struct xfer *x, struct vdev *d, const char *driver);
+int sriov_drv_unbind(struct xfer *x, struct vdev *d, const char *driver);
+int sriov_drv_probe(struct xfer *x, struct vdev *d);
+int sriov_drv_bind(struct xfer *x, struct vdev *d, const char *driver);
 /* override vfio-pci, unbind, drivers_probe, explicit bind, verify. */
-int drv_to_vfio(struct xfer *x, struct vdev *d);
+int sriov_drv_to_vfio(struct xfer *x, struct vdev *d);
 /*
  * Back to the journaled driver and override (or, with default_match,
  * to whatever the kernel matches), from any state a move left behind.
  */
-int drv_restore(struct xfer *x, struct vdev *d, const struct journal_entry *e);
+int sriov_drv_restore(struct xfer *x, struct vdev *d, const struct journal_entry *e);
 
 /* kmod.c */
 /*
@@ -72,16 +72,16 @@ int drv_restore(struct xfer *x, struct vdev *d, const struct journal_entry *e);
  * name with libkmod if needed (only into the running kernel: sysfs root
  * /sys). -ENOENT with the reason otherwise.
  */
-int driver_ensure(struct sriov_ctx *ctx, const char *driver);
-bool driver_loaded(struct sriov_ctx *ctx, const char *driver);
+int sriov_driver_ensure(struct sriov_ctx *ctx, const char *driver);
+bool sriov_driver_loaded(struct sriov_ctx *ctx, const char *driver);
 /* True when modules can be loaded: the sysfs root is the running kernel's. */
-bool running_kernel(struct sriov_ctx *ctx);
+bool sriov_running_kernel(struct sriov_ctx *ctx);
 /* 1 when the module exists (or is built in), 0 when not, -1 unknown. */
-int module_available(struct sriov_ctx *ctx, const char *name);
+int sriov_module_available(struct sriov_ctx *ctx, const char *name);
 
 /* recover.c */
 /* Replays one entry under its lock; used by sriov_recover(). */
-int recover_entry(struct sriov_ctx *ctx, const char *pci, bool dry_run,
+int sriov_recover_entry(struct sriov_ctx *ctx, const char *pci, bool dry_run,
 		  struct sriov_recover_result *res);
 
 /* check.c: every VFIO system call of sriov_vfio_check() goes through here. */
@@ -93,8 +93,8 @@ struct vfio_ops {
 	int (*close)(void *data, int fd);
 	void *data;
 };
-extern const struct vfio_ops vfio_sys_ops;
-int vfio_check_with(struct sriov_ctx *ctx, const struct sriov_pci_addr *dev,
+extern const struct vfio_ops sriov_vfio_sys_ops;
+int sriov_vfio_check_with(struct sriov_ctx *ctx, const struct sriov_pci_addr *dev,
 		    const struct sriov_vfio_check_opts *opts,
 		    const struct vfio_ops *ops,
 		    struct sriov_vfio_check_report **ret_report);

@@ -5,7 +5,7 @@
 
 #include "apply_internal.h"
 
-int apply_run_desired(struct sriov_ctx *ctx, const struct sriov_desired *d,
+int sriov_apply_run_desired(struct sriov_ctx *ctx, const struct sriov_desired *d,
 		      const struct sriov_apply_opts *opts, bool recovering,
 		      struct sriov_apply_report **ret_report)
 {
@@ -19,15 +19,15 @@ int apply_run_desired(struct sriov_ctx *ctx, const struct sriov_desired *d,
 	if (!run.rep)
 		return -ENOMEM;
 	run.rep->check = run.o.check;
-	r = apply_plan(&run);
+	r = sriov_apply_plan(&run);
 	for (size_t i = 0; r == 0 && !run.o.check && i < run.n_pfs; i++)
-		r = apply_exec_pf(&run, &run.pfs[i]);
-	apply_plan_free(&run);
+		r = sriov_apply_exec_pf(&run, &run.pfs[i]);
+	sriov_apply_plan_free(&run);
 	if (r < 0) {
 		sriov_apply_report_free(run.rep);
 		return r;
 	}
-	apply_report_sum(run.rep);
+	sriov_apply_report_sum(run.rep);
 	*ret_report = run.rep;
 	return 0;
 }
@@ -37,7 +37,7 @@ SRIOV_EXPORT int sriov_apply(struct sriov_ctx *ctx,
 			     const struct sriov_apply_opts *opts,
 			     struct sriov_apply_report **ret_report)
 {
-	return apply_run_desired(ctx, desired, opts, false, ret_report);
+	return sriov_apply_run_desired(ctx, desired, opts, false, ret_report);
 }
 
 SRIOV_EXPORT int sriov_apply_recover(struct sriov_ctx *ctx,
@@ -51,9 +51,9 @@ SRIOV_EXPORT int sriov_apply_recover(struct sriov_ctx *ctx,
 		return -EINVAL;
 	r = sriov_desired_new(&d);
 	if (r == 0)
-		r = apply_journal_load(ctx, d);
+		r = sriov_apply_journal_load(ctx, d);
 	if (r == 0)
-		r = apply_run_desired(ctx, d, opts, true, ret_report);
+		r = sriov_apply_run_desired(ctx, d, opts, true, ret_report);
 	sriov_desired_free(d);
 	return r;
 }

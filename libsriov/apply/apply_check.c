@@ -17,11 +17,11 @@ static int check_counts(struct apply_run *run, struct pf_plan *p)
 
 	if (w->num_vfs >= 0 && i->total_vfs != SRIOV_NO_VALUE &&
 	    w->num_vfs > i->total_vfs)
-		return apply_loc_err(run->ctx, ERANGE, &w->num_vfs_loc, w->path,
+		return sriov_apply_loc_err(run->ctx, ERANGE, &w->num_vfs_loc, w->path,
 				     "num_vfs", "%s supports at most %d VFs",
 				     p->name, i->total_vfs);
 	if (w->autoprobe >= 0 && i->drivers_autoprobe == SRIOV_NO_VALUE)
-		return apply_loc_err(run->ctx, EINVAL, &w->autoprobe_loc,
+		return sriov_apply_loc_err(run->ctx, EINVAL, &w->autoprobe_loc,
 				     w->path, "autoprobe",
 				     "%s has no sriov_drivers_autoprobe (kernel too old)",
 				     p->name);
@@ -46,21 +46,21 @@ static int check_target(struct apply_run *run, struct pf_plan *p,
 	int b = first_field(t);
 
 	if (t->cfg.mask && !pf->info.netdevs[0])
-		return apply_loc_err(run->ctx, EINVAL, t->field_loc[b],
+		return sriov_apply_loc_err(run->ctx, EINVAL, t->field_loc[b],
 				     t->field_path[b], sriov_vf_field_name(1u << b),
 				     "VF %zu: %s has no network interface, and VF settings are set through the PF's netdev",
 				     vf, p->name);
 	if (t->driver && !pf->info.pci[0])
-		return apply_loc_err(run->ctx, EINVAL,
+		return sriov_apply_loc_err(run->ctx, EINVAL,
 				     &t->driver_from->driver_loc,
 				     t->driver_from->path, "driver",
 				     "the VFs of %s are not PCI devices: they have no driver to change",
 				     p->name);
 	if (!t->owner)
 		return 0;
-	r = apply_owner_resolve(t->owner, &uid, &gid);
+	r = sriov_apply_owner_resolve(t->owner, &uid, &gid);
 	if (r < 0)
-		return apply_loc_err(run->ctx, EINVAL, &t->owner_from->owner_loc,
+		return sriov_apply_loc_err(run->ctx, EINVAL, &t->owner_from->owner_loc,
 				     t->owner_from->path, "owner",
 				     "%s: %s", t->owner,
 				     r == -ENOENT ? "no such user or group"
@@ -68,7 +68,7 @@ static int check_target(struct apply_run *run, struct pf_plan *p,
 	return 0;
 }
 
-int apply_check_pf(struct apply_run *run, struct pf_plan *p)
+int sriov_apply_check_pf(struct apply_run *run, struct pf_plan *p)
 {
 	const struct want_pf *w = p->want;
 	int n = w->num_vfs >= 0 ? w->num_vfs : p->num_vfs_before;
@@ -78,7 +78,7 @@ int apply_check_pf(struct apply_run *run, struct pf_plan *p)
 		return r;
 	if (n == SRIOV_NO_VALUE)
 		n = 0;
-	r = apply_merge(run->ctx, w, n, n, &p->t, &p->n_t);
+	r = sriov_apply_merge(run->ctx, w, n, n, &p->t, &p->n_t);
 	for (size_t v = 0; r == 0 && v < p->n_t; v++)
 		if (p->t[v].any)
 			r = check_target(run, p, &p->t[v], v);

@@ -27,7 +27,7 @@ SRIOV_EXPORT void sriov_desired_free(struct sriov_desired *d)
 	if (!d)
 		return;
 	for (size_t i = 0; i < d->n_pfs; i++)
-		apply_want_pf_clear(&d->pfs[i]);
+		sriov_apply_want_pf_clear(&d->pfs[i]);
 	free(d->pfs);
 	for (size_t i = 0; i < d->n_files; i++)
 		free(d->files[i]);
@@ -66,10 +66,10 @@ SRIOV_EXPORT int sriov_desired_add_text(struct sriov_ctx *ctx,
 	file = intern_name(d, name);
 	if (!file)
 		return -ENOMEM;
-	r = ynode_load(ctx, file, text ? text : "", len, &root);
+	r = sriov_ynode_load(ctx, file, text ? text : "", len, &root);
 	if (r == 0)
-		r = apply_parse_root(ctx, d, file, root);
-	ynode_free(root);
+		r = sriov_apply_parse_root(ctx, d, file, root);
+	sriov_ynode_free(root);
 	return r;
 }
 

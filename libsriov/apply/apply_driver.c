@@ -14,7 +14,7 @@
 #include "apply_internal.h"
 #include "sriov/vfio.h"
 
-void apply_owner_names(unsigned int uid, unsigned int gid, bool with_gid,
+void sriov_apply_owner_names(unsigned int uid, unsigned int gid, bool with_gid,
 		       char *buf, size_t size)
 {
 	char pwbuf[4096], grbuf[4096], u[16], g[16];
@@ -37,14 +37,14 @@ static int group_node(struct sriov_ctx *ctx, int group, char *path,
 	return stat(path, st) < 0 ? -errno : 0;
 }
 
-int apply_owner_read(struct sriov_ctx *ctx, int group, char *buf, size_t size)
+int sriov_apply_owner_read(struct sriov_ctx *ctx, int group, char *buf, size_t size)
 {
 	char path[4096];
 	struct stat st;
 	int r = group_node(ctx, group, path, sizeof(path), &st);
 
 	if (r == 0)
-		apply_owner_names(st.st_uid, st.st_gid, true, buf, size);
+		sriov_apply_owner_names(st.st_uid, st.st_gid, true, buf, size);
 	return r;
 }
 
@@ -54,7 +54,7 @@ static int owner_matches(struct sriov_ctx *ctx, int group, const char *owner)
 	char path[4096];
 	unsigned int uid;
 	struct stat st;
-	int gid, r = apply_owner_resolve(owner, &uid, &gid);
+	int gid, r = sriov_apply_owner_resolve(owner, &uid, &gid);
 
 	if (r == 0)
 		r = group_node(ctx, group, path, sizeof(path), &st);
@@ -64,12 +64,12 @@ static int owner_matches(struct sriov_ctx *ctx, int group, const char *owner)
 	return st.st_uid == uid && (gid < 0 || st.st_gid == (gid_t)gid);
 }
 
-int apply_owner_set(struct sriov_ctx *ctx, int group, const char *owner)
+int sriov_apply_owner_set(struct sriov_ctx *ctx, int group, const char *owner)
 {
 	char path[4096];
 	unsigned int uid;
 	struct stat st;
-	int gid, r = apply_owner_resolve(owner, &uid, &gid);
+	int gid, r = sriov_apply_owner_resolve(owner, &uid, &gid);
 
 	if (r == 0)
 		r = group_node(ctx, group, path, sizeof(path), &st);
@@ -99,15 +99,15 @@ static void moved(struct apply_run *run, struct sriov_apply_result *res,
 	char why[SRIOV_ERRBUF_LEN + 32];
 
 	if (d)
-		apply_set_str(&res->str_after, d->driver_after);
+		sriov_apply_set_str(&res->str_after, d->driver_after);
 	res->status = d && d->changed ? SRIOV_APPLY_CHANGED : SRIOV_APPLY_OK;
 	if (d && d->error) {
-		apply_result_fail(res, d->error, d->message);
+		sriov_apply_result_fail(res, d->error, d->message);
 	} else if (r < 0) {
 		snprintf(why, sizeof(why), "%s%s",
 			 d && d->rolled_back ? "rolled back: " : "",
 			 sriov_ctx_last_error(run->ctx));
-		apply_result_fail(res, r, why);
+		sriov_apply_result_fail(res, r, why);
 		res->rolled_back = d && d->rolled_back;
 	}
 }
@@ -163,7 +163,7 @@ static size_t collect(struct apply_run *run, struct pf_plan *p, bool release,
 			continue;
 		vf = sriov_pf_get_vf(p->pf, (unsigned int)res->vf);
 		drv = vf ? sriov_vf_get_info(vf)->driver : NULL;
-		apply_set_str(&res->str_before, drv);
+		sriov_apply_set_str(&res->str_before, drv);
 		res->status = SRIOV_APPLY_OK;
 		if (vf && (drv && sriov_vfio_driver_is_vfio(drv)) == release)
 			out[n++] = res;
@@ -190,7 +190,7 @@ static size_t distinct_owners(const struct pf_plan *p, const char **out)
 	return n;
 }
 
-int apply_exec_drivers(struct apply_run *run, struct pf_plan *p)
+int sriov_apply_exec_drivers(struct apply_run *run, struct pf_plan *p)
 {
 	_cleanup_free_ struct sriov_apply_result **res =
 		calloc(p->res_end - p->res_first + 1, sizeof(*res));
@@ -216,15 +216,15 @@ static int owner_failed(struct apply_run *run, struct sriov_apply_result *res,
 	char why[64];
 
 	if (group >= 0) {
-		apply_result_fail(res, r, sriov_ctx_last_error(run->ctx));
+		sriov_apply_result_fail(res, r, sriov_ctx_last_error(run->ctx));
 		return r;
 	}
 	snprintf(why, sizeof(why), "VF %d is in no IOMMU group", res->vf);
-	apply_result_fail(res, -ENODEV, why);
+	sriov_apply_result_fail(res, -ENODEV, why);
 	return -ENODEV;
 }
 
-int apply_exec_owners(struct apply_run *run, struct pf_plan *p)
+int sriov_apply_exec_owners(struct apply_run *run, struct pf_plan *p)
 {
 	for (size_t i = p->res_first; i < p->res_end; i++) {
 		struct sriov_apply_result *res = &run->rep->results[i];
@@ -239,12 +239,12 @@ int apply_exec_owners(struct apply_run *run, struct pf_plan *p)
 		group = vf ? sriov_vf_get_info(vf)->iommu_group : -1;
 		r = group < 0 ? -ENODEV : owner_matches(run->ctx, group, owner);
 		if (r == 0)
-			r = apply_owner_set(run->ctx, group, owner);
+			r = sriov_apply_owner_set(run->ctx, group, owner);
 		if (r >= 0)
-			r = apply_owner_read(run->ctx, group, now, sizeof(now));
+			r = sriov_apply_owner_read(run->ctx, group, now, sizeof(now));
 		if (r < 0)
 			return owner_failed(run, res, group, r);
-		apply_set_str(&res->str_after, now);
+		sriov_apply_set_str(&res->str_after, now);
 		res->status = res->str_before && !strcmp(res->str_before, now)
 				      ? SRIOV_APPLY_OK : SRIOV_APPLY_CHANGED;
 	}

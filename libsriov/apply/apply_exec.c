@@ -30,7 +30,7 @@ static void count_not_done(struct sriov_apply_result *res, int want,
 	if (!res || res->before == want)
 		return;
 	res->after = want;
-	apply_result_fail(res, 0, why);
+	sriov_apply_result_fail(res, 0, why);
 }
 
 /*
@@ -59,12 +59,12 @@ static int counts_failed(struct apply_run *run, struct pf_plan *p,
 	return r;
 }
 
-int apply_exec_counts(struct apply_run *run, struct pf_plan *p)
+int sriov_apply_exec_counts(struct apply_run *run, struct pf_plan *p)
 {
 	struct sriov_apply_result *ap =
-		apply_find_result(run, p, -1, SRIOV_APPLY_AUTOPROBE);
+		sriov_apply_find_result(run, p, -1, SRIOV_APPLY_AUTOPROBE);
 	struct sriov_apply_result *nv =
-		apply_find_result(run, p, -1, SRIOV_APPLY_NUM_VFS);
+		sriov_apply_find_result(run, p, -1, SRIOV_APPLY_NUM_VFS);
 	struct sriov_numvfs_opts o = { .sz = sizeof(o), .autoprobe = -1,
 				       .force = run->o.force,
 				       .timeout_ms = run->o.timeout_ms };
@@ -117,11 +117,11 @@ static void config_result(struct sriov_apply_result *res,
 	res->status = ch->changed ? SRIOV_APPLY_CHANGED : SRIOV_APPLY_OK;
 	if (ch->failed) {
 		config_reason(ch, why, sizeof(why));
-		apply_result_fail(res, ch->error[__builtin_ctz(ch->failed)], why);
+		sriov_apply_result_fail(res, ch->error[__builtin_ctz(ch->failed)], why);
 	}
 }
 
-int apply_exec_configs(struct apply_run *run, struct pf_plan *p)
+int sriov_apply_exec_configs(struct apply_run *run, struct pf_plan *p)
 {
 	_cleanup_free_ struct sriov_vf **vfs = calloc(p->n_t + 1, sizeof(*vfs));
 	_cleanup_free_ struct sriov_vf_config *want = calloc(p->n_t + 1, sizeof(*want));

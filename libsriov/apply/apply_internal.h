@@ -34,9 +34,9 @@ struct ynode {
  * Parses one document. Anchors, aliases, explicit tags and further
  * documents are refused. Errors name "name:line:col".
  */
-int ynode_load(struct sriov_ctx *ctx, const char *name, const char *text,
+int sriov_ynode_load(struct sriov_ctx *ctx, const char *name, const char *text,
 	       size_t len, struct ynode **ret_root);
-void ynode_free(struct ynode *n);
+void sriov_ynode_free(struct ynode *n);
 
 /* apply_parse.c: the tree to a desired state */
 
@@ -93,11 +93,11 @@ struct sriov_desired {
 };
 
 /* Adds the PFs of a parsed document (name: already in d->files). */
-int apply_parse_root(struct sriov_ctx *ctx, struct sriov_desired *d,
+int sriov_apply_parse_root(struct sriov_ctx *ctx, struct sriov_desired *d,
 		     const char *name, const struct ynode *root);
 
 /* Records "FILE:LINE:COL: PATH[.KEY]: message" as the error; -err. */
-int apply_loc_err(struct sriov_ctx *ctx, int err, const struct apply_loc *loc,
+int sriov_apply_loc_err(struct sriov_ctx *ctx, int err, const struct apply_loc *loc,
 		  const char *path, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 
@@ -109,25 +109,25 @@ struct pctx {
 	const char *path;       /* of the mapping being read: "pfs[0]" */
 };
 
-struct apply_loc apply_loc_of(const struct pctx *p, const struct ynode *n);
+struct apply_loc sriov_apply_loc_of(const struct pctx *p, const struct ynode *n);
 /* An -EINVAL naming n's position, the mapping's path and key. */
-int apply_err_at(const struct pctx *p, const struct ynode *n, const char *key,
+int sriov_apply_err_at(const struct pctx *p, const struct ynode *n, const char *key,
 	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* "expected WHAT, got ..." */
-int apply_expected(const struct pctx *p, const struct ynode *n, const char *key,
+int sriov_apply_expected(const struct pctx *p, const struct ynode *n, const char *key,
 	     const char *what);
-bool ynode_is_null(const struct ynode *n);
+bool sriov_ynode_is_null(const struct ynode *n);
 /* A plain decimal without sign or leading zeros, at most max. */
-int apply_get_uint(const struct pctx *p, const struct ynode *n, const char *key,
+int sriov_apply_get_uint(const struct pctx *p, const struct ynode *n, const char *key,
 	     unsigned long max, unsigned long *ret);
 /* true/false (YAML 1.2, JSON); yes/no/on/off are refused with a hint. */
-int apply_get_bool(const struct pctx *p, const struct ynode *n, const char *key,
+int sriov_apply_get_bool(const struct pctx *p, const struct ynode *n, const char *key,
 	     bool *ret);
 /* Any non-null scalar without NUL bytes, shorter than max. */
-int apply_get_str(const struct pctx *p, const struct ynode *n, const char *key,
+int sriov_apply_get_str(const struct pctx *p, const struct ynode *n, const char *key,
 	    size_t max, const char **ret);
 /* "xx:xx:..." of n bytes. */
-int apply_hex_bytes(const char *s, uint8_t *out, size_t n);
+int sriov_apply_hex_bytes(const char *s, uint8_t *out, size_t n);
 
 typedef int (*setter_fn)(const struct pctx *p, void *obj,
 			 const struct ynode *key, const struct ynode *val);
@@ -138,22 +138,22 @@ struct key_def {
 };
 
 /* Hands each key of a mapping to its setter; unknown and repeated keys fail. */
-int apply_walk_map(const struct pctx *p, const struct ynode *map,
+int sriov_apply_walk_map(const struct pctx *p, const struct ynode *map,
 		   const struct key_def *defs, void *obj);
 
 /* The keys of each level of the format, ending with a NULL name. */
-extern const struct key_def apply_top_defs[];
-extern const struct key_def apply_pf_defs[];
-extern const struct key_def apply_vf_defs[];
+extern const struct key_def sriov_apply_top_defs[];
+extern const struct key_def sriov_apply_pf_defs[];
+extern const struct key_def sriov_apply_vf_defs[];
 
 /* apply_parse.c: one entry of a PF's vfs list (map is item i) */
-int apply_parse_vf(const struct pctx *pfp, const struct ynode *map, size_t i,
+int sriov_apply_parse_vf(const struct pctx *pfp, const struct ynode *map, size_t i,
 		   struct want_vf *w);
-void apply_want_vf_clear(struct want_vf *w);
-void apply_want_pf_clear(struct want_pf *w);
+void sriov_apply_want_vf_clear(struct want_vf *w);
+void sriov_apply_want_pf_clear(struct want_pf *w);
 
 
-/* apply_merge.c: what each VF of one PF should be, from every entry */
+/* sriov_apply_merge.c: what each VF of one PF should be, from every entry */
 
 struct vf_target {
 	bool any;                       /* some entry names this VF */
@@ -174,29 +174,29 @@ struct vf_target {
  * the same kind setting the same field of a VF, or a VF at or past limit
  * (< 0: no limit), are errors. *ret_n covers the highest VF named.
  */
-int apply_merge(struct sriov_ctx *ctx, const struct want_pf *pf, int n_all,
+int sriov_apply_merge(struct sriov_ctx *ctx, const struct want_pf *pf, int n_all,
 		int limit, struct vf_target **ret_targets, size_t *ret_n);
 
 /* "0-3,7" into a sorted list without duplicates; -EINVAL/-ERANGE. */
-int apply_parse_range(const char *text, unsigned int max,
+int sriov_apply_parse_range(const char *text, unsigned int max,
 		      unsigned int **ret_idx, size_t *ret_n);
 
 /* Owner "USER[:GROUP]" by name or number; -ENOENT: no such user/group. */
-int apply_owner_resolve(const char *owner, unsigned int *ret_uid,
+int sriov_apply_owner_resolve(const char *owner, unsigned int *ret_uid,
 			int *ret_gid);
 
 /* apply_report.c */
 
 /* Appends a result in its initial state (ok); its index, or -ENOMEM. */
-int apply_result_add(struct sriov_apply_report *rep, const char *pf, int vf,
+int sriov_apply_result_add(struct sriov_apply_report *rep, const char *pf, int vf,
 		     enum sriov_apply_action action);
 /* Replaces *dst with a copy of s (NULL allowed). */
-int apply_set_str(const char **dst, const char *s);
-void apply_result_fail(struct sriov_apply_result *res, int err,
+int sriov_apply_set_str(const char **dst, const char *s);
+void sriov_apply_result_fail(struct sriov_apply_result *res, int err,
 		       const char *reason);
-void apply_report_sum(struct sriov_apply_report *rep);
+void sriov_apply_report_sum(struct sriov_apply_report *rep);
 
-/* apply_plan.c: desired x current -> steps (results), nothing written */
+/* sriov_apply_plan.c: desired x current -> steps (results), nothing written */
 
 struct pf_plan {
 	const struct want_pf *want;
@@ -221,17 +221,17 @@ struct apply_run {
 	bool recovering;                /* applying journals: keep no new one */
 };
 
-/* apply_resolve.c: the PF of each entry into run->pfs */
-int apply_resolve(struct apply_run *run);
+/* sriov_apply_resolve.c: the PF of each entry into run->pfs */
+int sriov_apply_resolve(struct apply_run *run);
 
 /* apply_check.c: an entry against its PF (-EINVAL/-ERANGE with position) */
-int apply_check_pf(struct apply_run *run, struct pf_plan *p);
+int sriov_apply_check_pf(struct apply_run *run, struct pf_plan *p);
 
 /* Resolves, checks against the host and plans; fills run->pfs and rep. */
-int apply_plan(struct apply_run *run);
-void apply_plan_free(struct apply_run *run);
+int sriov_apply_plan(struct apply_run *run);
+void sriov_apply_plan_free(struct apply_run *run);
 /* The result of one step of a planned PF, or NULL. */
-struct sriov_apply_result *apply_find_result(struct apply_run *run,
+struct sriov_apply_result *sriov_apply_find_result(struct apply_run *run,
 					     const struct pf_plan *p, int vf,
 					     enum sriov_apply_action action);
 
@@ -244,7 +244,7 @@ static inline bool apply_is_changed(const struct sriov_apply_result *r)
 static inline int apply_step_failed(struct apply_run *run,
 				    struct sriov_apply_result *res, int r)
 {
-	apply_result_fail(res, r, sriov_ctx_last_error(run->ctx));
+	sriov_apply_result_fail(res, r, sriov_ctx_last_error(run->ctx));
 	return r;
 }
 
@@ -253,25 +253,25 @@ static inline int apply_step_failed(struct apply_run *run,
  * order of its step table. The outcome is in the PF's results; only a lost
  * context is an error.
  */
-int apply_exec_pf(struct apply_run *run, struct pf_plan *p);
+int sriov_apply_exec_pf(struct apply_run *run, struct pf_plan *p);
 
 /* apply_exec.c: the VF count and autoprobe; the VF settings in one request */
-int apply_exec_counts(struct apply_run *run, struct pf_plan *p);
-int apply_exec_configs(struct apply_run *run, struct pf_plan *p);
+int sriov_apply_exec_counts(struct apply_run *run, struct pf_plan *p);
+int sriov_apply_exec_configs(struct apply_run *run, struct pf_plan *p);
 
 /*
  * apply_driver.c: drivers and owners of the VFs (-errno: a step failed).
  * With opts.check the drivers go through the vfio code's dry run.
  */
-int apply_exec_drivers(struct apply_run *run, struct pf_plan *p);
-int apply_exec_owners(struct apply_run *run, struct pf_plan *p);
+int sriov_apply_exec_drivers(struct apply_run *run, struct pf_plan *p);
+int sriov_apply_exec_owners(struct apply_run *run, struct pf_plan *p);
 /* "user:group" of DEV/vfio/GROUP (names, or numbers); -errno. */
-int apply_owner_read(struct sriov_ctx *ctx, int group, char *buf,
+int sriov_apply_owner_read(struct sriov_ctx *ctx, int group, char *buf,
 		     size_t size);
-void apply_owner_names(unsigned int uid, unsigned int gid, bool with_gid,
+void sriov_apply_owner_names(unsigned int uid, unsigned int gid, bool with_gid,
 		       char *buf, size_t size);
 /* chown + chmod 0660 of DEV/vfio/GROUP to "USER[:GROUP]". */
-int apply_owner_set(struct sriov_ctx *ctx, int group, const char *owner);
+int sriov_apply_owner_set(struct sriov_ctx *ctx, int group, const char *owner);
 
 /*
  * apply_undo.c: puts back what one step of the PF changed, newest first;
@@ -283,19 +283,19 @@ struct apply_undo {
 	char cause[200];
 	bool failed;                    /* something could not be put back */
 };
-void apply_undo_counts(struct apply_undo *u);
-void apply_undo_configs(struct apply_undo *u);
-void apply_undo_drivers(struct apply_undo *u);
-void apply_undo_owners(struct apply_undo *u);
+void sriov_apply_undo_counts(struct apply_undo *u);
+void sriov_apply_undo_configs(struct apply_undo *u);
+void sriov_apply_undo_drivers(struct apply_undo *u);
+void sriov_apply_undo_owners(struct apply_undo *u);
 
 /* apply.c: plan and run a desired state (recovering: keep no journal) */
-int apply_run_desired(struct sriov_ctx *ctx, const struct sriov_desired *d,
+int sriov_apply_run_desired(struct sriov_ctx *ctx, const struct sriov_desired *d,
 		      const struct sriov_apply_opts *opts, bool recovering,
 		      struct sriov_apply_report **ret_report);
 
 /* apply_journal.c: STATE_DIR/apply/<PF>.yaml, the PF as it was */
-int apply_journal_write(struct apply_run *run, const struct pf_plan *p);
-void apply_journal_remove(struct apply_run *run, const struct pf_plan *p);
-int apply_journal_load(struct sriov_ctx *ctx, struct sriov_desired *d);
+int sriov_apply_journal_write(struct apply_run *run, const struct pf_plan *p);
+void sriov_apply_journal_remove(struct apply_run *run, const struct pf_plan *p);
+int sriov_apply_journal_load(struct sriov_ctx *ctx, struct sriov_desired *d);
 
 #endif

@@ -105,7 +105,7 @@ static size_t journal_text(struct apply_run *run, const struct pf_plan *p,
 			   char **ret)
 {
 	const struct sriov_apply_result *ap =
-		apply_find_result(run, p, -1, SRIOV_APPLY_AUTOPROBE);
+		sriov_apply_find_result(run, p, -1, SRIOV_APPLY_AUTOPROBE);
 	bool any_vf = false;
 	size_t len = 0;
 	FILE *f;
@@ -158,7 +158,7 @@ static int write_atomic(struct sriov_ctx *ctx, const char *tmp,
 	return 0;
 }
 
-int apply_journal_write(struct apply_run *run, const struct pf_plan *p)
+int sriov_apply_journal_write(struct apply_run *run, const struct pf_plan *p)
 {
 	char tmp[4200], path[4200];
 	char *text = NULL;
@@ -175,7 +175,7 @@ int apply_journal_write(struct apply_run *run, const struct pf_plan *p)
 	return r;
 }
 
-void apply_journal_remove(struct apply_run *run, const struct pf_plan *p)
+void sriov_apply_journal_remove(struct apply_run *run, const struct pf_plan *p)
 {
 	char path[4200];
 
@@ -191,7 +191,7 @@ static bool journal_name(const char *name)
 }
 
 /* Every journal left behind, into one desired state. */
-int apply_journal_load(struct sriov_ctx *ctx, struct sriov_desired *d)
+int sriov_apply_journal_load(struct sriov_ctx *ctx, struct sriov_desired *d)
 {
 	_cleanup_closedir_ DIR *dir = NULL;
 	char path[4096];

@@ -12,7 +12,7 @@
 
 #include "apply_internal.h"
 
-int apply_parse_range(const char *text, unsigned int max,
+int sriov_apply_parse_range(const char *text, unsigned int max,
 		      unsigned int **ret_idx, size_t *ret_n)
 {
 	_cleanup_free_ char *copy = strdup(text);
@@ -83,7 +83,7 @@ static int lookup_id(const char *s, bool group, unsigned int *ret)
 	return r > 0 ? -r : 0;
 }
 
-int apply_owner_resolve(const char *owner, unsigned int *ret_uid,
+int sriov_apply_owner_resolve(const char *owner, unsigned int *ret_uid,
 			int *ret_gid)
 {
 	char user[40];
@@ -153,7 +153,7 @@ static int conflict(struct sriov_ctx *ctx, const struct want_vf *e,
 		    const struct apply_loc *loc, const char *key, unsigned int vf,
 		    const struct apply_loc *first)
 {
-	return apply_loc_err(ctx, EINVAL, loc, e->path, key,
+	return sriov_apply_loc_err(ctx, EINVAL, loc, e->path, key,
 			     "VF %u's %s is set already at %s:%d", vf, key,
 			     first->file, first->line);
 }
@@ -228,7 +228,7 @@ static int merge_entry(struct sriov_ctx *ctx, const struct want_pf *pf,
 		int r;
 
 		if (limit >= 0 && vf >= (unsigned int)limit)
-			return apply_loc_err(ctx, ERANGE, &e->loc, e->path, NULL,
+			return sriov_apply_loc_err(ctx, ERANGE, &e->loc, e->path, NULL,
 					     "VF %u does not exist: %s has %d VF%s%s",
 					     vf, pf->sel_text, limit,
 					     limit == 1 ? "" : "s",
@@ -240,7 +240,7 @@ static int merge_entry(struct sriov_ctx *ctx, const struct want_pf *pf,
 	return 0;
 }
 
-int apply_merge(struct sriov_ctx *ctx, const struct want_pf *pf, int n_all,
+int sriov_apply_merge(struct sriov_ctx *ctx, const struct want_pf *pf, int n_all,
 		int limit, struct vf_target **ret_targets, size_t *ret_n)
 {
 	size_t n = targets_needed(pf, n_all);
@@ -264,7 +264,7 @@ int apply_merge(struct sriov_ctx *ctx, const struct want_pf *pf, int n_all,
 	for (size_t v = 0; v < n; v++)
 		if (t[v].owner && t[v].driver != APPLY_DRV_VFIO) {
 			const struct want_vf *e = t[v].owner_from;
-			int r = apply_loc_err(ctx, EINVAL, &e->owner_loc, e->path,
+			int r = sriov_apply_loc_err(ctx, EINVAL, &e->owner_loc, e->path,
 					      "owner",
 					      "VF %zu: an owner needs \"driver: vfio-pci\" (the owner is that of its VFIO group device)",
 					      v);

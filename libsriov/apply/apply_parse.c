@@ -24,14 +24,14 @@ static void mark(const struct pctx *p, struct want_vf *w, uint32_t bit,
 		 const struct ynode *key)
 {
 	w->cfg.mask |= bit;
-	w->field_loc[__builtin_ctz(bit)] = apply_loc_of(p, key);
+	w->field_loc[__builtin_ctz(bit)] = sriov_apply_loc_of(p, key);
 }
 
 static int set_selector(const struct pctx *p, struct vf_entry *e,
 			const struct ynode *key)
 {
 	if (e->sel)
-		return apply_err_at(p, key, key->str,
+		return sriov_apply_err_at(p, key, key->str,
 				    "\"%s\" is given already (line %d): an entry names its VFs with one of vf or vfs",
 				    e->sel->str, e->sel->line);
 	e->sel = key;
@@ -42,7 +42,7 @@ static int set_single(const struct pctx *p, struct vf_entry *e,
 		      const struct ynode *key, const struct ynode *val)
 {
 	unsigned long v;
-	int r = apply_get_uint(p, val, key->str, MAX_VF, &v);
+	int r = sriov_apply_get_uint(p, val, key->str, MAX_VF, &v);
 
 	if (r < 0)
 		return r;
@@ -76,18 +76,18 @@ static int vf_vfs(const struct pctx *p, void *obj, const struct ynode *key,
 	    strspn(val->str, "0123456789") == val->len)
 		return set_single(p, e, key, val);
 	if (r == 0)
-		r = apply_get_str(p, val, key->str, 4096, &s);
+		r = sriov_apply_get_str(p, val, key->str, 4096, &s);
 	if (r < 0)
 		return r;
 	if (!strcmp(s, "all")) {
 		e->w->all = true;
 		return 0;
 	}
-	r = apply_parse_range(s, MAX_VF, &e->w->idx, &e->w->n_idx);
+	r = sriov_apply_parse_range(s, MAX_VF, &e->w->idx, &e->w->n_idx);
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0)
-		return apply_err_at(p, val, key->str,
+		return sriov_apply_err_at(p, val, key->str,
 				    "invalid VF range \"%.40s\": expected \"all\" or numbers and ranges like \"0-3,7\" (VFs 0 to %d)",
 				    s, MAX_VF);
 	return 0;
@@ -99,15 +99,15 @@ static int vf_mac(const struct pctx *p, void *obj, const struct ynode *key,
 	struct vf_entry *e = obj;
 	uint8_t *mac = e->w->cfg.mac;
 	const char *s;
-	int r = apply_get_str(p, val, key->str, 64, &s);
+	int r = sriov_apply_get_str(p, val, key->str, 64, &s);
 
 	if (r < 0)
 		return r;
-	if (apply_hex_bytes(s, mac, 6) < 0)
-		return apply_expected(p, val, key->str,
+	if (sriov_apply_hex_bytes(s, mac, 6) < 0)
+		return sriov_apply_expected(p, val, key->str,
 				      "a MAC address xx:xx:xx:xx:xx:xx");
 	if (mac[0] & 1)
-		return apply_err_at(p, val, key->str,
+		return sriov_apply_err_at(p, val, key->str,
 				    "%s is a multicast address; a VF needs a unicast MAC",
 				    s);
 	e->guid = key;
@@ -123,12 +123,12 @@ static int vf_guid(const struct pctx *p, void *obj, const struct ynode *key,
 	uint8_t b[8];
 	uint64_t v = 0;
 	const char *s;
-	int r = apply_get_str(p, val, key->str, 64, &s);
+	int r = sriov_apply_get_str(p, val, key->str, 64, &s);
 
 	if (r < 0)
 		return r;
-	if (apply_hex_bytes(s, b, 8) < 0)
-		return apply_expected(p, val, key->str,
+	if (sriov_apply_hex_bytes(s, b, 8) < 0)
+		return sriov_apply_expected(p, val, key->str,
 				      "a GUID xx:xx:xx:xx:xx:xx:xx:xx");
 	for (int i = 0; i < 8; i++)
 		v = v << 8 | b[i];
@@ -144,7 +144,7 @@ static int vf_vlan(const struct pctx *p, void *obj, const struct ynode *key,
 {
 	struct vf_entry *e = obj;
 	unsigned long v;
-	int r = apply_get_uint(p, val, key->str, 4095, &v);
+	int r = sriov_apply_get_uint(p, val, key->str, 4095, &v);
 
 	if (r < 0)
 		return r;
@@ -160,7 +160,7 @@ static int vf_qos(const struct pctx *p, void *obj, const struct ynode *key,
 {
 	struct vf_entry *e = obj;
 	unsigned long v;
-	int r = apply_get_uint(p, val, key->str, 7, &v);
+	int r = sriov_apply_get_uint(p, val, key->str, 7, &v);
 
 	if (r < 0)
 		return r;
@@ -174,7 +174,7 @@ static int vf_proto(const struct pctx *p, void *obj, const struct ynode *key,
 {
 	struct vf_entry *e = obj;
 	const char *s;
-	int r = apply_get_str(p, val, key->str, 16, &s);
+	int r = sriov_apply_get_str(p, val, key->str, 16, &s);
 
 	if (r < 0)
 		return r;
@@ -183,7 +183,7 @@ static int vf_proto(const struct pctx *p, void *obj, const struct ynode *key,
 	else if (!strcasecmp(s, "802.1ad"))
 		e->w->cfg.vlan_proto = SRIOV_VLAN_PROTO_8021AD;
 	else
-		return apply_expected(p, val, key->str, "802.1Q or 802.1ad");
+		return sriov_apply_expected(p, val, key->str, "802.1Q or 802.1ad");
 	e->proto = key;
 	return 0;
 }
@@ -194,7 +194,7 @@ static int vf_rate(const struct pctx *p, void *obj, const struct ynode *key,
 	struct vf_entry *e = obj;
 	bool min = !strcmp(key->str, "min_tx_rate");
 	unsigned long v;
-	int r = apply_get_uint(p, val, key->str, 0xffffffffUL, &v);
+	int r = sriov_apply_get_uint(p, val, key->str, 0xffffffffUL, &v);
 
 	if (r < 0)
 		return r;
@@ -219,7 +219,7 @@ static int vf_flag(const struct pctx *p, void *obj, const struct ynode *key,
 		bit = SRIOV_VF_HAS_TRUST;
 		dst = &c->trust;
 	}
-	if (apply_get_bool(p, val, key->str, dst) < 0)
+	if (sriov_apply_get_bool(p, val, key->str, dst) < 0)
 		return -EINVAL;
 	mark(p, e->w, bit, key);
 	return 0;
@@ -231,7 +231,7 @@ static int vf_link(const struct pctx *p, void *obj, const struct ynode *key,
 	static const char *const names[] = { "auto", "enable", "disable" };
 	struct vf_entry *e = obj;
 	const char *s;
-	int r = apply_get_str(p, val, key->str, 16, &s);
+	int r = sriov_apply_get_str(p, val, key->str, 16, &s);
 
 	if (r < 0)
 		return r;
@@ -241,7 +241,7 @@ static int vf_link(const struct pctx *p, void *obj, const struct ynode *key,
 			mark(p, e->w, SRIOV_VF_HAS_LINK_STATE, key);
 			return 0;
 		}
-	return apply_expected(p, val, key->str, "auto, enable or disable");
+	return sriov_apply_expected(p, val, key->str, "auto, enable or disable");
 }
 
 static int vf_driver(const struct pctx *p, void *obj, const struct ynode *key,
@@ -249,7 +249,7 @@ static int vf_driver(const struct pctx *p, void *obj, const struct ynode *key,
 {
 	struct vf_entry *e = obj;
 	const char *s;
-	int r = apply_get_str(p, val, key->str, 16, &s);
+	int r = sriov_apply_get_str(p, val, key->str, 16, &s);
 
 	if (r < 0)
 		return r;
@@ -258,9 +258,9 @@ static int vf_driver(const struct pctx *p, void *obj, const struct ynode *key,
 	else if (!strcmp(s, "host"))
 		e->w->driver = APPLY_DRV_HOST;
 	else
-		return apply_expected(p, val, key->str,
+		return sriov_apply_expected(p, val, key->str,
 				      "vfio-pci, or host (the VF's own driver)");
-	e->w->driver_loc = apply_loc_of(p, key);
+	e->w->driver_loc = sriov_apply_loc_of(p, key);
 	return 0;
 }
 
@@ -286,21 +286,21 @@ static int vf_owner(const struct pctx *p, void *obj, const struct ynode *key,
 {
 	struct vf_entry *e = obj;
 	const char *s;
-	int r = apply_get_str(p, val, key->str, 80, &s);
+	int r = sriov_apply_get_str(p, val, key->str, 80, &s);
 
 	if (r < 0)
 		return r;
 	if (!owner_valid(s))
-		return apply_expected(p, val, key->str,
+		return sriov_apply_expected(p, val, key->str,
 				      "USER or USER:GROUP (names or numbers)");
 	e->w->owner = strdup(s);
 	if (!e->w->owner)
 		return -ENOMEM;
-	e->w->owner_loc = apply_loc_of(p, key);
+	e->w->owner_loc = sriov_apply_loc_of(p, key);
 	return 0;
 }
 
-const struct key_def apply_vf_defs[] = {
+const struct key_def sriov_apply_vf_defs[] = {
 	{ "vf", vf_vf },
 	{ "vfs", vf_vfs },
 	{ "mac", vf_mac },
@@ -327,27 +327,27 @@ static int vf_entry_check(const struct pctx *p, const struct ynode *map,
 	const struct sriov_vf_config *c = &e->w->cfg;
 
 	if (!e->sel)
-		return apply_err_at(p, map, NULL,
+		return sriov_apply_err_at(p, map, NULL,
 				    "an entry needs \"vf: N\" or \"vfs: RANGE\"");
 	if ((e->qos || e->proto) && !(c->mask & SRIOV_VF_HAS_VLAN))
-		return apply_err_at(p, e->qos ? e->qos : e->proto,
+		return sriov_apply_err_at(p, e->qos ? e->qos : e->proto,
 				    e->qos ? "qos" : "vlan_proto",
 				    "needs vlan in the same entry");
 	if (!c->mask && e->w->driver == APPLY_DRV_UNSET && !e->w->owner)
-		return apply_err_at(p, map, NULL, "the entry sets nothing");
+		return sriov_apply_err_at(p, map, NULL, "the entry sets nothing");
 	if (e->guid && (e->w->all || e->w->n_idx > 1))
-		return apply_err_at(p, e->guid, e->guid->str,
+		return sriov_apply_err_at(p, e->guid, e->guid->str,
 				    "must be unique per VF: give it in an entry of its own, with \"vf: N\"");
 	if ((c->mask & SRIOV_VF_HAS_MIN_TX_RATE) &&
 	    (c->mask & SRIOV_VF_HAS_MAX_TX_RATE) && c->max_tx_rate &&
 	    c->min_tx_rate > c->max_tx_rate)
-		return apply_err_at(p, map, "min_tx_rate",
+		return sriov_apply_err_at(p, map, "min_tx_rate",
 				    "%u is above max_tx_rate %u", c->min_tx_rate,
 				    c->max_tx_rate);
 	return 0;
 }
 
-int apply_parse_vf(const struct pctx *pfp, const struct ynode *map, size_t i,
+int sriov_apply_parse_vf(const struct pctx *pfp, const struct ynode *map, size_t i,
 		   struct want_vf *w)
 {
 	struct vf_entry e = { .w = w };
@@ -356,15 +356,15 @@ int apply_parse_vf(const struct pctx *pfp, const struct ynode *map, size_t i,
 
 	snprintf(w->path, sizeof(w->path), "%s.vfs[%zu]", pfp->path, i);
 	p.path = w->path;
-	w->loc = apply_loc_of(&p, map);
+	w->loc = sriov_apply_loc_of(&p, map);
 	if (map->type != Y_MAP)
-		return apply_expected(&p, map, NULL,
+		return sriov_apply_expected(&p, map, NULL,
 				      "a mapping (vf or vfs, and settings)");
-	r = apply_walk_map(&p, map, apply_vf_defs, &e);
+	r = sriov_apply_walk_map(&p, map, sriov_apply_vf_defs, &e);
 	return r < 0 ? r : vf_entry_check(&p, map, &e);
 }
 
-void apply_want_vf_clear(struct want_vf *w)
+void sriov_apply_want_vf_clear(struct want_vf *w)
 {
 	free(w->idx);
 	free(w->owner);

@@ -3,7 +3,7 @@
  * The desired-state format (sriovctl.conf(5)), top level and PFs: which
  * PF an entry selects, its VF count and autoprobe, its list of VF
  * entries, and the rules between entries. Nothing here looks at the
- * host; apply_plan.c checks the state against it.
+ * host; sriov_apply_plan.c checks the state against it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +23,7 @@ static int set_selector(const struct pctx *p, struct pf_entry *e,
 			enum apply_selector sel)
 {
 	if (e->sel)
-		return apply_err_at(p, key, key->str,
+		return sriov_apply_err_at(p, key, key->str,
 				    "\"%s\" is given already (line %d): a PF is selected by one of pci, netdev or device",
 				    e->sel->str, e->sel->line);
 	e->sel = key;
@@ -38,10 +38,10 @@ static int pf_pci(const struct pctx *p, void *obj, const struct ynode *key,
 {
 	struct pf_entry *e = obj;
 	const char *s;
-	int r = apply_get_str(p, val, key->str, 64, &s);
+	int r = sriov_apply_get_str(p, val, key->str, 64, &s);
 
 	if (r == 0 && sriov_pci_addr_parse(s, &e->w->addr) < 0)
-		return apply_expected(p, val, key->str,
+		return sriov_apply_expected(p, val, key->str,
 				      "a PCI address DDDD:BB:SS.F or BB:SS.F");
 	if (r == 0)
 		r = set_selector(p, e, key, val, APPLY_SEL_PCI);
@@ -55,10 +55,10 @@ static int pf_netdev(const struct pctx *p, void *obj, const struct ynode *key,
 {
 	struct pf_entry *e = obj;
 	const char *s;
-	int r = apply_get_str(p, val, key->str, IFNAMSIZ, &s);
+	int r = sriov_apply_get_str(p, val, key->str, IFNAMSIZ, &s);
 
 	if (r == 0 && !sriov_ifname_valid(s))
-		return apply_expected(p, val, key->str,
+		return sriov_apply_expected(p, val, key->str,
 				      "a network interface name");
 	if (r == 0)
 		r = set_selector(p, e, key, val, APPLY_SEL_NETDEV);
@@ -73,13 +73,13 @@ static int pf_device(const struct pctx *p, void *obj, const struct ynode *key,
 	struct pf_entry *e = obj;
 	const char *s;
 	uint8_t b[4];
-	int r = apply_get_str(p, val, key->str, 16, &s);
+	int r = sriov_apply_get_str(p, val, key->str, 16, &s);
 
 	if (r < 0)
 		return r;
 	if (strlen(s) != 9 || s[4] != ':' ||
 	    strspn(s, "0123456789abcdefABCDEF:") != 9 || strchr(s + 5, ':'))
-		return apply_expected(p, val, key->str,
+		return sriov_apply_expected(p, val, key->str,
 				      "VENDOR:DEVICE in hex, like \"8086:10c9\"");
 	for (int i = 0; i < 4; i++) {
 		char hex[3] = { s[i * 2 + (i >= 2)], s[i * 2 + 1 + (i >= 2)], 0 };
@@ -100,7 +100,7 @@ static int pf_index(const struct pctx *p, void *obj, const struct ynode *key,
 {
 	struct pf_entry *e = obj;
 	unsigned long v;
-	int r = apply_get_uint(p, val, key->str, 255, &v);
+	int r = sriov_apply_get_uint(p, val, key->str, 255, &v);
 
 	if (r == 0) {
 		e->w->index = (int)v;
@@ -114,11 +114,11 @@ static int pf_num_vfs(const struct pctx *p, void *obj,
 {
 	struct pf_entry *e = obj;
 	unsigned long v;
-	int r = apply_get_uint(p, val, key->str, 65535, &v);
+	int r = sriov_apply_get_uint(p, val, key->str, 65535, &v);
 
 	if (r == 0) {
 		e->w->num_vfs = (int)v;
-		e->w->num_vfs_loc = apply_loc_of(p, key);
+		e->w->num_vfs_loc = sriov_apply_loc_of(p, key);
 	}
 	return r;
 }
@@ -128,11 +128,11 @@ static int pf_autoprobe(const struct pctx *p, void *obj,
 {
 	struct pf_entry *e = obj;
 	bool v;
-	int r = apply_get_bool(p, val, key->str, &v);
+	int r = sriov_apply_get_bool(p, val, key->str, &v);
 
 	if (r == 0) {
 		e->w->autoprobe = v;
-		e->w->autoprobe_loc = apply_loc_of(p, key);
+		e->w->autoprobe_loc = sriov_apply_loc_of(p, key);
 	}
 	return r;
 }
@@ -144,13 +144,13 @@ static int pf_vfs(const struct pctx *p, void *obj, const struct ynode *key,
 	struct want_pf *w = e->w;
 
 	if (val->type != Y_SEQ)
-		return apply_expected(p, val, key->str,
+		return sriov_apply_expected(p, val, key->str,
 				      "a list of VF entries (\"- vf: 0\" ...)");
 	w->vfs = calloc(val->n ? val->n : 1, sizeof(*w->vfs));
 	if (!w->vfs)
 		return -ENOMEM;
 	for (size_t i = 0; i < val->n; i++) {
-		int r = apply_parse_vf(p, val->kids[i], i, &w->vfs[i]);
+		int r = sriov_apply_parse_vf(p, val->kids[i], i, &w->vfs[i]);
 
 		w->n_vfs = i + 1;
 		if (r < 0)
@@ -159,7 +159,7 @@ static int pf_vfs(const struct pctx *p, void *obj, const struct ynode *key,
 	return 0;
 }
 
-const struct key_def apply_pf_defs[] = {
+const struct key_def sriov_apply_pf_defs[] = {
 	{ "pci", pf_pci },
 	{ "netdev", pf_netdev },
 	{ "device", pf_device },
@@ -170,10 +170,10 @@ const struct key_def apply_pf_defs[] = {
 	{ NULL, NULL },
 };
 
-void apply_want_pf_clear(struct want_pf *w)
+void sriov_apply_want_pf_clear(struct want_pf *w)
 {
 	for (size_t i = 0; i < w->n_vfs; i++)
-		apply_want_vf_clear(&w->vfs[i]);
+		sriov_apply_want_vf_clear(&w->vfs[i]);
 	free(w->vfs);
 	w->vfs = NULL;
 	w->n_vfs = 0;
@@ -189,12 +189,12 @@ static int pf_check(const struct pctx *p, const struct ynode *map,
 	int r;
 
 	if (!e->sel)
-		return apply_err_at(p, map, NULL,
+		return sriov_apply_err_at(p, map, NULL,
 				    "select the PF with pci, netdev, or device (and index)");
 	if (e->index && w->sel != APPLY_SEL_DEVICE)
-		return apply_err_at(p, e->index, "index",
+		return sriov_apply_err_at(p, e->index, "index",
 				    "goes with device, not with %s", e->sel->str);
-	r = apply_merge(p->ctx, w, w->num_vfs, w->num_vfs, &t, &n);
+	r = sriov_apply_merge(p->ctx, w, w->num_vfs, w->num_vfs, &t, &n);
 	free(t);
 	return r;
 }
@@ -208,12 +208,12 @@ static int parse_pf(const struct pctx *top, const struct ynode *map, size_t i,
 
 	snprintf(w->path, sizeof(w->path), "pfs[%zu]", i);
 	p.path = w->path;
-	w->loc = apply_loc_of(&p, map);
+	w->loc = sriov_apply_loc_of(&p, map);
 	w->index = w->num_vfs = w->autoprobe = -1;
 	if (map->type != Y_MAP)
-		return apply_expected(&p, map, NULL,
+		return sriov_apply_expected(&p, map, NULL,
 				      "a mapping (pci, netdev or device, and settings)");
-	r = apply_walk_map(&p, map, apply_pf_defs, &e);
+	r = sriov_apply_walk_map(&p, map, sriov_apply_pf_defs, &e);
 	return r < 0 ? r : pf_check(&p, map, &e);
 }
 
@@ -240,7 +240,7 @@ static int check_duplicates(struct sriov_ctx *ctx, const struct want_pf *pfs,
 	for (size_t i = 1; i < n; i++)
 		for (size_t j = 0; j < i; j++)
 			if (same_selector(&pfs[i], &pfs[j]))
-				return apply_loc_err(ctx, EINVAL, &pfs[i].loc,
+				return sriov_apply_loc_err(ctx, EINVAL, &pfs[i].loc,
 						     pfs[i].path, NULL,
 						     "%s is selected already at %s:%d",
 						     pfs[i].sel_text,
@@ -258,11 +258,11 @@ static int top_version(const struct pctx *p, void *obj,
 		       const struct ynode *key, const struct ynode *val)
 {
 	unsigned long v;
-	int r = apply_get_uint(p, val, key->str, 1000, &v);
+	int r = sriov_apply_get_uint(p, val, key->str, 1000, &v);
 
 	(void)obj;
 	if (r == 0 && v != 1)
-		return apply_err_at(p, val, key->str,
+		return sriov_apply_err_at(p, val, key->str,
 				    "version %lu is not known to this sriovctl (it reads version 1)",
 				    v);
 	return r;
@@ -276,7 +276,7 @@ static int top_pfs(const struct pctx *p, void *obj, const struct ynode *key,
 	struct want_pf *pfs;
 
 	if (val->type != Y_SEQ)
-		return apply_expected(p, val, key->str,
+		return sriov_apply_expected(p, val, key->str,
 				      "a list of PF entries (\"- pci: ...\")");
 	pfs = realloc(d->pfs, (t->n_before + val->n + 1) * sizeof(*pfs));
 	if (!pfs)
@@ -293,13 +293,13 @@ static int top_pfs(const struct pctx *p, void *obj, const struct ynode *key,
 	return check_duplicates(p->ctx, pfs, d->n_pfs);
 }
 
-const struct key_def apply_top_defs[] = {
+const struct key_def sriov_apply_top_defs[] = {
 	{ "version", top_version },
 	{ "pfs", top_pfs },
 	{ NULL, NULL },
 };
 
-int apply_parse_root(struct sriov_ctx *ctx, struct sriov_desired *d,
+int sriov_apply_parse_root(struct sriov_ctx *ctx, struct sriov_desired *d,
 		     const char *name, const struct ynode *root)
 {
 	struct pctx p = { .ctx = ctx, .file = name, .path = "" };
@@ -308,18 +308,18 @@ int apply_parse_root(struct sriov_ctx *ctx, struct sriov_desired *d,
 	int r;
 
 	if (root->type != Y_MAP)
-		return apply_expected(&p, root, NULL,
+		return sriov_apply_expected(&p, root, NULL,
 				      "a mapping with the key \"pfs\"");
 	for (size_t i = 0; i < root->n; i += 2)
 		has_pfs = has_pfs || !strcmp(root->kids[i]->str, "pfs");
 	if (!has_pfs)
-		return apply_err_at(&p, root, NULL,
+		return sriov_apply_err_at(&p, root, NULL,
 				    "the key \"pfs\" (the list of PFs) is missing");
-	r = apply_walk_map(&p, root, apply_top_defs, &t);
+	r = sriov_apply_walk_map(&p, root, sriov_apply_top_defs, &t);
 	if (r < 0) {
 		/* the state keeps only whole documents */
 		for (size_t i = t.n_before; i < d->n_pfs; i++)
-			apply_want_pf_clear(&d->pfs[i]);
+			sriov_apply_want_pf_clear(&d->pfs[i]);
 		d->n_pfs = t.n_before;
 	}
 	return r;

@@ -12,7 +12,7 @@
 #include "apply_internal.h"
 #include "sriov/vfio.h"
 
-struct sriov_apply_result *apply_find_result(struct apply_run *run,
+struct sriov_apply_result *sriov_apply_find_result(struct apply_run *run,
 					     const struct pf_plan *p, int vf,
 					     enum sriov_apply_action action)
 {
@@ -28,7 +28,7 @@ struct sriov_apply_result *apply_find_result(struct apply_run *run,
 static int plan_pf_int(struct apply_run *run, struct pf_plan *p,
 		       enum sriov_apply_action action, int before, int want)
 {
-	int i = apply_result_add(run->rep, p->name, -1, action);
+	int i = sriov_apply_result_add(run->rep, p->name, -1, action);
 	struct sriov_apply_result *res;
 
 	if (i < 0)
@@ -45,7 +45,7 @@ static int plan_config(struct apply_run *run, struct pf_plan *p, size_t v)
 	const struct vf_target *t = &p->t[v];
 	const struct sriov_vf_config *cur = NULL;
 	struct sriov_apply_result *res;
-	int i = apply_result_add(run->rep, p->name, (int)v, SRIOV_APPLY_VF_CONFIG);
+	int i = sriov_apply_result_add(run->rep, p->name, (int)v, SRIOV_APPLY_VF_CONFIG);
 
 	if (i < 0)
 		return i;
@@ -101,13 +101,13 @@ static int plan_driver(struct apply_run *run, struct pf_plan *p, size_t v)
 	bool vfio = drv && sriov_vfio_driver_is_vfio(drv);
 	bool want_vfio = p->t[v].driver == APPLY_DRV_VFIO;
 	struct sriov_apply_result *res;
-	int i = apply_result_add(run->rep, p->name, (int)v, SRIOV_APPLY_DRIVER);
+	int i = sriov_apply_result_add(run->rep, p->name, (int)v, SRIOV_APPLY_DRIVER);
 
 	if (i < 0)
 		return i;
 	res = &run->rep->results[i];
-	if (apply_set_str(&res->str_before, drv) < 0 ||
-	    apply_set_str(&res->str_after, want_vfio ? "vfio-pci" : vfio ? "host" : drv) < 0)
+	if (sriov_apply_set_str(&res->str_before, drv) < 0 ||
+	    sriov_apply_set_str(&res->str_after, want_vfio ? "vfio-pci" : vfio ? "host" : drv) < 0)
 		return -ENOMEM;
 	res->status = (want_vfio ? !vfio : vfio) ? SRIOV_APPLY_CHANGED
 						 : SRIOV_APPLY_OK;
@@ -125,19 +125,19 @@ static int plan_owner(struct apply_run *run, struct pf_plan *p, size_t v)
 	int gid, i;
 
 	if (vf && drv && sriov_vfio_driver_is_vfio(drv))
-		apply_owner_read(run->ctx, sriov_vf_get_info(vf)->iommu_group,
+		sriov_apply_owner_read(run->ctx, sriov_vf_get_info(vf)->iommu_group,
 				 before, sizeof(before));
-	if (apply_owner_resolve(p->t[v].owner, &uid, &gid) < 0)
+	if (sriov_apply_owner_resolve(p->t[v].owner, &uid, &gid) < 0)
 		return sriov_err(run->ctx, EINVAL, "no owner %s", p->t[v].owner);
-	apply_owner_names(uid, (unsigned int)gid, gid >= 0, after, sizeof(after));
+	sriov_apply_owner_names(uid, (unsigned int)gid, gid >= 0, after, sizeof(after));
 	if (gid < 0 && strchr(before, ':'))
 		strncat(after, strchr(before, ':'), sizeof(after) - strlen(after) - 1);
-	i = apply_result_add(run->rep, p->name, (int)v, SRIOV_APPLY_OWNER);
+	i = sriov_apply_result_add(run->rep, p->name, (int)v, SRIOV_APPLY_OWNER);
 	if (i < 0)
 		return i;
 	res = &run->rep->results[i];
-	if (apply_set_str(&res->str_before, *before ? before : NULL) < 0 ||
-	    apply_set_str(&res->str_after, after) < 0)
+	if (sriov_apply_set_str(&res->str_before, *before ? before : NULL) < 0 ||
+	    sriov_apply_set_str(&res->str_after, after) < 0)
 		return -ENOMEM;
 	res->status = strcmp(before, after) ? SRIOV_APPLY_CHANGED : SRIOV_APPLY_OK;
 	return 0;
@@ -174,7 +174,7 @@ static int plan_pf(struct apply_run *run, struct pf_plan *p)
 static void check_num_vfs(struct apply_run *run, struct pf_plan *p)
 {
 	struct sriov_apply_result *res =
-		apply_find_result(run, p, -1, SRIOV_APPLY_NUM_VFS);
+		sriov_apply_find_result(run, p, -1, SRIOV_APPLY_NUM_VFS);
 	struct sriov_numvfs_opts o = { .sz = sizeof(o), .autoprobe = -1,
 				       .force = run->o.force, .dry_run = true };
 	struct sriov_numvfs_report *nr = NULL;
@@ -188,18 +188,18 @@ static void check_num_vfs(struct apply_run *run, struct pf_plan *p)
 	r = sriov_pf_set_num_vfs(p->pf, &o, &nr);
 	sriov_numvfs_report_free(nr);
 	if (r < 0)
-		apply_result_fail(res, r, sriov_ctx_last_error(run->ctx));
+		sriov_apply_result_fail(res, r, sriov_ctx_last_error(run->ctx));
 	/* a refused count stops the PF before its autoprobe is written */
-	res = apply_find_result(run, p, -1, SRIOV_APPLY_AUTOPROBE);
+	res = sriov_apply_find_result(run, p, -1, SRIOV_APPLY_AUTOPROBE);
 	if (r < 0 && res && res->status == SRIOV_APPLY_CHANGED) {
 		char why[160];
 
 		snprintf(why, sizeof(why), "not done: num_vfs of %s failed", p->name);
-		apply_result_fail(res, 0, why);
+		sriov_apply_result_fail(res, 0, why);
 	}
 }
 
-void apply_plan_free(struct apply_run *run)
+void sriov_apply_plan_free(struct apply_run *run)
 {
 	for (size_t i = 0; i < run->n_pfs; i++)
 		free(run->pfs[i].t);
@@ -208,20 +208,20 @@ void apply_plan_free(struct apply_run *run)
 	run->n_pfs = 0;
 }
 
-int apply_plan(struct apply_run *run)
+int sriov_apply_plan(struct apply_run *run)
 {
-	int r = apply_resolve(run);
+	int r = sriov_apply_resolve(run);
 
 	for (size_t i = 0; r == 0 && i < run->n_pfs; i++)
-		r = apply_check_pf(run, &run->pfs[i]);
+		r = sriov_apply_check_pf(run, &run->pfs[i]);
 	for (size_t i = 0; r == 0 && i < run->n_pfs; i++)
 		r = plan_pf(run, &run->pfs[i]);
 	for (size_t i = 0; r == 0 && run->o.check && i < run->n_pfs; i++) {
 		check_num_vfs(run, &run->pfs[i]);
 		/* drivers of VFs that exist: the vfio code's dry run and refusals */
 		if (!run->pfs[i].recreate)
-			apply_exec_drivers(run, &run->pfs[i]);
+			sriov_apply_exec_drivers(run, &run->pfs[i]);
 	}
-	apply_report_sum(run->rep);
+	sriov_apply_report_sum(run->rep);
 	return r;
 }

@@ -49,7 +49,7 @@ SRIOV_EXPORT void sriov_apply_report_free(struct sriov_apply_report *rep)
 	free(rep);
 }
 
-int apply_result_add(struct sriov_apply_report *rep, const char *pf, int vf,
+int sriov_apply_result_add(struct sriov_apply_report *rep, const char *pf, int vf,
 		     enum sriov_apply_action action)
 {
 	struct sriov_apply_result *res;
@@ -69,7 +69,7 @@ int apply_result_add(struct sriov_apply_report *rep, const char *pf, int vf,
 	return (int)rep->n++;
 }
 
-int apply_set_str(const char **dst, const char *s)
+int sriov_apply_set_str(const char **dst, const char *s)
 {
 	char *copy = NULL;
 
@@ -81,18 +81,18 @@ int apply_set_str(const char **dst, const char *s)
 }
 
 /* Marks a result failed with -err and the reason (a copy). */
-void apply_result_fail(struct sriov_apply_result *res, int err,
+void sriov_apply_result_fail(struct sriov_apply_result *res, int err,
 		       const char *reason)
 {
 	res->status = SRIOV_APPLY_FAILED;
 	res->error = err;
-	if (apply_set_str(&res->reason, reason && *reason ? reason
+	if (sriov_apply_set_str(&res->reason, reason && *reason ? reason
 							   : strerror(-err)) < 0)
 		res->reason = NULL;
 }
 
 /* Counts what the results say; the top-level verdicts come from here. */
-void apply_report_sum(struct sriov_apply_report *rep)
+void sriov_apply_report_sum(struct sriov_apply_report *rep)
 {
 	rep->changed = false;
 	rep->n_failed = rep->n_refused = 0;

@@ -39,7 +39,7 @@ static int resolve_device(struct apply_run *run, const struct want_pf *w,
 			match[n++] = all[i];
 	qsort(match, n, sizeof(*match), cmp_pf_addr);
 	if (w->index < 0 && n > 1)
-		return apply_loc_err(run->ctx, EINVAL, &w->loc, w->path, "device",
+		return sriov_apply_loc_err(run->ctx, EINVAL, &w->loc, w->path, "device",
 				     "%zu PFs are %04x:%04x (%s, %s%s): say which with index",
 				     n, w->vendor_id, w->device_id,
 				     match[0]->info.pci, match[1]->info.pci,
@@ -77,14 +77,14 @@ static void pf_name(const struct sriov_pf *pf, char *buf, size_t size)
 /* A selector that matches nothing is a failed step, not bad input. */
 static int not_found(struct apply_run *run, const struct want_pf *w)
 {
-	int i = apply_result_add(run->rep, w->sel_text, -1, SRIOV_APPLY_FIND_PF);
+	int i = sriov_apply_result_add(run->rep, w->sel_text, -1, SRIOV_APPLY_FIND_PF);
 	char why[SRIOV_ERRBUF_LEN + 64];
 
 	if (i < 0)
 		return i;
 	snprintf(why, sizeof(why), "%s:%d: no PF matches %s: %s", w->loc.file,
 		 w->loc.line, w->sel_text, sriov_ctx_last_error(run->ctx));
-	apply_result_fail(&run->rep->results[i], -ENODEV, why);
+	sriov_apply_result_fail(&run->rep->results[i], -ENODEV, why);
 	return 0;
 }
 
@@ -95,7 +95,7 @@ static int add_pf(struct apply_run *run, const struct want_pf *w,
 
 	for (size_t i = 0; i < run->n_pfs; i++)
 		if (run->pfs[i].pf == pf)
-			return apply_loc_err(run->ctx, EINVAL, &w->loc, w->path,
+			return sriov_apply_loc_err(run->ctx, EINVAL, &w->loc, w->path,
 					     NULL,
 					     "%s selects %s, which %s at %s:%d selects already",
 					     w->sel_text, run->pfs[i].name,
@@ -123,11 +123,11 @@ static int with_position(struct apply_run *run, const struct want_pf *w,
 	snprintf(msg, sizeof(msg), "%s", sriov_ctx_last_error(run->ctx));
 	if (!strncmp(msg, w->loc.file, strlen(w->loc.file)))
 		return r;
-	return apply_loc_err(run->ctx, -r, &w->loc, w->path, key, "%s", msg);
+	return sriov_apply_loc_err(run->ctx, -r, &w->loc, w->path, key, "%s", msg);
 }
 
 /* With opts.pf, only the entry selecting that PF; the others may not resolve. */
-int apply_resolve(struct apply_run *run)
+int sriov_apply_resolve(struct apply_run *run)
 {
 	struct sriov_pf *const *all, *only = NULL, *pf;
 	size_t n_all;

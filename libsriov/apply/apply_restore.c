@@ -28,7 +28,7 @@ static void safe_config(struct sriov_ctx *ctx, const struct restore_vf *v,
 	c->mask = SRIOV_VF_HAS_SPOOFCHK | SRIOV_VF_HAS_TRUST | SRIOV_VF_HAS_VLAN;
 	c->spoofchk = true;
 	c->vlan_proto = SRIOV_VLAN_PROTO_8021Q;
-	if (v->pci[0] && journal_read(ctx, v->pci, &e) == 0 && e.has_config &&
+	if (v->pci[0] && sriov_journal_read(ctx, v->pci, &e) == 0 && e.has_config &&
 	    (e.config.mask & SRIOV_VF_HAS_MAC) &&
 	    memcmp(e.config.mac, zero, sizeof(zero))) {
 		memcpy(c->mac, e.config.mac, sizeof(c->mac));
@@ -156,7 +156,7 @@ SRIOV_EXPORT int sriov_restore(struct sriov_ctx *ctx, const char *const *specs,
 	for (size_t i = 0; r == 0 && i < n; i++)
 		r = add_vf(ctx, d, owners, &vfs[i], n);
 	if (r == 0)
-		r = apply_run_desired(ctx, d, opts, false, ret_report);
+		r = sriov_apply_run_desired(ctx, d, opts, false, ret_report);
 	sriov_desired_free(d);
 	return r;
 }

@@ -17,13 +17,13 @@ struct apply_step {
 
 static const struct apply_step steps[] = {
 	{ { SRIOV_APPLY_AUTOPROBE, SRIOV_APPLY_NUM_VFS },
-	  apply_exec_counts, apply_undo_counts },
+	  sriov_apply_exec_counts, sriov_apply_undo_counts },
 	{ { SRIOV_APPLY_VF_CONFIG, SRIOV_APPLY_VF_CONFIG },
-	  apply_exec_configs, apply_undo_configs },
+	  sriov_apply_exec_configs, sriov_apply_undo_configs },
 	{ { SRIOV_APPLY_DRIVER, SRIOV_APPLY_DRIVER },
-	  apply_exec_drivers, apply_undo_drivers },
+	  sriov_apply_exec_drivers, sriov_apply_undo_drivers },
 	{ { SRIOV_APPLY_OWNER, SRIOV_APPLY_OWNER },
-	  apply_exec_owners, apply_undo_owners },
+	  sriov_apply_exec_owners, sriov_apply_undo_owners },
 };
 
 /* The index of the step that makes results of this action. */
@@ -79,7 +79,7 @@ static void not_done(struct apply_run *run, struct pf_plan *p, size_t failed,
 		struct sriov_apply_result *res = &run->rep->results[i];
 
 		if (step_of(res->action) > failed && apply_is_changed(res))
-			apply_result_fail(res, 0, why);
+			sriov_apply_result_fail(res, 0, why);
 	}
 }
 
@@ -109,7 +109,7 @@ static void all_failed(struct apply_run *run, struct pf_plan *p, int r)
 			apply_step_failed(run, &run->rep->results[i], r);
 }
 
-int apply_exec_pf(struct apply_run *run, struct pf_plan *p)
+int sriov_apply_exec_pf(struct apply_run *run, struct pf_plan *p)
 {
 	const struct sriov_apply_result *cause;
 	char lock[96];
@@ -121,7 +121,7 @@ int apply_exec_pf(struct apply_run *run, struct pf_plan *p)
 	snprintf(lock, sizeof(lock), "%s.apply", p->pf->dev_name);
 	r = sriov_lock_name(run->ctx, lock, &lock_fd);
 	if (r == 0 && !run->recovering)
-		r = apply_journal_write(run, p);
+		r = sriov_apply_journal_write(run, p);
 	if (r < 0) {
 		all_failed(run, p, r);
 		sriov_unlock(lock_fd);
@@ -138,7 +138,7 @@ int apply_exec_pf(struct apply_run *run, struct pf_plan *p)
 	}
 	/* a journal stays while the PF is not as it or the file says */
 	if (r == 0)
-		apply_journal_remove(run, p);
+		sriov_apply_journal_remove(run, p);
 	sriov_unlock(lock_fd);
 	return 0;
 }

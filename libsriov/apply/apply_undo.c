@@ -28,7 +28,7 @@ static void undone(struct apply_undo *u, struct sriov_apply_result *res, int r)
 			 res->reason ? res->reason : "failed");
 	else
 		snprintf(why, sizeof(why), "rolled back: %s", u->cause);
-	apply_result_fail(res, was_cause ? res->error : r, why);
+	sriov_apply_result_fail(res, was_cause ? res->error : r, why);
 	res->rolled_back = r >= 0;
 	u->failed = u->failed || r < 0;
 }
@@ -39,7 +39,7 @@ static int undo_owner(struct apply_undo *u, struct sriov_apply_result *res)
 
 	if (!res->str_before || !vf)
 		return 0;
-	return apply_owner_set(u->run->ctx, sriov_vf_get_info(vf)->iommu_group,
+	return sriov_apply_owner_set(u->run->ctx, sriov_vf_get_info(vf)->iommu_group,
 			       res->str_before);
 }
 
@@ -64,7 +64,7 @@ static int undo_driver(struct apply_undo *u, struct sriov_apply_result *res)
 }
 
 /* Every VF's changed settings back in one request. */
-void apply_undo_configs(struct apply_undo *u)
+void sriov_apply_undo_configs(struct apply_undo *u)
 {
 	struct apply_run *run = u->run;
 	struct pf_plan *p = u->p;
@@ -112,13 +112,13 @@ static int undo_autoprobe(struct apply_undo *u, struct sriov_apply_result *res)
 	struct sriov_pf *pf = u->p->pf;
 	char path[SYSFS_PATH_MAX];
 	int lock_fd = -1;
-	int r = sysfs_bus_dev_path(u->run->ctx, pf->bus, pf->dev_name,
+	int r = sriov_sysfs_bus_dev_path(u->run->ctx, pf->bus, pf->dev_name,
 				   "sriov_drivers_autoprobe", path, sizeof(path));
 
 	if (r == 0)
 		r = sriov_lock_name(u->run->ctx, pf->dev_name, &lock_fd);
 	if (r == 0)
-		r = sysfs_write(u->run->ctx, path, res->before ? "1" : "0");
+		r = sriov_sysfs_write(u->run->ctx, path, res->before ? "1" : "0");
 	sriov_unlock(lock_fd);
 	if (r == 0)
 		res->after = res->before;
@@ -133,7 +133,7 @@ static void keep_num_vfs(struct apply_undo *u, struct sriov_apply_result *res)
 		 "%s%sthe VF count stays %d (was %d): it is not rolled back, as that would destroy the VFs again",
 		 res->reason ? res->reason : u->cause, "; ", res->after,
 		 res->before);
-	apply_set_str(&res->reason, why);
+	sriov_apply_set_str(&res->reason, why);
 }
 
 static bool has_change(const struct sriov_apply_result *res)
@@ -163,18 +163,18 @@ static void undo_each(struct apply_undo *u, enum sriov_apply_action action,
 	}
 }
 
-void apply_undo_counts(struct apply_undo *u)
+void sriov_apply_undo_counts(struct apply_undo *u)
 {
 	undo_each(u, SRIOV_APPLY_AUTOPROBE, undo_autoprobe);
 	undo_each(u, SRIOV_APPLY_NUM_VFS, NULL);
 }
 
-void apply_undo_drivers(struct apply_undo *u)
+void sriov_apply_undo_drivers(struct apply_undo *u)
 {
 	undo_each(u, SRIOV_APPLY_DRIVER, undo_driver);
 }
 
-void apply_undo_owners(struct apply_undo *u)
+void sriov_apply_undo_owners(struct apply_undo *u)
 {
 	undo_each(u, SRIOV_APPLY_OWNER, undo_owner);
 }

@@ -10,7 +10,7 @@
 
 #include "apply_internal.h"
 
-int apply_loc_err(struct sriov_ctx *ctx, int err, const struct apply_loc *loc,
+int sriov_apply_loc_err(struct sriov_ctx *ctx, int err, const struct apply_loc *loc,
 		  const char *path, const char *key, const char *fmt, ...)
 {
 	char msg[384];
@@ -29,26 +29,26 @@ int apply_loc_err(struct sriov_ctx *ctx, int err, const struct apply_loc *loc,
 			 msg);
 }
 
-struct apply_loc apply_loc_of(const struct pctx *p, const struct ynode *n)
+struct apply_loc sriov_apply_loc_of(const struct pctx *p, const struct ynode *n)
 {
 	return (struct apply_loc){ .file = p->file, .line = n->line,
 				   .col = n->col };
 }
 
-int apply_err_at(const struct pctx *p, const struct ynode *n,
+int sriov_apply_err_at(const struct pctx *p, const struct ynode *n,
 		    const char *key, const char *fmt, ...)
 {
-	struct apply_loc loc = apply_loc_of(p, n);
+	struct apply_loc loc = sriov_apply_loc_of(p, n);
 	char msg[320];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return apply_loc_err(p->ctx, EINVAL, &loc, p->path, key, "%s", msg);
+	return sriov_apply_loc_err(p->ctx, EINVAL, &loc, p->path, key, "%s", msg);
 }
 
-bool ynode_is_null(const struct ynode *n)
+bool sriov_ynode_is_null(const struct ynode *n)
 {
 	return n->type == Y_SCALAR && n->plain &&
 	       (!n->len || !strcmp(n->str, "~") || !strcmp(n->str, "null") ||
@@ -62,23 +62,23 @@ static const char *got(const struct ynode *n, char *buf, size_t size)
 		return "a list";
 	if (n->type == Y_MAP)
 		return "a mapping";
-	if (ynode_is_null(n))
+	if (sriov_ynode_is_null(n))
 		return "null";
 	snprintf(buf, size, "%s\"%.40s%s\"", n->plain ? "" : "the quoted string ",
 		 n->str, n->len > 40 ? "..." : "");
 	return buf;
 }
 
-int apply_expected(const struct pctx *p, const struct ynode *n,
+int sriov_apply_expected(const struct pctx *p, const struct ynode *n,
 		    const char *key, const char *what)
 {
 	char buf[96];
 
-	return apply_err_at(p, n, key, "expected %s, got %s", what,
+	return sriov_apply_err_at(p, n, key, "expected %s, got %s", what,
 			got(n, buf, sizeof(buf)));
 }
 
-int apply_get_uint(const struct pctx *p, const struct ynode *n,
+int sriov_apply_get_uint(const struct pctx *p, const struct ynode *n,
 		    const char *key, unsigned long max, unsigned long *ret)
 {
 	char what[64];
@@ -89,12 +89,12 @@ int apply_get_uint(const struct pctx *p, const struct ynode *n,
 	    strspn(n->str, "0123456789") != n->len ||
 	    (n->str[0] == '0' && n->len > 1) ||
 	    sriov_parse_uint(n->str, 10, max, &v) < 0)
-		return apply_expected(p, n, key, what);
+		return sriov_apply_expected(p, n, key, what);
 	*ret = v;
 	return 0;
 }
 
-int apply_get_bool(const struct pctx *p, const struct ynode *n,
+int sriov_apply_get_bool(const struct pctx *p, const struct ynode *n,
 		    const char *key, bool *ret)
 {
 	static const char *const yes[] = { "true", "True", "TRUE" };
@@ -109,28 +109,28 @@ int apply_get_bool(const struct pctx *p, const struct ynode *n,
 		}
 	for (size_t i = 0; n->type == Y_SCALAR && i < ARRAY_SIZE(old); i++)
 		if (!strcmp(n->str, old[i]))
-			return apply_err_at(p, n, key,
+			return sriov_apply_err_at(p, n, key,
 					"expected true or false, got \"%s\" (YAML 1.1's yes/no/on/off are not booleans here)",
 					n->str);
-	return apply_expected(p, n, key, "true or false");
+	return sriov_apply_expected(p, n, key, "true or false");
 }
 
 /* Any scalar but null, as text without NUL bytes, shorter than max. */
-int apply_get_str(const struct pctx *p, const struct ynode *n,
+int sriov_apply_get_str(const struct pctx *p, const struct ynode *n,
 		   const char *key, size_t max, const char **ret)
 {
 	char what[48];
 
 	snprintf(what, sizeof(what), "a string of at most %zu characters",
 		 max - 1);
-	if (n->type != Y_SCALAR || ynode_is_null(n) || n->len != strlen(n->str) ||
+	if (n->type != Y_SCALAR || sriov_ynode_is_null(n) || n->len != strlen(n->str) ||
 	    n->len >= max)
-		return apply_expected(p, n, key, what);
+		return sriov_apply_expected(p, n, key, what);
 	*ret = n->str;
 	return 0;
 }
 
-int apply_hex_bytes(const char *s, uint8_t *out, size_t n)
+int sriov_apply_hex_bytes(const char *s, uint8_t *out, size_t n)
 {
 	if (strlen(s) != n * 3 - 1)
 		return -EINVAL;
@@ -156,7 +156,7 @@ static int key_list(const struct key_def *defs, char *buf, size_t size)
 	return 0;
 }
 
-int apply_walk_map(const struct pctx *p, const struct ynode *map,
+int sriov_apply_walk_map(const struct pctx *p, const struct ynode *map,
 		    const struct key_def *defs, void *obj)
 {
 	for (size_t i = 0; i + 1 < map->n; i += 2) {
@@ -165,18 +165,18 @@ int apply_walk_map(const struct pctx *p, const struct ynode *map,
 		char keys[256];
 		int r;
 
-		if (k->type != Y_SCALAR || ynode_is_null(k))
-			return apply_err_at(p, k, NULL, "keys must be strings");
+		if (k->type != Y_SCALAR || sriov_ynode_is_null(k))
+			return sriov_apply_err_at(p, k, NULL, "keys must be strings");
 		for (size_t j = 0; j < i; j += 2)
 			if (!strcmp(map->kids[j]->str, k->str))
-				return apply_err_at(p, k, k->str,
+				return sriov_apply_err_at(p, k, k->str,
 						"given twice (first at line %d)",
 						map->kids[j]->line);
 		for (d = defs; d->name && strcmp(d->name, k->str); d++)
 			;
 		if (!d->name) {
 			key_list(defs, keys, sizeof(keys));
-			return apply_err_at(p, k, NULL,
+			return sriov_apply_err_at(p, k, NULL,
 					"unknown key \"%.40s\"; expected one of: %s",
 					k->str, keys);
 		}

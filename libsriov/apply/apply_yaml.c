@@ -22,12 +22,12 @@ struct loader {
 	int n_docs;
 };
 
-void ynode_free(struct ynode *n)
+void sriov_ynode_free(struct ynode *n)
 {
 	if (!n)
 		return;
 	for (size_t i = 0; i < n->n; i++)
-		ynode_free(n->kids[i]);
+		sriov_ynode_free(n->kids[i]);
 	free(n->kids);
 	free(n->str);
 	free(n);
@@ -77,7 +77,7 @@ static int new_node(struct loader *l, const yaml_event_t *e,
 	else
 		l->root = n;
 	if (r < 0) {
-		ynode_free(n);
+		sriov_ynode_free(n);
 		return r;
 	}
 	*ret = n;
@@ -183,7 +183,7 @@ static int parse_failed(struct loader *l, const yaml_parser_t *p)
 	return load_err(l, m, what);
 }
 
-int ynode_load(struct sriov_ctx *ctx, const char *name, const char *text,
+int sriov_ynode_load(struct sriov_ctx *ctx, const char *name, const char *text,
 	       size_t len, struct ynode **ret_root)
 {
 	struct loader l = { .ctx = ctx, .name = name };
@@ -206,7 +206,7 @@ int ynode_load(struct sriov_ctx *ctx, const char *name, const char *text,
 	}
 	yaml_parser_delete(&p);
 	if (r < 0) {
-		ynode_free(l.root);
+		sriov_ynode_free(l.root);
 		return r;
 	}
 	if (!l.root)

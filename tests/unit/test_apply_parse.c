@@ -348,7 +348,7 @@ static void test_single_overrides_range(void **state)
 	assert_int_equal(parse(f, PF "    num_vfs: 4\n    vfs:\n"
 				  "      - {vf: 3, trust: true, vlan: 7, driver: vfio-pci}\n"
 				  "      - {vfs: all, trust: false, vlan: 5, qos: 2, spoofchk: true, driver: host}\n"), 0);
-	assert_int_equal(apply_merge(f->ctx, &f->d->pfs[0], 4, 4, &t, &n), 0);
+	assert_int_equal(sriov_apply_merge(f->ctx, &f->d->pfs[0], 4, 4, &t, &n), 0);
 	assert_int_equal(n, 4);
 	assert_false(t[0].cfg.trust);
 	assert_int_equal(t[0].cfg.vlan, 5);
@@ -454,14 +454,14 @@ static void test_schema_in_step(void **state)
 	struct ynode *root = NULL;
 	char doc[256];
 
-	assert_int_equal(ynode_load(f->ctx, "schema", schema, strlen(schema), &root), 0);
+	assert_int_equal(sriov_ynode_load(f->ctx, "schema", schema, strlen(schema), &root), 0);
 	assert_string_equal(map_get(root, "$schema")->str,
 			    "https://json-schema.org/draft/2020-12/schema");
-	same_keys(map_get(root, "properties"), apply_top_defs, "top level");
+	same_keys(map_get(root, "properties"), sriov_apply_top_defs, "top level");
 	defs = map_get(root, "$defs");
-	same_keys(map_get(map_get(defs, "pf"), "properties"), apply_pf_defs, "pf");
+	same_keys(map_get(map_get(defs, "pf"), "properties"), sriov_apply_pf_defs, "pf");
 	vf_props = map_get(map_get(defs, "vf"), "properties");
-	same_keys(vf_props, apply_vf_defs, "vf");
+	same_keys(vf_props, sriov_apply_vf_defs, "vf");
 	assert_int_equal(ARRAY_SIZE(vf_samples), vf_props->n / 2);
 	for (size_t i = 0; i < ARRAY_SIZE(vf_samples); i++) {
 		map_get(vf_props, vf_samples[i].key);
@@ -470,7 +470,7 @@ static void test_schema_in_step(void **state)
 		if (parse(f, doc) < 0)
 			fail_msg("%s: %s", doc, sriov_ctx_last_error(f->ctx));
 	}
-	ynode_free(root);
+	sriov_ynode_free(root);
 }
 
 static uint32_t rnd_state = 12345;

@@ -74,9 +74,9 @@ static void test_round_trip(void **state)
 	char buf[4096];
 
 	(void)state;
-	assert_true(journal_format(&e, buf, sizeof(buf)) > 0);
+	assert_true(sriov_journal_format(&e, buf, sizeof(buf)) > 0);
 	assert_non_null(strstr(buf, "override -\n"));
-	assert_int_equal(journal_parse(buf, &back), 0);
+	assert_int_equal(sriov_journal_parse(buf, &back), 0);
 	assert_memory_equal(&e, &back, sizeof(e));
 	/* without settings, and a release with no record */
 	e.has_config = false;
@@ -85,11 +85,11 @@ static void test_round_trip(void **state)
 	e.state = JOURNAL_RELEASING;
 	memset(e.driver, 0, sizeof(e.driver));
 	strcpy(e.override, "vfio-pci");
-	assert_true(journal_format(&e, buf, sizeof(buf)) > 0);
+	assert_true(sriov_journal_format(&e, buf, sizeof(buf)) > 0);
 	assert_null(strstr(buf, "mac "));
-	assert_int_equal(journal_parse(buf, &back), 0);
+	assert_int_equal(sriov_journal_parse(buf, &back), 0);
 	assert_memory_equal(&e, &back, sizeof(e));
-	assert_int_equal(journal_format(&e, buf, 40), -ENOSPC);
+	assert_int_equal(sriov_journal_format(&e, buf, 40), -ENOSPC);
 }
 
 static void test_parse_rejects(void **state)
@@ -112,12 +112,12 @@ static void test_parse_rejects(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		if (journal_parse(bad[i], &e) != -EBADMSG)
+		if (sriov_journal_parse(bad[i], &e) != -EBADMSG)
 			fail_msg("accepted: %s", bad[i]);
-	assert_int_equal(journal_parse("version 2\ndevice 0000:03:10.0\nstate bound\n", &e),
+	assert_int_equal(sriov_journal_parse("version 2\ndevice 0000:03:10.0\nstate bound\n", &e),
 			 -EPROTONOSUPPORT);
 	/* the minimum: the lock defaults to the device itself */
-	assert_int_equal(journal_parse("# c\nversion 1\ndevice 0000:03:10.0\nstate bound\n", &e), 0);
+	assert_int_equal(sriov_journal_parse("# c\nversion 1\ndevice 0000:03:10.0\nstate bound\n", &e), 0);
 	assert_string_equal(e.lock, "0000:03:10.0");
 	assert_int_equal(e.vf, -1);
 }
@@ -131,7 +131,7 @@ static void test_files(void **state)
 	size_t n;
 
 	umask(0);
-	assert_int_equal(journal_write(f->ctx, &e), 0);
+	assert_int_equal(sriov_journal_write(f->ctx, &e), 0);
 	umask(022);
 	snprintf(path, sizeof(path), "%s/journal/0000:03:10.6.vfio", f->state);
 	assert_int_equal(stat(path, &st), 0);
@@ -141,27 +141,27 @@ static void test_files(void **state)
 	assert_int_equal(st.st_mode & 0777, 0700);
 	/* replaced in place, no temporary file left */
 	e.state = JOURNAL_BOUND;
-	assert_int_equal(journal_write(f->ctx, &e), 0);
+	assert_int_equal(sriov_journal_write(f->ctx, &e), 0);
 	snprintf(path, sizeof(path), "%s/journal/0000:03:10.6.vfio.tmp", f->state);
 	assert_int_equal(access(path, F_OK), -1);
-	assert_int_equal(journal_read(f->ctx, "0000:03:10.6", &back), 0);
+	assert_int_equal(sriov_journal_read(f->ctx, "0000:03:10.6", &back), 0);
 	assert_int_equal(back.state, JOURNAL_BOUND);
 	/* the listing ignores other files, and sorts */
 	strcpy(e.pci, "0000:03:10.0");
-	assert_int_equal(journal_write(f->ctx, &e), 0);
+	assert_int_equal(sriov_journal_write(f->ctx, &e), 0);
 	close(open(path, O_CREAT | O_WRONLY, 0600));
 	snprintf(path, sizeof(path), "%s/journal/notes.vfio", f->state);
 	close(open(path, O_CREAT | O_WRONLY, 0600));
-	assert_int_equal(journal_list(f->ctx, &names, &n), 0);
+	assert_int_equal(sriov_journal_list(f->ctx, &names, &n), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(names[0], "0000:03:10.0");
 	assert_string_equal(names[1], "0000:03:10.6");
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
-	assert_int_equal(journal_remove(f->ctx, "0000:03:10.0"), 0);
-	assert_int_equal(journal_remove(f->ctx, "0000:03:10.0"), 0);
-	assert_int_equal(journal_read(f->ctx, "0000:03:10.0", &back), -ENOENT);
+	assert_int_equal(sriov_journal_remove(f->ctx, "0000:03:10.0"), 0);
+	assert_int_equal(sriov_journal_remove(f->ctx, "0000:03:10.0"), 0);
+	assert_int_equal(sriov_journal_read(f->ctx, "0000:03:10.0", &back), -ENOENT);
 }
 
 static void test_bad_names(void **state)
@@ -171,17 +171,17 @@ static void test_bad_names(void **state)
 	char path[200];
 	FILE *fp;
 
-	assert_int_equal(journal_read(f->ctx, "../../etc/passwd", &e), -EINVAL);
-	assert_int_equal(journal_remove(f->ctx, "0000:3:10.0"), -EINVAL);
+	assert_int_equal(sriov_journal_read(f->ctx, "../../etc/passwd", &e), -EINVAL);
+	assert_int_equal(sriov_journal_remove(f->ctx, "0000:3:10.0"), -EINVAL);
 	/* an entry whose device does not match its file name is damaged */
 	e = sample();
-	assert_int_equal(journal_write(f->ctx, &e), 0);
+	assert_int_equal(sriov_journal_write(f->ctx, &e), 0);
 	snprintf(path, sizeof(path), "%s/journal/0000:03:10.2.vfio", f->state);
 	fp = fopen(path, "w");
 	assert_non_null(fp);
 	fputs("version 1\ndevice 0000:03:10.6\nstate bound\n", fp);
 	fclose(fp);
-	assert_int_equal(journal_read(f->ctx, "0000:03:10.2", &e), -EBADMSG);
+	assert_int_equal(sriov_journal_read(f->ctx, "0000:03:10.2", &e), -EBADMSG);
 	assert_non_null(strstr(sriov_ctx_last_error(f->ctx), "damaged"));
 }
 

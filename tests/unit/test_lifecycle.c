@@ -370,7 +370,7 @@ static void test_write_timeout(void **state)
 	assert_int_equal(sriov_lock_pf(s->ctx, &a, &lock_fd), 0);
 	s->ctx->write_hook = NULL;
 	/* nobody reads the FIFO: the write blocks like a stuck driver */
-	assert_int_equal(sysfs_write_bounded(s->ctx, "stuck", "4", 200, lock_fd),
+	assert_int_equal(sriov_sysfs_write_bounded(s->ctx, "stuck", "4", 200, lock_fd),
 			 -ETIMEDOUT);
 	assert_non_null(strstr(sriov_ctx_last_error(s->ctx), "did not return"));
 	sriov_unlock(lock_fd);
@@ -384,7 +384,7 @@ static void test_write_timeout(void **state)
 	assert_true(read(fd, buf, sizeof(buf)) >= 0 || errno == EAGAIN);
 	close(fd);
 	/* and a write that completes reports the kernel's errno */
-	assert_int_equal(sysfs_write_bounded(s->ctx, "nonexistent", "1", 2000, -1),
+	assert_int_equal(sriov_sysfs_write_bounded(s->ctx, "nonexistent", "1", 2000, -1),
 			 -ENOENT);
 }
 

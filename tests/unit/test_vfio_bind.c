@@ -97,7 +97,7 @@ static void test_bind_and_release(void **state)
 	assert_false(sim_wrote(s, "drivers/vfio-pci/new_id"));
 	snprintf(node, sizeof(node), "%s", rep->devs[0].group_dev);
 	assert_int_equal(access(node, F_OK), 0);
-	assert_int_equal(journal_read(s->ctx, IGB_VF1, &e), 0);
+	assert_int_equal(sriov_journal_read(s->ctx, IGB_VF1, &e), 0);
 	assert_int_equal(e.state, JOURNAL_BOUND);
 	assert_string_equal(e.driver, "igbvf");
 	assert_string_equal(e.override, "");
@@ -310,7 +310,7 @@ static void test_refuse_interrupted(void **state)
 	strcpy(e.pci, IGB_VF1);
 	strcpy(e.lock, IGB_PF);
 	strcpy(e.driver, "igbvf");
-	assert_int_equal(journal_write(s->ctx, &e), 0);
+	assert_int_equal(sriov_journal_write(s->ctx, &e), 0);
 	s->n_writes = 0;
 	{
 		struct sriov_vfio_report *rep;
@@ -405,7 +405,7 @@ static void test_settings_journaled(void **state)
 	s->ctx->rtnl_transport = rtnl_fake_transact;
 	s->ctx->rtnl_transport_data = fk;
 	assert_int_equal(bind1(s, IGB_VF1, false, false, &rep), 0);
-	assert_int_equal(journal_read(s->ctx, IGB_VF1, &e), 0);
+	assert_int_equal(sriov_journal_read(s->ctx, IGB_VF1, &e), 0);
 	assert_true(e.has_config);
 	assert_memory_equal(e.config.mac, mac, 6);
 	assert_int_equal(e.config.vlan, 42);
@@ -472,7 +472,7 @@ static void test_release_rollback_each_step(void **state)
 		assert_true(rep->devs[0].error == -EBUSY);
 		assert_string_equal(sim_driver(s, IGB_VF1), "vfio-pci");
 		assert_string_equal(sim_override(s, IGB_VF1), "vfio-pci");
-		assert_int_equal(journal_read(s->ctx, IGB_VF1, &e), 0);
+		assert_int_equal(sriov_journal_read(s->ctx, IGB_VF1, &e), 0);
 		assert_int_equal(e.state, JOURNAL_BOUND);
 		assert_string_equal(e.driver, "igbvf");
 		sriov_vfio_report_free(rep);

@@ -254,7 +254,7 @@ static int check(struct fx *x, bool no_reset,
 
 	assert_int_equal(sriov_pci_addr_parse(VF, &a), 0);
 	*rep = NULL;
-	return vfio_check_with(x->ctx, &a, &o, &x->ops, rep);
+	return sriov_vfio_check_with(x->ctx, &a, &o, &x->ops, rep);
 }
 
 static void assert_cleaned_up(const struct fake *f)
@@ -406,16 +406,16 @@ static void test_no_device(void **state)
 	struct sriov_pci_addr a;
 
 	assert_int_equal(sriov_pci_addr_parse(NOGROUP, &a), 0);
-	assert_int_equal(vfio_check_with(x->ctx, &a, NULL, &x->ops, &rep), -ECANCELED);
+	assert_int_equal(sriov_vfio_check_with(x->ctx, &a, NULL, &x->ops, &rep), -ECANCELED);
 	assert_non_null(strstr(sriov_ctx_last_error(x->ctx), "no IOMMU group"));
 	assert_null(rep);
 	/* a VF still on its host driver: QEMU could not open it either */
 	assert_int_equal(sriov_pci_addr_parse("0000:03:10.0", &a), 0);
-	assert_int_equal(vfio_check_with(x->ctx, &a, NULL, &x->ops, &rep), -ECANCELED);
+	assert_int_equal(sriov_vfio_check_with(x->ctx, &a, NULL, &x->ops, &rep), -ECANCELED);
 	assert_non_null(strstr(sriov_ctx_last_error(x->ctx), "is on igbvf, not vfio-pci"));
 	assert_int_equal(sriov_pci_addr_parse("0000:07:00.0", &a), 0);
-	assert_int_equal(vfio_check_with(x->ctx, &a, NULL, &x->ops, &rep), -ENODEV);
-	assert_int_equal(vfio_check_with(x->ctx, &a, &bad, &x->ops, &rep), -EINVAL);
+	assert_int_equal(sriov_vfio_check_with(x->ctx, &a, NULL, &x->ops, &rep), -ENODEV);
+	assert_int_equal(sriov_vfio_check_with(x->ctx, &a, &bad, &x->ops, &rep), -EINVAL);
 	assert_int_equal(x->f.calls, 0);
 	assert_null(sriov_vfio_step_name(SRIOV_VFIO_N_STEPS));
 	assert_string_equal(sriov_vfio_step_name(SRIOV_VFIO_STEP_MAP_DMA), "map dma");

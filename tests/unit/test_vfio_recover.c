@@ -193,7 +193,7 @@ static void test_keep_and_drop(void **state)
 	/* and a record of a device that is gone */
 	strcpy(e.pci, "0000:03:11.0");
 	strcpy(e.lock, IGB_PF);
-	assert_int_equal(journal_write(s->ctx, &e), 0);
+	assert_int_equal(sriov_journal_write(s->ctx, &e), 0);
 	s->n_writes = 0;
 	rep = recover(s, 0);
 	assert_int_equal(rep->n, 3);
