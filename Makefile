@@ -15,6 +15,8 @@ FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
 SYSTEMCTL ?= /bin/systemctl
+# run after installing into the live root, so the new library is found
+LDCONFIG ?= ldconfig
 DESTDIR ?=
 
 CC ?= cc
@@ -217,6 +219,7 @@ install: all $(BUILD)/install/sriovctl $(APPLY_UNITS) $(APPLY_RULES)
 	$(INSTALL) -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(UDEVRULESDIR)
 	$(INSTALL) -m 0644 $(APPLY_UNITS) $(DESTDIR)$(SYSTEMDUNITDIR)/
 	$(INSTALL) -m 0644 $(APPLY_RULES) $(DESTDIR)$(UDEVRULESDIR)/
+	$(if $(DESTDIR),,$(LDCONFIG))
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sriovctl $(DESTDIR)$(LIBDIR)/libsriov.so* \
@@ -229,6 +232,7 @@ uninstall:
 		$(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(wildcard man/*.3))) \
 		$(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(wildcard man/*.5)))
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/sriov
+	$(if $(DESTDIR),,$(LDCONFIG))
 
 clean:
 	rm -rf $(BUILD)

@@ -24,6 +24,7 @@ struct cli {
 	bool force;
 	bool quiet;
 	int verbose;
+	bool help;               /* -h/--help anywhere: the object's help */
 	const char *sysfs_root;
 	const char *dev_root;
 	const char *state_dir;
@@ -58,6 +59,10 @@ extern const struct verb qemu_verbs[];
 int cli_dispatch(struct cli *cli, const struct object *obj, int argc,
 		 char **argv);
 void cli_object_help(const struct object *obj, FILE *f);
+
+/* "; did you mean \"pf\"?" when one of names[] (NULL-terminated) is
+ * close to word, else "". */
+const char *cli_did_you_mean(const char *word, const char *const *names);
 
 /* The library context, opened on first use; NULL after reporting. */
 struct sriov_ctx *cli_ctx(struct cli *cli);

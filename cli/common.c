@@ -28,31 +28,109 @@ void cli_object_help(const struct object *obj, FILE *f)
 	}
 }
 
+/* Edit distance of two short words (names of objects and verbs). */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[33];
+
+	if (la > 32 || lb > 32)
+		return (size_t)-1;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+const char *cli_did_you_mean(const char *word, const char *const *names)
+{
+	static char buf[80];
+	const char *best = NULL;
+	size_t best_d = 3;
+
+	for (; *names; names++) {
+		size_t d = distance(word, *names);
+
+		/* a prefix counts as close too: "dis" for "disable" */
+		if (!strncmp(word, *names, strlen(word)) && *word)
+			d = 1;
+		if (d < best_d) {
+			best_d = d;
+			best = *names;
+		}
+	}
+	if (!best || best_d >= strlen(word))
+		return "";
+	snprintf(buf, sizeof(buf), "; did you mean \"%s\"?", best);
+	return buf;
+}
+
+static const struct verb *find_verb(const struct object *obj, const char *name)
+{
+	for (const struct verb *v = obj->verbs; v->name; v++)
+		if (!strcmp(v->name, name))
+			return v;
+	return NULL;
+}
+
+static int unknown_verb(struct cli *cli, const struct object *obj,
+			const char *word)
+{
+	const char *names[32], *hint;
+	size_t n = 0;
+
+	for (const struct verb *v = obj->verbs; v->name && n + 2 < 32; v++)
+		names[n++] = v->name;
+	names[n++] = "help";
+	names[n] = NULL;
+	hint = cli_did_you_mean(word, names);
+	if (*hint)
+		return cli_error(cli, EXIT_USAGE, "unknown verb \"%s %s\"%s",
+				 obj->name, word, hint);
+	return cli_error(cli, EXIT_USAGE,
+			 "unknown verb \"%s %s\"; try \"sriovctl %s help\"",
+			 obj->name, word, obj->name);
+}
+
 int cli_dispatch(struct cli *cli, const struct object *obj, int argc,
 		 char **argv)
 {
+	char *list[] = { (char *)"list", NULL };
+	const struct verb *v;
+	int nargs = argc - 1;
+
+	/* a bare object lists, as "ip link" does */
+	if (argc == 0 && find_verb(obj, "list"))
+		return cli_dispatch(cli, obj, 1, list);
 	if (argc == 0)
 		return cli_error(cli, EXIT_USAGE,
 				 "\"%s\" needs a verb; try \"sriovctl %s help\"",
 				 obj->name, obj->name);
-	if (!strcmp(argv[0], "help")) {
+	if (!strcmp(argv[0], "help") || cli->help) {
 		cli_object_help(obj, stdout);
 		return EXIT_OK;
 	}
-	for (const struct verb *v = obj->verbs; v->name; v++) {
-		int nargs = argc - 1;
-
-		if (strcmp(v->name, argv[0]) != 0)
-			continue;
-		if (nargs < v->min_args || (v->max_args >= 0 && nargs > v->max_args))
-			return cli_error(cli, EXIT_USAGE,
-					 "usage: sriovctl %s %s %s", obj->name,
-					 v->name, v->args ? v->args : "");
-		return v->run(cli, argc, argv);
-	}
-	return cli_error(cli, EXIT_USAGE,
-			 "unknown verb \"%s %s\"; try \"sriovctl %s help\"",
-			 obj->name, argv[0], obj->name);
+	v = find_verb(obj, argv[0]);
+	if (!v)
+		return unknown_verb(cli, obj, argv[0]);
+	if (nargs < v->min_args || (v->max_args >= 0 && nargs > v->max_args))
+		return cli_error(cli, EXIT_USAGE, "usage: sriovctl %s %s%s%s",
+				 obj->name, v->name, v->args && *v->args ? " " : "",
+				 v->args ? v->args : "");
+	return v->run(cli, argc, argv);
 }
 
 int cli_error(struct cli *cli, int code, const char *fmt, ...)

@@ -98,68 +98,166 @@ static const char *env_or(const char *value, const char *env)
 	return value ? value : (e && *e ? e : NULL);
 }
 
+/* Applies one global option; -1 to go on, or an exit code. */
+static int apply_global(struct cli *cli, int c, const char *arg)
+{
+	switch (c) {
+	case 'j': cli->json = true; break;
+	case 'p': cli->json = cli->pretty = true; break;
+	case 'n': cli->dry_run = true; break;
+	case 'f': cli->force = true; break;
+	case 'q': cli->quiet = true; break;
+	case 'v': cli->verbose++; break;
+	case 'S': cli->sysfs_root = arg; break;
+	case 'D': cli->dev_root = arg; break;
+	case 'T': cli->state_dir = arg; break;
+	case 'h': cli->help = true; break;
+	case 'V':
+		printf("sriovctl %s\n", sriov_version());
+		return EXIT_OK;
+	default:
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
 /* Returns -1 to go on, or an exit code. */
 static int parse_global(struct cli *cli, int argc, char **argv)
 {
-	int c;
+	int c, r;
 
-	while ((c = getopt_long(argc, argv, "+jpnfqvVh", global_options,
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:jpnfqvVh", global_options,
 				NULL)) != -1) {
-		switch (c) {
-		case 'j': cli->json = true; break;
-		case 'p': cli->json = cli->pretty = true; break;
-		case 'n': cli->dry_run = true; break;
-		case 'f': cli->force = true; break;
-		case 'q': cli->quiet = true; break;
-		case 'v': cli->verbose++; break;
-		case 'S': cli->sysfs_root = optarg; break;
-		case 'D': cli->dev_root = optarg; break;
-		case 'T': cli->state_dir = optarg; break;
-		case 'V':
-			printf("sriovctl %s\n", sriov_version());
-			return EXIT_OK;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			fputs("Try \"sriovctl help\".\n", stderr);
-			return EXIT_USAGE;
-		}
+		if (c == '?' || c == ':')
+			return cli_error(cli, EXIT_USAGE, "%s option \"%s\"; try \"sriovctl help\"",
+					 c == ':' ? "missing value of" : "unknown",
+					 argv[optind - 1]);
+		if ((r = apply_global(cli, c, optarg)) >= 0)
+			return r;
 	}
+	return -1;
+}
+
+/* The global option spelled by arg ("--json", "--sysfs-root=DIR"), or NULL. */
+static const struct option *global_long(const char *arg, const char **ret_value)
+{
+	size_t len = strcspn(arg + 2, "=");
+
+	*ret_value = arg[2 + len] == '=' ? arg + 3 + len : NULL;
+	for (const struct option *o = global_options; o->name; o++)
+		if (strlen(o->name) == len && !strncmp(o->name, arg + 2, len))
+			return o;
+	return NULL;
+}
+
+/* "-jp": true when every letter is a global option without a value. */
+static bool global_shorts(const char *arg)
+{
+	if (arg[0] != '-' || !arg[1] || arg[1] == '-')
+		return false;
+	for (const char *p = arg + 1; *p; p++)
+		if (!strchr("jpnfqvVh", *p))
+			return false;
+	return true;
+}
+
+/*
+ * Global options after the object and verb, as ip users type them
+ * ("sriovctl pf list -j"): applied, and removed from the arguments.
+ */
+static int take_globals(struct cli *cli, int *argc, char **argv)
+{
+	int i = 1, r;
+
+	while (i < *argc && strcmp(argv[i], "--") != 0) {
+		const struct option *o = NULL;
+		const char *value = NULL;
+		int used = 1;
+
+		if (!strncmp(argv[i], "--", 2))
+			o = global_long(argv[i], &value);
+		if (o && o->has_arg && !value) {
+			if (i + 1 >= *argc)
+				return cli_error(cli, EXIT_USAGE, "missing value of option \"%s\"",
+						 argv[i]);
+			value = argv[i + 1];
+			used = 2;
+		}
+		if (o)
+			r = apply_global(cli, o->val, value);
+		else if (global_shorts(argv[i]))
+			for (const char *p = argv[i] + 1; *p; p++)
+				r = apply_global(cli, *p, NULL);
+		else {
+			i++;
+			continue;
+		}
+		if (r >= 0)
+			return r;
+		memmove(argv + i, argv + i + used,
+			(size_t)(*argc - i - used + 1) * sizeof(*argv));
+		*argc -= used;
+	}
+	return -1;
+}
+
+static void take_env(struct cli *cli)
+{
 	cli->sysfs_root = env_or(cli->sysfs_root, "SRIOVCTL_SYSFS_ROOT");
 	cli->dev_root = env_or(cli->dev_root, "SRIOVCTL_DEV_ROOT");
 	cli->state_dir = env_or(cli->state_dir, "SRIOVCTL_STATE_DIR");
-	return -1;
 }
 
 static int run_object(struct cli *cli, int argc, char **argv)
 {
+	const char *names[32];
+	size_t n = 0;
+
 	for (const struct object *o = cli_objects; o->name; o++) {
+		if (n + 1 < sizeof(names) / sizeof(names[0]))
+			names[n++] = o->name;
 		if (strcmp(o->name, argv[0]) != 0)
 			continue;
+		if (cli->help) {
+			char *args[] = { argv[0], (char *)"help", NULL };
+
+			return o->verbs ? cli_dispatch(cli, o, 1, args + 1)
+					: o->run(cli, 2, args);
+		}
 		if (o->run)
 			return o->run(cli, argc, argv);
 		return cli_dispatch(cli, o, argc - 1, argv + 1);
 	}
+	names[n] = NULL;
+	if (*cli_did_you_mean(argv[0], names))
+		return cli_error(cli, EXIT_USAGE, "unknown object \"%s\"%s",
+				 argv[0], cli_did_you_mean(argv[0], names));
 	return cli_error(cli, EXIT_USAGE,
-			 "unknown object \"%s\"; try \"sriovctl help\"",
-			 argv[0]);
+			 "unknown object \"%s\"; try \"sriovctl help\"", argv[0]);
 }
 
 int main(int argc, char **argv)
 {
 	struct cli cli = { .prog = "sriovctl" };
-	int r;
+	char **args;
+	int n, r;
 
 	r = parse_global(&cli, argc, argv);
-	if (r >= 0)
-		return r;
-	cli.out = out_new(cli.json, cli.pretty);
-	if (optind >= argc) {
-		usage(stderr);
-		r = EXIT_USAGE;
+	n = argc - optind;
+	args = argv + optind;
+	if (r < 0 && n > 0)
+		r = take_globals(&cli, &n, args);
+	take_env(&cli);
+	if (!cli.out)
+		cli.out = out_new(cli.json, cli.pretty);
+	if (r >= 0) {
+		/* done already: --version, or an option's error */
+	} else if (n == 0) {
+		usage(cli.help ? stdout : stderr);
+		r = cli.help ? EXIT_OK : EXIT_USAGE;
 	} else {
-		r = run_object(&cli, argc - optind, argv + optind);
+		r = run_object(&cli, n, args);
 	}
 	out_flush(cli.out, stdout);
 	out_free(cli.out);

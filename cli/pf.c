@@ -141,12 +141,17 @@ static int pf_show(struct cli *cli, int argc, char **argv)
 {
 	struct sriov_ctx *ctx = cli_ctx(cli);
 	struct sriov_pf *pf;
+	struct sriov_vf *vf;
 	int r;
 
 	(void)argc;
 	if (!ctx)
 		return EXIT_USAGE;
 	r = sriov_pf_find(ctx, argv[1], &pf);
+	if (r < 0 && sriov_vf_find(ctx, argv[1], &vf) == 0)
+		return cli_error(cli, EXIT_USAGE,
+				 "%s is a virtual function; try \"sriovctl vf show %s\"",
+				 argv[1], sriov_vf_get_info(vf)->pci);
 	if (r < 0)
 		return cli_lib_error(cli, r, cli_exit_for(r));
 	cli_read_vf_config(cli, pf, false);

@@ -161,14 +161,19 @@ static int apply_numvfs(struct sriov_pf *pf, const struct sriov_numvfs_opts *o,
 		return 0;
 	if (cur > 0) {
 		r = write_attr(pf, "sriov_numvfs", 0, timeout, lock_fd);
+		if (r < 0)
+			return explain_numvfs_error(pf, r, 0);
+		/* the VFs are gone: the host changed, whatever comes next */
 		rep->changed = true;
 		rep->num_vfs_after = 0;
-		if (r < 0 || o->num_vfs == 0)
-			return r < 0 ? explain_numvfs_error(pf, r, 0) : r;
+		if (o->num_vfs == 0)
+			return 0;
 	}
 	r = write_attr(pf, "sriov_numvfs", o->num_vfs, timeout, lock_fd);
+	if (r < 0)
+		return explain_numvfs_error(pf, r, o->num_vfs);
 	rep->changed = true;
-	return r < 0 ? explain_numvfs_error(pf, r, o->num_vfs) : 0;
+	return 0;
 }
 
 /* Reads the count back: the kernel may have enabled fewer. */

@@ -145,13 +145,37 @@ static void drain(struct sriov_ready *w)
 		udev_device_unref(d);
 }
 
+/* Why the wait ended without every VF ready, in the user's words. */
+static int not_ready(struct sriov_ready *w, struct sriov_pf *pf, size_t n_want,
+		     int timeout_ms, const struct sriov_vf_status *st)
+{
+	size_t ready = 0, first = n_want;
+
+	for (size_t i = 0; i < n_want; i++) {
+		if (st[i].ready)
+			ready++;
+		else if (first == n_want)
+			first = i;
+	}
+	return sriov_err(w->ctx, ETIMEDOUT,
+			 "%s: %zu of %zu VFs ready after %d ms%s; VF %zu: %s",
+			 pf->info.pci, ready, n_want, timeout_ms,
+			 w->mon ? "" : " (no udev events to wait for: sysfs was checked instead)",
+			 first, first < n_want ? st[first].state : "?");
+}
+
+/*
+ * Waits for udev's events; without a udev listener there is none to wait
+ * for, so sysfs is read again at growing intervals (5 ms up to 100 ms).
+ */
 int sriov_ready_wait(struct sriov_ready *w, struct sriov_pf *pf,
 		     size_t n_want, int timeout_ms, struct sriov_vf_status *st)
 {
 	long long deadline = now_ms() + timeout_ms;
+	int interval = 5;
 
 	for (;;) {
-		struct pollfd p;
+		struct pollfd p = { .fd = -1 };
 		long long left;
 		int r = sriov_pf_refresh(pf);
 
@@ -160,17 +184,18 @@ int sriov_ready_wait(struct sriov_ready *w, struct sriov_pf *pf,
 		if (check(w, pf, n_want, st))
 			return 0;
 		left = deadline - now_ms();
-		if (left <= 0 || !w->mon)
+		if (left <= 0)
 			break;
-		p = (struct pollfd){ .fd = udev_monitor_get_fd(w->mon),
-				     .events = POLLIN };
-		r = poll(&p, 1, (int)left);
+		if (w->mon)
+			p = (struct pollfd){ .fd = udev_monitor_get_fd(w->mon),
+					     .events = POLLIN };
+		else if (left > interval)
+			left = interval, interval = interval < 50 ? interval * 2 : 100;
+		r = poll(&p, w->mon ? 1 : 0, (int)left);
 		if (r < 0 && errno != EINTR)
 			return sriov_err(w->ctx, errno, "poll: %s", strerror(errno));
 		if (r > 0)
 			drain(w);
 	}
-	return sriov_err(w->ctx, ETIMEDOUT,
-			 "%s: VFs not ready within %d ms", pf->info.pci,
-			 timeout_ms);
+	return not_ready(w, pf, n_want, timeout_ms, st);
 }

@@ -71,6 +71,10 @@ SRIOV_EXPORT int sriov_pf_find(struct sriov_ctx *ctx, const char *name,
 		char pci[SRIOV_PCI_ADDR_STRLEN];
 
 		sriov_pci_addr_format(&a, pci);
+		if (!strcmp(name, pci))
+			return sriov_err(ctx, EINVAL,
+					 "%s is a virtual function, not a physical function",
+					 pci);
 		return sriov_err(ctx, EINVAL,
 				 "%s (%s) is a virtual function, not a physical function",
 				 name, pci);

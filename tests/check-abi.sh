@@ -59,5 +59,35 @@ else
 	echo "FAIL $build/libsriov.pc is not usable by pkg-config"
 	failed=$((failed + 1))
 fi
+# make install into a live root runs ldconfig (else the binary cannot find
+# libsriov.so.0 right after it); into a DESTDIR staging tree it does not
+make_install() { # MARKER ARGS...
+	marker=$1
+	shift
+	${MAKE:-make} --no-print-directory -s BUILD="$build" LDCONFIG="touch $marker" "$@" \
+		>"$tmp/install.log" 2>&1
+}
+if make_install "$tmp/ran-live" install PREFIX="$tmp/live" &&
+	[ -x "$tmp/live/sbin/sriovctl" ] && [ -e "$tmp/ran-live" ]; then
+	passed=$((passed + 1))
+else
+	echo "FAIL make install into a live root did not run ldconfig"; cat "$tmp/install.log"
+	failed=$((failed + 1))
+fi
+if make_install "$tmp/ran-dest" install DESTDIR="$tmp/dest" PREFIX=/usr &&
+	[ -x "$tmp/dest/usr/sbin/sriovctl" ] && [ ! -e "$tmp/ran-dest" ]; then
+	passed=$((passed + 1))
+else
+	echo "FAIL make install DESTDIR=... ran ldconfig or installed nothing"; cat "$tmp/install.log"
+	failed=$((failed + 1))
+fi
+rm -f "$tmp/ran-live"
+if make_install "$tmp/ran-live" uninstall PREFIX="$tmp/live" && [ -e "$tmp/ran-live" ] &&
+	[ -z "$(find "$tmp/live" -type f)" ]; then
+	passed=$((passed + 1))
+else
+	echo "FAIL make uninstall left files or did not run ldconfig:"; find "$tmp/live" -type f
+	failed=$((failed + 1))
+fi
 echo "abi: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

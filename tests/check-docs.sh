@@ -102,7 +102,7 @@ done <"$tmp/verbs"
 # Long options from the getopt table, short ones from the option string.
 long_opts=$(awk '/global_options\[\] *= *\{/ { f = 1; next } f && /^};/ { f = 0 }
 	f' cli/main.c | sed -n 's/^[[:space:]]*{ *"\([a-z][a-z-]*\)".*/\1/p')
-short_opts=$(sed -n 's/.*getopt_long(argc, argv, "+\{0,1\}\([A-Za-z]*\)".*/\1/p' \
+short_opts=$(sed -n 's/.*getopt_long(argc, argv, "+\{0,1\}:\{0,1\}\([A-Za-z]*\)".*/\1/p' \
 	cli/main.c | sed 's/./& /g')
 ok "cli/main.c has a global_options[] table and a getopt string" \
 	test -n "$long_opts" -a -n "$short_opts"

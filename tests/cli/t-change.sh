@@ -68,3 +68,19 @@ expect_match "and says why" 'running kernel' "$err"
 run -j vf list enp3s0
 jq_eq "vf list on a built tree: settings are null" '[.[0] | .mac, .vlan, .spoofchk, .trust, .link_state]' '[null,null,null,null,null]'
 expect_eq "nothing written by vf set validation" "$before" "$(tree_sum)"
+
+# the reports of writes that fail or VFs that never come
+if command -v runuser >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+	chmod -R a+rX "$root"
+	chmod a+x "$TMP"
+	mkdir -p "$TMP/nobody" && chmod 777 "$TMP/nobody"
+	out=$(runuser -u nobody -- env SRIOVCTL_SYSFS_ROOT="$root" \
+		"$SRIOVCTL" -j --state-dir "$TMP/nobody/state" pf set 05:00.0 num-vfs 2 2>/dev/null)
+	jq_eq "a write refused by the kernel: changed false, with the error" \
+		'[.changed, .num_vfs, (.error.message | test("Permission denied"))]' '[false,0,true]'
+fi
+run -j pf set 05:00.0 num-vfs 2 --timeout 1
+expect_rc "VFs that never appear: exit 1" 1
+jq_eq "no udev on a built tree: says sysfs was checked, and how many came" \
+	'.error.message | test("0 of 2 VFs ready after 1000 ms \\(no udev events to wait for: sysfs was checked instead\\)")' 'true'
+jq_eq "the count was written: changed true" '[.changed, .timed_out]' '[true,true]'
