@@ -25,6 +25,7 @@ struct cli {
 	bool quiet;
 	int verbose;
 	bool help;               /* -h/--help anywhere: the object's help */
+	bool progress_shown;     /* a progress line is on stderr */
 	const char *sysfs_root;
 	const char *dev_root;
 	const char *state_dir;
@@ -63,6 +64,10 @@ void cli_object_help(const struct object *obj, FILE *f);
 /* "; did you mean \"pf\"?" when one of names[] (NULL-terminated) is
  * close to word, else "". */
 const char *cli_did_you_mean(const char *word, const char *const *names);
+
+/* progress.c: a progress line on a terminal; wiped before other output */
+void cli_progress_setup(struct cli *cli);
+void cli_progress_clear(struct cli *cli);
 
 /* The library context, opened on first use; NULL after reporting. */
 struct sriov_ctx *cli_ctx(struct cli *cli);

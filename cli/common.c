@@ -152,6 +152,7 @@ int cli_error(struct cli *cli, int code, const char *fmt, ...)
 		out_obj_end(cli->out);
 		out_obj_end(cli->out);
 	} else {
+		cli_progress_clear(cli);
 		fprintf(stderr, "%s: %s\n", cli->prog, msg);
 	}
 	return code;
@@ -167,7 +168,7 @@ int cli_lib_error(struct cli *cli, int r, int code)
 static void log_stderr(enum sriov_log_level level, const char *msg,
 		       void *userdata)
 {
-	(void)userdata;
+	cli_progress_clear(userdata);
 	/* errors reach the user through the command's own message */
 	if (level <= SRIOV_LOG_ERR)
 		return;
@@ -194,11 +195,12 @@ struct sriov_ctx *cli_ctx(struct cli *cli)
 			  strerror(-r));
 		return NULL;
 	}
+	cli_progress_setup(cli);
 	if (cli->verbose)
 		sriov_ctx_set_log(cli->ctx, log_stderr,
 				  cli->verbose > 1 ? SRIOV_LOG_DEBUG
 						   : SRIOV_LOG_INFO,
-				  NULL);
+				  cli);
 	return cli->ctx;
 }
 

@@ -259,6 +259,7 @@ int main(int argc, char **argv)
 	} else {
 		r = run_object(&cli, n, args);
 	}
+	cli_progress_clear(&cli);
 	out_flush(cli.out, stdout);
 	out_free(cli.out);
 	sriov_ctx_free(cli.ctx);

@@ -56,6 +56,8 @@ struct sriov_ctx {
 	sriov_log_fn log_fn;
 	enum sriov_log_level log_max;
 	void *log_userdata;
+	sriov_progress_fn progress_fn;
+	void *progress_userdata;
 	char errbuf[SRIOV_ERRBUF_LEN];
 
 	struct pci_access *pacc; /* lazily created */
@@ -91,6 +93,9 @@ int sriov_err(struct sriov_ctx *ctx, int err, const char *fmt, ...)
 void sriov_log(struct sriov_ctx *ctx, enum sriov_log_level level,
 	       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 #define sriov_dbg(ctx, ...) sriov_log(ctx, SRIOV_LOG_DEBUG, __VA_ARGS__)
+/* Tells the caller's progress callback, when there is one. */
+void sriov_progress(struct sriov_ctx *ctx, const char *what, size_t done,
+		    size_t total, const char *pending, const char *state);
 
 /* Validation of names that become path components. */
 bool sriov_name_valid(const char *name);

@@ -44,3 +44,24 @@ int sriov_err(struct sriov_ctx *ctx, int err, const char *fmt, ...)
 	sriov_log(ctx, SRIOV_LOG_ERR, "%s", ctx->errbuf);
 	return -err;
 }
+
+SRIOV_EXPORT void sriov_ctx_set_progress(struct sriov_ctx *ctx,
+					 sriov_progress_fn fn, void *userdata)
+{
+	if (!ctx)
+		return;
+	ctx->progress_fn = fn;
+	ctx->progress_userdata = userdata;
+}
+
+void sriov_progress(struct sriov_ctx *ctx, const char *what, size_t done,
+		    size_t total, const char *pending, const char *state)
+{
+	struct sriov_progress p = {
+		.what = what, .done = done, .total = total,
+		.pending = pending, .state = state,
+	};
+
+	if (ctx->progress_fn)
+		ctx->progress_fn(&p, ctx->progress_userdata);
+}

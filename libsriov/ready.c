@@ -145,6 +145,25 @@ static void drain(struct sriov_ready *w)
 		udev_device_unref(d);
 }
 
+static void report_progress(struct sriov_ready *w, size_t n_want,
+			    const struct sriov_vf_status *st)
+{
+	size_t ready = 0, first = n_want;
+	char vf[32];
+
+	for (size_t i = 0; i < n_want; i++) {
+		if (st[i].ready)
+			ready++;
+		else if (first == n_want)
+			first = i;
+	}
+	if (first == n_want)
+		return;
+	snprintf(vf, sizeof(vf), "VF %zu", first);
+	sriov_progress(w->ctx, "creating VFs", ready, n_want,
+		       st[first].pci[0] ? st[first].pci : vf, st[first].state);
+}
+
 /* Why the wait ended without every VF ready, in the user's words. */
 static int not_ready(struct sriov_ready *w, struct sriov_pf *pf, size_t n_want,
 		     int timeout_ms, const struct sriov_vf_status *st)
@@ -181,8 +200,11 @@ int sriov_ready_wait(struct sriov_ready *w, struct sriov_pf *pf,
 
 		if (r < 0)
 			return r;
-		if (check(w, pf, n_want, st))
+		if (check(w, pf, n_want, st)) {
+			sriov_progress(w->ctx, NULL, n_want, n_want, NULL, NULL);
 			return 0;
+		}
+		report_progress(w, n_want, st);
 		left = deadline - now_ms();
 		if (left <= 0)
 			break;
@@ -197,5 +219,6 @@ int sriov_ready_wait(struct sriov_ready *w, struct sriov_pf *pf,
 		if (r > 0)
 			drain(w);
 	}
+	sriov_progress(w->ctx, NULL, 0, n_want, NULL, NULL);
 	return not_ready(w, pf, n_want, timeout_ms, st);
 }

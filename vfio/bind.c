@@ -339,10 +339,13 @@ static int call_execute(struct call *c)
 
 		if (!op->todo)
 			continue;
+		sriov_progress(c->ctx, c->release ? "releasing" : "binding", i,
+			       c->n, op->d.pci, NULL);
 		r = c->release ? release_one(c, op) : bind_one(c, op);
 		if (r < 0)
 			sriov_op_fail(c, op, r);
 	}
+	sriov_progress(c->ctx, NULL, c->n, c->n, NULL, NULL);
 	if (r == 0)
 		r = c->release ? finish_release(c) : finish_bind(c);
 	if (r < 0)

@@ -20,8 +20,12 @@ int sriov_apply_run_desired(struct sriov_ctx *ctx, const struct sriov_desired *d
 		return -ENOMEM;
 	run.rep->check = run.o.check;
 	r = sriov_apply_plan(&run);
-	for (size_t i = 0; r == 0 && !run.o.check && i < run.n_pfs; i++)
+	for (size_t i = 0; r == 0 && !run.o.check && i < run.n_pfs; i++) {
+		sriov_progress(ctx, "applying", i, run.n_pfs, run.pfs[i].name, NULL);
 		r = sriov_apply_exec_pf(&run, &run.pfs[i]);
+	}
+	if (!run.o.check && run.n_pfs)
+		sriov_progress(ctx, NULL, run.n_pfs, run.n_pfs, NULL, NULL);
 	sriov_apply_plan_free(&run);
 	if (r < 0) {
 		sriov_apply_report_free(run.rep);

@@ -84,3 +84,21 @@ expect_rc "VFs that never appear: exit 1" 1
 jq_eq "no udev on a built tree: says sysfs was checked, and how many came" \
 	'.error.message | test("0 of 2 VFs ready after 1000 ms \\(no udev events to wait for: sysfs was checked instead\\)")' 'true'
 jq_eq "the count was written: changed true" '[.changed, .timed_out]' '[true,true]'
+
+# progress: one redrawn line on a terminal's stderr, never elsewhere
+"$SRIOVCTL" pf set 05:00.0 num-vfs 0 >/dev/null 2>&1
+if command -v script >/dev/null 2>&1; then
+	tty_out=$(script -qec "\"$SRIOVCTL\" pf set 05:00.0 num-vfs 2 --timeout 1" /dev/null)
+	expect_match "progress on a terminal: count and the VF waited for" \
+		'sriovctl: creating VFs 0/2, VF 0: no virtfn link' "$tty_out"
+	expect_match "progress is wiped before the error" \
+		"$(printf '\r\033\\[K')sriovctl: 0000:05:00.0: 0 of 2 VFs" "$tty_out"
+	"$SRIOVCTL" pf set 05:00.0 num-vfs 0 >/dev/null 2>&1
+	tty_out=$(script -qec "\"$SRIOVCTL\" -j pf set 05:00.0 num-vfs 2 --timeout 1" /dev/null)
+	case $tty_out in *"creating VFs"*) fail "no progress with -j, even on a terminal" "$tty_out" ;;
+	*) pass "no progress with -j, even on a terminal" ;; esac
+	"$SRIOVCTL" pf set 05:00.0 num-vfs 0 >/dev/null 2>&1
+fi
+run pf set 05:00.0 num-vfs 2 --timeout 1
+case $err in *"creating VFs"*) fail "no progress when stderr is not a terminal" "$err" ;;
+*) pass "no progress when stderr is not a terminal" ;; esac

@@ -42,6 +42,22 @@ enum sriov_log_level {
 typedef void (*sriov_log_fn)(enum sriov_log_level level, const char *msg,
 			     void *userdata);
 
+/*
+ * Progress of a long wait (VFs appearing, devices moving to vfio-pci,
+ * PFs being applied): done of total, and the device waited for longest.
+ * A last call with what NULL says the wait is over.
+ */
+struct sriov_progress {
+	const char *what;       /* "creating VFs", "binding", "releasing", "applying"; NULL: over */
+	size_t done;
+	size_t total;
+	const char *pending;    /* the device still waited for, or NULL */
+	const char *state;      /* what it waits for ("waiting for udev"), or NULL */
+};
+
+typedef void (*sriov_progress_fn)(const struct sriov_progress *progress,
+				  void *userdata);
+
 /* Options that may grow: set sz to sizeof(struct sriov_ctx_opts). */
 struct sriov_ctx_opts {
 	size_t sz;
@@ -56,6 +72,9 @@ SRIOV_EXPORT void sriov_ctx_free(struct sriov_ctx *ctx);
 SRIOV_EXPORT void sriov_ctx_set_log(struct sriov_ctx *ctx, sriov_log_fn fn,
 				    enum sriov_log_level max_level,
 				    void *userdata);
+/* Calls fn as long operations advance; NULL: silent (the default). */
+SRIOV_EXPORT void sriov_ctx_set_progress(struct sriov_ctx *ctx,
+					 sriov_progress_fn fn, void *userdata);
 /* Text of the last error, "" when none. Valid until the next call. */
 SRIOV_EXPORT const char *sriov_ctx_last_error(const struct sriov_ctx *ctx);
 SRIOV_EXPORT const char *sriov_ctx_sysfs_root(const struct sriov_ctx *ctx);
