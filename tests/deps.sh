@@ -7,7 +7,8 @@ packages="make gcc libc6-dev pkg-config
 	libpci-dev libnl-3-dev libnl-route-3-dev libudev-dev libkmod-dev
 	libcmocka-dev libyaml-dev
 	pciutils pci.ids iproute2 mandoc man-db bash zsh fish binutils jq shellcheck
-	ansible-core systemd python3-jsonschema"
+	ansible-core systemd python3-jsonschema
+	ansible-lint yamllint python3-pycodestyle pylint python3-voluptuous"
 if [ -f "$here/vm/packages.txt" ]; then
 	packages="$packages $(grep -v '^#' "$here/vm/packages.txt")"
 fi

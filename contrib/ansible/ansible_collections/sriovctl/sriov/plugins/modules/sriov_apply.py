@@ -1,4 +1,10 @@
 #!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: sriovctl developers
+# GNU General Public License v2.0 or later, as all of sriovctl (see
+# https://www.gnu.org/licenses/gpl-2.0.txt); the "or later" lets it be used
+# under version 3 of the GNU General Public License, as Ansible is
+# (https://www.gnu.org/licenses/gpl-3.0.txt).
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Ansible module: converge SR-IOV PFs and VFs with sriovctl apply."""
 
@@ -22,7 +28,7 @@ description:
     nothing. Diff mode reports every changed field, before and after.
   - C(changed) is sriovctl's own verdict, so a second run of the same
     state reports no change.
-version_added: "0.1.0"
+version_added: "1.0.0"
 options:
   pfs:
     description:
@@ -74,7 +80,7 @@ notes:
 requirements:
   - sriovctl on the managed host
 author:
-  - sriovctl developers
+  - sriovctl developers (@sriovctl)
 '''
 
 EXAMPLES = r'''
