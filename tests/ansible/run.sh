@@ -96,7 +96,7 @@ done
 # shipped example playbook parses
 for doc in sriov_apply sriov_facts; do
 	if ANSIBLE_COLLECTIONS_PATH=$coll ansible-doc "sriovctl.sriov.$doc" 2>&1 |
-		grep -q "^> SRIOVCTL.SRIOV.$(echo "$doc" | tr a-z A-Z) "; then
+		grep -q "^> SRIOVCTL.SRIOV.$(echo "$doc" | tr '[:lower:]' '[:upper:]') "; then
 		pass
 	else
 		fail "ansible-doc sriovctl.sriov.$doc does not render"
@@ -185,7 +185,7 @@ seed_venv() {
 	touch "$v/marker.txt"
 }
 sanity() {
-	for try in 1 2 3 4; do
+	for _ in 1 2 3 4; do   # a test may need several environments
 		(cd "$copy" && HOME=$tmp/home timeout 600 ansible-test sanity --local \
 			--python "$pyver" --python-interpreter "$py" --color no --test "$1") \
 			>"$tmp/sanity.out" 2>&1
@@ -203,8 +203,9 @@ else
 	pyver=$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 	tests=$(cd "$copy" && HOME=$tmp/home ansible-test sanity --list-tests 2>/dev/null)
 	[ -n "$tests" ] || fail "ansible-test sanity --list-tests lists nothing"
-	n=0
+	n=0 total=0
 	for t in $tests; do
+		total=$((total + 1))
 		if sanity "$t"; then
 			pass; n=$((n + 1))
 		else
@@ -212,7 +213,7 @@ else
 			grep -E '^(ERROR|FATAL)' "$tmp/sanity.out" | cut -c1-300 | head -n 20
 		fi
 	done
-	echo "ansible-test sanity: $n of $(echo $tests | wc -w) tests passed"
+	echo "ansible-test sanity: $n of $total tests passed"
 fi
 echo "ansible: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
