@@ -121,7 +121,6 @@ tp_entry='tp && /^\.B[IR]? / && (index($0 " ", o " ") || index($0, o "\"")) {
 	{ tp = ($0 == ".TP") }
 	BEGIN { o = ENVIRON["o"] }
 	END { exit !found }'
-re_quote() { printf '%s' "$1" | sed 's/[].[\*^$+?(){}|/]/\\&/g'; }
 
 for opt in $long_opts; do
 	ok "\"sriovctl help\" describes --$opt" grep -q -- "--$opt" "$tmp/help"
@@ -302,7 +301,8 @@ if [ -n "$live" ]; then
 fi
 
 # The questions: "LINE<TAB>EXPECTED WORD..."; the expected words must all
-# be among the completions of LINE (the text before the cursor).
+# be among the completions of LINE (the text before the cursor), and those
+# written !WORD must not be. Every shell answers every question.
 r="--sysfs-root $root"
 {
 	printf 'sriovctl \t%s\n' "$(printf '%s' "$objects" | tr '\n' ' ')"
@@ -326,8 +326,20 @@ r="--sysfs-root $root"
 	done <"$tmp/synopses"
 	if [ -n "$live" ]; then
 		printf 'sriovctl %s vf show %s#\t%s\n' "$r" "$vf_pf" "$vf_spec"
+		# a PCI address being typed
+		printf 'sriovctl %s pf show %s\t%s\n' "$r" \
+			"$(printf '%s' "$pf_addr" | cut -c1-8)" "$pf_addr"
 	fi
 } >"$tmp/questions"
+
+# Lines among the questions whose completions must not offer a word twice.
+: >"$tmp/unique"
+
+# Keys typed into each shell on a terminal ("<TAB>" is the Tab key), and
+# the command line they must leave, to the last blank: "KEYS<TAB>LINE".
+{
+	printf 'sriovctl %s pf sh<TAB>\tsriovctl %s pf show \n' "$r" "$r"
+} >"$tmp/typed"
 
 # bash: the completion function registered for sriovctl, given the
 # variables bash sets. Prints "=== LINE" and then COMPREPLY, a word a line.
@@ -353,12 +365,14 @@ done
 EOF
 
 # zsh: types each line into an interactive zsh on a pseudo-terminal and
-# lists the choices (^D), the way a user would see them. Each line is
-# typed only once the prompt is back: zsh drops what is typed before.
+# lists the choices (^D), the way a user would see them; prints the
+# listing only, not the line typed. Each line is typed only once the
+# prompt is back: zsh drops what is typed before.
 cat >"$tmp/zsh-complete" <<'EOF'
 zmodload zsh/zpty || exit 1
+setopt extendedglob
 zpty -b z zsh -f -i
-zpty -w z "PS1='READY> '; LISTMAX=100000; fpath=(${(q)1:h} \$fpath);" \
+zpty -w z "PS1='READY> '; LISTMAX=100000; COLUMNS=1000; fpath=(${(q)1:h} \$fpath);" \
 	"autoload -U compinit; compinit -u -D; zstyle ':completion:*' list-separator '--';" \
 	"bindkey '^D' list-choices; print SETUP-\$((40+2))"
 zpty -r z out '*SETUP-42*' && zpty -r z out '*READY> *' || exit 1
@@ -367,7 +381,55 @@ while IFS=$'\t' read -r line expect; do
 	zpty -w -n z "$line"$'\C-d\C-e\C-u'
 	zpty -w z "print DONE-\$((40+2))"
 	zpty -r z out '*DONE-42*' || exit 1
-	print -r -- ${out//$'\r'/}
+	# the listing starts on the next line, after a "clear to the end of
+	# the screen", and ends where the cursor moves back up to the line
+	out=${out//$'\r'/}
+	if [[ $out == *$'\n\e[J'* ]]; then
+		out=${out#*$'\n\e[J'}
+		print -r -- ${out%%$'\e['[0-9]#A*}
+	fi
+	zpty -r z out '*READY> *' || exit 1
+done
+zpty -d z
+EOF
+
+# SHELL FILE: types the keys of each "KEYS<TAB>LINE" into an interactive
+# SHELL that loaded the completion FILE, and prints "=== KEYS" and then
+# "BUF<LINE>" with the command line the keys left, read by a key binding.
+cat >"$tmp/typed-drive" <<'EOF'
+zmodload zsh/zpty || exit 1
+case $1 in
+bash)
+	zpty -b z bash --norc --noprofile -i
+	zpty -w z "PS1='READY> '; bind 'set bell-style none'; . ${(q)2};" \
+		"bind -x '\"\\C-x\\C-b\": printf \"BUF<%s>END\\n\" \"\$READLINE_LINE\"';" \
+		"echo SETUP-\$((40+2))"
+	done='echo DONE-$((40+2))' ;;
+zsh)
+	zpty -b z zsh -f -i
+	zpty -w z "PS1='READY> '; LISTMAX=100000; fpath=(${(q)2:h} \$fpath);" \
+		"autoload -U compinit; compinit -u -D;" \
+		"buf() { zle -I; print -r -- \"BUF<\$BUFFER>END\"; }; zle -N buf;" \
+		"bindkey '^X^B' buf; print SETUP-\$((40+2))"
+	done='print DONE-$((40+2))' ;;
+fish)
+	zpty -b z fish --no-config -i
+	zpty -w z "function fish_prompt; echo 'READY> '; end; source ${(q)2};" \
+		"bind \\cx\\cb 'echo BUF\\<(commandline)\\>END'; echo SETUP-(math 40 + 2)"
+	done='echo DONE-(math 40 + 2)' ;;
+esac
+zpty -r z out '*SETUP-42*' && zpty -r z out '*READY> *' || exit 1
+tab=$'\t'
+while IFS=$'\t' read -r keys line; do
+	print -r -- "=== $keys"
+	zpty -w -n z "${keys//'<TAB>'/$tab}"$'\C-x\C-b'
+	zpty -r z out '*BUF<*>END*' || exit 1
+	out=${out//$'\r'/}
+	out=${out##*BUF<}
+	print -r -- "BUF<${out%%>END*}>"
+	zpty -w -n z $'\C-e\C-u'
+	zpty -w z "$done"
+	zpty -r z out '*DONE-42*' || exit 1
 	zpty -r z out '*READY> *' || exit 1
 done
 zpty -d z
@@ -383,34 +445,57 @@ while read -l line
 end
 EOF
 
-# check_answers SHELL FILE: every expected word among each line's answers.
+# answer_of FILE LINE: the answers to LINE in FILE, a word a line.
+answer_of() {
+	# zsh: terminal controls part words, and it shows # quoted
+	sed 's/\x1b\[[0-9;?]*[a-zA-Z]/ /g; s/\r//g; s/\\#/#/g' "$1" |
+		awk -v l="=== $2" '$0 == l { f = 1; next } /^=== / { f = 0 }
+			f { for (i = 1; i <= NF; i++) print $i }'
+}
+
+# check_answers SHELL FILE: every expected word among each line's answers,
+# no word written !WORD, and no word twice for the lines of "unique".
 check_answers() {
 	while IFS='	' read -r line expect; do
-		# zsh: terminal controls part words, and it shows # quoted
-		sed 's/\x1b\[[0-9;?]*[a-zA-Z]/ /g; s/\r//g; s/\\#/#/g' "$2" |
-			awk -v l="=== $line" '$0 == l { f = 1; next } /^=== / { f = 0 } f' \
-			>"$tmp/answer"
+		answer_of "$2" "$line" >"$tmp/answer"
+		got=$(tr '\n' ' ' <"$tmp/answer" | cut -c1-200)
 		for word in $expect; do
+			not=${word%%[!!]*}
+			word=${word#!}
 			if [ "${1%% *}" = bash ]; then
 				# bash replaces the text after the last ':' only
 				cur=${line##* }
 				case $cur in *:*) word=${word#"${cur%:*}:"} ;; esac
 			fi
-			ok "$1 completes \"$line\" with \"$word\"; got: $(tr '\n' ' ' <"$tmp/answer" | cut -c1-200)" \
-				grep -Eq "(^|[[:space:]])$(re_quote "$word")([[:space:]]|\$)" "$tmp/answer"
+			if [ -z "$not" ]; then
+				ok "$1 completes \"$line\" with \"$word\"; got: $got" \
+					grep -qxF -- "$word" "$tmp/answer"
+			else
+				ok "$1 does not offer \"$word\" for \"$line\"; got: $got" \
+					test -z "$(grep -xF -- "$word" "$tmp/answer")"
+			fi
 		done
+		if grep -qxF -- "$line" "$tmp/unique"; then
+			twice=$(sort "$tmp/answer" | uniq -d | tr '\n' ' ')
+			ok "$1 offers each word once for \"$line\"; twice: $twice" \
+				test -z "$twice"
+		fi
 	done <"$tmp/questions"
+}
+
+# check_typed SHELL FILE: the line each "KEYS<TAB>LINE" left in FILE.
+check_typed() {
+	while IFS='	' read -r keys want; do
+		got=$(awk -v k="=== $keys" '$0 == k { f = 1; next } f { print; exit }' "$2")
+		ok "$1: typing \"$keys\" leaves \"$want\"; got \"${got#BUF}\"" \
+			test "$got" = "BUF<$want>"
+	done <"$tmp/typed"
 }
 
 if have bash; then
 	bash --norc --noprofile "$tmp/bash-complete" "$comp_bash" words \
 		<"$tmp/questions" >"$tmp/bash.words" 2>&1
 	check_answers "bash (COMP_WORDS)" "$tmp/bash.words"
-	# as bash calls it, with a PCI address being typed
-	if [ -n "$live" ]; then
-		printf 'sriovctl %s pf show %s\t%s\n' "$r" \
-			"$(printf '%s' "$pf_addr" | cut -c1-8)" "$pf_addr" >>"$tmp/questions"
-	fi
 	bash --norc --noprofile "$tmp/bash-complete" "$comp_bash" line \
 		<"$tmp/questions" >"$tmp/bash.line" 2>&1
 	check_answers "bash (COMP_LINE)" "$tmp/bash.line"
@@ -428,6 +513,25 @@ if have fish; then
 		>"$tmp/fish.out" 2>&1
 	check_answers fish "$tmp/fish.out"
 fi
+# what the Tab key leaves on the command line, in each shell on a terminal
+for sh in bash zsh fish; do
+	have "$sh" || continue
+	if ! have zsh; then
+		note "no zsh: what the Tab key inserts is not checked"
+		break
+	fi
+	case $sh in
+	bash) comp=$comp_bash ;;
+	zsh) comp=$comp_zsh ;;
+	*) comp=$comp_fish ;;
+	esac
+	if TERM=xterm timeout 120 zsh -f "$tmp/typed-drive" "$sh" "$PWD/$comp" \
+		<"$tmp/typed" >"$tmp/$sh.typed" 2>&1; then
+		check_typed "$sh on a terminal" "$tmp/$sh.typed"
+	else
+		fail "$sh completes on a pseudo-terminal: $(tail -n2 "$tmp/$sh.typed")"
+	fi
+done
 
 if [ -n "$live" ] && [ -x "$tmp/example" ]; then
 	out=$(SRIOVCTL_SYSFS_ROOT=$root "$tmp/example" 2>&1)
