@@ -186,9 +186,10 @@ _sriovctl_files()
 	done
 }
 
-# Reads sriovctl's compact JSON split at '}' and prints values, one a line.
-# pf: PCI addresses and netdev names. vf: PF#N (PF# replaced by prefix
-# when set) and VF addresses. iommu: group numbers and member addresses.
+# Reads sriovctl's compact JSON split at '}' and prints values, one a line
+# and each once. pf: PCI addresses and netdev names. vf: PF#N (PF#
+# replaced by prefix when set) and VF addresses. iommu: group numbers and
+# member addresses (a member may be named again as a blocker).
 # shellcheck disable=SC2016 # an awk program, not shell
 _sriovctl_awk='
 function take(rec, key, s) {
@@ -202,9 +203,15 @@ function val(rec, key) {
 		return ""
 	return take(rec, key)
 }
+function out(s) {
+	if (!(s in seen)) {
+		seen[s]
+		print s
+	}
+}
 function all(rec, key) {
 	while (match(rec, "\"" key "\": *(\"[^\"]*\"|[0-9]+)")) {
-		print take(rec, key)
+		out(take(rec, key))
 		rec = substr(rec, RSTART + RLENGTH)
 	}
 }
@@ -216,13 +223,13 @@ mode == "pf" {
 		gsub(/[]" ]/, "", s)
 		n = split(s, names, ",")
 		for (i = 1; i <= n; i++)
-			print names[i]
+			out(names[i])
 	}
 }
 mode == "vf" {
 	p = val($0, "pf"); v = val($0, "vf")
 	if (p != "" && v != "") {
-		print (prefix != "" ? prefix : p "#") v
+		out((prefix != "" ? prefix : p "#") v)
 		if (prefix == "")
 			all($0, "pci")
 	}
@@ -278,7 +285,7 @@ _sriovctl_reply()
 			printf '%s\n' "${cands[@]}" | sed -n 's/^0000://p')
 	fi
 	# shellcheck disable=SC2207 # candidates are single words
-	COMPREPLY=($(compgen -W "${cands[*]}" -- "$cur"))
+	COMPREPLY=($(compgen -W "${cands[*]}" -- "$cur" | awk '!seen[$0]++'))
 	# ':' and '=' break words, and bash replaces only the text after the
 	# last of them: drop what precedes it from the candidates.
 	[[ $COMP_WORDBREAKS == *:* ]] && breaks+=:

@@ -6,9 +6,10 @@
 # live from "sriovctl -j ... list", parsed with awk so that no JSON tool is
 # needed. A --sysfs-root typed on the line is passed on to those calls.
 
-# Reads sriovctl's compact JSON split at '}' and prints values, one a line.
-# pf: PCI addresses and netdev names. vf: PF#N (PF# replaced by prefix
-# when set) and VF addresses. iommu: group numbers and member addresses.
+# Reads sriovctl's compact JSON split at '}' and prints values, one a line
+# and each once. pf: PCI addresses and netdev names. vf: PF#N (PF#
+# replaced by prefix when set) and VF addresses. iommu: group numbers and
+# member addresses (a member may be named again as a blocker).
 set -g __sriovctl_awk '
 function take(rec, key, s) {
 	s = substr(rec, RSTART, RLENGTH)
@@ -21,9 +22,15 @@ function val(rec, key) {
 		return ""
 	return take(rec, key)
 }
+function out(s) {
+	if (!(s in seen)) {
+		seen[s]
+		print s
+	}
+}
 function all(rec, key) {
 	while (match(rec, "\"" key "\": *(\"[^\"]*\"|[0-9]+)")) {
-		print take(rec, key)
+		out(take(rec, key))
 		rec = substr(rec, RSTART + RLENGTH)
 	}
 }
@@ -35,13 +42,13 @@ mode == "pf" {
 		gsub(/[]" ]/, "", s)
 		n = split(s, names, ",")
 		for (i = 1; i <= n; i++)
-			print names[i]
+			out(names[i])
 	}
 }
 mode == "vf" {
 	p = val($0, "pf"); v = val($0, "vf")
 	if (p != "" && v != "") {
-		print (prefix != "" ? prefix : p "#") v
+		out((prefix != "" ? prefix : p "#") v)
 		if (prefix == "")
 			all($0, "pci")
 	}

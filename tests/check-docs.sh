@@ -332,8 +332,14 @@ r="--sysfs-root $root"
 	fi
 } >"$tmp/questions"
 
-# Lines among the questions whose completions must not offer a word twice.
-: >"$tmp/unique"
+# Lines among the questions whose completions must not offer a word twice:
+# live values, an IOMMU group's members listed once though named again as
+# its blockers.
+if [ -n "$live" ]; then
+	for q in 'pf show' 'vf show' 'iommu show' 'vfio bind'; do
+		printf 'sriovctl %s %s \n' "$r" "$q"
+	done
+fi >"$tmp/unique"
 
 # Keys typed into each shell on a terminal ("<TAB>" is the Tab key), and
 # the command line they must leave, to the last blank: "KEYS<TAB>LINE".
