@@ -187,9 +187,11 @@ _sriovctl_files()
 }
 
 # Reads sriovctl's compact JSON split at '}' and prints values, one a line
-# and each once. pf: PCI addresses and netdev names. vf: PF#N (PF#
-# replaced by prefix when set) and VF addresses. iommu: group numbers and
-# member addresses (a member may be named again as a blocker).
+# and each once. pf: PCI addresses and netdev names; pfspec: those and
+# NETDEV#N for each VF of the PF. vf: PF#N and VF addresses, or with a
+# prefix (PF#, PF#0, or PF#0-) the prefix followed by the VF numbers
+# (after "N-" those above N). iommu: group numbers and member addresses (a
+# member may be named again as a blocker).
 # shellcheck disable=SC2016 # an awk program, not shell
 _sriovctl_awk='
 function take(rec, key, s) {
@@ -215,20 +217,28 @@ function all(rec, key) {
 		rec = substr(rec, RSTART + RLENGTH)
 	}
 }
-mode == "pf" {
+BEGIN {
+	if (match(prefix, /[#,][0-9]+-$/))
+		min = substr(prefix, RSTART + 1, RLENGTH - 2) + 1
+}
+mode == "pf" || mode == "pfspec" {
 	all($0, "pci")
 	if (match($0, /"netdevs": *\[[^]]*\]/)) {
 		s = substr($0, RSTART, RLENGTH)
 		sub(/^"netdevs": *\[/, "", s)
 		gsub(/[]" ]/, "", s)
 		n = split(s, names, ",")
-		for (i = 1; i <= n; i++)
+		nvfs = mode == "pfspec" ? val($0, "num_vfs") : 0
+		for (i = 1; i <= n; i++) {
 			out(names[i])
+			for (v = 0; v < nvfs; v++)
+				out(names[i] "#" v)
+		}
 	}
 }
 mode == "vf" {
 	p = val($0, "pf"); v = val($0, "vf")
-	if (p != "" && v != "") {
+	if (p != "" && v != "" && v + 0 >= min + 0) {
 		out((prefix != "" ? prefix : p "#") v)
 		if (prefix == "")
 			all($0, "pci")
@@ -260,17 +270,22 @@ _sriovctl_values()
 		awk -v RS='}' -v mode="$mode" -v prefix="$prefix" "$_sriovctl_awk"
 }
 
-# VF specifications: after "PF#" the VFs of that PF, else every PF#N, VF
-# address and PF name (a PF alone means all of its VFs).
+# VF specifications: after "PF#", or after a "," or "-" of its list
+# (PF#0-3,7), the VF numbers of that PF; else every PF#N, VF address and
+# PF name (a PF alone means all of its VFs). Once a name is being typed,
+# NAME#N too, so that a PF's name completes without a blank after it and
+# its VFs are in sight.
 _sriovctl_vf_specs()
 {
-	local cur=$1
+	local cur=$1 list
 	if [[ $cur == *'#'* ]]; then
-		_sriovctl_values vf "${cur%%#*}#" vf list "${cur%%#*}"
+		list=${cur#*#}
+		_sriovctl_values vf "${cur%"$list"}${list%"${list##*[,-]}"}" \
+			vf list "${cur%%#*}"
 		return
 	fi
 	_sriovctl_values vf '' vf list
-	_sriovctl_values pf '' pf list
+	_sriovctl_values "pf${cur:+spec}" '' pf list
 }
 
 # Sets COMPREPLY from candidates (one a line on stdin) matching cur.

@@ -7,9 +7,11 @@
 # needed. A --sysfs-root typed on the line is passed on to those calls.
 
 # Reads sriovctl's compact JSON split at '}' and prints values, one a line
-# and each once. pf: PCI addresses and netdev names. vf: PF#N (PF#
-# replaced by prefix when set) and VF addresses. iommu: group numbers and
-# member addresses (a member may be named again as a blocker).
+# and each once. pf: PCI addresses and netdev names; pfspec: those and
+# NETDEV#N for each VF of the PF. vf: PF#N and VF addresses, or with a
+# prefix (PF#, PF#0, or PF#0-) the prefix followed by the VF numbers
+# (after "N-" those above N). iommu: group numbers and member addresses (a
+# member may be named again as a blocker).
 set -g __sriovctl_awk '
 function take(rec, key, s) {
 	s = substr(rec, RSTART, RLENGTH)
@@ -34,20 +36,28 @@ function all(rec, key) {
 		rec = substr(rec, RSTART + RLENGTH)
 	}
 }
-mode == "pf" {
+BEGIN {
+	if (match(prefix, /[#,][0-9]+-$/))
+		min = substr(prefix, RSTART + 1, RLENGTH - 2) + 1
+}
+mode == "pf" || mode == "pfspec" {
 	all($0, "pci")
 	if (match($0, /"netdevs": *\[[^]]*\]/)) {
 		s = substr($0, RSTART, RLENGTH)
 		sub(/^"netdevs": *\[/, "", s)
 		gsub(/[]" ]/, "", s)
 		n = split(s, names, ",")
-		for (i = 1; i <= n; i++)
+		nvfs = mode == "pfspec" ? val($0, "num_vfs") : 0
+		for (i = 1; i <= n; i++) {
 			out(names[i])
+			for (v = 0; v < nvfs; v++)
+				out(names[i] "#" v)
+		}
 	}
 }
 mode == "vf" {
 	p = val($0, "pf"); v = val($0, "vf")
-	if (p != "" && v != "") {
+	if (p != "" && v != "" && v + 0 >= min + 0) {
 		out((prefix != "" ? prefix : p "#") v)
 		if (prefix == "")
 			all($0, "pci")
@@ -128,16 +138,24 @@ function __sriovctl_pf_names
     __sriovctl_values pf '' pf list | __sriovctl_with_short
 end
 
+# VF specifications: after "PF#", or after a "," or "-" of its list
+# (PF#0-3,7), the VF numbers of that PF; else every PF#N, VF address and
+# PF name (a PF alone means all of its VFs). Once a name is being typed,
+# NAME#N too, so that a PF's name completes without a blank after it and
+# its VFs are in sight.
 function __sriovctl_vf_specs
     set -l cur (commandline -ct)
     if string match -q '*#*' -- $cur
         set -l pf (string split -m1 '#' -- $cur)[1]
-        __sriovctl_values vf "$pf#" vf list $pf
+        set -l head (string replace -r -- '[^#,-]*$' '' $cur)
+        __sriovctl_values vf "$head" vf list $pf
         return
     end
+    set -l pf pf
+    test -n "$cur"; and set pf pfspec
     begin
         __sriovctl_values vf '' vf list
-        __sriovctl_values pf '' pf list
+        __sriovctl_values $pf '' pf list
     end | __sriovctl_with_short
 end
 

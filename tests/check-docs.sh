@@ -286,7 +286,7 @@ first_value() { # KEY: the first string or number value of KEY in stdin
 	sed -n "s/^[^{]*{\"$1\":\"\{0,1\}\([^\",]*\).*/\1/p;
 		s/.*[{,]\"$1\":\"\{0,1\}\([^\",]*\).*/\1/p" | head -n1
 }
-pf_addr='' vf_spec='' vf_pf='' group=
+pf_addr='' vf_spec='' vf_pf='' group='' vf_name='' vf_last='' vf_typed=''
 if [ -n "$live" ]; then
 	pf_addr=$("$sriovctl" --sysfs-root "$root" -j pf list | sed 's/},{/}\n{/g' |
 		first_value pci)
@@ -298,6 +298,19 @@ if [ -n "$live" ]; then
 		first_value group)
 	ok "the fake tree has a PF, a VF and an IOMMU group (got \"$pf_addr\", \"$vf_spec\", \"$group\")" \
 		test -n "$pf_addr" -a -n "$vf_pf" -a -n "$group"
+	# the same PF by its network device name, and its last VF
+	vf_name=$("$sriovctl" --sysfs-root "$root" -j pf list | sed 's/},{/}\n{/g' |
+		grep -F "\"pci\":\"$vf_pf\"" | first_value netdev)
+	[ "$vf_name" = null ] && vf_name=
+	vf_last=$("$sriovctl" --sysfs-root "$root" -j vf list "$vf_pf" |
+		sed 's/},{/}\n{/g' | sed -n 's/.*"vf":\([0-9]*\).*/\1/p' | tail -n1)
+	ok "the fake tree's PF $vf_pf has a network device name and VFs (got \"$vf_name\", last VF \"$vf_last\")" \
+		test -n "$vf_name" -a -n "$vf_last"
+	# typed as far as it names that PF alone
+	vf_typed=${vf_name%?}
+	[ "$("$sriovctl" --sysfs-root "$root" -j pf list |
+		grep -o "\"${vf_typed}[^\"]*\"" | sort -u | wc -l)" -eq 1 ] ||
+		vf_typed=$vf_name
 fi
 
 # The questions: "LINE<TAB>EXPECTED WORD..."; the expected words must all
@@ -330,6 +343,17 @@ r="--sysfs-root $root"
 		printf 'sriovctl %s pf show %s\t%s\n' "$r" \
 			"$(printf '%s' "$pf_addr" | cut -c1-8)" "$pf_addr"
 	fi
+	if [ -n "$vf_name" ]; then
+		# a PF by name in a VF specification: its PF#N forms in sight,
+		# the VF numbers after "#", and after "," or "-" of a list
+		n=$vf_name
+		printf 'sriovctl %s vf set %s\t%s %s#0 %s#%s\n' "$r" "$vf_typed" \
+			"$n" "$n" "$n" "$vf_last"
+		printf 'sriovctl %s vf set %s#\t%s#0 %s#%s\n' "$r" "$n" "$n" "$n" "$vf_last"
+		printf 'sriovctl %s vf show %s#0,\t%s#0,%s\n' "$r" "$n" "$n" "$vf_last"
+		printf 'sriovctl %s vfio bind %s#0-\t%s#0-%s !%s#0-0\n' "$r" "$n" \
+			"$n" "$vf_last" "$n"
+	fi
 } >"$tmp/questions"
 
 # Lines among the questions whose completions must not offer a word twice:
@@ -345,6 +369,16 @@ fi >"$tmp/unique"
 # the command line they must leave, to the last blank: "KEYS<TAB>LINE".
 {
 	printf 'sriovctl %s pf sh<TAB>\tsriovctl %s pf show \n' "$r" "$r"
+	# a PF name where a VF specification goes: no blank after it, "#" may
+	# follow
+	if [ -n "$vf_name" ]; then
+		for q in 'vf set' 'vfio bind'; do
+			printf 'sriovctl %s %s %s<TAB>#\tsriovctl %s %s %s#\n' \
+				"$r" "$q" "$vf_typed" "$r" "$q" "$vf_name"
+		done
+		printf 'sriovctl %s vf show %s<TAB>#\tsriovctl %s vf show %s#\n' \
+			"$r" "$vf_pf" "$r" "$vf_pf"
+	fi
 } >"$tmp/typed"
 
 # bash: the completion function registered for sriovctl, given the
