@@ -4,7 +4,9 @@
 # Objects and verbs are listed here (tests/check-docs.sh keeps them in step
 # with "sriovctl help"); PF names, VF specifications and IOMMU groups come
 # live from "sriovctl -j ... list", parsed with awk so that no JSON tool is
-# needed. A --sysfs-root typed on the line is passed on to those calls.
+# needed. Global options may stand after the object and verb too, until a
+# "--", as sriovctl takes them; the last --sysfs-root typed on the line is
+# passed on to those calls.
 
 _sriovctl_objects=(pf vf iommu vfio qemu doctor recover apply restore help)
 # Objects without verbs: their arguments follow the object directly.
@@ -53,10 +55,12 @@ _sriovctl_opt_values()
 }
 
 # What may follow "OBJECT VERB ARGS...": words, one a line, or @pf (PF
-# names), @vfspec or @iommu (live values), @user, @owner (USER[:GROUP]) or
-# @file (desired-state files and directories).
+# names), @vfspec or @iommu (live values), @user, @owner (USER[:GROUP]),
+# @file (desired-state files and directories) or @opts (global options may
+# stand here: not where a value goes).
 # Settings come in "key value" pairs; flags such as --stats may stand
-# anywhere. VERB is empty for an object without verbs.
+# anywhere. VERB is empty for an object without verbs. ARGS are without
+# the global options.
 _sriovctl_next()
 {
 	local obj=$1 verb=$2 w key used=' '
@@ -84,6 +88,7 @@ _sriovctl_next()
 	'pf set' | 'pf disable' | 'vf set')
 		if ((n == 0)); then
 			case $obj in pf) echo @pf ;; vf) echo @vfspec ;; esac
+			echo @opts
 			return
 		fi
 		if ((n % 2 == 0)); then
@@ -113,6 +118,7 @@ _sriovctl_next()
 		;;
 	'recover ') (($# == 0)) && echo help ;;
 	esac
+	echo @opts
 }
 
 # _sriovctl_next for the verbs of _sriovctl_opts: OBJECT VERB ARGS...
@@ -170,6 +176,7 @@ _sriovctl_next_opts()
 	for key in "${valued[@]}" "${flags[@]}"; do
 		[[ $used$skip == *" $key "* ]] || echo "$key"
 	done
+	echo @opts
 }
 
 # Adds desired-state files (*.yaml, *.yml, *.json) and directories to
@@ -336,70 +343,102 @@ _sriovctl_words()
 	cword=$((${#words[@]} - 1))
 }
 
-_sriovctl()
+# Splits the words before the cursor into rest (object, verb and
+# arguments) and the global options, which sriovctl takes anywhere until a
+# "--" after the object. Sets _sriovctl_root from the last --sysfs-root,
+# ends once such a "--" is passed, and value when the word being typed is
+# the value of a global option.
+_sriovctl_split()
 {
-	local -a words
-	local cword cur i object='' verb='' nargs=0 kind
-	local _sriovctl_root=${SRIOVCTL_SYSFS_ROOT-} _sriovctl_cmd
-	COMPREPLY=()
-	_sriovctl_words
-	cur=${words[cword]}
-	_sriovctl_cmd=${words[0]}
-
+	local i w
 	for ((i = 1; i < cword; i++)); do
-		if [[ -n $verb || $_sriovctl_verbless == *" $object "* ]]; then
-			nargs=$((nargs + 1))
-		elif [[ -n $object ]]; then
-			verb=${words[i]}
-		else
-			case ${words[i]} in
-			--sysfs-root)
-				_sriovctl_root=${words[i + 1]-}
-				i=$((i + 1))
-				;;
-			--dev-root | --state-dir) i=$((i + 1)) ;;
-			--sysfs-root=*) _sriovctl_root=${words[i]#*=} ;;
-			-*) ;;
-			*) object=${words[i]} ;;
-			esac
+		w=${words[i]}
+		if ((ends)); then
+			rest+=("$w")
+			continue
 		fi
+		case $w in
+		--) ((${#rest[@]} == 0)) || ends=1 ;;
+		--sysfs-root | --dev-root | --state-dir)
+			[[ $w == --sysfs-root ]] && _sriovctl_root=${words[i + 1]-}
+			((++i == cword)) && value=1
+			;;
+		--sysfs-root=*) _sriovctl_root=${w#*=} ;;
+		--dev-root=* | --state-dir=*) ;;
+		--json | --pretty | --dry-run | --force | --quiet | --verbose | \
+			--version | --help) ;;
+		-*)
+			# a bundle of global flags, or another option: before the
+			# object sriovctl takes no other, after it the verb does
+			[[ ${#rest[@]} -eq 0 || $w =~ ^-[jpnfqvVh]+$ ]] || rest+=("$w")
+			;;
+		*) rest+=("$w") ;;
+		esac
 	done
 	# shellcheck disable=SC2088 # a literal tilde typed on the line
 	if [[ $_sriovctl_root == '~/'* ]]; then
 		_sriovctl_root=$HOME/${_sriovctl_root#'~/'}
 	fi
+}
 
-	if [[ -z $object ]]; then
-		case ${words[cword - 1]} in
-		--sysfs-root | --dev-root | --state-dir)
-			_sriovctl_dirs "$cur"
+_sriovctl()
+{
+	local -a words rest=()
+	local cword cur i object='' verb='' kind ends=0 value=0
+	local _sriovctl_root=${SRIOVCTL_SYSFS_ROOT-} _sriovctl_cmd
+	COMPREPLY=()
+	_sriovctl_words
+	cur=${words[cword]}
+	_sriovctl_cmd=${words[0]}
+	_sriovctl_split
+
+	# the value of a global option
+	if ((value)); then
+		_sriovctl_dirs "$cur"
+		return 0
+	fi
+	if ((!ends)); then
+		case $cur in
+		--sysfs-root=* | --dev-root=* | --state-dir=*)
+			_sriovctl_dirs "${cur#*=}"
 			return 0
 			;;
 		esac
-		case $cur in
-		--*=*) _sriovctl_dirs "${cur#*=}" ;;
-		-*) _sriovctl_reply "$cur" < <(printf '%s\n' "${_sriovctl_options[@]}") ;;
-		*) _sriovctl_reply "$cur" < <(printf '%s\n' "${_sriovctl_objects[@]}") ;;
-		esac
+	fi
+
+	object=${rest[0]-}
+	if [[ -z $object ]]; then
+		if [[ $cur == -* ]] && ((!ends)); then
+			_sriovctl_reply "$cur" < <(printf '%s\n' "${_sriovctl_options[@]}")
+		else
+			_sriovctl_reply "$cur" < <(printf '%s\n' "${_sriovctl_objects[@]}")
+		fi
 		return 0
 	fi
 	if [[ $object == help ]]; then
 		# the objects that have verbs
-		[[ -z $verb ]] && _sriovctl_reply "$cur" < <(
+		((${#rest[@]} == 1)) && _sriovctl_reply "$cur" < <(
 			for i in "${_sriovctl_objects[@]}"; do
 				[[ -n $(_sriovctl_verbs "$i") ]] && echo "$i"
 			done)
 		return 0
 	fi
-	if [[ -z $verb && $_sriovctl_verbless != *" $object "* ]]; then
-		# shellcheck disable=SC2046 # one verb a word
-		_sriovctl_reply "$cur" < <(printf '%s\n' $(_sriovctl_verbs "$object"))
-		return 0
+	if [[ $_sriovctl_verbless != *" $object "* ]]; then
+		if ((${#rest[@]} == 1)); then
+			if [[ $cur == -* ]] && ((!ends)); then
+				_sriovctl_reply "$cur" < <(printf '%s\n' "${_sriovctl_options[@]}")
+			else
+				# shellcheck disable=SC2046 # one verb a word
+				_sriovctl_reply "$cur" < <(printf '%s\n' $(_sriovctl_verbs "$object"))
+			fi
+			return 0
+		fi
+		verb=${rest[1]}
 	fi
 
 	local -a next
 	mapfile -t next < <(_sriovctl_next "$object" "$verb" \
-		"${words[@]:cword - nargs:nargs}")
+		"${rest[@]:${#verb} > 0 ? 2 : 1}")
 	_sriovctl_reply "$cur" < <(
 		for kind in "${next[@]}"; do
 			case $kind in
@@ -413,6 +452,10 @@ _sriovctl()
 				else
 					compgen -u
 				fi
+				;;
+			@opts)
+				[[ $cur == -* ]] && ((!ends)) &&
+					printf '%s\n' "${_sriovctl_options[@]}"
 				;;
 			@file) ;; # below: names are not words for compgen -W
 			*) printf '%s\n' "$kind" ;;

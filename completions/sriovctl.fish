@@ -4,7 +4,9 @@
 # Objects and verbs are listed here (tests/check-docs.sh keeps them in step
 # with "sriovctl help"); PF names, VF specifications and IOMMU groups come
 # live from "sriovctl -j ... list", parsed with awk so that no JSON tool is
-# needed. A --sysfs-root typed on the line is passed on to those calls.
+# needed. Global options may stand after the object and verb too, until a
+# "--", as sriovctl takes them; the last --sysfs-root typed on the line is
+# passed on to those calls.
 
 # Reads sriovctl's compact JSON split at '}' and prints values, one a line
 # and each once. pf: PCI addresses and netdev names; pfspec: those and
@@ -68,43 +70,64 @@ mode == "iommu" {
 	all($0, "pci")
 }'
 
-# Splits the line before the cursor into: the command, the sysfs root,
-# the object, the verb and its arguments (global options skipped).
+# Splits the line before the cursor into: the command, the sysfs root (of
+# the last --sysfs-root), "value" when the word being typed is the value of
+# a global option or "ends" after a "--" that follows the object, then the
+# object, the verb and its arguments. Global options, which sriovctl takes
+# anywhere until a "--" after the object, are left out.
 function __sriovctl_parse
     set -l tokens (commandline -opc)
-    set -l cmd $tokens[1]
+    set -l n (count $tokens)
     set -l root $SRIOVCTL_SYSFS_ROOT
+    set -l state ''
     set -l rest
     set -l i 2
-    while test $i -le (count $tokens)
+    while test $i -le $n
         set -l t $tokens[$i]
-        if test (count $rest) -gt 0
+        if test "$state" = ends
             set -a rest $t
         else
             switch $t
-                case --sysfs-root
+                case --
+                    test (count $rest) -gt 0; and set state ends
+                case --sysfs-root --dev-root --state-dir
                     set i (math $i + 1)
-                    set root $tokens[$i]
-                case --dev-root --state-dir
-                    set i (math $i + 1)
+                    if test $i -gt $n
+                        set state value
+                    else if test $t = --sysfs-root
+                        set root $tokens[$i]
+                    end
                 case '--sysfs-root=*'
                     set root (string replace -- --sysfs-root= '' $t)
+                case '--dev-root=*' '--state-dir=*' --json --pretty --dry-run \
+                    --force --quiet --verbose --version --help
                 case '-*'
+                    # before the object every word starting with "-" is an
+                    # option; after it, bundles of global flags
+                    if test (count $rest) -gt 0
+                        string match -qr -- '^-[jpnfqvVh]+$' $t; or set -a rest $t
+                    end
                 case '*'
                     set -a rest $t
             end
         end
         set i (math $i + 1)
     end
-    printf '%s\n' "$cmd" "$root" $rest
+    printf '%s\n' "$tokens[1]" "$root" "$state" $rest
 end
 
 # True when the words after the global options are exactly the arguments.
 function __sriovctl_at
-    set -l words (__sriovctl_parse)[3..-1]
-    test "$words" = "$argv"
+    set -l parsed (__sriovctl_parse)
+    test "$parsed[3]" != value; and test "$parsed[4..-1]" = "$argv"
 end
 
+# True where a global option may stand: not after a "--" that follows the
+# object.
+function __sriovctl_opts_ok
+    set -l parsed (__sriovctl_parse)
+    test "$parsed[3]" != ends
+end
 
 # MODE PREFIX ARGS...: values from "sriovctl -j ARGS".
 function __sriovctl_values
@@ -169,7 +192,7 @@ set -g __sriovctl_verbless doctor recover apply restore
 # True once an object and its verb are on the line, or an object without
 # verbs.
 function __sriovctl_has_verb
-    set -l words (__sriovctl_parse)[3..-1]
+    set -l words (__sriovctl_parse)[4..-1]
     contains -- "$words[1]" $__sriovctl_verbless; and return
     test (count $words) -ge 2; and test $words[1] != help
 end
@@ -293,7 +316,7 @@ end
 # IOMMU groups from the tool, user and group names, or keywords. Settings
 # come in "key value" pairs; flags such as --stats may stand anywhere.
 function __sriovctl_next
-    set -l words (__sriovctl_parse)[3..-1]
+    set -l words (__sriovctl_parse)[4..-1]
     set -l obj $words[1]
     set -l verb $words[2]
     set -l rest $words[3..-1]
@@ -372,19 +395,20 @@ end
 
 complete -c sriovctl -f
 
-# Global options, before the object.
+# Global options, before the object and after it until a "--".
 set -l first '__sriovctl_at'
-complete -c sriovctl -n $first -s j -l json -d 'write JSON'
-complete -c sriovctl -n $first -s p -l pretty -d 'indent JSON (implies --json)'
-complete -c sriovctl -n $first -s n -l dry-run -d 'show what would change, change nothing'
-complete -c sriovctl -n $first -s f -l force -d 'override a safety refusal where that is sane'
-complete -c sriovctl -n $first -s q -l quiet -d 'print nothing but errors'
-complete -c sriovctl -n $first -s v -l verbose -d 'log what the library does (repeat for more)'
-complete -c sriovctl -n $first -s V -l version -d 'print the version'
-complete -c sriovctl -n $first -s h -l help -d 'show the help'
-complete -c sriovctl -n $first -l sysfs-root -x -a '(__fish_complete_directories)' -d 'sysfs mount'
-complete -c sriovctl -n $first -l dev-root -x -a '(__fish_complete_directories)' -d 'device directory'
-complete -c sriovctl -n $first -l state-dir -x -a '(__fish_complete_directories)' -d 'state directory, for locks and journal'
+set -l opts '__sriovctl_opts_ok'
+complete -c sriovctl -n $opts -s j -l json -d 'write JSON'
+complete -c sriovctl -n $opts -s p -l pretty -d 'indent JSON (implies --json)'
+complete -c sriovctl -n $opts -s n -l dry-run -d 'show what would change, change nothing'
+complete -c sriovctl -n $opts -s f -l force -d 'override a safety refusal where that is sane'
+complete -c sriovctl -n $opts -s q -l quiet -d 'print nothing but errors'
+complete -c sriovctl -n $opts -s v -l verbose -d 'log what the library does (repeat for more)'
+complete -c sriovctl -n $opts -s V -l version -d 'print the version'
+complete -c sriovctl -n $opts -s h -l help -d 'show the help'
+complete -c sriovctl -n $opts -l sysfs-root -x -a '(__fish_complete_directories)' -d 'sysfs mount'
+complete -c sriovctl -n $opts -l dev-root -x -a '(__fish_complete_directories)' -d 'device directory'
+complete -c sriovctl -n $opts -l state-dir -x -a '(__fish_complete_directories)' -d 'state directory, for locks and journal'
 
 # Objects.
 complete -c sriovctl -n $first -a pf -d 'SR-IOV physical functions'

@@ -343,6 +343,24 @@ r="--sysfs-root $root"
 		printf 'sriovctl %s pf show %s\t%s\n' "$r" \
 			"$(printf '%s' "$pf_addr" | cut -c1-8)" "$pf_addr"
 	fi
+	# global options after the object and the verb, as sriovctl takes them
+	printf 'sriovctl vf -j \t%s !-j\n' "$(verbs_of vf | tr '\n' ' ')"
+	printf 'sriovctl pf --sysfs-root %s/none \t%s\n' "$tmp" \
+		"$(verbs_of pf | tr '\n' ' ')"
+	printf 'sriovctl vf set PF#0 -j \tmac vlan trust !list\n'
+	printf 'sriovctl vf set -p PF#0 mac 02:00:00:00:00:01 --quiet \tvlan !mac\n'
+	printf 'sriovctl vf set PF#0 spoofchk -n \ton off !mac\n'
+	printf 'sriovctl pf list --\t--json --sysfs-root --help\n'
+	printf 'sriovctl vfio bind PF#0 --\t--owner --timeout --json\n'
+	if [ -n "$live" ]; then
+		printf 'sriovctl vf --sysfs-root %s set \t%s !list\n' "$root" "$vf_spec"
+		printf 'sriovctl vf set -j --sysfs-root=%s \t%s\n' "$root" "$vf_spec"
+		printf 'sriovctl -j pf show --sysfs-root %s -p \t%s\n' "$root" "$pf_addr"
+		printf 'sriovctl iommu -q show --sysfs-root %s \t%s\n' "$root" "$group"
+		# the last --sysfs-root counts
+		printf 'sriovctl --sysfs-root %s/none vfio bind --sysfs-root %s \t%s\n' \
+			"$tmp" "$root" "$vf_spec"
+	fi
 	if [ -n "$vf_name" ]; then
 		# a PF by name in a VF specification: its PF#N forms in sight,
 		# the VF numbers after "#", and after "," or "-" of a list
@@ -378,7 +396,13 @@ fi >"$tmp/unique"
 		done
 		printf 'sriovctl %s vf show %s<TAB>#\tsriovctl %s vf show %s#\n' \
 			"$r" "$vf_pf" "$r" "$vf_pf"
+		printf 'sriovctl vf -q --sysfs-root %s set %s<TAB>#\tsriovctl vf -q --sysfs-root %s set %s#\n' \
+			"$root" "$vf_typed" "$root" "$vf_name"
 	fi
+	# a directory for a global option, before the object and after the verb
+	printf 'sriovctl --sysfs-root complet<TAB>\tsriovctl --sysfs-root completions/\n'
+	printf 'sriovctl vf set --sysfs-root complet<TAB>\tsriovctl vf set --sysfs-root completions/\n'
+	printf 'sriovctl pf show -j --sysfs-root=complet<TAB>\tsriovctl pf show -j --sysfs-root=completions/\n'
 } >"$tmp/typed"
 
 # bash: the completion function registered for sriovctl, given the
