@@ -116,6 +116,9 @@ void sriov_pf_free_contents(struct sriov_pf *pf);
 void sriov_pf_free(struct sriov_pf *pf);
 void sriov_topology_reset(struct sriov_ctx *ctx);
 int sriov_ctx_add_pf(struct sriov_ctx *ctx, struct sriov_pf *pf);
+/* The VF at addr among the PCI PFs loaded so far, or NULL; loads nothing. */
+struct sriov_vf *sriov_vf_cached(struct sriov_ctx *ctx,
+				 const struct sriov_pci_addr *addr);
 
 /* topology.c */
 int sriov_pf_load(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
@@ -129,6 +132,29 @@ int sriov_pf_get_bus(struct sriov_ctx *ctx, const char *bus,
 int sriov_scan_other_buses(struct sriov_ctx *ctx);
 int sriov_pf_get(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 		 struct sriov_pf **ret_pf);
+/*
+ * A VF's driver, override, netdev and IOMMU group, read again in place
+ * after its driver changed: the handle (and its PF's) stay valid.
+ */
+int sriov_vf_reload(struct sriov_vf *vf);
+/* The same for the cached VF at addr; 0 when no loaded PF has it. */
+int sriov_vf_reload_addr(struct sriov_ctx *ctx,
+			 const struct sriov_pci_addr *addr);
+/*
+ * One device's state in sysfs, for the cache and for the binding code.
+ * Absent things read as "" (no driver, driver_override unset or missing),
+ * an empty list (no net/) or SRIOV_NO_VALUE (no IOMMU group).
+ */
+int sriov_dev_read_driver(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
+			  char *buf, size_t size);
+int sriov_dev_read_override(struct sriov_ctx *ctx,
+			    const struct sriov_pci_addr *a, char *buf,
+			    size_t size);
+/* NULL-terminated, freed with sriov_sysfs_names_free(). */
+int sriov_dev_read_netdevs(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
+			   char ***ret);
+int sriov_dev_read_iommu_group(struct sriov_ctx *ctx,
+			       const struct sriov_pci_addr *a, int *ret);
 
 /* iommu.c */
 void sriov_iommu_reset(struct sriov_ctx *ctx);

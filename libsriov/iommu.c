@@ -170,10 +170,9 @@ static int device_addr(struct sriov_ctx *ctx, const char *name,
 
 static int device_group(struct sriov_ctx *ctx, const char *name, int *ret)
 {
-	char pci[SRIOV_PCI_ADDR_STRLEN], path[SYSFS_PATH_MAX], grp[32];
+	char pci[SRIOV_PCI_ADDR_STRLEN], path[SYSFS_PATH_MAX];
 	struct sriov_pci_addr a;
-	unsigned long v;
-	int r;
+	int group, r;
 
 	r = device_addr(ctx, name, &a);
 	if (r < 0)
@@ -184,17 +183,14 @@ static int device_group(struct sriov_ctx *ctx, const char *name, int *ret)
 		return r;
 	if (!sriov_sysfs_exists(ctx, path))
 		return sriov_err(ctx, ENODEV, "no PCI device %s", pci);
-	r = sriov_sysfs_dev_link_name(ctx, &a, "iommu_group", grp, sizeof(grp));
-	if (r == -ENOENT)
+	r = sriov_dev_read_iommu_group(ctx, &a, &group);
+	if (r < 0)
+		return r;
+	if (group == SRIOV_NO_VALUE)
 		return sriov_err(ctx, ENOENT, "%s is in no IOMMU group%s", pci,
 				 sriov_iommu_enabled(ctx) ? ""
 							  : " (the IOMMU is off)");
-	if (r < 0)
-		return r;
-	if (sriov_parse_uint(grp, 10, 0x7fffffff, &v) < 0)
-		return sriov_err(ctx, EINVAL, "%s: unexpected iommu_group %s",
-				 pci, grp);
-	*ret = (int)v;
+	*ret = group;
 	return 0;
 }
 

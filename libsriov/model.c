@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The context's cache of PFs and VFs: adding and freeing them. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "internal.h"
 #include "sysfs.h"
@@ -54,4 +55,20 @@ int sriov_ctx_add_pf(struct sriov_ctx *ctx, struct sriov_pf *pf)
 	ctx->pfs = n;
 	ctx->pfs[ctx->n_pfs++] = pf;
 	return 0;
+}
+
+struct sriov_vf *sriov_vf_cached(struct sriov_ctx *ctx,
+				 const struct sriov_pci_addr *addr)
+{
+	for (size_t i = 0; i < ctx->n_pfs; i++) {
+		struct sriov_pf *pf = ctx->pfs[i];
+
+		if (strcmp(pf->bus, "pci") != 0)
+			continue;
+		for (size_t j = 0; j < pf->n_vfs; j++)
+			if (pf->vfs[j] &&
+			    !sriov_pci_addr_cmp(&pf->vfs[j]->info.addr, addr))
+				return pf->vfs[j];
+	}
+	return NULL;
 }

@@ -7,50 +7,78 @@
 #include "internal.h"
 #include "sysfs.h"
 
-/* The bound driver's name, or NULL in *ret when the device has none. */
-static int read_driver(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
-		       char **ret)
+int sriov_dev_read_driver(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
+			  char *buf, size_t size)
 {
-	char name[256];
-	int r = sriov_sysfs_dev_link_name(ctx, a, "driver", name, sizeof(name));
+	int r = sriov_sysfs_dev_link_name(ctx, a, "driver", buf, size);
 
 	if (r == -ENOENT) {
-		*ret = NULL;
+		buf[0] = '\0';
 		return 0;
 	}
-	if (r < 0)
-		return r;
-	*ret = strdup(name);
-	return *ret ? 0 : -ENOMEM;
+	return r;
 }
 
 /* driver_override reads "(null)" when unset; older kernels lack it. */
-static int read_override(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
-			 char **ret)
+int sriov_dev_read_override(struct sriov_ctx *ctx,
+			    const struct sriov_pci_addr *a, char *buf,
+			    size_t size)
 {
-	char buf[256];
-	int r = sriov_sysfs_dev_read(ctx, a, "driver_override", buf, sizeof(buf),
-			       true);
+	int r = sriov_sysfs_dev_read(ctx, a, "driver_override", buf, size, true);
 
-	*ret = NULL;
-	if (r == -ENOENT || (r >= 0 && (!strcmp(buf, "(null)") || !*buf)))
+	if (r == -ENOENT || (r >= 0 && !strcmp(buf, "(null)")))
+		buf[0] = '\0';
+	else if (r < 0)
+		return r;
+	return 0;
+}
+
+int sriov_dev_read_iommu_group(struct sriov_ctx *ctx,
+			       const struct sriov_pci_addr *a, int *ret)
+{
+	char name[64], pci[SRIOV_PCI_ADDR_STRLEN];
+	unsigned long v;
+	int r = sriov_sysfs_dev_link_name(ctx, a, "iommu_group", name,
+					  sizeof(name));
+
+	*ret = SRIOV_NO_VALUE;
+	if (r == -ENOENT)
 		return 0;
 	if (r < 0)
+		return r;
+	if (sriov_parse_uint(name, 10, 0x7fffffff, &v) < 0) {
+		sriov_pci_addr_format(a, pci);
+		return sriov_err(ctx, EINVAL, "%s: unexpected iommu_group %s",
+				 pci, name);
+	}
+	*ret = (int)v;
+	return 0;
+}
+
+/* A reader's value as a new string; NULL in *ret when it reads "". */
+static int read_dup(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
+		    int (*read)(struct sriov_ctx *, const struct sriov_pci_addr *,
+				char *, size_t),
+		    char **ret)
+{
+	char buf[256];
+	int r = read(ctx, a, buf, sizeof(buf));
+
+	*ret = NULL;
+	if (r < 0 || !buf[0])
 		return r;
 	*ret = strdup(buf);
 	return *ret ? 0 : -ENOMEM;
 }
 
+/* Listing does not fail on a group it cannot read: the VF has none. */
 static int read_iommu_group(struct sriov_ctx *ctx,
 			    const struct sriov_pci_addr *a)
 {
-	char name[64];
-	unsigned long v;
+	int group;
 
-	if (sriov_sysfs_dev_link_name(ctx, a, "iommu_group", name, sizeof(name)) < 0 ||
-	    sriov_parse_uint(name, 10, 0x7fffffff, &v) < 0)
-		return SRIOV_NO_VALUE;
-	return (int)v;
+	return sriov_dev_read_iommu_group(ctx, a, &group) < 0 ? SRIOV_NO_VALUE
+							       : group;
 }
 
 static int read_int_or_none(struct sriov_ctx *ctx,
@@ -63,8 +91,8 @@ static int read_int_or_none(struct sriov_ctx *ctx,
 							       : v;
 }
 
-static int read_netdevs(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
-			char ***ret)
+int sriov_dev_read_netdevs(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
+			   char ***ret)
 {
 	char path[SYSFS_PATH_MAX];
 	int r = sriov_sysfs_dev_path(ctx, a, "net", path, sizeof(path));
@@ -96,12 +124,51 @@ static int read_ids(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
 	return 0;
 }
 
+/*
+ * Driver, override, netdev and IOMMU group, read again: the VF's fields
+ * change only when every read succeeded, and the handle stays the same.
+ */
+int sriov_vf_reload(struct sriov_vf *vf)
+{
+	struct sriov_ctx *ctx = vf->pf->ctx;
+	const struct sriov_pci_addr *a = &vf->info.addr;
+	char *driver = NULL, *override = NULL, **net = NULL;
+	int r = read_dup(ctx, a, sriov_dev_read_driver, &driver);
+
+	if (r == 0)
+		r = read_dup(ctx, a, sriov_dev_read_override, &override);
+	if (r == 0)
+		r = sriov_dev_read_netdevs(ctx, a, &net);
+	if (r < 0) {
+		free(driver);
+		free(override);
+		return r;
+	}
+	free(vf->driver);
+	free(vf->driver_override);
+	free(vf->netdev);
+	vf->driver = driver;
+	vf->driver_override = override;
+	vf->netdev = net[0] ? TAKE_PTR(net[0]) : NULL;
+	sriov_sysfs_names_free(net);
+	vf->info.driver = vf->driver;
+	vf->info.driver_override = vf->driver_override;
+	vf->info.netdev = vf->netdev;
+	vf->info.iommu_group = read_iommu_group(ctx, a);
+	return 0;
+}
+
+int sriov_vf_reload_addr(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr)
+{
+	struct sriov_vf *vf = sriov_vf_cached(ctx, addr);
+
+	return vf ? sriov_vf_reload(vf) : 0;
+}
+
 static int vf_load(struct sriov_pf *pf, unsigned int index,
 		   const struct sriov_pci_addr *addr, struct sriov_vf **ret)
 {
-	struct sriov_ctx *ctx = pf->ctx;
 	struct sriov_vf *vf = calloc(1, sizeof(*vf));
-	char **net = NULL;
 	int r;
 
 	if (!vf)
@@ -114,22 +181,12 @@ static int vf_load(struct sriov_pf *pf, unsigned int index,
 	/* the kernel reports the PF's vendor and the VF device ID for VFs */
 	vf->info.vendor_id = pf->info.vendor_id;
 	vf->info.device_id = (uint16_t)pf->info.vf_device_id;
-	r = read_driver(ctx, addr, &vf->driver);
-	if (r == 0)
-		r = read_override(ctx, addr, &vf->driver_override);
-	if (r == 0)
-		r = read_netdevs(ctx, addr, &net);
+	vf->info.numa_node = pf->info.numa_node;
+	r = sriov_vf_reload(vf);
 	if (r < 0) {
 		sriov_vf_free(vf);
 		return r;
 	}
-	vf->netdev = net[0] ? TAKE_PTR(net[0]) : NULL;
-	sriov_sysfs_names_free(net);
-	vf->info.driver = vf->driver;
-	vf->info.driver_override = vf->driver_override;
-	vf->info.netdev = vf->netdev;
-	vf->info.iommu_group = read_iommu_group(ctx, addr);
-	vf->info.numa_node = pf->info.numa_node;
 	*ret = vf;
 	return 0;
 }
@@ -200,12 +257,14 @@ static void pf_fill_from_cap(struct sriov_pf_info *i)
 
 static int pf_read_strings(struct sriov_pf *pf)
 {
-	int r = read_driver(pf->ctx, &pf->info.addr, &pf->driver);
+	int r = read_dup(pf->ctx, &pf->info.addr, sriov_dev_read_driver,
+			 &pf->driver);
 
 	if (r == 0)
-		r = read_override(pf->ctx, &pf->info.addr, &pf->driver_override);
+		r = read_dup(pf->ctx, &pf->info.addr, sriov_dev_read_override,
+			     &pf->driver_override);
 	if (r == 0)
-		r = read_netdevs(pf->ctx, &pf->info.addr, &pf->netdevs);
+		r = sriov_dev_read_netdevs(pf->ctx, &pf->info.addr, &pf->netdevs);
 	pf->info.driver = pf->driver;
 	pf->info.driver_override = pf->driver_override;
 	pf->info.netdevs = (const char *const *)pf->netdevs;

@@ -58,7 +58,7 @@ static int member_read(struct sriov_ctx *ctx, const char *name,
 		return sriov_err(ctx, EINVAL, "unexpected IOMMU group member %s",
 				 name);
 	sriov_pci_addr_format(&a, m->pci);
-	if (sriov_sysfs_dev_link_name(ctx, &a, "driver", drv, sizeof(drv)) == 0 &&
+	if (sriov_dev_read_driver(ctx, &a, drv, sizeof(drv)) == 0 && drv[0] &&
 	    !(m->driver = strdup(drv)))
 		return -ENOMEM;
 	if (sriov_sysfs_dev_read_int(ctx, &a, "class", 16, &v) == 0)

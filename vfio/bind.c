@@ -413,8 +413,9 @@ static void call_report(struct call *c, int r)
 			res->group_dev = NULL;
 		c->rep->changed = c->rep->changed || res->changed;
 		c->rep->n_failed += res->error != 0;
+		/* handles stay valid across a bind: the VF is read in place */
 		if (!c->o.dry_run)
-			sriov_vdev_refresh_handle(c->ctx, &op->d);
+			sriov_vf_reload_addr(c->ctx, &op->d.addr);
 	}
 }
 

@@ -155,7 +155,7 @@ int sriov_recover_entry(struct sriov_ctx *ctx, const char *pci, bool dry_run,
 	if (!dry_run && e.state != JOURNAL_BOUND)
 		restore_settings(ctx, &d, &e, res);
 	if (!dry_run)
-		sriov_vdev_refresh_handle(ctx, &d);
+		sriov_vf_reload_addr(ctx, &d.addr);
 	return 0;
 }
 

@@ -20,7 +20,11 @@ static inline void set_error_text(struct sriov_ctx *ctx, const char *text)
 	snprintf(ctx->errbuf, sizeof(ctx->errbuf), "%s", text);
 }
 
-/* A PCI device as the binding code sees it, read from sysfs. */
+/*
+ * A snapshot of one PCI device (any, not only VFs) as the binding code
+ * sees it, read through the core's device readers. The context's cached
+ * VF handles are the core's: after a move, sriov_vf_reload_addr().
+ */
 struct vdev {
 	struct sriov_pci_addr addr;
 	char pci[SRIOV_PCI_ADDR_STRLEN];
@@ -39,13 +43,11 @@ struct vdev {
 /* device.c */
 int sriov_vdev_load(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
 	      struct vdev *ret);
-/* Reads the driver link and driver_override again. */
+/* Reads the driver link and driver_override again (into the snapshot only). */
 int sriov_vdev_reload(struct sriov_ctx *ctx, struct vdev *d);
 bool sriov_vdev_exists(struct sriov_ctx *ctx, const struct sriov_pci_addr *a);
 /* Pointer to the VF handle of the context, or NULL. */
 struct sriov_vf *sriov_vdev_vf_handle(struct sriov_ctx *ctx, const struct vdev *d);
-/* Reads the driver and override of the context's VF handle again. */
-void sriov_vdev_refresh_handle(struct sriov_ctx *ctx, const struct vdev *d);
 
 /* driver.c: the kernel's driver binding files, and moves built on them. */
 struct xfer {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "internal.h"
@@ -193,6 +194,57 @@ static void test_unbound_and_missing(void **state)
 	assert_null(sriov_vf_get_info(sriov_pf_get_vf(find_pf(f, "ens1f0"), 0))->netdev);
 }
 
+/* A bind as the kernel shows it: driver link, driver_override, no netdev. */
+static void move_to_vfio(struct fixture *f, const char *pci, const char *link)
+{
+	char dev[128], path[192], gone[192];
+	FILE *o;
+
+	snprintf(dev, sizeof(dev), "%s/bus/pci/devices/%s", f->root, pci);
+	snprintf(path, sizeof(path), "%s/driver", dev);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(symlink(link, path), 0);
+	snprintf(path, sizeof(path), "%s/driver_override", dev);
+	o = fopen(path, "we");
+	assert_non_null(o);
+	fputs("vfio-pci\n", o);
+	fclose(o);
+	snprintf(path, sizeof(path), "%s/net", dev);
+	snprintf(gone, sizeof(gone), "%s/net.gone", dev);
+	rename(path, gone);
+}
+
+/* A VF read again keeps its handle; a failed read leaves it as it was. */
+static void test_vf_reload(void **state)
+{
+	struct fixture *f = *state;
+	struct sriov_vf *vf, *again;
+	const struct sriov_vf_info *i;
+	struct sriov_pci_addr a;
+	int group;
+
+	assert_int_equal(sriov_vf_find(f->ctx, "0000:03:10.2", &vf), 0);
+	i = sriov_vf_get_info(vf);
+	group = i->iommu_group;
+	move_to_vfio(f, "0000:03:10.2", "../bad/");
+	assert_int_equal(sriov_vf_reload(vf), -EINVAL);
+	assert_string_equal(i->driver, "igbvf");
+	assert_string_equal(i->netdev, "enp3s0v1");
+	move_to_vfio(f, "0000:03:10.2", "../../../bus/pci/drivers/vfio-pci");
+	assert_int_equal(sriov_pci_addr_parse("0000:03:10.2", &a), 0);
+	assert_int_equal(sriov_vf_reload_addr(f->ctx, &a), 0);
+	assert_int_equal(sriov_vf_find(f->ctx, "0000:03:10.2", &again), 0);
+	assert_ptr_equal(again, vf);
+	assert_string_equal(i->driver, "vfio-pci");
+	assert_string_equal(i->driver_override, "vfio-pci");
+	assert_null(i->netdev);
+	assert_int_equal(i->iommu_group, group);
+	/* a device no loaded PF has is nobody's handle */
+	assert_int_equal(sriov_pci_addr_parse("0000:00:1f.2", &a), 0);
+	assert_null(sriov_vf_cached(f->ctx, &a));
+	assert_int_equal(sriov_vf_reload_addr(f->ctx, &a), 0);
+}
+
 static void test_resolve_vf(void **state)
 {
 	struct fixture *f = *state;
@@ -365,6 +417,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sriov_cap, setup_host, teardown),
 		cmocka_unit_test_setup_teardown(test_vfs, setup_host, teardown),
 		cmocka_unit_test_setup_teardown(test_unbound_and_missing, setup_host, teardown),
+		cmocka_unit_test_setup_teardown(test_vf_reload, setup_host, teardown),
 		cmocka_unit_test_setup_teardown(test_resolve_vf, setup_host, teardown),
 		cmocka_unit_test_setup_teardown(test_resolve_errors, setup_host, teardown),
 		cmocka_unit_test_setup_teardown(test_ranges, setup_host, teardown),
