@@ -67,6 +67,8 @@ FIXTURE_SRCS := $(filter-out %-main.c,$(wildcard tests/fixtures/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 FIXTURE_OBJS := $(FIXTURE_SRCS:%.c=$(BUILD)/obj/%.o)
+# the fakesys tool links neither libsriov nor cmocka, which vfio_sim needs
+FAKESYS_OBJS := $(filter-out %/vfio_sim.o,$(FIXTURE_OBJS))
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 SONAME := libsriov.so.$(SOVERSION)
@@ -121,7 +123,7 @@ $(BUILD)/install/sriovctl: $(CLI_OBJS) $(BUILD)/libsriov.so
 	@mkdir -p $(dir $@)
 	$(call msg,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) -L$(BUILD) -lsriov
 
-$(BUILD)/fakesys: $(BUILD)/obj/tests/fixtures/fakesys-main.o $(FIXTURE_OBJS)
+$(BUILD)/fakesys: $(BUILD)/obj/tests/fixtures/fakesys-main.o $(FAKESYS_OBJS)
 	$(call msg,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^
 
 # Unit tests also reach the CLI's output layer.

@@ -1,39 +1,46 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * vfio bind / release against the simulated kernel of test_vfio_sim.h:
+ * vfio bind / release against the simulated kernel of tests/fixtures/vfio_sim.c:
  * the driver moves, the journal, every refusal (nothing written), and a
  * failure injected at each write (everything put back).
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
-#include "test_vfio_sim.h"
+#include "internal.h"
 #include "journal.h"
 #include "rtnl_fake.h"
 #include "sriov/vfio.h"
+#include "vfio_sim.h"
 
 static int setup(void **state)
 {
-	*state = sim_new(true);
+	*state = vfio_sim_new(true);
 	return 0;
 }
 
 static int setup_unloaded(void **state)
 {
-	*state = sim_new(false);
+	*state = vfio_sim_new(false);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	sim_free(*state);
+	vfio_sim_free(*state);
 	return 0;
 }
 
-static int do_op(struct sim *s, bool release, const char *const *pcis,
+static int do_op(struct vfio_sim *s, bool release, const char *const *pcis,
 		 struct sriov_vfio_opts *o, struct sriov_vfio_report **rep)
 {
 	struct sriov_pci_addr a[8];
@@ -46,7 +53,7 @@ static int do_op(struct sim *s, bool release, const char *const *pcis,
 		       : sriov_vfio_bind(s->ctx, a, n, o, rep);
 }
 
-static int bind1(struct sim *s, const char *pci, bool force, bool dry_run,
+static int bind1(struct vfio_sim *s, const char *pci, bool force, bool dry_run,
 		 struct sriov_vfio_report **rep)
 {
 	const char *pcis[] = { pci, NULL };
@@ -56,7 +63,7 @@ static int bind1(struct sim *s, const char *pci, bool force, bool dry_run,
 	return do_op(s, false, pcis, &o, rep);
 }
 
-static int release1(struct sim *s, const char *pci, bool dry_run,
+static int release1(struct vfio_sim *s, const char *pci, bool dry_run,
 		    struct sriov_vfio_report **rep)
 {
 	const char *pcis[] = { pci, NULL };
@@ -65,16 +72,16 @@ static int release1(struct sim *s, const char *pci, bool dry_run,
 	return do_op(s, true, pcis, &o, rep);
 }
 
-static void assert_untouched(struct sim *s, const char *pci, const char *drv)
+static void assert_untouched(struct vfio_sim *s, const char *pci, const char *drv)
 {
-	assert_string_equal(sim_driver(s, pci), drv);
-	assert_string_equal(sim_override(s, pci), "");
-	assert_int_equal(sim_journal_count(s), 0);
+	assert_string_equal(vfio_sim_driver(s, pci), drv);
+	assert_string_equal(vfio_sim_override(s, pci), "");
+	assert_int_equal(vfio_sim_journal_count(s), 0);
 }
 
 static void test_bind_and_release(void **state)
 {
-	struct sim *s = *state;
+	struct vfio_sim *s = *state;
 	struct sriov_vfio_report *rep;
 	struct journal_entry e;
 	char node[128];
@@ -87,14 +94,14 @@ static void test_bind_and_release(void **state)
 	assert_string_equal(rep->devs[0].driver_before, "igbvf");
 	assert_string_equal(rep->devs[0].driver_after, "vfio-pci");
 	assert_non_null(strstr(rep->devs[0].group_dev, "/vfio/"));
-	assert_string_equal(sim_driver(s, IGB_VF1), "vfio-pci");
-	assert_string_equal(sim_override(s, IGB_VF1), "vfio-pci");
+	assert_string_equal(vfio_sim_driver(s, IGB_VF1), "vfio-pci");
+	assert_string_equal(vfio_sim_override(s, IGB_VF1), "vfio-pci");
 	/* override, unbind, drivers_probe: nothing else, never new_id */
 	assert_int_equal(s->n_writes, 3);
 	assert_string_equal(s->writes[0], "devices/" IGB_VF1 "/driver_override=vfio-pci");
 	assert_string_equal(s->writes[1], "drivers/igbvf/unbind=" IGB_VF1);
 	assert_string_equal(s->writes[2], "drivers_probe=" IGB_VF1);
-	assert_false(sim_wrote(s, "drivers/vfio-pci/new_id"));
+	assert_false(vfio_sim_wrote(s, "drivers/vfio-pci/new_id"));
 	snprintf(node, sizeof(node), "%s", rep->devs[0].group_dev);
 	assert_int_equal(access(node, F_OK), 0);
 	assert_int_equal(sriov_journal_read(s->ctx, IGB_VF1, &e), 0);
@@ -118,7 +125,7 @@ static void test_bind_and_release(void **state)
 
 static void test_already_done(void **state)
 {
-	struct sim *s = *state;
+	struct vfio_sim *s = *state;
 	struct sriov_vfio_report *rep;
 
 	assert_int_equal(bind1(s, IGB_VF0, false, false, &rep), 0);
@@ -139,12 +146,12 @@ static void test_already_done(void **state)
 /* A VF put on vfio-pci by someone else goes to what the kernel matches. */
 static void test_release_without_record(void **state)
 {
-	struct sim *s = *state;
+	struct vfio_sim *s = *state;
 	struct sriov_vfio_report *rep;
 
 	strcpy(s->devs[2].driver, "vfio-pci");
 	strcpy(s->devs[2].override, "vfio-pci");
-	sim_set(s);
+	vfio_sim_set(s);
 	assert_int_equal(release1(s, IGB_VF2, false, &rep), 0);
 	assert_true(rep->changed);
 	assert_untouched(s, IGB_VF2, "igbvf");
@@ -154,28 +161,28 @@ static void test_release_without_record(void **state)
 /* drivers_probe ignoring the override: bind explicitly through vfio-pci/bind. */
 static void test_autoprobe_off(void **state)
 {
-	struct sim *s = *state;
+	struct vfio_sim *s = *state;
 	struct sriov_vfio_report *rep;
 
 	s->autoprobe = 0;
 	s->probe_ignores_override = true;
-	sim_set(s);
+	vfio_sim_set(s);
 	assert_int_equal(bind1(s, IGB_VF1, false, false, &rep), 0);
-	assert_string_equal(sim_driver(s, IGB_VF1), "vfio-pci");
-	assert_true(sim_wrote(s, "drivers/vfio-pci/bind=" IGB_VF1));
+	assert_string_equal(vfio_sim_driver(s, IGB_VF1), "vfio-pci");
+	assert_true(vfio_sim_wrote(s, "drivers/vfio-pci/bind=" IGB_VF1));
 	sriov_vfio_report_free(rep);
 	/* back: probing does nothing, igbvf/bind needs the override naming it */
 	s->n_writes = 0;
 	assert_int_equal(release1(s, IGB_VF1, false, &rep), 0);
 	assert_untouched(s, IGB_VF1, "igbvf");
-	assert_true(sim_wrote(s, "devices/" IGB_VF1 "/driver_override=igbvf"));
-	assert_true(sim_wrote(s, "drivers/igbvf/bind=" IGB_VF1));
+	assert_true(vfio_sim_wrote(s, "devices/" IGB_VF1 "/driver_override=igbvf"));
+	assert_true(vfio_sim_wrote(s, "drivers/igbvf/bind=" IGB_VF1));
 	sriov_vfio_report_free(rep);
 }
 
 static void test_vfio_pci_not_loaded(void **state)
 {
-	struct sim *s = *state;
+	struct vfio_sim *s = *state;
 	struct sriov_vfio_report *rep;
 
 	assert_int_equal(bind1(s, IGB_VF1, false, false, &rep), -ENOENT);
@@ -188,11 +195,11 @@ static void test_vfio_pci_not_loaded(void **state)
 	sriov_vfio_report_free(rep);
 }
 
-static void refused(struct sim *s, const char *pci, const char *drv,
+static void refused(struct vfio_sim *s, const char *pci, const char *drv,
 		    bool force, const char *why)
 {
 	struct sriov_vfio_report *rep;
-	size_t entries = sim_journal_count(s);
+	size_t entries = vfio_sim_journal_count(s);
 
 	s->n_writes = 0;
 	assert_int_equal(bind1(s, pci, force, false, &rep), -ECANCELED);
@@ -203,15 +210,15 @@ static void refused(struct sim *s, const char *pci, const char *drv,
 	assert_non_null(strstr(rep->devs[0].message, why));
 	assert_false(rep->changed);
 	assert_int_equal(s->n_writes, 0);
-	assert_string_equal(sim_driver(s, pci), drv);
-	assert_string_equal(sim_override(s, pci), "");
-	assert_int_equal(sim_journal_count(s), entries);
+	assert_string_equal(vfio_sim_driver(s, pci), drv);
+	assert_string_equal(vfio_sim_override(s, pci), "");
+	assert_int_equal(vfio_sim_journal_count(s), entries);
 	sriov_vfio_report_free(rep);
 }
 
 static void test_refuse_bridge_and_pf(void **state)
 {
-	struct sim *s = *state;
+	struct vfio_sim *s = *state;
 
 	refused(s, ROOT_PORT, "pcieport", false, "is a bridge");
 	refused(s, ROOT_PORT, "pcieport", true, "is a bridge");
@@ -220,15 +227,15 @@ static void test_refuse_bridge_and_pf(void **state)
 
 static void test_refuse_host_use(void **state)
 {
-	struct sim *s = *state;
+	struct vfio_sim *s = *state;
 	struct sriov_vfio_report *rep;
 	char link[200];
 
 	s->devs[1].up = true;
-	sim_set(s);
+	vfio_sim_set(s);
 	refused(s, IGB_VF1, "igbvf", false, "enp3s0v1 is up");
 	assert_int_equal(bind1(s, IGB_VF1, true, false, &rep), 0);
-	assert_string_equal(sim_driver(s, IGB_VF1), "vfio-pci");
+	assert_string_equal(vfio_sim_driver(s, IGB_VF1), "vfio-pci");
 	sriov_vfio_report_free(rep);
 
 	snprintf(link, sizeof(link), "%s/class/net/enp3s0v2/master", s->root);
@@ -240,7 +247,7 @@ static void test_refuse_host_use(void **state)
 
 static void test_refuse_non_viable(void **state)
 {
-	struct sim *s = *state;
+	struct vfio_sim *s = *state;
 	struct sriov_vfio_report *rep;
 	const char *both[] = { NVME_VF0, NVME_VF1, NULL };
 	struct sriov_vfio_opts o = { .sz = sizeof(o), .force = true };
@@ -254,20 +261,20 @@ static void test_refuse_non_viable(void **state)
 	sriov_vfio_report_free(rep);
 	/* with the PF unbound the group is viable */
 	s->devs[4].driver[0] = '\0';
-	sim_set(s);
+	vfio_sim_set(s);
 	assert_int_equal(bind1(s, NVME_VF0, false, false, &rep), 0);
-	assert_string_equal(sim_driver(s, NVME_VF0), "vfio-pci");
+	assert_string_equal(vfio_sim_driver(s, NVME_VF0), "vfio-pci");
 	sriov_vfio_report_free(rep);
 }
 
 /* Someone binds the PF between the check and the end: caught and undone. */
 static void test_not_viable_after_bind(void **state)
 {
-	struct sim *s = *state;
+	struct vfio_sim *s = *state;
 	struct sriov_vfio_report *rep;
 
 	s->devs[4].driver[0] = '\0';
-	sim_set(s);
+	vfio_sim_set(s);
 	s->nvme_back_at = 2;
 	assert_int_equal(bind1(s, NVME_VF0, false, false, &rep), -ECANCELED);
 	assert_non_null(strstr(sriov_ctx_last_error(s->ctx), "not viable after the bind"));
@@ -279,7 +286,7 @@ static void test_not_viable_after_bind(void **state)
 
 static void test_refuse_open_group(void **state)
 {
-	struct sim *s = *state;
+	struct vfio_sim *s = *state;
 	struct sriov_vfio_report *rep;
 	char node[200];
 	int fd;
@@ -287,24 +294,24 @@ static void test_refuse_open_group(void **state)
 	s->devs[4].driver[0] = '\0';
 	strcpy(s->devs[6].driver, "vfio-pci");
 	strcpy(s->devs[6].override, "vfio-pci");
-	sim_set(s);
-	snprintf(node, sizeof(node), "%s/vfio/%d", s->dev, sim_group(s, &s->devs[6]));
+	vfio_sim_set(s);
+	snprintf(node, sizeof(node), "%s/vfio/%d", s->dev, vfio_sim_group(s, &s->devs[6]));
 	fd = open(node, O_RDWR);
 	assert_true(fd >= 0);
 	refused(s, NVME_VF0, "", true, "is open (process");
 	assert_int_equal(release1(s, NVME_VF1, false, &rep), -ECANCELED);
 	assert_non_null(strstr(rep->devs[0].message, "is open"));
-	assert_string_equal(sim_driver(s, NVME_VF1), "vfio-pci");
+	assert_string_equal(vfio_sim_driver(s, NVME_VF1), "vfio-pci");
 	sriov_vfio_report_free(rep);
 	close(fd);
 	assert_int_equal(release1(s, NVME_VF1, false, &rep), 0);
-	assert_string_equal(sim_driver(s, NVME_VF1), "");
+	assert_string_equal(vfio_sim_driver(s, NVME_VF1), "");
 	sriov_vfio_report_free(rep);
 }
 
 static void test_refuse_interrupted(void **state)
 {
-	struct sim *s = *state;
+	struct vfio_sim *s = *state;
 	struct journal_entry e = { .vf = 1, .state = JOURNAL_BINDING };
 
 	strcpy(e.pci, IGB_VF1);
@@ -324,7 +331,7 @@ static void test_refuse_interrupted(void **state)
 
 static void test_dry_run(void **state)
 {
-	struct sim *s = *state;
+	struct vfio_sim *s = *state;
 	struct sriov_vfio_report *rep;
 
 	assert_int_equal(bind1(s, IGB_VF1, false, true, &rep), 0);
@@ -335,20 +342,20 @@ static void test_dry_run(void **state)
 	sriov_vfio_report_free(rep);
 	/* and a dry run of a refused bind is refused too */
 	s->devs[1].up = true;
-	sim_set(s);
+	vfio_sim_set(s);
 	assert_int_equal(bind1(s, IGB_VF1, false, true, &rep), -ECANCELED);
 	sriov_vfio_report_free(rep);
 }
 
 static void test_other_device(void **state)
 {
-	struct sim *s = *state;
+	struct vfio_sim *s = *state;
 	struct sriov_vfio_report *rep;
 
 	assert_int_equal(bind1(s, NIC, false, false, &rep), 0);
 	assert_int_equal(rep->devs[0].vf, -1);
 	assert_string_equal(rep->devs[0].pf, "");
-	assert_string_equal(sim_driver(s, NIC), "vfio-pci");
+	assert_string_equal(vfio_sim_driver(s, NIC), "vfio-pci");
 	sriov_vfio_report_free(rep);
 	assert_int_equal(release1(s, NIC, false, &rep), 0);
 	assert_untouched(s, NIC, "igb");
@@ -357,7 +364,7 @@ static void test_other_device(void **state)
 
 static void test_owner(void **state)
 {
-	struct sim *s = *state;
+	struct vfio_sim *s = *state;
 	struct sriov_vfio_report *rep;
 	struct sriov_vfio_opts o = { .sz = sizeof(o), .owner = "nobody" };
 	const char *pcis[] = { IGB_VF0, NULL };
@@ -379,7 +386,7 @@ static void test_owner(void **state)
 /* The handles a caller holds stay valid and show the new driver. */
 static void test_handles_follow(void **state)
 {
-	struct sim *s = *state;
+	struct vfio_sim *s = *state;
 	struct sriov_vfio_report *rep;
 	struct sriov_vf *vf;
 
@@ -394,7 +401,7 @@ static void test_handles_follow(void **state)
 /* The journal keeps the VF's settings where rtnetlink has them. */
 static void test_settings_journaled(void **state)
 {
-	struct sim *s = *state;
+	struct vfio_sim *s = *state;
 	struct rtnl_fake *fk = rtnl_fake_new(2, "enp3s0", 4);
 	struct sriov_vfio_report *rep;
 	struct journal_entry e;
@@ -412,21 +419,21 @@ static void test_settings_journaled(void **state)
 	sriov_vfio_report_free(rep);
 	sriov_ctx_free(s->ctx);
 	s->ctx = NULL;
-	sim_ctx(s);
+	vfio_sim_ctx(s);
 	rtnl_fake_free(fk);
 }
 
 /* A failure at write k: every device back where it was, no journal left. */
 static void rollback_at(int k, bool two, bool autoprobe_off)
 {
-	struct sim *s = sim_new(true);
+	struct vfio_sim *s = vfio_sim_new(true);
 	const char *pcis[] = { IGB_VF0, two ? IGB_VF1 : NULL, NULL };
 	struct sriov_vfio_opts o = { .sz = sizeof(o) };
 	struct sriov_vfio_report *rep;
 
 	s->autoprobe = !autoprobe_off;
 	s->probe_ignores_override = autoprobe_off;
-	sim_set(s);
+	vfio_sim_set(s);
 	s->fail_at = k;
 	s->fail_err = EIO;
 	assert_int_equal(do_op(s, false, pcis, &o, &rep), -EIO);
@@ -440,7 +447,7 @@ static void rollback_at(int k, bool two, bool autoprobe_off)
 	assert_untouched(s, IGB_VF0, "igbvf");
 	assert_untouched(s, IGB_VF1, "igbvf");
 	sriov_vfio_report_free(rep);
-	sim_free(s);
+	vfio_sim_free(s);
 }
 
 static void test_rollback_each_step(void **state)
@@ -459,7 +466,7 @@ static void test_release_rollback_each_step(void **state)
 {
 	(void)state;
 	for (int k = 1; k <= 3; k++) {
-		struct sim *s = sim_new(true);
+		struct vfio_sim *s = vfio_sim_new(true);
 		struct sriov_vfio_report *rep;
 		struct journal_entry e;
 
@@ -470,20 +477,20 @@ static void test_release_rollback_each_step(void **state)
 		s->fail_err = EBUSY;
 		assert_int_equal(release1(s, IGB_VF1, false, &rep), -EBUSY);
 		assert_true(rep->devs[0].error == -EBUSY);
-		assert_string_equal(sim_driver(s, IGB_VF1), "vfio-pci");
-		assert_string_equal(sim_override(s, IGB_VF1), "vfio-pci");
+		assert_string_equal(vfio_sim_driver(s, IGB_VF1), "vfio-pci");
+		assert_string_equal(vfio_sim_override(s, IGB_VF1), "vfio-pci");
 		assert_int_equal(sriov_journal_read(s->ctx, IGB_VF1, &e), 0);
 		assert_int_equal(e.state, JOURNAL_BOUND);
 		assert_string_equal(e.driver, "igbvf");
 		sriov_vfio_report_free(rep);
-		sim_free(s);
+		vfio_sim_free(s);
 	}
 }
 
 /* vfio-pci's probe fails: drivers_probe "succeeds" with no driver bound. */
 static void test_probe_fails(void **state)
 {
-	struct sim *s = *state;
+	struct vfio_sim *s = *state;
 	struct sriov_vfio_report *rep;
 
 	s->probe_fails = "vfio-pci";
@@ -517,7 +524,7 @@ static void test_viability_rules(void **state)
 
 static void test_group_viable(void **state)
 {
-	struct sim *s = *state;
+	struct vfio_sim *s = *state;
 	struct sriov_iommu_group *g;
 
 	struct sriov_vfio_report *rep;
@@ -537,7 +544,7 @@ static void test_group_viable(void **state)
 
 static void test_bad_input(void **state)
 {
-	struct sim *s = *state;
+	struct vfio_sim *s = *state;
 	struct sriov_vfio_report *rep = NULL;
 	struct sriov_pci_addr a;
 	struct sriov_vfio_opts small = { .sz = 1 };
@@ -555,7 +562,7 @@ static void test_bad_input(void **state)
 
 static void test_spec_resolve(void **state)
 {
-	struct sim *s = *state;
+	struct vfio_sim *s = *state;
 	struct sriov_pci_addr *a;
 	char pci[SRIOV_PCI_ADDR_STRLEN];
 	size_t n;

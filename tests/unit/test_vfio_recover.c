@@ -6,19 +6,25 @@
  * fresh context then recovers, and the device must be back on a driver
  * the journal names, with the journal empty (or holding the bind record).
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <cmocka.h>
 
-#include "test_vfio_sim.h"
+#include "internal.h"
 #include "journal.h"
 #include "rtnl_fake.h"
 #include "sriov/vfio.h"
+#include "vfio_sim.h"
 
-static int change(struct sim *s, bool release, const char *pci)
+static int change(struct vfio_sim *s, bool release, const char *pci)
 {
 	struct sriov_vfio_opts o = { .sz = sizeof(o) };
 	struct sriov_vfio_report *rep = NULL;
@@ -33,7 +39,7 @@ static int change(struct sim *s, bool release, const char *pci)
 }
 
 /* Runs the change in a child that dies at write k; returns its exit status. */
-static int killed_at(struct sim *s, bool release, const char *pci, int k,
+static int killed_at(struct vfio_sim *s, bool release, const char *pci, int k,
 		     bool after)
 {
 	int status;
@@ -54,12 +60,12 @@ static int killed_at(struct sim *s, bool release, const char *pci, int k,
 }
 
 /* A fresh context, as the next sriovctl run would have. */
-static void restart(struct sim *s)
+static void restart(struct vfio_sim *s)
 {
 	void *fk = s->ctx->rtnl_transport_data;
 
 	sriov_ctx_free(s->ctx);
-	sim_ctx(s);
+	vfio_sim_ctx(s);
 	s->n_writes = 0;
 	if (fk) {
 		s->ctx->rtnl_transport = rtnl_fake_transact;
@@ -67,7 +73,7 @@ static void restart(struct sim *s)
 	}
 }
 
-static struct sriov_recover_report *recover(struct sim *s, int want)
+static struct sriov_recover_report *recover(struct vfio_sim *s, int want)
 {
 	struct sriov_recover_report *rep = NULL;
 
@@ -78,16 +84,16 @@ static struct sriov_recover_report *recover(struct sim *s, int want)
 
 static void bind_killed(int k, bool after, bool autoprobe_off)
 {
-	struct sim *s = sim_new(true);
+	struct vfio_sim *s = vfio_sim_new(true);
 	struct sriov_recover_report *rep;
 	int status;
 
 	s->autoprobe = !autoprobe_off;
 	s->probe_ignores_override = autoprobe_off;
-	sim_set(s);
+	vfio_sim_set(s);
 	status = killed_at(s, false, IGB_VF1, k, after);
 	assert_int_equal(status, 9);
-	assert_int_equal(sim_journal_count(s), 1);
+	assert_int_equal(vfio_sim_journal_count(s), 1);
 	restart(s);
 	rep = recover(s, 0);
 	assert_int_equal(rep->n, 1);
@@ -96,15 +102,15 @@ static void bind_killed(int k, bool after, bool autoprobe_off)
 	assert_string_equal(rep->entries[0].action, "restore");
 	assert_int_equal(rep->entries[0].error, 0);
 	assert_string_equal(rep->entries[0].driver, "igbvf");
-	assert_string_equal(sim_driver(s, IGB_VF1), "igbvf");
-	assert_string_equal(sim_override(s, IGB_VF1), "");
-	assert_int_equal(sim_journal_count(s), 0);
+	assert_string_equal(vfio_sim_driver(s, IGB_VF1), "igbvf");
+	assert_string_equal(vfio_sim_override(s, IGB_VF1), "");
+	assert_int_equal(vfio_sim_journal_count(s), 0);
 	sriov_recover_report_free(rep);
 	/* and nothing is left to do */
 	rep = recover(s, 0);
 	assert_int_equal(rep->n, 0);
 	sriov_recover_report_free(rep);
-	sim_free(s);
+	vfio_sim_free(s);
 }
 
 static void test_bind_killed_at_each_step(void **state)
@@ -122,12 +128,12 @@ static void test_bind_killed_at_each_step(void **state)
 
 static void release_killed(int k, bool after, bool autoprobe_off)
 {
-	struct sim *s = sim_new(true);
+	struct vfio_sim *s = vfio_sim_new(true);
 	struct sriov_recover_report *rep;
 
 	s->autoprobe = !autoprobe_off;
 	s->probe_ignores_override = autoprobe_off;
-	sim_set(s);
+	vfio_sim_set(s);
 	assert_int_equal(change(s, false, IGB_VF1), 0);
 	assert_int_equal(killed_at(s, true, IGB_VF1, k, after), 9);
 	restart(s);
@@ -135,11 +141,11 @@ static void release_killed(int k, bool after, bool autoprobe_off)
 	assert_int_equal(rep->n, 1);
 	assert_string_equal(rep->entries[0].state, "releasing");
 	assert_string_equal(rep->entries[0].action, "release");
-	assert_string_equal(sim_driver(s, IGB_VF1), "igbvf");
-	assert_string_equal(sim_override(s, IGB_VF1), "");
-	assert_int_equal(sim_journal_count(s), 0);
+	assert_string_equal(vfio_sim_driver(s, IGB_VF1), "igbvf");
+	assert_string_equal(vfio_sim_override(s, IGB_VF1), "");
+	assert_int_equal(vfio_sim_journal_count(s), 0);
 	sriov_recover_report_free(rep);
-	sim_free(s);
+	vfio_sim_free(s);
 }
 
 static void test_release_killed_at_each_step(void **state)
@@ -162,25 +168,25 @@ static void test_release_killed_at_each_step(void **state)
 /* A VF that had no driver (autoprobe off) goes back to none. */
 static void test_bind_killed_driverless(void **state)
 {
-	struct sim *s = *state;
+	struct vfio_sim *s = *state;
 	struct sriov_recover_report *rep;
 
 	s->devs[4].driver[0] = '\0';
-	sim_set(s);
+	vfio_sim_set(s);
 	assert_int_equal(killed_at(s, false, NVME_VF0, 2, true), 9);
-	assert_string_equal(sim_driver(s, NVME_VF0), "vfio-pci");
+	assert_string_equal(vfio_sim_driver(s, NVME_VF0), "vfio-pci");
 	restart(s);
 	rep = recover(s, 0);
 	assert_string_equal(rep->entries[0].action, "restore");
 	assert_null(rep->entries[0].driver);
-	assert_string_equal(sim_driver(s, NVME_VF0), "");
-	assert_string_equal(sim_override(s, NVME_VF0), "");
+	assert_string_equal(vfio_sim_driver(s, NVME_VF0), "");
+	assert_string_equal(vfio_sim_override(s, NVME_VF0), "");
 	sriov_recover_report_free(rep);
 }
 
 static void test_keep_and_drop(void **state)
 {
-	struct sim *s = *state;
+	struct vfio_sim *s = *state;
 	struct sriov_recover_report *rep;
 	struct journal_entry e = { .vf = -1, .state = JOURNAL_BOUND };
 
@@ -189,7 +195,7 @@ static void test_keep_and_drop(void **state)
 	/* VF 1 went back to igbvf behind sriovctl's back */
 	strcpy(s->devs[1].driver, "igbvf");
 	s->devs[1].override[0] = '\0';
-	sim_set(s);
+	vfio_sim_set(s);
 	/* and a record of a device that is gone */
 	strcpy(e.pci, "0000:03:11.0");
 	strcpy(e.lock, IGB_PF);
@@ -204,13 +210,13 @@ static void test_keep_and_drop(void **state)
 	assert_string_equal(rep->entries[2].action, "drop");
 	assert_false(rep->changed);
 	assert_int_equal(s->n_writes, 0);
-	assert_int_equal(sim_journal_count(s), 1);
+	assert_int_equal(vfio_sim_journal_count(s), 1);
 	sriov_recover_report_free(rep);
 }
 
 static void test_dry_run(void **state)
 {
-	struct sim *s = *state;
+	struct vfio_sim *s = *state;
 	struct sriov_recover_report *rep = NULL;
 
 	assert_int_equal(killed_at(s, false, IGB_VF1, 2, true), 9);
@@ -219,14 +225,14 @@ static void test_dry_run(void **state)
 	assert_string_equal(rep->entries[0].action, "restore");
 	assert_true(rep->changed);
 	assert_int_equal(s->n_writes, 0);
-	assert_int_equal(sim_journal_count(s), 1);
-	assert_string_equal(sim_driver(s, IGB_VF1), "");
+	assert_int_equal(vfio_sim_journal_count(s), 1);
+	assert_string_equal(vfio_sim_driver(s, IGB_VF1), "");
 	sriov_recover_report_free(rep);
 }
 
 static void test_damaged_entry(void **state)
 {
-	struct sim *s = *state;
+	struct vfio_sim *s = *state;
 	struct sriov_recover_report *rep;
 	char path[256];
 	FILE *f;
@@ -243,14 +249,14 @@ static void test_damaged_entry(void **state)
 	assert_string_equal(rep->entries[1].state, "damaged");
 	assert_non_null(strstr(rep->entries[1].message, "damaged"));
 	assert_int_equal(access(path, F_OK), 0);
-	assert_string_equal(sim_driver(s, IGB_VF2), "igbvf");
+	assert_string_equal(vfio_sim_driver(s, IGB_VF2), "igbvf");
 	sriov_recover_report_free(rep);
 }
 
 /* A bind fails and so does putting it back: the journal keeps it for recover. */
 static void test_double_failure(void **state)
 {
-	struct sim *s = *state;
+	struct vfio_sim *s = *state;
 	struct sriov_vfio_report *vrep = NULL;
 	struct sriov_recover_report *rep;
 	struct sriov_pci_addr a;
@@ -263,19 +269,19 @@ static void test_double_failure(void **state)
 	assert_non_null(strstr(sriov_ctx_last_error(s->ctx), "sriovctl recover"));
 	assert_false(vrep->devs[0].rolled_back);
 	sriov_vfio_report_free(vrep);
-	assert_string_equal(sim_driver(s, IGB_VF1), "");
-	assert_int_equal(sim_journal_count(s), 1);
+	assert_string_equal(vfio_sim_driver(s, IGB_VF1), "");
+	assert_int_equal(vfio_sim_journal_count(s), 1);
 	s->fail_at = s->fail_at2 = 0;
 	rep = recover(s, 0);
 	assert_string_equal(rep->entries[0].action, "restore");
-	assert_string_equal(sim_driver(s, IGB_VF1), "igbvf");
+	assert_string_equal(vfio_sim_driver(s, IGB_VF1), "igbvf");
 	sriov_recover_report_free(rep);
 }
 
 /* Recover puts back the VF settings journaled before the bind. */
 static void test_settings_restored(void **state)
 {
-	struct sim *s = *state;
+	struct vfio_sim *s = *state;
 	struct rtnl_fake *fk = rtnl_fake_new(2, "enp3s0", 4);
 	struct sriov_recover_report *rep;
 	const uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 0x42 };
@@ -298,19 +304,19 @@ static void test_settings_restored(void **state)
 	sriov_recover_report_free(rep);
 	sriov_ctx_free(s->ctx);
 	s->ctx = NULL;
-	sim_ctx(s);
+	vfio_sim_ctx(s);
 	rtnl_fake_free(fk);
 }
 
 static int setup(void **state)
 {
-	*state = sim_new(true);
+	*state = vfio_sim_new(true);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	sim_free(*state);
+	vfio_sim_free(*state);
 	return 0;
 }
 
