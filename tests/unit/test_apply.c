@@ -53,9 +53,10 @@ struct sim {
 
 static void vf_addr(int i, char *buf, size_t size)
 {
-	int devfn = 128 + 2 * i;
+	unsigned int devfn = 128 + 2 * (unsigned int)i;
 
-	snprintf(buf, size, "0000:03:%02x.%x", devfn >> 3, devfn & 7);
+	/* masked, so that the compiler sees the address fit (16 bytes) */
+	snprintf(buf, size, "0000:03:%02x.%x", (devfn >> 3) & 0x1f, devfn & 7);
 }
 
 static int rm_entry(const char *path, const struct stat *st, int flag,
