@@ -64,6 +64,16 @@ CLI_SRCS := $(wildcard cli/*.c)
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 FIXTURE_SRCS := $(filter-out %-main.c,$(wildcard tests/fixtures/*.c))
 
+# T=NAME... runs only those unit suites (test_rtnl_parse, or test_rtnl for
+# every suite whose name begins so) and CLI scripts (t-vfio.sh).
+UNIT_T := $(filter test_%,$(T))
+CLI_T := $(filter t-%,$(T))
+ifneq ($(filter-out $(UNIT_T) $(CLI_T),$(T)),)
+$(error T=$(T): name unit suites (test_*) or CLI scripts (t-*.sh))
+endif
+TEST_NAMES := $(TEST_SRCS:tests/unit/%.c=%)
+UNIT_NAMES := $(if $(T),$(filter $(addsuffix %,$(UNIT_T)),$(TEST_NAMES)),$(TEST_NAMES))
+
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 FIXTURE_OBJS := $(FIXTURE_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -140,21 +150,23 @@ fakesys: $(BUILD)/fakesys
 SANBUILD := $(BUILD)/san
 san-build:
 	$(Q)$(MAKE) --no-print-directory BUILD=$(SANBUILD) SANITIZE=1 WERROR=$(WERROR) \
-		all $(TEST_SRCS:tests/unit/%.c=$(SANBUILD)/tests/%)
+		all $(UNIT_NAMES:%=$(SANBUILD)/tests/%)
 
 # They also build without sanitizers, warnings as errors: some warnings
 # (-Wformat-truncation) show only in optimized, uninstrumented code.
 unit-build:
-	$(Q)$(MAKE) --no-print-directory WERROR=1 $(TEST_BINS)
+	$(Q)$(if $(UNIT_NAMES),$(MAKE) --no-print-directory WERROR=1 \
+		$(UNIT_NAMES:%=$(BUILD)/tests/%),:)
 
 # Each tier writes "TIER: N passed, N failed" into $(RESULTS); check adds
 # them up and fails if any tier failed or gave no result.
 RESULTS ?= $(BUILD)/results
+CHECK_TIERS := $(if $(T),$(if $(UNIT_T),unit) $(if $(CLI_T),cli),\
+	abi layers unit cli docs ansible vm)
 check: all
 	$(Q)rm -rf $(RESULTS) && mkdir -p $(RESULTS)
-	-$(Q)$(MAKE) --no-print-directory -j1 -k check-abi check-layers check-unit check-cli \
-		check-docs check-ansible check-vm
-	$(Q)tests/summary.sh $(RESULTS)
+	-$(Q)$(MAKE) --no-print-directory -j1 -k $(CHECK_TIERS:%=check-%)
+	$(Q)tests/summary.sh $(RESULTS) $(CHECK_TIERS)
 
 $(RESULTS):
 	$(Q)mkdir -p $@
@@ -171,10 +183,10 @@ check-layers: all | $(RESULTS)
 	$(Q)$(call run_tier,layers,tests/check-layers.py $(BUILD))
 
 check-unit: san-build unit-build | $(RESULTS)
-	$(Q)$(call run_tier,unit,tests/run-unit.sh $(SANBUILD)/tests)
+	$(Q)$(call run_tier,unit,tests/run-unit.sh $(SANBUILD)/tests $(or $(UNIT_T),$(TEST_NAMES)))
 
 check-cli: san-build | $(RESULTS)
-	$(Q)$(call run_tier,cli,tests/cli/run.sh $(SANBUILD))
+	$(Q)$(call run_tier,cli,tests/cli/run.sh $(SANBUILD) $(CLI_T))
 
 check-docs: all | $(RESULTS)
 	$(Q)$(call run_tier,docs,tests/check-docs.sh $(BUILD)/sriovctl)
