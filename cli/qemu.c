@@ -82,7 +82,8 @@ static int parse_args(struct cli *cli, int *argc, char **argv, struct qargs *q)
 	if (rombar && strcmp(rombar, "0") && strcmp(rombar, "1"))
 		return cli_error(cli, EXIT_USAGE, "invalid --rombar \"%s\": expected 0 or 1",
 				 rombar);
-	q->o.rombar = rombar ? rombar[0] - '0' : -1;
+	q->o.rombar = !rombar ? SRIOV_ROMBAR_DEFAULT
+			      : rombar[0] == '1' ? SRIOV_ROMBAR_ON : SRIOV_ROMBAR_OFF;
 	return parse_format(cli, format, q);
 }
 
@@ -175,7 +176,7 @@ static int emit_args(struct cli *cli, const struct qargs *q,
 
 static int qemu_args(struct cli *cli, int argc, char **argv)
 {
-	struct qargs q = { .o = { .sz = sizeof(q.o), .rombar = -1 } };
+	struct qargs q = { .o = { .sz = sizeof(q.o) } };
 	struct sriov_pci_addr *devs;
 	size_t n;
 	int r;

@@ -30,6 +30,7 @@ struct sriov_pf {
 	bool names_loaded;
 	size_t n_vfs;
 	struct sriov_vf **vfs;   /* indexed by VF number, may hold NULLs */
+	unsigned long generation; /* grows when vfs[] is read again */
 };
 
 struct sriov_vf {

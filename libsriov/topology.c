@@ -432,6 +432,7 @@ int sriov_pf_refresh(struct sriov_pf *pf)
 
 	if (r < 0)
 		return r;
+	fresh->generation = pf->generation + 1;
 	sriov_pf_free_contents(pf);
 	*pf = *fresh;
 	pf->info.netdevs = (const char *const *)pf->netdevs;
@@ -478,8 +479,12 @@ int sriov_pf_get(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 	return 0;
 }
 
-SRIOV_EXPORT const struct sriov_pf_info *sriov_pf_get_info(struct sriov_pf *pf)
+SRIOV_EXPORT const struct sriov_pf_info *
+sriov_pf_get_info(const struct sriov_pf *cpf)
 {
+	/* the names are a cache filled on first use; every PF is heap-made */
+	struct sriov_pf *pf = (struct sriov_pf *)cpf;
+
 	if (!pf->names_loaded) {
 		pf->names_loaded = true;
 		sriov_pci_lookup_names(pf->ctx, pf->info.vendor_id,
@@ -489,6 +494,11 @@ SRIOV_EXPORT const struct sriov_pf_info *sriov_pf_get_info(struct sriov_pf *pf)
 		pf->info.device_name = pf->device_name;
 	}
 	return &pf->info;
+}
+
+SRIOV_EXPORT unsigned long sriov_pf_generation(const struct sriov_pf *pf)
+{
+	return pf ? pf->generation : 0;
 }
 
 SRIOV_EXPORT size_t sriov_pf_vf_count(const struct sriov_pf *pf)

@@ -48,15 +48,18 @@ static int check_opts(struct sriov_ctx *ctx, const struct sriov_qemu_opts *o,
 				 o->id_prefix, ID_MAX - 1);
 	if (o->bus && !qemu_id_valid(o->bus))
 		return sriov_err(ctx, EINVAL, "invalid bus \"%s\"", o->bus);
-	if (o->rombar < -1 || o->rombar > 1)
-		return sriov_err(ctx, EINVAL, "rombar must be 0 or 1");
+	if (o->rombar != SRIOV_ROMBAR_DEFAULT && o->rombar != SRIOV_ROMBAR_OFF &&
+	    o->rombar != SRIOV_ROMBAR_ON)
+		return sriov_err(ctx, EINVAL,
+				 "rombar must be SRIOV_ROMBAR_DEFAULT, _OFF or _ON, not %d",
+				 o->rombar);
 	return 0;
 }
 
 static int load_opts(struct sriov_ctx *ctx, const struct sriov_qemu_opts *opts,
 		     size_t n, struct sriov_qemu_opts *o)
 {
-	*o = (struct sriov_qemu_opts){ .sz = sizeof(*o), .rombar = -1 };
+	*o = (struct sriov_qemu_opts){ .sz = sizeof(*o) };
 	if (opts) {
 		if (opts->sz < offsetof(struct sriov_qemu_opts, iommufd))
 			return -EINVAL;
@@ -114,8 +117,8 @@ static void push_device(struct strv *s, const struct sriov_qemu_opts *o,
 	} else if (o->bus) {
 		snprintf(bus, sizeof(bus), ",bus=%s", o->bus);
 	}
-	if (o->rombar >= 0)
-		snprintf(rom, sizeof(rom), ",rombar=%d", o->rombar);
+	if (o->rombar != SRIOV_ROMBAR_DEFAULT)
+		snprintf(rom, sizeof(rom), ",rombar=%d", o->rombar == SRIOV_ROMBAR_ON);
 	if (o->iommufd)
 		snprintf(fd, sizeof(fd), ",iommufd=%siommufd", o->id_prefix);
 	push(s, "-device");
@@ -183,8 +186,9 @@ static void xml_device(FILE *f, const struct sriov_qemu_opts *o,
 		a->function);
 	if (vlan_set(c))
 		fprintf(f, "  <vlan>\n    <tag id='%u'/>\n  </vlan>\n", c->vlan);
-	if (o->rombar >= 0)
-		fprintf(f, "  <rom bar='%s'/>\n", o->rombar ? "on" : "off");
+	if (o->rombar != SRIOV_ROMBAR_DEFAULT)
+		fprintf(f, "  <rom bar='%s'/>\n",
+			o->rombar == SRIOV_ROMBAR_ON ? "on" : "off");
 	/* libvirt wants user aliases to start with "ua-" */
 	fprintf(f, "  <alias name='ua-%s%zu'/>\n</%s>\n", o->id_prefix, i, tag);
 }

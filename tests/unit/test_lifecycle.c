@@ -156,8 +156,13 @@ static void test_enable(void **state)
 	struct sim *s = *state;
 	struct sriov_numvfs_report *rep;
 	struct sriov_pf *pf;
+	unsigned long gen;
 
+	assert_int_equal(sriov_pf_find(s->ctx, "enp3s0", &pf), 0);
+	gen = sriov_pf_generation(pf);
 	assert_int_equal(set_vfs(s, 4, -1, false, false, &rep), 0);
+	/* the VFs were read again: handles taken before are stale, and say so */
+	assert_true(sriov_pf_generation(pf) > gen);
 	assert_true(rep->changed);
 	assert_int_equal(rep->num_vfs_before, 0);
 	assert_int_equal(rep->num_vfs_after, 4);

@@ -82,24 +82,28 @@ static char *args(struct fx *x, size_t n, const struct sriov_qemu_opts *o)
 static void test_args(void **state)
 {
 	struct fx *x = *state;
-	struct sriov_qemu_opts o = { .sz = sizeof(o), .rombar = -1 };
+	struct sriov_qemu_opts o = { .sz = sizeof(o), .id_prefix = "vf" };
 
+	/* zero means QEMU's default: no rombar= at all */
+	assert_string_equal(args(x, 1, &o),
+			    "-device vfio-pci,host=0000:03:10.0,id=vf0");
+	o = (struct sriov_qemu_opts){ .sz = sizeof(o) };
 	assert_string_equal(args(x, 2, NULL),
 			    "-device vfio-pci,host=0000:03:10.0,id=hostdev0 "
 			    "-device vfio-pci,host=0000:03:10.2,id=hostdev1");
 	o.id_prefix = "net";
 	o.bus = "pcie.1";
-	o.rombar = 0;
+	o.rombar = SRIOV_ROMBAR_OFF;
 	assert_string_equal(args(x, 1, &o),
 			    "-device vfio-pci,host=0000:03:10.0,id=net0,bus=pcie.1,rombar=0");
 	o.root_ports = true;
-	o.rombar = 1;
+	o.rombar = SRIOV_ROMBAR_ON;
 	assert_string_equal(args(x, 2, &o),
 			    "-device pcie-root-port,id=netrp0,chassis=100,slot=0,bus=pcie.1 "
 			    "-device vfio-pci,host=0000:03:10.0,id=net0,bus=netrp0,rombar=1 "
 			    "-device pcie-root-port,id=netrp1,chassis=101,slot=0,bus=pcie.1 "
 			    "-device vfio-pci,host=0000:03:10.2,id=net1,bus=netrp1,rombar=1");
-	o = (struct sriov_qemu_opts){ .sz = sizeof(o), .rombar = -1, .iommufd = true };
+	o = (struct sriov_qemu_opts){ .sz = sizeof(o), .iommufd = true };
 	assert_string_equal(args(x, 1, &o),
 			    "-object iommufd,id=hostdeviommufd "
 			    "-device vfio-pci,host=0000:03:10.0,id=hostdev0,iommufd=hostdeviommufd");
@@ -110,7 +114,7 @@ static void test_args_invalid(void **state)
 	struct fx *x = *state;
 	static const char *const bad_ids[] = { "", "0net", "net dev", "a,b",
 					       "x=1", "n\"", "averyveryveryverylongprefixofmorethan32" };
-	struct sriov_qemu_opts o = { .sz = sizeof(o), .rombar = -1 };
+	struct sriov_qemu_opts o = { .sz = sizeof(o) };
 	char **argv = NULL;
 
 	for (size_t i = 0; i < sizeof(bad_ids) / sizeof(bad_ids[0]); i++) {
@@ -121,9 +125,9 @@ static void test_args_invalid(void **state)
 	o.bus = "pcie.0,addr=3";
 	assert_int_equal(sriov_qemu_args(x->ctx, x->a, 1, &o, &argv), -EINVAL);
 	o.bus = NULL;
-	o.rombar = 2;
+	o.rombar = SRIOV_ROMBAR_ON + 1;
 	assert_int_equal(sriov_qemu_args(x->ctx, x->a, 1, &o, &argv), -EINVAL);
-	o.rombar = -1;
+	o.rombar = SRIOV_ROMBAR_DEFAULT;
 	assert_int_equal(sriov_qemu_args(x->ctx, x->a, 0, &o, &argv), -ERANGE);
 	assert_null(argv);
 	sriov_strv_free(NULL);
@@ -136,7 +140,7 @@ static void test_libvirt(void **state)
 				       .mac = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 },
 				       .vlan = 42 };
 	const struct sriov_vf_config *cfgs[2] = { NULL, &cfg };
-	struct sriov_qemu_opts o = { .sz = sizeof(o), .rombar = 0 };
+	struct sriov_qemu_opts o = { .sz = sizeof(o), .rombar = SRIOV_ROMBAR_OFF };
 	char *xml = NULL;
 
 	assert_int_equal(sriov_libvirt_xml(x->ctx, x->a, cfgs, 2, &o, &xml), 0);

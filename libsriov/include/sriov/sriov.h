@@ -250,7 +250,14 @@ SRIOV_EXPORT int sriov_pf_find(struct sriov_ctx *ctx, const char *name,
 			       struct sriov_pf **ret_pf);
 
 SRIOV_EXPORT const struct sriov_pf_info *
-sriov_pf_get_info(struct sriov_pf *pf);
+sriov_pf_get_info(const struct sriov_pf *pf);
+/*
+ * PF handles live as long as their context. VF handles of a PF are
+ * replaced whenever the library reads its VFs again (as a change of the
+ * VF count does): this number grows each time, and VF handles taken
+ * under another value are invalid.
+ */
+SRIOV_EXPORT unsigned long sriov_pf_generation(const struct sriov_pf *pf);
 SRIOV_EXPORT size_t sriov_pf_vf_count(const struct sriov_pf *pf);
 SRIOV_EXPORT struct sriov_vf *sriov_pf_get_vf(const struct sriov_pf *pf,
 					      unsigned int index);

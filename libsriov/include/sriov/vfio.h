@@ -295,13 +295,23 @@ SRIOV_EXPORT int sriov_vfio_usable(struct sriov_ctx *ctx,
 
 /* QEMU and libvirt */
 
-/* Options that may grow: set sz to sizeof(struct sriov_qemu_opts). */
+/* The ROM BAR of a passed-through device; zero leaves it to QEMU. */
+enum sriov_rombar {
+	SRIOV_ROMBAR_DEFAULT = 0,
+	SRIOV_ROMBAR_OFF = 1,
+	SRIOV_ROMBAR_ON = 2,
+};
+
+/*
+ * Options that may grow: set sz to sizeof(struct sriov_qemu_opts). Zero
+ * in every other member means QEMU's (or libvirt's) own default.
+ */
 struct sriov_qemu_opts {
 	size_t sz;
 	const char *id_prefix;  /* device ids PREFIX0, PREFIX1...; NULL: "hostdev" */
 	bool root_ports;        /* a pcie-root-port per device (q35) */
 	const char *bus;        /* bus of the devices (or their root ports) */
-	int rombar;             /* 0 or 1, -1: QEMU's default */
+	int rombar;             /* enum sriov_rombar */
 	bool iommufd;           /* through an iommufd object */
 };
 
