@@ -420,7 +420,7 @@ static int record_failure(struct set_run *run, size_t i, uint32_t fields,
 		if (!(fields & (1u << bit)))
 			continue;
 		sriov_dbg(run->nl->ctx, "VF %u %s: %s%s%s", run->vfs[i].vf,
-			  sriov_rtnl_field_name(1u << bit), strerror(-kerr),
+			  sriov_vf_field_name(1u << bit), strerror(-kerr),
 			  extack[0] ? ": " : "", extack);
 		res->failed |= 1u << bit;
 		res->error[bit] = kerr;
@@ -553,7 +553,7 @@ static size_t summarize(struct set_run *run)
 	while (!(first->failed & (1u << bit)))
 		bit++;
 	sriov_err(run->nl->ctx, -first->error[bit], "VF %u: cannot set %s: %s%s%s%s",
-		  run->vfs[first_i].vf, sriov_rtnl_field_name(1u << bit),
+		  run->vfs[first_i].vf, sriov_vf_field_name(1u << bit),
 		  strerror(-first->error[bit]), first->msg[bit] ? ": " : "",
 		  first->msg[bit] ? first->msg[bit] : "",
 		  n_failed > 1 ? " (and more VFs failed)" : "");

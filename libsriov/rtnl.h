@@ -53,9 +53,6 @@ void sriov_rtnl_msg_freep(struct nl_msg **msg);
 #define SRIOV_RTNL_NGROUPS 9
 extern const uint32_t sriov_rtnl_groups[SRIOV_RTNL_NGROUPS];
 
-/* "mac", "vlan", "min_tx_rate", ... for one SRIOV_VF_HAS_* bit. */
-const char *sriov_rtnl_field_name(uint32_t field);
-
 int sriov_rtnl_open(struct sriov_ctx *ctx, struct sriov_rtnl **ret);
 void sriov_rtnl_close(struct sriov_rtnl *nl); /* NULL ok */
 

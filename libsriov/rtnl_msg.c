@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "rtnl.h"
+#include "vffield.h"
 
 /* Room past SRIOV_RTNL_MSG_MAX for the entry that overflows it. */
 #define SETLINK_SLACK 1024
@@ -36,24 +37,6 @@ void sriov_rtnl_msg_freep(struct nl_msg **msg)
 {
 	if (*msg)
 		nlmsg_free(*msg);
-}
-
-const char *sriov_rtnl_field_name(uint32_t field)
-{
-	switch (field) {
-	case SRIOV_VF_HAS_MAC: return "mac";
-	case SRIOV_VF_HAS_VLAN: return "vlan";
-	case SRIOV_VF_HAS_MIN_TX_RATE: return "min_tx_rate";
-	case SRIOV_VF_HAS_MAX_TX_RATE: return "max_tx_rate";
-	case SRIOV_VF_HAS_SPOOFCHK: return "spoofchk";
-	case SRIOV_VF_HAS_TRUST: return "trust";
-	case SRIOV_VF_HAS_LINK_STATE: return "link_state";
-	case SRIOV_VF_HAS_QUERY_RSS: return "query_rss";
-	case SRIOV_VF_HAS_NODE_GUID: return "node_guid";
-	case SRIOV_VF_HAS_PORT_GUID: return "port_guid";
-	case SRIOV_VF_HAS_STATS: return "stats";
-	default: return "unknown";
-	}
 }
 
 static int vlan_check(struct sriov_ctx *ctx, const struct sriov_rtnl_vf_set *s)
@@ -163,6 +146,7 @@ static int put_group(struct nl_msg *msg, uint32_t group, uint32_t vf,
 		     const struct sriov_vf_config *c)
 {
 	struct ifla_vf_rate rate = { vf, c->min_tx_rate, c->max_tx_rate };
+	const struct sriov_vf_key_def *d = sriov_vf_field_def(group);
 	struct ifla_vf_mac mac;
 
 	switch (group) {
@@ -175,19 +159,11 @@ static int put_group(struct nl_msg *msg, uint32_t group, uint32_t vf,
 		return put_vlan(msg, vf, c);
 	case SRIOV_VF_HAS_MIN_TX_RATE | SRIOV_VF_HAS_MAX_TX_RATE:
 		return nla_put(msg, IFLA_VF_RATE, sizeof(rate), &rate);
-	case SRIOV_VF_HAS_SPOOFCHK:
-		return put_setting(msg, IFLA_VF_SPOOFCHK, vf, c->spoofchk);
-	case SRIOV_VF_HAS_LINK_STATE:
-		return put_setting(msg, IFLA_VF_LINK_STATE, vf, c->link_state);
-	case SRIOV_VF_HAS_QUERY_RSS:
-		return put_setting(msg, IFLA_VF_RSS_QUERY_EN, vf, c->query_rss);
-	case SRIOV_VF_HAS_TRUST:
-		return put_setting(msg, IFLA_VF_TRUST, vf, c->trust);
-	case SRIOV_VF_HAS_NODE_GUID:
-		return put_guid(msg, IFLA_VF_IB_NODE_GUID, vf, c->node_guid);
-	default: /* SRIOV_VF_HAS_PORT_GUID */
-		return put_guid(msg, IFLA_VF_IB_PORT_GUID, vf, c->port_guid);
 	}
+	/* a key with an attribute of its own: a GUID, or a u32 setting */
+	if (d->kind == VF_KIND_GUID)
+		return put_guid(msg, d->attr, vf, sriov_vf_key_get(d, c));
+	return put_setting(msg, d->attr, vf, (uint32_t)sriov_vf_key_get(d, c));
 }
 
 /*

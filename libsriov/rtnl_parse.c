@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "rtnl.h"
+#include "vffield.h"
 
 #define NLHDR_LEN sizeof(struct nlmsghdr)
 #define ATTR_HDR_LEN sizeof(struct nlattr)
@@ -282,37 +283,20 @@ static int vf_rate(struct sriov_ctx *ctx, struct vf_entry *e,
 /*
  * IFLA_VF_SPOOFCHK, _LINK_STATE, _RSS_QUERY_EN and _TRUST share the layout
  * { u32 vf; u32 setting; }. The kernel presets spoofchk, query_rss and
- * trust to -1 so that "the driver did not say" is visible: no mask bit.
+ * trust to -1 so that "the driver did not say" is visible: no mask bit,
+ * as for a link state this library does not know.
  */
 static int vf_setting(struct sriov_ctx *ctx, struct vf_entry *e,
 		      const struct attr *a)
 {
+	const struct sriov_vf_key_def *d = sriov_vf_key_by_attr(a->type);
 	uint32_t v[2] = { 0 };
 
 	if (take(ctx, e, a, v, sizeof(v)) < 0)
 		return -EBADMSG;
-	if (v[1] == UINT32_MAX)
-		return 0;
-	switch (a->type) {
-	case IFLA_VF_SPOOFCHK:
-		e->cfg.spoofchk = v[1] != 0;
-		e->cfg.mask |= SRIOV_VF_HAS_SPOOFCHK;
-		break;
-	case IFLA_VF_RSS_QUERY_EN:
-		e->cfg.query_rss = v[1] != 0;
-		e->cfg.mask |= SRIOV_VF_HAS_QUERY_RSS;
-		break;
-	case IFLA_VF_TRUST:
-		e->cfg.trust = v[1] != 0;
-		e->cfg.mask |= SRIOV_VF_HAS_TRUST;
-		break;
-	default: /* IFLA_VF_LINK_STATE */
-		if (v[1] > IFLA_VF_LINK_STATE_DISABLE)
-			break;
-		e->cfg.link_state = (enum sriov_link_state)v[1];
-		e->cfg.mask |= SRIOV_VF_HAS_LINK_STATE;
-		break;
-	}
+	if (v[1] != UINT32_MAX)
+		sriov_vf_key_set(d, &e->cfg,
+				 d->kind == VF_KIND_BOOL ? v[1] != 0 : v[1]);
 	return 0;
 }
 
@@ -323,14 +307,7 @@ static int vf_guid(struct sriov_ctx *ctx, struct vf_entry *e,
 
 	if (take(ctx, e, a, &g, sizeof(g)) < 0)
 		return -EBADMSG;
-	if (a->type == IFLA_VF_IB_NODE_GUID) {
-		e->cfg.node_guid = g.guid;
-		e->cfg.mask |= SRIOV_VF_HAS_NODE_GUID;
-	} else {
-		e->cfg.port_guid = g.guid;
-		e->cfg.mask |= SRIOV_VF_HAS_PORT_GUID;
-	}
-	return 0;
+	return sriov_vf_key_set(sriov_vf_key_by_attr(a->type), &e->cfg, g.guid);
 }
 
 /* Where each IFLA_VF_STATS_* counter goes in struct sriov_vf_stats. */

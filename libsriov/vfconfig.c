@@ -6,6 +6,7 @@
 
 #include "rtnl.h"
 #include "sysfs.h"
+#include "vffield.h"
 
 #define FIELD_BITS 16
 
@@ -90,11 +91,6 @@ sriov_vf_get_config(const struct sriov_vf *vf)
 	return vf && vf->has_config ? &vf->config : NULL;
 }
 
-SRIOV_EXPORT const char *sriov_vf_field_name(uint32_t field)
-{
-	return sriov_rtnl_field_name(field);
-}
-
 static int bit_index(uint32_t bit)
 {
 	return __builtin_ctz(bit);
@@ -134,36 +130,6 @@ SRIOV_EXPORT int sriov_vf_config_check(struct sriov_ctx *ctx,
 	return 0;
 }
 
-static bool field_equal(const struct sriov_vf_config *a,
-			const struct sriov_vf_config *b, uint32_t bit)
-{
-	switch (bit) {
-	case SRIOV_VF_HAS_MAC:
-		return !memcmp(a->mac, b->mac, sizeof(a->mac));
-	case SRIOV_VF_HAS_VLAN:
-		return a->vlan == b->vlan && a->qos == b->qos &&
-		       (a->vlan_proto ? a->vlan_proto : SRIOV_VLAN_PROTO_8021Q) ==
-			       (b->vlan_proto ? b->vlan_proto : SRIOV_VLAN_PROTO_8021Q);
-	case SRIOV_VF_HAS_MIN_TX_RATE:
-		return a->min_tx_rate == b->min_tx_rate;
-	case SRIOV_VF_HAS_MAX_TX_RATE:
-		return a->max_tx_rate == b->max_tx_rate;
-	case SRIOV_VF_HAS_SPOOFCHK:
-		return a->spoofchk == b->spoofchk;
-	case SRIOV_VF_HAS_TRUST:
-		return a->trust == b->trust;
-	case SRIOV_VF_HAS_LINK_STATE:
-		return a->link_state == b->link_state;
-	case SRIOV_VF_HAS_QUERY_RSS:
-		return a->query_rss == b->query_rss;
-	case SRIOV_VF_HAS_NODE_GUID:
-		return a->node_guid == b->node_guid;
-	case SRIOV_VF_HAS_PORT_GUID:
-		return a->port_guid == b->port_guid;
-	}
-	return false;
-}
-
 /* The wanted fields that the current settings do not already have. */
 uint32_t sriov_vf_config_diff(const struct sriov_vf_config *cur,
 			      const struct sriov_vf_config *want)
@@ -172,7 +138,7 @@ uint32_t sriov_vf_config_diff(const struct sriov_vf_config *cur,
 
 	for (uint32_t bit = 1; bit & SRIOV_RTNL_SETTABLE; bit <<= 1)
 		if ((want->mask & bit) &&
-		    (!(cur->mask & bit) || !field_equal(cur, want, bit)))
+		    (!(cur->mask & bit) || !sriov_vf_field_equal(cur, want, bit)))
 			diff |= bit;
 	return diff;
 }
@@ -280,19 +246,19 @@ static void verify_vf(struct sriov_vf_change *ch,
 			continue;
 		/* a rate that only travelled with its pair was not asked for */
 		if ((bit & RATES) && (ch->before.mask & bit) &&
-		    field_equal(&ch->before, &set->cfg, bit))
+		    sriov_vf_field_equal(&ch->before, &set->cfg, bit))
 			continue;
 		if (res && (res->failed & bit)) {
 			change_fail(ch, bit, res->error[bit_index(bit)],
 				    res->msg[bit_index(bit)]);
 		} else if ((ch->after.mask & bit) &&
-			   !field_equal(&ch->after, &set->cfg, bit)) {
+			   !sriov_vf_field_equal(&ch->after, &set->cfg, bit)) {
 			snprintf(msg, sizeof(msg),
 				 "the kernel accepted %s but reports another value",
-				 sriov_rtnl_field_name(bit));
+				 sriov_vf_field_name(bit));
 			change_fail(ch, bit, -EIO, msg);
 		} else if (!(ch->before.mask & bit) ||
-			   !field_equal(&ch->before, &set->cfg, bit)) {
+			   !sriov_vf_field_equal(&ch->before, &set->cfg, bit)) {
 			ch->changed |= bit;
 		}
 	}
@@ -337,42 +303,12 @@ static int execute_pf(struct sriov_pf *pf, struct sriov_vf_change *ch,
 	return r;
 }
 
-/* Copies the fields in mask from src to dst. */
-static void config_apply(struct sriov_vf_config *dst,
-			 const struct sriov_vf_config *src, uint32_t mask)
-{
-	if (mask & SRIOV_VF_HAS_MAC)
-		memcpy(dst->mac, src->mac, sizeof(dst->mac));
-	if (mask & SRIOV_VF_HAS_VLAN) {
-		dst->vlan = src->vlan;
-		dst->qos = src->qos;
-		dst->vlan_proto = src->vlan_proto;
-	}
-	if (mask & SRIOV_VF_HAS_MIN_TX_RATE)
-		dst->min_tx_rate = src->min_tx_rate;
-	if (mask & SRIOV_VF_HAS_MAX_TX_RATE)
-		dst->max_tx_rate = src->max_tx_rate;
-	if (mask & SRIOV_VF_HAS_SPOOFCHK)
-		dst->spoofchk = src->spoofchk;
-	if (mask & SRIOV_VF_HAS_TRUST)
-		dst->trust = src->trust;
-	if (mask & SRIOV_VF_HAS_LINK_STATE)
-		dst->link_state = src->link_state;
-	if (mask & SRIOV_VF_HAS_QUERY_RSS)
-		dst->query_rss = src->query_rss;
-	if (mask & SRIOV_VF_HAS_NODE_GUID)
-		dst->node_guid = src->node_guid;
-	if (mask & SRIOV_VF_HAS_PORT_GUID)
-		dst->port_guid = src->port_guid;
-	dst->mask |= mask;
-}
-
 /* What the VF would look like; rates sent only as a pair count as one. */
 static void dry_run_vf(struct sriov_vf_change *ch,
 		       const struct sriov_rtnl_vf_set *set)
 {
 	ch->after = ch->before;
-	config_apply(&ch->after, &set->cfg, set->cfg.mask);
+	sriov_vf_config_copy(&ch->after, &set->cfg, set->cfg.mask);
 	ch->changed = sriov_vf_config_diff(&ch->before, &set->cfg);
 }
 

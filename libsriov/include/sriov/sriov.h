@@ -381,6 +381,53 @@ SRIOV_EXPORT int sriov_vf_config_check(struct sriov_ctx *ctx,
 /* The name of one SRIOV_VF_HAS_* field: "mac", "vlan", "max_tx_rate"... */
 SRIOV_EXPORT const char *sriov_vf_field_name(uint32_t field);
 
+/*
+ * The VF field table: every key of the VF settings, in a fixed order (that
+ * of the JSON output). A field (one SRIOV_VF_HAS_* bit) has one key, or a
+ * first key and parts that go with it: "vlan", then "qos" and "vlan_proto".
+ */
+enum sriov_vf_value_type {
+	SRIOV_VF_VALUE_STRING,   /* in JSON a string: "02:00:00:00:00:01", "auto" */
+	SRIOV_VF_VALUE_NUMBER,
+	SRIOV_VF_VALUE_BOOL,
+};
+
+struct sriov_vf_key {
+	const char *name;        /* JSON and desired-state key: "max_tx_rate" */
+	const char *word;        /* its word in sriovctl vf set: "max-tx-rate" */
+	uint32_t field;          /* its SRIOV_VF_HAS_* bit */
+	bool part;               /* given along with its field's first key */
+	bool per_vf;             /* names one VF (MAC, GUID): not for a range */
+	enum sriov_vf_value_type type;
+	const char *expected;    /* what its text looks like, for messages */
+};
+
+/* Room for the longest value text and its NUL (a GUID). */
+#define SRIOV_VF_VALUE_STRLEN 24
+
+/* Key i of the table, from 0; NULL past the last. */
+SRIOV_EXPORT const struct sriov_vf_key *sriov_vf_key_at(size_t i);
+/* The key named name, or NULL with errno ENOENT. */
+SRIOV_EXPORT const struct sriov_vf_key *sriov_vf_key_find(const char *name);
+/*
+ * Reads text, as sriov_vf_key_format() writes it, as the key's value into
+ * cfg. A field's first key adds the field to cfg->mask and gives its parts
+ * that are still 0 their default (vlan_proto: 802.1Q); a part leaves the
+ * mask alone. -EINVAL when text is malformed, -ERANGE when a number is too
+ * large; cfg is untouched then.
+ */
+SRIOV_EXPORT int sriov_vf_key_parse(const struct sriov_vf_key *key,
+				    const char *text,
+				    struct sriov_vf_config *cfg);
+/*
+ * The key's value in cfg as text, whether or not cfg->mask has its field:
+ * "02:00:00:00:00:01", "4095", "true", "802.1ad", "auto"... -ENOSPC when
+ * size is too small.
+ */
+SRIOV_EXPORT int sriov_vf_key_format(const struct sriov_vf_key *key,
+				     const struct sriov_vf_config *cfg,
+				     char *buf, size_t size);
+
 /* IOMMU groups */
 
 struct sriov_iommu_member {
