@@ -281,33 +281,27 @@ static int vf_rate(struct sriov_ctx *ctx, struct vf_entry *e,
 }
 
 /*
- * IFLA_VF_SPOOFCHK, _LINK_STATE, _RSS_QUERY_EN and _TRUST share the layout
- * { u32 vf; u32 setting; }. The kernel presets spoofchk, query_rss and
- * trust to -1 so that "the driver did not say" is visible: no mask bit,
- * as for a link state this library does not know.
+ * An attribute that carries one key of the VF field table alone: a GUID,
+ * or { u32 vf; u32 setting; } (spoofchk, link state, RSS query, trust).
+ * The kernel presets spoofchk, query_rss and trust to -1 so that "the
+ * driver did not say" is visible: no mask bit, as for a link state this
+ * library does not know.
  */
-static int vf_setting(struct sriov_ctx *ctx, struct vf_entry *e,
-		      const struct attr *a)
+static int vf_key_attr(struct sriov_ctx *ctx, struct vf_entry *e,
+		       const struct attr *a, const struct sriov_vf_key_def *d)
 {
-	const struct sriov_vf_key_def *d = sriov_vf_key_by_attr(a->type);
+	struct ifla_vf_guid g = { 0 };
 	uint32_t v[2] = { 0 };
+	bool guid = d->kind == VF_KIND_GUID;
 
-	if (take(ctx, e, a, v, sizeof(v)) < 0)
+	if (take(ctx, e, a, guid ? (void *)&g : v, guid ? sizeof(g) : sizeof(v)) < 0)
 		return -EBADMSG;
-	if (v[1] != UINT32_MAX)
+	if (guid)
+		sriov_vf_key_set(d, &e->cfg, g.guid);
+	else if (v[1] != UINT32_MAX)
 		sriov_vf_key_set(d, &e->cfg,
 				 d->kind == VF_KIND_BOOL ? v[1] != 0 : v[1]);
 	return 0;
-}
-
-static int vf_guid(struct sriov_ctx *ctx, struct vf_entry *e,
-		   const struct attr *a)
-{
-	struct ifla_vf_guid g = { 0 };
-
-	if (take(ctx, e, a, &g, sizeof(g)) < 0)
-		return -EBADMSG;
-	return sriov_vf_key_set(sriov_vf_key_by_attr(a->type), &e->cfg, g.guid);
 }
 
 /* Where each IFLA_VF_STATS_* counter goes in struct sriov_vf_stats. */
@@ -349,6 +343,7 @@ static int vf_stats(struct sriov_ctx *ctx, struct vf_entry *e,
 static int vf_attr(struct sriov_ctx *ctx, struct vf_entry *e,
 		   const struct attr *a)
 {
+	const struct sriov_vf_key_def *d;
 	struct ifla_vf_mac mac = { 0 };
 
 	switch (a->type) {
@@ -365,19 +360,12 @@ static int vf_attr(struct sriov_ctx *ctx, struct vf_entry *e,
 	case IFLA_VF_TX_RATE:
 	case IFLA_VF_RATE:
 		return vf_rate(ctx, e, a);
-	case IFLA_VF_SPOOFCHK:
-	case IFLA_VF_LINK_STATE:
-	case IFLA_VF_RSS_QUERY_EN:
-	case IFLA_VF_TRUST:
-		return vf_setting(ctx, e, a);
-	case IFLA_VF_IB_NODE_GUID:
-	case IFLA_VF_IB_PORT_GUID:
-		return vf_guid(ctx, e, a);
 	case IFLA_VF_STATS:
 		return vf_stats(ctx, e, a);
-	default: /* IFLA_VF_BROADCAST and attributes newer than us */
-		return 0;
 	}
+	d = sriov_vf_key_by_attr(a->type);
+	/* IFLA_VF_BROADCAST and attributes newer than us have no key */
+	return d ? vf_key_attr(ctx, e, a, d) : 0;
 }
 
 /* What the walk over the link's attributes has found so far. */
