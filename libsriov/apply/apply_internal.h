@@ -126,16 +126,17 @@ int sriov_apply_get_bool(const struct pctx *p, const struct ynode *n, const char
 /* Any non-null scalar without NUL bytes, shorter than max. */
 int sriov_apply_get_str(const struct pctx *p, const struct ynode *n, const char *key,
 	    size_t max, const char **ret);
-/* "xx:xx:..." of n bytes. */
-int sriov_apply_hex_bytes(const char *s, uint8_t *out, size_t n);
 
 typedef int (*setter_fn)(const struct pctx *p, void *obj,
 			 const struct ynode *key, const struct ynode *val);
 
 struct key_def {
-	const char *name;
+	const char *name;       /* or APPLY_VF_KEYS */
 	setter_fn set;
 };
+
+/* A key_def name that stands for every key of the VF field table. */
+#define APPLY_VF_KEYS "*"
 
 /* Hands each key of a mapping to its setter; unknown and repeated keys fail. */
 int sriov_apply_walk_map(const struct pctx *p, const struct ynode *map,

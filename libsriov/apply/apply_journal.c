@@ -46,43 +46,21 @@ static void emit_vf(FILE *f, const struct sriov_apply_result *res)
 {
 	const struct sriov_vf_config *c = &res->config_before;
 	uint32_t m = res->changed & c->mask;
-	const uint8_t *a = c->mac;
+	const struct sriov_vf_key *k;
+	char text[SRIOV_VF_VALUE_STRLEN];
 
 	if (!m)
 		return;
 	fprintf(f, "      - vf: %d\n", res->vf);
-	if (m & SRIOV_VF_HAS_MAC)
-		fprintf(f, "        mac: \"%02x:%02x:%02x:%02x:%02x:%02x\"\n",
-			a[0], a[1], a[2], a[3], a[4], a[5]);
-	if (m & SRIOV_VF_HAS_VLAN)
-		fprintf(f, "        vlan: %u\n        qos: %u\n        vlan_proto: %s\n",
-			c->vlan, c->qos,
-			c->vlan_proto == SRIOV_VLAN_PROTO_8021AD ? "802.1ad" : "802.1Q");
-	if (m & SRIOV_VF_HAS_MIN_TX_RATE)
-		fprintf(f, "        min_tx_rate: %u\n", c->min_tx_rate);
-	if (m & SRIOV_VF_HAS_MAX_TX_RATE)
-		fprintf(f, "        max_tx_rate: %u\n", c->max_tx_rate);
-	if (m & SRIOV_VF_HAS_SPOOFCHK)
-		fprintf(f, "        spoofchk: %s\n", c->spoofchk ? "true" : "false");
-	if (m & SRIOV_VF_HAS_TRUST)
-		fprintf(f, "        trust: %s\n", c->trust ? "true" : "false");
-	if (m & SRIOV_VF_HAS_QUERY_RSS)
-		fprintf(f, "        query_rss: %s\n", c->query_rss ? "true" : "false");
-	if (m & SRIOV_VF_HAS_LINK_STATE)
-		fprintf(f, "        link_state: %s\n",
-			c->link_state == SRIOV_LINK_STATE_ENABLE ? "enable"
-			: c->link_state == SRIOV_LINK_STATE_DISABLE ? "disable" : "auto");
-	if (m & (SRIOV_VF_HAS_NODE_GUID | SRIOV_VF_HAS_PORT_GUID))
-		for (int k = 0; k < 2; k++) {
-			uint64_t g = k ? c->port_guid : c->node_guid;
-
-			if (!(m & (k ? SRIOV_VF_HAS_PORT_GUID : SRIOV_VF_HAS_NODE_GUID)))
-				continue;
-			fprintf(f, "        %s_guid: \"", k ? "port" : "node");
-			for (int b = 7; b >= 0; b--)
-				fprintf(f, "%02x%s", (unsigned int)(g >> (8 * b)) & 0xff,
-					b ? ":" : "\"\n");
-		}
+	for (size_t i = 0; (k = sriov_vf_key_at(i)); i++) {
+		if (!(m & k->field) ||
+		    sriov_vf_key_format(k, c, text, sizeof(text)) < 0)
+			continue;
+		/* strings quoted, so that YAML reads none as another type */
+		fprintf(f, k->type == SRIOV_VF_VALUE_STRING ? "        %s: \"%s\"\n"
+							    : "        %s: %s\n",
+			k->name, text);
+	}
 }
 
 static bool worth_keeping(struct apply_run *run, const struct pf_plan *p,

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "apply_internal.h"
+#include "vffield.h"
 
 int sriov_apply_parse_range(const char *text, unsigned int max,
 		      unsigned int **ret_idx, size_t *ret_n)
@@ -108,47 +109,6 @@ int sriov_apply_owner_resolve(const char *owner, unsigned int *ret_uid,
 	return 0;
 }
 
-/* Copies one SRIOV_VF_HAS_* field (vlan with qos and protocol). */
-static void copy_field(struct sriov_vf_config *dst,
-		       const struct sriov_vf_config *src, uint32_t bit)
-{
-	switch (bit) {
-	case SRIOV_VF_HAS_MAC:
-		memcpy(dst->mac, src->mac, sizeof(dst->mac));
-		break;
-	case SRIOV_VF_HAS_VLAN:
-		dst->vlan = src->vlan;
-		dst->qos = src->qos;
-		dst->vlan_proto = src->vlan_proto;
-		break;
-	case SRIOV_VF_HAS_MIN_TX_RATE:
-		dst->min_tx_rate = src->min_tx_rate;
-		break;
-	case SRIOV_VF_HAS_MAX_TX_RATE:
-		dst->max_tx_rate = src->max_tx_rate;
-		break;
-	case SRIOV_VF_HAS_SPOOFCHK:
-		dst->spoofchk = src->spoofchk;
-		break;
-	case SRIOV_VF_HAS_TRUST:
-		dst->trust = src->trust;
-		break;
-	case SRIOV_VF_HAS_LINK_STATE:
-		dst->link_state = src->link_state;
-		break;
-	case SRIOV_VF_HAS_QUERY_RSS:
-		dst->query_rss = src->query_rss;
-		break;
-	case SRIOV_VF_HAS_NODE_GUID:
-		dst->node_guid = src->node_guid;
-		break;
-	case SRIOV_VF_HAS_PORT_GUID:
-		dst->port_guid = src->port_guid;
-		break;
-	}
-	dst->mask |= bit;
-}
-
 static int conflict(struct sriov_ctx *ctx, const struct want_vf *e,
 		    const struct apply_loc *loc, const char *key, unsigned int vf,
 		    const struct apply_loc *first)
@@ -176,7 +136,7 @@ static int merge_one(struct sriov_ctx *ctx, const struct want_vf *e,
 			return conflict(ctx, e, &e->field_loc[b],
 					sriov_vf_field_name(bit), vf,
 					t->field_loc[b]);
-		copy_field(&t->cfg, &e->cfg, bit);
+		sriov_vf_config_copy(&t->cfg, &e->cfg, bit);
 		t->field_loc[b] = &e->field_loc[b];
 		t->field_path[b] = e->path;
 		if (e->single)

@@ -8,24 +8,18 @@
 #include <string.h>
 
 #include "apply_internal.h"
+#include "vffield.h"
 
 #define MAX_VF 65535
 
-/* A VF entry being read: qos and vlan_proto need vlan, seen at the end. */
+/* A VF entry being read: a part needs its field's first key, seen at the end. */
 struct vf_entry {
 	struct want_vf *w;
-	const struct ynode *qos;
-	const struct ynode *proto;
+	const struct ynode *part;       /* qos or vlan_proto, the first in the table */
+	const struct sriov_vf_key *part_key;
 	const struct ynode *sel;        /* vf or vfs */
-	const struct ynode *guid;       /* mac, node_guid or port_guid */
+	const struct ynode *per_vf;     /* mac, node_guid or port_guid */
 };
-
-static void mark(const struct pctx *p, struct want_vf *w, uint32_t bit,
-		 const struct ynode *key)
-{
-	w->cfg.mask |= bit;
-	w->field_loc[__builtin_ctz(bit)] = sriov_apply_loc_of(p, key);
-}
 
 static int set_selector(const struct pctx *p, struct vf_entry *e,
 			const struct ynode *key)
@@ -93,155 +87,64 @@ static int vf_vfs(const struct pctx *p, void *obj, const struct ynode *key,
 	return 0;
 }
 
-static int vf_mac(const struct pctx *p, void *obj, const struct ynode *key,
-		  const struct ynode *val)
+/* A value of a VF field table key as the text the table reads. */
+static int value_text(const struct pctx *p, const struct sriov_vf_key_def *d,
+		      const struct ynode *val, char *buf, size_t size)
 {
-	struct vf_entry *e = obj;
-	uint8_t *mac = e->w->cfg.mac;
-	const char *s;
-	int r = sriov_apply_get_str(p, val, key->str, 64, &s);
-
-	if (r < 0)
-		return r;
-	if (sriov_apply_hex_bytes(s, mac, 6) < 0)
-		return sriov_apply_expected(p, val, key->str,
-				      "a MAC address xx:xx:xx:xx:xx:xx");
-	if (mac[0] & 1)
-		return sriov_apply_err_at(p, val, key->str,
-				    "%s is a multicast address; a VF needs a unicast MAC",
-				    s);
-	e->guid = key;
-	mark(p, e->w, SRIOV_VF_HAS_MAC, key);
-	return 0;
-}
-
-static int vf_guid(const struct pctx *p, void *obj, const struct ynode *key,
-		   const struct ynode *val)
-{
-	struct vf_entry *e = obj;
-	bool node = !strcmp(key->str, "node_guid");
-	uint8_t b[8];
-	uint64_t v = 0;
-	const char *s;
-	int r = sriov_apply_get_str(p, val, key->str, 64, &s);
-
-	if (r < 0)
-		return r;
-	if (sriov_apply_hex_bytes(s, b, 8) < 0)
-		return sriov_apply_expected(p, val, key->str,
-				      "a GUID xx:xx:xx:xx:xx:xx:xx:xx");
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | b[i];
-	*(node ? &e->w->cfg.node_guid : &e->w->cfg.port_guid) = v;
-	e->guid = key;
-	mark(p, e->w, node ? SRIOV_VF_HAS_NODE_GUID : SRIOV_VF_HAS_PORT_GUID,
-	     key);
-	return 0;
-}
-
-static int vf_vlan(const struct pctx *p, void *obj, const struct ynode *key,
-		   const struct ynode *val)
-{
-	struct vf_entry *e = obj;
+	const char *key = d->pub.name;
 	unsigned long v;
-	int r = sriov_apply_get_uint(p, val, key->str, 4095, &v);
+	bool b;
+	int r;
 
-	if (r < 0)
+	switch (d->pub.type) {
+	case SRIOV_VF_VALUE_NUMBER:
+		r = sriov_apply_get_uint(p, val, key, d->max, &v);
+		if (r == 0)
+			snprintf(buf, size, "%lu", v);
 		return r;
-	e->w->cfg.vlan = (uint16_t)v;
-	if (!e->w->cfg.vlan_proto)
-		e->w->cfg.vlan_proto = SRIOV_VLAN_PROTO_8021Q;
-	mark(p, e->w, SRIOV_VF_HAS_VLAN, key);
-	return 0;
-}
-
-static int vf_qos(const struct pctx *p, void *obj, const struct ynode *key,
-		  const struct ynode *val)
-{
-	struct vf_entry *e = obj;
-	unsigned long v;
-	int r = sriov_apply_get_uint(p, val, key->str, 7, &v);
-
-	if (r < 0)
+	case SRIOV_VF_VALUE_BOOL:
+		r = sriov_apply_get_bool(p, val, key, &b);
+		if (r == 0)
+			snprintf(buf, size, "%s", b ? "true" : "false");
 		return r;
-	e->w->cfg.qos = (uint8_t)v;
-	e->qos = key;
-	return 0;
-}
-
-static int vf_proto(const struct pctx *p, void *obj, const struct ynode *key,
-		    const struct ynode *val)
-{
-	struct vf_entry *e = obj;
-	const char *s;
-	int r = sriov_apply_get_str(p, val, key->str, 16, &s);
-
-	if (r < 0)
-		return r;
-	if (!strcasecmp(s, "802.1Q"))
-		e->w->cfg.vlan_proto = SRIOV_VLAN_PROTO_8021Q;
-	else if (!strcasecmp(s, "802.1ad"))
-		e->w->cfg.vlan_proto = SRIOV_VLAN_PROTO_8021AD;
-	else
-		return sriov_apply_expected(p, val, key->str, "802.1Q or 802.1ad");
-	e->proto = key;
-	return 0;
-}
-
-static int vf_rate(const struct pctx *p, void *obj, const struct ynode *key,
-		   const struct ynode *val)
-{
-	struct vf_entry *e = obj;
-	bool min = !strcmp(key->str, "min_tx_rate");
-	unsigned long v;
-	int r = sriov_apply_get_uint(p, val, key->str, 0xffffffffUL, &v);
-
-	if (r < 0)
-		return r;
-	*(min ? &e->w->cfg.min_tx_rate : &e->w->cfg.max_tx_rate) = (uint32_t)v;
-	mark(p, e->w, min ? SRIOV_VF_HAS_MIN_TX_RATE : SRIOV_VF_HAS_MAX_TX_RATE,
-	     key);
-	return 0;
-}
-
-static int vf_flag(const struct pctx *p, void *obj, const struct ynode *key,
-		   const struct ynode *val)
-{
-	struct vf_entry *e = obj;
-	struct sriov_vf_config *c = &e->w->cfg;
-	uint32_t bit = SRIOV_VF_HAS_QUERY_RSS;
-	bool *dst = &c->query_rss;
-
-	if (!strcmp(key->str, "spoofchk")) {
-		bit = SRIOV_VF_HAS_SPOOFCHK;
-		dst = &c->spoofchk;
-	} else if (!strcmp(key->str, "trust")) {
-		bit = SRIOV_VF_HAS_TRUST;
-		dst = &c->trust;
+	default:
+		if (val->type != Y_SCALAR || sriov_ynode_is_null(val) ||
+		    val->len != strlen(val->str) || val->len >= size)
+			return sriov_apply_expected(p, val, key, d->pub.expected);
+		memcpy(buf, val->str, val->len + 1);
+		return 0;
 	}
-	if (sriov_apply_get_bool(p, val, key->str, dst) < 0)
-		return -EINVAL;
-	mark(p, e->w, bit, key);
-	return 0;
 }
 
-static int vf_link(const struct pctx *p, void *obj, const struct ynode *key,
-		   const struct ynode *val)
+/* Any key of the VF field table: its value, checked as vf set checks it. */
+static int vf_setting(const struct pctx *p, void *obj, const struct ynode *key,
+		      const struct ynode *val)
 {
-	static const char *const names[] = { "auto", "enable", "disable" };
+	const struct sriov_vf_key *k = sriov_vf_key_find(key->str);
 	struct vf_entry *e = obj;
-	const char *s;
-	int r = sriov_apply_get_str(p, val, key->str, 16, &s);
+	struct sriov_vf_config c = e->w->cfg, one;
+	char text[SRIOV_VF_VALUE_STRLEN];
+	int r = value_text(p, sriov_vf_key_def_of(k), val, text, sizeof(text));
 
 	if (r < 0)
 		return r;
-	for (int i = 0; i < 3; i++)
-		if (!strcmp(s, names[i])) {
-			e->w->cfg.link_state = (enum sriov_link_state)i;
-			mark(p, e->w, SRIOV_VF_HAS_LINK_STATE, key);
-			return 0;
-		}
-	return sriov_apply_expected(p, val, key->str, "auto, enable or disable");
+	if (sriov_vf_key_parse(k, text, &c) < 0)
+		return sriov_apply_expected(p, val, key->str, k->expected);
+	one = c;
+	one.mask = k->part ? 0 : k->field;
+	if (sriov_vf_config_check(p->ctx, &one) < 0)
+		return sriov_apply_err_at(p, val, key->str, "%s",
+					  sriov_ctx_last_error(p->ctx));
+	e->w->cfg = c;
+	if (k->per_vf)
+		e->per_vf = key;
+	if (k->part && (!e->part || k < e->part_key)) {
+		e->part = key;
+		e->part_key = k;
+	}
+	if (!k->part)
+		e->w->field_loc[__builtin_ctz(k->field)] = sriov_apply_loc_of(p, key);
+	return 0;
 }
 
 static int vf_driver(const struct pctx *p, void *obj, const struct ynode *key,
@@ -303,18 +206,7 @@ static int vf_owner(const struct pctx *p, void *obj, const struct ynode *key,
 const struct key_def sriov_apply_vf_defs[] = {
 	{ "vf", vf_vf },
 	{ "vfs", vf_vfs },
-	{ "mac", vf_mac },
-	{ "vlan", vf_vlan },
-	{ "qos", vf_qos },
-	{ "vlan_proto", vf_proto },
-	{ "min_tx_rate", vf_rate },
-	{ "max_tx_rate", vf_rate },
-	{ "spoofchk", vf_flag },
-	{ "trust", vf_flag },
-	{ "link_state", vf_link },
-	{ "query_rss", vf_flag },
-	{ "node_guid", vf_guid },
-	{ "port_guid", vf_guid },
+	{ APPLY_VF_KEYS, vf_setting },
 	{ "driver", vf_driver },
 	{ "owner", vf_owner },
 	{ NULL, NULL },
@@ -329,14 +221,14 @@ static int vf_entry_check(const struct pctx *p, const struct ynode *map,
 	if (!e->sel)
 		return sriov_apply_err_at(p, map, NULL,
 				    "an entry needs \"vf: N\" or \"vfs: RANGE\"");
-	if ((e->qos || e->proto) && !(c->mask & SRIOV_VF_HAS_VLAN))
-		return sriov_apply_err_at(p, e->qos ? e->qos : e->proto,
-				    e->qos ? "qos" : "vlan_proto",
-				    "needs vlan in the same entry");
+	if (e->part && !(c->mask & e->part_key->field))
+		return sriov_apply_err_at(p, e->part, e->part_key->name,
+				    "needs %s in the same entry",
+				    sriov_vf_field_name(e->part_key->field));
 	if (!c->mask && e->w->driver == APPLY_DRV_UNSET && !e->w->owner)
 		return sriov_apply_err_at(p, map, NULL, "the entry sets nothing");
-	if (e->guid && (e->w->all || e->w->n_idx > 1))
-		return sriov_apply_err_at(p, e->guid, e->guid->str,
+	if (e->per_vf && (e->w->all || e->w->n_idx > 1))
+		return sriov_apply_err_at(p, e->per_vf, e->per_vf->str,
 				    "must be unique per VF: give it in an entry of its own, with \"vf: N\"");
 	if ((c->mask & SRIOV_VF_HAS_MIN_TX_RATE) &&
 	    (c->mask & SRIOV_VF_HAS_MAX_TX_RATE) && c->max_tx_rate &&

@@ -1,16 +1,22 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The JSON Schema of the desired-state format. tests/unit/test_apply.c
- * checks that its properties are exactly the keys apply_parse*.c accept.
- * Rules a schema cannot state (one field of a VF set by two entries,
- * selectors resolved on the host) are checked by the parser and planner.
+ * The JSON Schema of the desired-state format; the VF settings come from
+ * the VF field table. tests/unit/test_apply_parse.c checks that its
+ * properties are exactly the keys apply_parse*.c accept. Rules a schema
+ * cannot state (one field of a VF set by two entries, selectors resolved
+ * on the host) are checked by the parser and planner.
  */
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "apply_internal.h"
+#include "vffield.h"
 
 #define HEX "[0-9a-fA-F]"
-#define U32 "\"type\": \"integer\", \"minimum\": 0, \"maximum\": 4294967295"
 
-static const char schema[] =
+static const char schema_head[] =
 	"{\n"
 	"  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n"
 	"  \"$id\": \"urn:sriovctl:desired-state:1\",\n"
@@ -47,29 +53,74 @@ static const char schema[] =
 	"        \"vf\": {\"type\": \"integer\", \"minimum\": 0, \"maximum\": 65535},\n"
 	"        \"vfs\": {\"oneOf\": [\n"
 	"          {\"type\": \"integer\", \"minimum\": 0, \"maximum\": 65535},\n"
-	"          {\"type\": \"string\", \"pattern\": \"^(all|[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*)$\"}]},\n"
-	"        \"mac\": {\"type\": \"string\", \"pattern\": \"^" HEX "[02468aceACE](:" HEX "{2}){5}$\", \"description\": \"unicast; only in an entry naming one VF\"},\n"
-	"        \"vlan\": {\"type\": \"integer\", \"minimum\": 0, \"maximum\": 4095},\n"
-	"        \"qos\": {\"type\": \"integer\", \"minimum\": 0, \"maximum\": 7},\n"
-	"        \"vlan_proto\": {\"type\": \"string\", \"pattern\": \"^802\\\\.1([Qq]|[Aa][Dd])$\"},\n"
-	"        \"min_tx_rate\": {" U32 ", \"description\": \"Mbit/s, 0: no limit\"},\n"
-	"        \"max_tx_rate\": {" U32 ", \"description\": \"Mbit/s, 0: no limit\"},\n"
-	"        \"spoofchk\": {\"type\": \"boolean\"},\n"
-	"        \"trust\": {\"type\": \"boolean\"},\n"
-	"        \"link_state\": {\"enum\": [\"auto\", \"enable\", \"disable\"]},\n"
-	"        \"query_rss\": {\"type\": \"boolean\"},\n"
-	"        \"node_guid\": {\"type\": \"string\", \"pattern\": \"^" HEX "{2}(:" HEX "{2}){7}$\"},\n"
-	"        \"port_guid\": {\"type\": \"string\", \"pattern\": \"^" HEX "{2}(:" HEX "{2}){7}$\"},\n"
+	"          {\"type\": \"string\", \"pattern\": \"^(all|[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*)$\"}]},\n";
+
+static const char schema_tail[] =
 	"        \"driver\": {\"enum\": [\"vfio-pci\", \"host\"]},\n"
 	"        \"owner\": {\"type\": \"string\", \"pattern\": \"^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,31}(:[A-Za-z0-9_.][A-Za-z0-9_.-]{0,31})?$\", \"description\": \"USER[:GROUP] of /dev/vfio/N; needs driver vfio-pci\"}\n"
 	"      },\n"
 	"      \"oneOf\": [{\"required\": [\"vf\"]}, {\"required\": [\"vfs\"]}],\n"
-	"      \"dependentRequired\": {\"qos\": [\"vlan\"], \"vlan_proto\": [\"vlan\"]}\n"
+	"      \"dependentRequired\": {";
+
+static const char schema_end[] =
+	"}\n"
 	"    }\n"
 	"  }\n"
 	"}\n";
 
+#define SCHEMA_MAX 8192
+
+static char schema[SCHEMA_MAX];
+static int schema_state; /* 0: not built, 1: being built, 2: built */
+
+static size_t add(size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static size_t add(size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (len >= sizeof(schema))
+		return len;
+	va_start(ap, fmt);
+	n = vsnprintf(schema + len, sizeof(schema) - len, fmt, ap);
+	va_end(ap);
+	return n < 0 ? len : len + (size_t)n;
+}
+
+/* The VF keys as properties, and each part's need of its first key. */
+static void build(void)
+{
+	const struct sriov_vf_key_def *d;
+	size_t len = add(0, "%s", schema_head);
+	const char *sep = "";
+
+	for (d = sriov_vf_key_defs; d->pub.name; d++)
+		len = add(len, "        \"%s\": {%s},\n", d->pub.name, d->schema);
+	len = add(len, "%s", schema_tail);
+	for (d = sriov_vf_key_defs; d->pub.name; d++) {
+		if (!d->pub.part)
+			continue;
+		len = add(len, "%s\"%s\": [\"%s\"]", sep, d->pub.name,
+			  sriov_vf_field_name(d->pub.field));
+		sep = ", ";
+	}
+	add(len, "%s", schema_end);
+}
+
 SRIOV_EXPORT const char *sriov_apply_schema(void)
 {
+	int idle = 0;
+
+	if (__atomic_load_n(&schema_state, __ATOMIC_ACQUIRE) == 2)
+		return schema;
+	if (__atomic_compare_exchange_n(&schema_state, &idle, 1, false,
+					__ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE)) {
+		build();
+		__atomic_store_n(&schema_state, 2, __ATOMIC_RELEASE);
+	}
+	while (__atomic_load_n(&schema_state, __ATOMIC_ACQUIRE) != 2)
+		sched_yield();
 	return schema;
 }

@@ -130,30 +130,36 @@ int sriov_apply_get_str(const struct pctx *p, const struct ynode *n,
 	return 0;
 }
 
-int sriov_apply_hex_bytes(const char *s, uint8_t *out, size_t n)
+static size_t key_list_add(char *buf, size_t size, size_t len,
+			   const char *name)
 {
-	if (strlen(s) != n * 3 - 1)
-		return -EINVAL;
-	for (size_t i = 0; i < n; i++) {
-		const char *b = s + i * 3;
-		char hex[3] = { b[0], b[1], '\0' };
-
-		if (strspn(hex, "0123456789abcdefABCDEF") != 2 ||
-		    (i + 1 < n && b[2] != ':'))
-			return -EINVAL;
-		out[i] = (uint8_t)strtoul(hex, NULL, 16);
-	}
-	return 0;
+	if (len < size)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+					len ? ", " : "", name);
+	return len;
 }
 
-static int key_list(const struct key_def *defs, char *buf, size_t size)
+static void key_list(const struct key_def *defs, char *buf, size_t size)
 {
+	const struct sriov_vf_key *k;
 	size_t len = 0;
 
-	for (const struct key_def *d = defs; d->name && len < size; d++)
-		len += (size_t)snprintf(buf + len, size - len, "%s%s",
-					len ? ", " : "", d->name);
-	return 0;
+	buf[0] = '\0';
+	for (const struct key_def *d = defs; d->name; d++) {
+		if (strcmp(d->name, APPLY_VF_KEYS) != 0) {
+			len = key_list_add(buf, size, len, d->name);
+			continue;
+		}
+		for (size_t i = 0; (k = sriov_vf_key_at(i)); i++)
+			len = key_list_add(buf, size, len, k->name);
+	}
+}
+
+static bool key_is(const struct key_def *d, const char *name)
+{
+	if (!strcmp(d->name, APPLY_VF_KEYS))
+		return sriov_vf_key_find(name) != NULL;
+	return !strcmp(d->name, name);
 }
 
 int sriov_apply_walk_map(const struct pctx *p, const struct ynode *map,
@@ -172,7 +178,7 @@ int sriov_apply_walk_map(const struct pctx *p, const struct ynode *map,
 				return sriov_apply_err_at(p, k, k->str,
 						"given twice (first at line %d)",
 						map->kids[j]->line);
-		for (d = defs; d->name && strcmp(d->name, k->str); d++)
+		for (d = defs; d->name && !key_is(d, k->str); d++)
 			;
 		if (!d->name) {
 			key_list(defs, keys, sizeof(keys));

@@ -413,10 +413,19 @@ static const struct ynode *map_get(const struct ynode *map, const char *key)
 static void same_keys(const struct ynode *props, const struct key_def *defs,
 		      const char *what)
 {
+	const struct sriov_vf_key *k;
 	size_t n_defs = 0;
 
-	for (const struct key_def *d = defs; d->name; d++, n_defs++)
-		map_get(props, d->name);
+	for (const struct key_def *d = defs; d->name; d++, n_defs++) {
+		if (strcmp(d->name, APPLY_VF_KEYS) != 0) {
+			map_get(props, d->name);
+			continue;
+		}
+		/* the marker stands for the keys of the VF field table */
+		for (size_t i = 0; (k = sriov_vf_key_at(i)); i++, n_defs++)
+			map_get(props, k->name);
+		n_defs--;
+	}
 	if (props->n / 2 != n_defs)
 		fail_msg("%s: the schema has %zu properties, the parser %zu keys",
 			 what, props->n / 2, n_defs);
