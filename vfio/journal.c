@@ -57,19 +57,26 @@ static const char *or_dash(const char *s)
 	return *s ? s : "-";
 }
 
+/* The settings known, a "key value" line each, spelled as the field table does. */
 static int format_config(const struct sriov_vf_config *c, char *buf,
 			 size_t size)
 {
-	const uint8_t *m = c->mac;
+	const struct sriov_vf_key *k;
+	char text[SRIOV_VF_VALUE_STRLEN];
+	size_t n = 0;
 
-	return snprintf(buf, size,
-			"mask 0x%x\nmac %02x:%02x:%02x:%02x:%02x:%02x\n"
-			"vlan %u\nqos %u\nvlan_proto 0x%04x\nmin_tx_rate %u\n"
-			"max_tx_rate %u\nspoofchk %d\ntrust %d\nlink_state %d\n"
-			"query_rss %d\n",
-			c->mask, m[0], m[1], m[2], m[3], m[4], m[5], c->vlan,
-			c->qos, c->vlan_proto, c->min_tx_rate, c->max_tx_rate,
-			c->spoofchk, c->trust, (int)c->link_state, c->query_rss);
+	for (size_t i = 0; (k = sriov_vf_key_at(i)); i++) {
+		int w;
+
+		if (!(c->mask & k->field) ||
+		    sriov_vf_key_format(k, c, text, sizeof(text)) < 0)
+			continue;
+		w = snprintf(buf + n, size - n, "%s %s\n", k->name, text);
+		if (w < 0 || (size_t)w >= size - n)
+			return -ENOSPC;
+		n += (size_t)w;
+	}
+	return (int)n;
 }
 
 int sriov_journal_format(const struct journal_entry *e, char *buf, size_t size)
@@ -92,19 +99,6 @@ int sriov_journal_format(const struct journal_entry *e, char *buf, size_t size)
 		n += k;
 	}
 	return n;
-}
-
-static int parse_mac(const char *v, uint8_t mac[6])
-{
-	unsigned int b[6];
-	char tail;
-
-	if (sscanf(v, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
-		   &b[4], &b[5], &tail) != 6)
-		return -EINVAL;
-	for (int i = 0; i < 6; i++)
-		mac[i] = (uint8_t)b[i];
-	return 0;
 }
 
 static int parse_num(const char *v, unsigned long max, unsigned long *ret)
@@ -134,41 +128,13 @@ static int parse_state(const char *v, enum journal_state *ret)
 	return -EINVAL;
 }
 
-/* One "key value" pair of the VF settings. */
+/* One "key value" line of the VF settings. */
 static int parse_config_key(const char *k, const char *v,
 			    struct sriov_vf_config *c)
 {
-	unsigned long n;
-	int r;
+	const struct sriov_vf_key *key = sriov_vf_key_find(k);
 
-	if (!strcmp(k, "mac"))
-		return parse_mac(v, c->mac);
-	r = parse_num(v, 0xffffffffUL, &n);
-	if (r < 0)
-		return r;
-	if (!strcmp(k, "mask"))
-		c->mask = (uint32_t)n;
-	else if (!strcmp(k, "vlan") && n <= 4095)
-		c->vlan = (uint16_t)n;
-	else if (!strcmp(k, "qos") && n <= 7)
-		c->qos = (uint8_t)n;
-	else if (!strcmp(k, "vlan_proto") && n <= 0xffff)
-		c->vlan_proto = (uint16_t)n;
-	else if (!strcmp(k, "min_tx_rate"))
-		c->min_tx_rate = (uint32_t)n;
-	else if (!strcmp(k, "max_tx_rate"))
-		c->max_tx_rate = (uint32_t)n;
-	else if (!strcmp(k, "spoofchk") && n <= 1)
-		c->spoofchk = n;
-	else if (!strcmp(k, "trust") && n <= 1)
-		c->trust = n;
-	else if (!strcmp(k, "link_state") && n <= SRIOV_LINK_STATE_DISABLE)
-		c->link_state = (enum sriov_link_state)n;
-	else if (!strcmp(k, "query_rss") && n <= 1)
-		c->query_rss = n;
-	else
-		return -EINVAL;
-	return 0;
+	return key ? sriov_vf_key_parse(key, v, c) : -EINVAL;
 }
 
 static int parse_key(const char *k, const char *v, struct journal_entry *e,

@@ -57,7 +57,9 @@ static struct journal_entry sample(void)
 	strcpy(e.pci, "0000:03:10.6");
 	strcpy(e.lock, "0000:03:00.0");
 	strcpy(e.driver, "igbvf");
-	e.config.mask = SRIOV_VF_HAS_MAC | SRIOV_VF_HAS_VLAN | SRIOV_VF_HAS_TRUST;
+	e.config.mask = SRIOV_VF_HAS_MAC | SRIOV_VF_HAS_VLAN | SRIOV_VF_HAS_TRUST |
+			SRIOV_VF_HAS_MAX_TX_RATE | SRIOV_VF_HAS_LINK_STATE |
+			SRIOV_VF_HAS_NODE_GUID;
 	memcpy(e.config.mac, "\x02\x11\x22\x33\x44\x55", 6);
 	e.config.vlan = 100;
 	e.config.qos = 3;
@@ -65,6 +67,7 @@ static struct journal_entry sample(void)
 	e.config.trust = true;
 	e.config.max_tx_rate = 1000;
 	e.config.link_state = SRIOV_LINK_STATE_DISABLE;
+	e.config.node_guid = 0x0011223344556677ull;
 	return e;
 }
 
@@ -76,6 +79,12 @@ static void test_round_trip(void **state)
 	(void)state;
 	assert_true(sriov_journal_format(&e, buf, sizeof(buf)) > 0);
 	assert_non_null(strstr(buf, "override -\n"));
+	/* the settings known, spelled as in JSON and sriovctl.conf(5) */
+	assert_non_null(strstr(buf, "\nmac 02:11:22:33:44:55\nvlan 100\nqos 3\n"
+				    "vlan_proto 802.1ad\nmax_tx_rate 1000\n"
+				    "trust true\nlink_state disable\n"
+				    "node_guid 00:11:22:33:44:55:66:77\n"));
+	assert_null(strstr(buf, "spoofchk"));
 	assert_int_equal(sriov_journal_parse(buf, &back), 0);
 	assert_memory_equal(&e, &back, sizeof(e));
 	/* without settings, and a release with no record */
