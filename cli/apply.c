@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "vfconf.h"
 #include "sriov/apply.h"
 
 static const char apply_help[] =
@@ -114,90 +114,27 @@ static int load(struct cli *cli, struct sriov_ctx *ctx, int argc, char **argv,
 	return 0;
 }
 
-static const char *link_state_name(enum sriov_link_state s)
-{
-	return s == SRIOV_LINK_STATE_ENABLE    ? "enable"
-	       : s == SRIOV_LINK_STATE_DISABLE ? "disable"
-					       : "auto";
-}
-
-static void guid_text(uint64_t g, char *buf, size_t size)
-{
-	snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x:%02x:%02x",
-		 (unsigned int)(g >> 56) & 0xff, (unsigned int)(g >> 48) & 0xff,
-		 (unsigned int)(g >> 40) & 0xff, (unsigned int)(g >> 32) & 0xff,
-		 (unsigned int)(g >> 24) & 0xff, (unsigned int)(g >> 16) & 0xff,
-		 (unsigned int)(g >> 8) & 0xff, (unsigned int)g & 0xff);
-}
-
-/* One field as text, as the file writes it; "-" when not known. */
-static void field_text(const struct sriov_vf_config *c, uint32_t bit,
+/*
+ * One field as text for --diff: its keys' values, a part that is a number
+ * after its word ("10 qos 0 802.1Q"); "-" when not known.
+ */
+static void field_text(const struct sriov_vf_config *c, uint32_t field,
 		       char *buf, size_t size)
 {
-	const uint8_t *m = c->mac;
+	const struct sriov_vf_key *k;
+	char text[SRIOV_VF_VALUE_STRLEN];
+	size_t len = 0;
 
-	if (!(c->mask & bit)) {
-		snprintf(buf, size, "-");
-		return;
-	}
-	switch (bit) {
-	case SRIOV_VF_HAS_MAC:
-		snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1],
-			 m[2], m[3], m[4], m[5]);
-		break;
-	case SRIOV_VF_HAS_VLAN:
-		snprintf(buf, size, "%u qos %u %s", c->vlan, c->qos,
-			 c->vlan_proto == SRIOV_VLAN_PROTO_8021AD ? "802.1ad" : "802.1Q");
-		break;
-	case SRIOV_VF_HAS_MIN_TX_RATE:
-		snprintf(buf, size, "%u", c->min_tx_rate);
-		break;
-	case SRIOV_VF_HAS_MAX_TX_RATE:
-		snprintf(buf, size, "%u", c->max_tx_rate);
-		break;
-	case SRIOV_VF_HAS_SPOOFCHK:
-	case SRIOV_VF_HAS_TRUST:
-	case SRIOV_VF_HAS_QUERY_RSS:
-		snprintf(buf, size, "%s",
-			 (bit == SRIOV_VF_HAS_SPOOFCHK ? c->spoofchk
-			  : bit == SRIOV_VF_HAS_TRUST ? c->trust : c->query_rss)
-				 ? "true" : "false");
-		break;
-	case SRIOV_VF_HAS_LINK_STATE:
-		snprintf(buf, size, "%s", link_state_name(c->link_state));
-		break;
-	default:
-		guid_text(bit == SRIOV_VF_HAS_NODE_GUID ? c->node_guid
-							: c->port_guid, buf, size);
-	}
-}
+	snprintf(buf, size, "-");
+	for (size_t i = 0; (c->mask & field) && (k = sriov_vf_key_at(i)); i++) {
+		bool named = k->part && k->type == SRIOV_VF_VALUE_NUMBER;
 
-/* The fields of a VF as JSON members; a field not known is null. */
-static void emit_config(struct out *o, const struct sriov_vf_config *c,
-			uint32_t fields)
-{
-	for (uint32_t bit = 1; bit <= SRIOV_VF_HAS_PORT_GUID; bit <<= 1) {
-		bool known = c->mask & bit;
-		char text[32];
-
-		if (!(fields & bit))
+		if (k->field != field || len >= size ||
+		    sriov_vf_key_format(k, c, text, sizeof(text)) < 0)
 			continue;
-		field_text(c, bit, text, sizeof(text));
-		if (bit == SRIOV_VF_HAS_VLAN) {
-			out_int(o, "vlan", NULL, c->vlan, known);
-			out_int(o, "qos", NULL, c->qos, known);
-			out_str(o, "vlan_proto", NULL, known ? strrchr(text, ' ') + 1 : NULL);
-		} else if (bit == SRIOV_VF_HAS_MIN_TX_RATE || bit == SRIOV_VF_HAS_MAX_TX_RATE) {
-			out_int(o, sriov_vf_field_name(bit), NULL,
-				bit == SRIOV_VF_HAS_MIN_TX_RATE ? c->min_tx_rate : c->max_tx_rate,
-				known);
-		} else if (bit == SRIOV_VF_HAS_SPOOFCHK || bit == SRIOV_VF_HAS_TRUST ||
-			   bit == SRIOV_VF_HAS_QUERY_RSS) {
-			out_bool(o, sriov_vf_field_name(bit), NULL,
-				 known ? !strcmp(text, "true") : -1);
-		} else {
-			out_str(o, sriov_vf_field_name(bit), NULL, known ? text : NULL);
-		}
+		len += (size_t)snprintf(buf + len, size - len, "%s%s%s%s",
+					len ? " " : "", named ? k->word : "",
+					named ? " " : "", text);
 	}
 }
 
@@ -220,8 +157,8 @@ static void emit_side(struct out *o, const char *key,
 		out_int(o, "num_vfs", NULL, v, v != SRIOV_NO_VALUE);
 		break;
 	case SRIOV_APPLY_VF_CONFIG:
-		emit_config(o, after ? &r->config_after : &r->config_before,
-			    r->fields);
+		print_vf_settings(o, after ? &r->config_after : &r->config_before,
+				  r->fields, VF_LABELS_NONE);
 		break;
 	default:
 		out_str(o, sriov_apply_action_name(r->action), NULL, s);

@@ -8,67 +8,6 @@
 
 #include "vfconf.h"
 
-static int parse_u32(const char *s, unsigned long max, unsigned long *ret)
-{
-	char *end;
-	unsigned long v;
-
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end)
-		return -EINVAL;
-	if (v > max)
-		return -ERANGE;
-	*ret = v;
-	return 0;
-}
-
-int parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned int b[6];
-	char tail;
-
-	if (strlen(s) != 17 ||
-	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
-		   &b[4], &b[5], &tail) != 6)
-		return -EINVAL;
-	for (int i = 0; i < 6; i++) {
-		if (s[i * 3] == ' ' || s[i * 3 + 1] == ' ' || s[i * 3] == '+')
-			return -EINVAL;
-		mac[i] = (uint8_t)b[i];
-	}
-	return 0;
-}
-
-static int parse_guid(const char *s, uint64_t *ret)
-{
-	unsigned int b[8];
-	uint64_t v = 0;
-	char tail;
-
-	if (strlen(s) != 23 ||
-	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2],
-		   &b[3], &b[4], &b[5], &b[6], &b[7], &tail) != 8)
-		return -EINVAL;
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | b[i];
-	*ret = v;
-	return 0;
-}
-
-static int parse_onoff(const char *s, bool *ret)
-{
-	if (!strcmp(s, "on"))
-		*ret = true;
-	else if (!strcmp(s, "off"))
-		*ret = false;
-	else
-		return -EINVAL;
-	return 0;
-}
-
 static int bad(struct cli *cli, const char *what, const char *value,
 	       const char *expected)
 {
@@ -76,112 +15,66 @@ static int bad(struct cli *cli, const char *what, const char *value,
 			 value, expected);
 }
 
-/* vlan ID [qos Q] [proto 802.1Q|802.1ad]: consumes what follows "vlan". */
-static int parse_vlan(struct cli *cli, int argc, char **argv, int *i,
-		      struct sriov_vf_config *c)
+/* The key of the field table whose vf set word is word, or NULL. */
+static const struct sriov_vf_key *key_of_word(const char *word)
 {
-	unsigned long v;
-	int r = parse_u32(argv[*i + 1], 0xffffffff, &v);
+	const struct sriov_vf_key *k;
 
-	if (r < 0 || v > 4095)
-		return bad(cli, "VLAN", argv[*i + 1], "a number from 0 to 4095");
-	c->vlan = (uint16_t)v;
-	c->qos = 0;
-	c->vlan_proto = SRIOV_VLAN_PROTO_8021Q;
-	*i += 2;
-	while (*i + 1 < argc) {
-		if (!strcmp(argv[*i], "qos")) {
-			if (parse_u32(argv[*i + 1], 7, &v) < 0)
-				return bad(cli, "QoS", argv[*i + 1],
-					   "a number from 0 to 7");
-			c->qos = (uint8_t)v;
-		} else if (!strcmp(argv[*i], "proto")) {
-			if (!strcasecmp(argv[*i + 1], "802.1Q"))
-				c->vlan_proto = SRIOV_VLAN_PROTO_8021Q;
-			else if (!strcasecmp(argv[*i + 1], "802.1ad"))
-				c->vlan_proto = SRIOV_VLAN_PROTO_8021AD;
-			else
-				return bad(cli, "VLAN protocol", argv[*i + 1],
-					   "802.1Q or 802.1ad");
-		} else {
-			break;
-		}
-		*i += 2;
+	for (size_t i = 0; (k = sriov_vf_key_at(i)); i++)
+		if (!strcmp(k->word, word))
+			return k;
+	return NULL;
+}
+
+/* The first key of a field: its word is the one parts go after. */
+static const struct sriov_vf_key *first_key(uint32_t field)
+{
+	const struct sriov_vf_key *k;
+
+	for (size_t i = 0; (k = sriov_vf_key_at(i)); i++)
+		if (k->field == field && !k->part)
+			return k;
+	return NULL;
+}
+
+/* One "word value" pair; on and off are the command line's booleans. */
+static int parse_word(struct cli *cli, const struct sriov_vf_key *k,
+		      const char *val, struct sriov_vf_config *c)
+{
+	const char *text = val;
+
+	if (k->type == SRIOV_VF_VALUE_BOOL) {
+		text = !strcmp(val, "on") ? "true" : !strcmp(val, "off") ? "false" : NULL;
+		if (!text)
+			return bad(cli, k->word, val, "on or off");
 	}
-	c->mask |= SRIOV_VF_HAS_VLAN;
+	if (sriov_vf_key_parse(k, text, c) < 0)
+		return bad(cli, k->word, val, k->expected);
 	return 0;
 }
 
-static int parse_rate(struct cli *cli, const char *what, const char *s,
-		      uint32_t *ret)
+/* A field's word and value, then its parts' ("vlan 10 qos 3 proto 802.1ad"). */
+static int parse_field(struct cli *cli, int argc, char **argv, int *i,
+		       struct sriov_vf_config *c)
 {
-	unsigned long v;
+	const struct sriov_vf_key *k = key_of_word(argv[*i]), *part;
+	int r;
 
-	if (parse_u32(s, 0xffffffff, &v) < 0)
-		return bad(cli, what, s, "Mbit/s as a whole number");
-	*ret = (uint32_t)v;
-	return 0;
-}
-
-static int parse_state(struct cli *cli, const char *s,
-		       enum sriov_link_state *ret)
-{
-	if (!strcmp(s, "auto"))
-		*ret = SRIOV_LINK_STATE_AUTO;
-	else if (!strcmp(s, "enable"))
-		*ret = SRIOV_LINK_STATE_ENABLE;
-	else if (!strcmp(s, "disable"))
-		*ret = SRIOV_LINK_STATE_DISABLE;
-	else
-		return bad(cli, "link state", s, "auto, enable or disable");
-	return 0;
-}
-
-/* One "keyword value" pair other than vlan. */
-static int parse_setting(struct cli *cli, const char *key, const char *val,
-			 struct sriov_vf_config *c, uint32_t *bit)
-{
-	int r = 0;
-
-	if (!strcmp(key, "mac")) {
-		*bit = SRIOV_VF_HAS_MAC;
-		if (parse_mac(val, c->mac) < 0)
-			return bad(cli, "MAC address", val, "xx:xx:xx:xx:xx:xx");
-		if (c->mac[0] & 1)
-			return cli_error(cli, EXIT_USAGE,
-					 "%s is a multicast address; a VF needs a unicast MAC",
-					 val);
-	} else if (!strcmp(key, "min-tx-rate")) {
-		*bit = SRIOV_VF_HAS_MIN_TX_RATE;
-		r = parse_rate(cli, "min-tx-rate", val, &c->min_tx_rate);
-	} else if (!strcmp(key, "max-tx-rate")) {
-		*bit = SRIOV_VF_HAS_MAX_TX_RATE;
-		r = parse_rate(cli, "max-tx-rate", val, &c->max_tx_rate);
-	} else if (!strcmp(key, "spoofchk")) {
-		*bit = SRIOV_VF_HAS_SPOOFCHK;
-		if (parse_onoff(val, &c->spoofchk) < 0)
-			return bad(cli, "spoofchk", val, "on or off");
-	} else if (!strcmp(key, "trust")) {
-		*bit = SRIOV_VF_HAS_TRUST;
-		if (parse_onoff(val, &c->trust) < 0)
-			return bad(cli, "trust", val, "on or off");
-	} else if (!strcmp(key, "query-rss")) {
-		*bit = SRIOV_VF_HAS_QUERY_RSS;
-		if (parse_onoff(val, &c->query_rss) < 0)
-			return bad(cli, "query-rss", val, "on or off");
-	} else if (!strcmp(key, "state")) {
-		*bit = SRIOV_VF_HAS_LINK_STATE;
-		r = parse_state(cli, val, &c->link_state);
-	} else if (!strcmp(key, "node-guid") || !strcmp(key, "port-guid")) {
-		bool node = key[0] == 'n';
-
-		*bit = node ? SRIOV_VF_HAS_NODE_GUID : SRIOV_VF_HAS_PORT_GUID;
-		if (parse_guid(val, node ? &c->node_guid : &c->port_guid) < 0)
-			return bad(cli, key, val, "xx:xx:xx:xx:xx:xx:xx:xx");
-	} else {
+	if (!k)
 		return cli_error(cli, EXIT_USAGE,
 				 "unknown VF setting \"%s\"; try \"sriovctl vf help\"",
-				 key);
+				 argv[*i]);
+	if (k->part)
+		return cli_error(cli, EXIT_USAGE, "\"%s\" goes after \"%s\"",
+				 argv[*i], first_key(k->field)->word);
+	if (c->mask & k->field)
+		return cli_error(cli, EXIT_USAGE, "%s given twice", argv[*i]);
+	r = parse_word(cli, k, argv[*i + 1], c);
+	for (*i += 2; r == 0 && *i + 1 < argc; *i += 2) {
+		part = key_of_word(argv[*i]);
+		if (!part || !part->part || part->field != k->field)
+			break;
+		r = parse_word(cli, part, argv[*i + 1], c);
 	}
 	return r;
 }
@@ -192,52 +85,24 @@ int parse_vf_settings(struct cli *cli, int argc, char **argv,
 	struct sriov_vf_config c = { 0 };
 	int i = 0, r;
 
+	if (!cli_ctx(cli))
+		return EXIT_USAGE;
 	while (i < argc) {
-		uint32_t bit = SRIOV_VF_HAS_VLAN;
-
 		if (i + 1 >= argc)
 			return cli_error(cli, EXIT_USAGE, "\"%s\" needs a value",
 					 argv[i]);
-		if (!strcmp(argv[i], "qos") || !strcmp(argv[i], "proto"))
-			return cli_error(cli, EXIT_USAGE,
-					 "\"%s\" goes after \"vlan ID\"", argv[i]);
-		if ((!strcmp(argv[i], "vlan") && (c.mask & bit)))
-			return cli_error(cli, EXIT_USAGE, "vlan given twice");
-		if (!strcmp(argv[i], "vlan")) {
-			r = parse_vlan(cli, argc, argv, &i, &c);
-			if (r)
-				return r;
-			continue;
-		}
-		r = parse_setting(cli, argv[i], argv[i + 1], &c, &bit);
+		r = parse_field(cli, argc, argv, &i, &c);
 		if (r)
 			return r;
-		if (c.mask & bit)
-			return cli_error(cli, EXIT_USAGE, "%s given twice", argv[i]);
-		c.mask |= bit;
-		i += 2;
 	}
 	if (!c.mask)
 		return cli_error(cli, EXIT_USAGE,
 				 "no setting given; try \"sriovctl vf help\"");
-	if ((c.mask & SRIOV_VF_HAS_MIN_TX_RATE) &&
-	    (c.mask & SRIOV_VF_HAS_MAX_TX_RATE) && c.max_tx_rate &&
-	    c.min_tx_rate > c.max_tx_rate)
-		return cli_error(cli, EXIT_USAGE,
-				 "min-tx-rate %u is above max-tx-rate %u",
-				 c.min_tx_rate, c.max_tx_rate);
+	/* a unicast MAC, the minimum rate not above the maximum */
+	if (sriov_vf_config_check(cli->ctx, &c) < 0)
+		return cli_lib_error(cli, -EINVAL, EXIT_USAGE);
 	*ret = c;
 	return 0;
-}
-
-static const char *link_state_name(enum sriov_link_state s)
-{
-	switch (s) {
-	case SRIOV_LINK_STATE_AUTO: return "auto";
-	case SRIOV_LINK_STATE_ENABLE: return "enable";
-	case SRIOV_LINK_STATE_DISABLE: return "disable";
-	}
-	return "unknown";
 }
 
 static void print_stats(struct out *o, const struct sriov_vf_stats *s)
@@ -254,41 +119,82 @@ static void print_stats(struct out *o, const struct sriov_vf_stats *s)
 	out_obj_end(o);
 }
 
-/* lbl(): the label in detail output, or in tables too when wide. */
-#define HAS(bit) (c && (c->mask & (bit)))
+/* How vf show and vf list label a key where the key itself would not do. */
+static const struct {
+	const char *name;
+	const char *detail;    /* NULL: the key with spaces for "_" */
+	const char *column;    /* NULL: no column in vf list */
+} labels[] = {
+	{ "mac", NULL, "mac" },
+	{ "vlan", NULL, "vlan" },
+	{ "vlan_proto", "vlan protocol", NULL },
+	{ "max_tx_rate", NULL, "max rate" },
+	{ "spoofchk", NULL, "spoofchk" },
+	{ "trust", NULL, "trust" },
+	{ "link_state", "link", "link" },
+};
+
+static const char *label_of(const struct sriov_vf_key *k,
+			    enum vf_labels how, char *buf, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (!strcmp(labels[i].name, k->name))
+			break;
+	if (how == VF_LABELS_NONE ||
+	    (how == VF_LABELS_COLUMN && i == sizeof(labels) / sizeof(labels[0])))
+		return NULL;
+	if (how == VF_LABELS_COLUMN)
+		return labels[i].column;
+	if (i < sizeof(labels) / sizeof(labels[0]) && labels[i].detail)
+		return labels[i].detail;
+	snprintf(buf, size, "%s", k->name);
+	for (char *u = strchr(buf, '_'); u; u = strchr(u, '_'))
+		*u = ' ';
+	return buf;
+}
+
+static void print_key(struct out *o, const struct sriov_vf_key *k,
+		      const struct sriov_vf_config *c, const char *label)
+{
+	char text[SRIOV_VF_VALUE_STRLEN];
+	bool known = c && (c->mask & k->field) &&
+		     sriov_vf_key_format(k, c, text, sizeof(text)) == 0;
+
+	switch (k->type) {
+	case SRIOV_VF_VALUE_NUMBER:
+		out_int(o, k->name, label, known ? strtoll(text, NULL, 10) : 0,
+			known);
+		break;
+	case SRIOV_VF_VALUE_BOOL:
+		out_bool(o, k->name, label, known ? !strcmp(text, "true") : -1);
+		break;
+	default:
+		out_str(o, k->name, label, known ? text : NULL);
+	}
+}
+
+void print_vf_settings(struct out *o, const struct sriov_vf_config *c,
+		       uint32_t fields, enum vf_labels how)
+{
+	const struct sriov_vf_key *k;
+	char label[SRIOV_VF_VALUE_STRLEN + 8];
+
+	for (size_t i = 0; (k = sriov_vf_key_at(i)); i++)
+		if (fields & k->field)
+			print_key(o, k, c, label_of(k, how, label, sizeof(label)));
+}
+
+/* The VF object leaves the InfiniBand GUIDs out (sriovctl-vf(8)). */
+#define VF_OBJECT_FIELDS \
+	(~(uint32_t)(SRIOV_VF_HAS_NODE_GUID | SRIOV_VF_HAS_PORT_GUID))
 
 void print_vf_config(struct out *o, const struct sriov_vf_config *c,
 		     bool detail)
 {
-	char mac[18];
-
-	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
-		 c ? c->mac[0] : 0, c ? c->mac[1] : 0, c ? c->mac[2] : 0,
-		 c ? c->mac[3] : 0, c ? c->mac[4] : 0, c ? c->mac[5] : 0);
-	out_str(o, "mac", "mac", HAS(SRIOV_VF_HAS_MAC) ? mac : NULL);
-	out_int(o, "vlan", "vlan", HAS(SRIOV_VF_HAS_VLAN) ? c->vlan : 0,
-		HAS(SRIOV_VF_HAS_VLAN));
-	out_int(o, "qos", detail ? "qos" : NULL,
-		HAS(SRIOV_VF_HAS_VLAN) ? c->qos : 0, HAS(SRIOV_VF_HAS_VLAN));
-	out_str(o, "vlan_proto", detail ? "vlan protocol" : NULL,
-		!HAS(SRIOV_VF_HAS_VLAN) ? NULL
-		: c->vlan_proto == SRIOV_VLAN_PROTO_8021AD ? "802.1ad"
-							   : "802.1Q");
-	out_int(o, "min_tx_rate", detail ? "min tx rate" : NULL,
-		HAS(SRIOV_VF_HAS_MIN_TX_RATE) ? c->min_tx_rate : 0,
-		HAS(SRIOV_VF_HAS_MIN_TX_RATE));
-	out_int(o, "max_tx_rate", detail ? "max tx rate" : "max rate",
-		HAS(SRIOV_VF_HAS_MAX_TX_RATE) ? c->max_tx_rate : 0,
-		HAS(SRIOV_VF_HAS_MAX_TX_RATE));
-	out_bool(o, "spoofchk", "spoofchk",
-		 HAS(SRIOV_VF_HAS_SPOOFCHK) ? c->spoofchk : -1);
-	out_bool(o, "trust", "trust", HAS(SRIOV_VF_HAS_TRUST) ? c->trust : -1);
-	out_str(o, "link_state", "link",
-		HAS(SRIOV_VF_HAS_LINK_STATE) ? link_state_name(c->link_state)
-					     : NULL);
-	out_bool(o, "query_rss", detail ? "query rss" : NULL,
-		 HAS(SRIOV_VF_HAS_QUERY_RSS) ? c->query_rss : -1);
-	if (HAS(SRIOV_VF_HAS_STATS))
+	print_vf_settings(o, c, VF_OBJECT_FIELDS,
+			  detail ? VF_LABELS_DETAIL : VF_LABELS_COLUMN);
+	if (c && (c->mask & SRIOV_VF_HAS_STATS))
 		print_stats(o, &c->stats);
 }
-
