@@ -99,11 +99,15 @@ static int bit_index(uint32_t bit)
 SRIOV_EXPORT int sriov_vf_config_check(struct sriov_ctx *ctx,
 				       const struct sriov_vf_config *c)
 {
-	if ((c->mask & SRIOV_VF_HAS_MAC) && (c->mac[0] & 1))
+	char mac[SRIOV_VF_VALUE_STRLEN];
+
+	if ((c->mask & SRIOV_VF_HAS_MAC) && (c->mac[0] & 1)) {
+		sriov_vf_key_format(&sriov_vf_field_def(SRIOV_VF_HAS_MAC)->pub, c,
+				    mac, sizeof(mac));
 		return sriov_err(ctx, EINVAL,
-				 "%02x:%02x:%02x:%02x:%02x:%02x is a multicast address; a VF needs a unicast MAC",
-				 c->mac[0], c->mac[1], c->mac[2], c->mac[3],
-				 c->mac[4], c->mac[5]);
+				 "%s is a multicast address; a VF needs a unicast MAC",
+				 mac);
+	}
 	if (c->mask & SRIOV_VF_HAS_VLAN) {
 		if (c->vlan > 4095)
 			return sriov_err(ctx, ERANGE, "VLAN %u is out of range 0-4095",

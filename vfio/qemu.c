@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vffield.h"
 #include "vfio_private.h"
 
 #define DEFAULT_PREFIX "hostdev"
@@ -172,15 +173,16 @@ static void xml_device(FILE *f, const struct sriov_qemu_opts *o,
 {
 	bool iface = mac_set(c) || vlan_set(c);
 	const char *tag = iface ? "interface" : "hostdev";
+	char mac[SRIOV_VF_VALUE_STRLEN];
 
 	if (iface)
 		fprintf(f, "<interface type='hostdev' managed='no'>\n");
 	else
 		fprintf(f, "<hostdev mode='subsystem' type='pci' managed='no'>\n");
-	if (mac_set(c))
-		fprintf(f, "  <mac address='%02x:%02x:%02x:%02x:%02x:%02x'/>\n",
-			c->mac[0], c->mac[1], c->mac[2], c->mac[3], c->mac[4],
-			c->mac[5]);
+	if (mac_set(c) &&
+	    sriov_vf_key_format(&sriov_vf_field_def(SRIOV_VF_HAS_MAC)->pub, c,
+				mac, sizeof(mac)) == 0)
+		fprintf(f, "  <mac address='%s'/>\n", mac);
 	fprintf(f, "  <source>\n    <address %sdomain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%x'/>\n  </source>\n",
 		iface ? "type='pci' " : "", a->domain, a->bus, a->slot,
 		a->function);
