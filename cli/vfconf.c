@@ -15,13 +15,17 @@ static int bad(struct cli *cli, const char *what, const char *value,
 			 value, expected);
 }
 
-/* The key of the field table whose vf set word is word, or NULL. */
+/*
+ * The key of the field table whose vf set word is word, or NULL. Its JSON
+ * name is taken too: that is ip link's spelling (max_tx_rate, query_rss,
+ * node_guid ...), which iproute2 users type.
+ */
 static const struct sriov_vf_key *key_of_word(const char *word)
 {
 	const struct sriov_vf_key *k;
 
 	for (size_t i = 0; (k = sriov_vf_key_at(i)); i++)
-		if (!strcmp(k->word, word))
+		if (!strcmp(k->word, word) || !strcmp(k->name, word))
 			return k;
 	return NULL;
 }

@@ -102,3 +102,19 @@ fi
 run pf set 05:00.0 num-vfs 2 --timeout 1
 case $err in *"creating VFs"*) fail "no progress when stderr is not a terminal" "$err" ;;
 *) pass "no progress when stderr is not a terminal" ;; esac
+
+# ip link's spellings of the settings are synonyms of sriovctl's words
+run -j -n vf set 'enp3s0#0' max-tx-rate 100 min-tx-rate 10
+want=$err
+for syn in "max_tx_rate 100 min_tx_rate 10" "max_tx_rate 100 min-tx-rate 10"; do
+	# shellcheck disable=SC2086 # words on purpose
+	run -j -n vf set 'enp3s0#0' $syn
+	expect_eq "ip spelling \"$syn\" reads as max-tx-rate/min-tx-rate" "$want" "$err"
+done
+for syn in "query_rss on" "node_guid 00:11:22:33:44:55:66:77" "port_guid 00:11:22:33:44:55:66:77" "link_state auto"; do
+	# shellcheck disable=SC2086
+	run vf set 'enp3s0#0' $syn
+	case $err in *"unknown VF setting"*) fail "ip spelling \"$syn\" is known" "$err" ;;
+	*) pass "ip spelling \"$syn\" is known" ;; esac
+done
+expect_usage_error "a word and its synonym count as one setting twice" vf set 'enp3s0#0' max-tx-rate 10 max_tx_rate 20
