@@ -22,13 +22,11 @@ static void print_fields(struct out *o, const char *key, const char *label,
 static void print_errors(struct out *o, const struct sriov_vf_change *ch)
 {
 	out_list_begin(o, "errors", NULL);
-	for (int b = 0; b < 16; b++) {
-		if (!(ch->failed & (1u << b)))
-			continue;
+	for (size_t e = 0; e < ch->n_errors; e++) {
 		out_obj_begin(o, NULL, NULL);
-		out_str(o, "field", NULL, sriov_vf_field_name(1u << b));
-		out_int(o, "errno", NULL, -ch->error[b], true);
-		out_str(o, "message", NULL, ch->message[b]);
+		out_str(o, "field", NULL, sriov_vf_field_name(ch->errors[e].field));
+		out_int(o, "errno", NULL, -ch->errors[e].error, true);
+		out_str(o, "message", NULL, ch->errors[e].message);
 		out_obj_end(o);
 	}
 	out_list_end(o);
@@ -49,12 +47,11 @@ static void print_change(struct cli *cli, const struct sriov_vf_change *ch)
 		ch->failed ? "failed" : ch->changed ? "changed" : "ok");
 	print_fields(o, "changed", "changed", ch->changed);
 	print_fields(o, "failed", NULL, ch->failed);
-	for (int b = 0; b < 16 && len < sizeof(reason) - 64; b++)
-		if (ch->failed & (1u << b))
-			len += (size_t)snprintf(reason + len, sizeof(reason) - len,
-						"%s%s: %s", len ? "; " : "",
-						sriov_vf_field_name(1u << b),
-						ch->message[b] ? ch->message[b] : "");
+	for (size_t e = 0; e < ch->n_errors && len < sizeof(reason) - 64; e++)
+		len += (size_t)snprintf(reason + len, sizeof(reason) - len,
+					"%s%s: %s", len ? "; " : "",
+					sriov_vf_field_name(ch->errors[e].field),
+					ch->errors[e].message);
 	out_text(o, "failed", "%s", len ? reason : "-");
 	print_errors(o, ch);
 	out_obj_begin(o, "before", NULL);

@@ -180,23 +180,62 @@ sriov_vf_change_report_free(struct sriov_vf_change_report *rep)
 {
 	if (!rep)
 		return;
-	for (size_t i = 0; i < rep->n; i++)
-		for (int b = 0; b < FIELD_BITS; b++)
-			free((char *)rep->vfs[i].message[b]);
+	for (size_t i = 0; i < rep->n; i++) {
+		for (size_t e = 0; e < rep->vfs[i].n_errors; e++)
+			free((char *)rep->vfs[i].errors[e].message);
+		free((void *)rep->vfs[i].errors);
+	}
 	free(rep->vfs);
 	free(rep);
+}
+
+SRIOV_EXPORT int sriov_vf_change_error(const struct sriov_vf_change *ch,
+				       uint32_t field, const char **ret_message)
+{
+	for (size_t e = 0; ch && e < ch->n_errors; e++)
+		if (ch->errors[e].field == field) {
+			if (ret_message)
+				*ret_message = ch->errors[e].message;
+			return ch->errors[e].error;
+		}
+	if (ret_message)
+		*ret_message = NULL;
+	return 0;
+}
+
+/* The entry of bit in ch->errors, added in bit order when missing. */
+static struct sriov_vf_field_error *error_slot(struct sriov_vf_change *ch,
+					      uint32_t bit)
+{
+	struct sriov_vf_field_error *errs = (struct sriov_vf_field_error *)ch->errors;
+	size_t at = 0;
+
+	while (at < ch->n_errors && errs[at].field < bit)
+		at++;
+	if (at < ch->n_errors && errs[at].field == bit)
+		return &errs[at];
+	errs = realloc(errs, (ch->n_errors + 1) * sizeof(*errs));
+	if (!errs)
+		return NULL;
+	memmove(errs + at + 1, errs + at, (ch->n_errors - at) * sizeof(*errs));
+	errs[at] = (struct sriov_vf_field_error){ .field = bit };
+	ch->errors = errs;
+	ch->n_errors++;
+	return &errs[at];
 }
 
 static void change_fail(struct sriov_vf_change *ch, uint32_t bit, int err,
 			const char *msg)
 {
-	int b = bit_index(bit);
+	struct sriov_vf_field_error *e = error_slot(ch, bit);
 
 	ch->failed |= bit;
 	ch->changed &= ~bit;
-	ch->error[b] = err;
-	free((char *)ch->message[b]);
-	ch->message[b] = strdup(msg && *msg ? msg : strerror(-err));
+	if (!e)
+		return;
+	e->error = err;
+	free((char *)e->message);
+	e->message = strdup(msg && *msg ? msg : strerror(-err));
 }
 
 static bool pf_seen_before(struct sriov_vf *const *vfs, size_t i)

@@ -95,13 +95,11 @@ static void config_reason(const struct sriov_vf_change *ch, char *buf,
 	size_t len = 0;
 
 	buf[0] = '\0';
-	for (int b = 0; b < APPLY_FIELD_BITS && len + 1 < size; b++)
-		if (ch->failed & (1u << b))
-			len += (size_t)snprintf(buf + len, size - len, "%s%s: %s",
-						len ? "; " : "",
-						sriov_vf_field_name(1u << b),
-						ch->message[b] ? ch->message[b]
-							       : strerror(-ch->error[b]));
+	for (size_t e = 0; e < ch->n_errors && len + 1 < size; e++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s: %s",
+					len ? "; " : "",
+					sriov_vf_field_name(ch->errors[e].field),
+					ch->errors[e].message);
 }
 
 static void config_result(struct sriov_apply_result *res,
@@ -117,7 +115,8 @@ static void config_result(struct sriov_apply_result *res,
 	res->status = ch->changed ? SRIOV_APPLY_CHANGED : SRIOV_APPLY_OK;
 	if (ch->failed) {
 		config_reason(ch, why, sizeof(why));
-		sriov_apply_result_fail(res, ch->error[__builtin_ctz(ch->failed)], why);
+		sriov_apply_result_fail(res, sriov_vf_change_error(ch, ch->failed & -ch->failed,
+								   NULL), why);
 	}
 }
 

@@ -24,6 +24,15 @@
 #include "rtnl.h"
 #include "rtnl_fake.h"
 
+static const char *change_message(const struct sriov_vf_change *ch,
+				  uint32_t field)
+{
+	const char *msg;
+
+	sriov_vf_change_error(ch, field, &msg);
+	return msg;
+}
+
 static const char host_topology[] =
 	"pf 0000:03:00.0 vendor=8086 device=10c9 class=020000 driver=igb netdev=enp3s0 "
 	"total=8 numvfs=3 offset=128 stride=2 vfdevice=10ca vfdriver=igbvf "
@@ -48,7 +57,6 @@ static const char big_topology[] =
 /* What "vf set ... mac vlan qos spoofchk trust max-tx-rate" writes. */
 #define F_SET (F_MAC | F_VLAN | F_MAX | F_SPOOF | F_TRUST)
 
-#define BIT(field) __builtin_ctz(field)
 
 struct fixture {
 	char dir[64];             /* sys/: the sysfs root, run/: state dir */
@@ -411,12 +419,15 @@ static void test_refused_field(void **state)
 
 		assert_int_equal(ch->failed, F_LINK);
 		assert_int_equal(ch->changed, F_SET);
-		assert_int_equal(ch->error[BIT(F_LINK)], -EOPNOTSUPP);
-		assert_non_null(ch->message[BIT(F_LINK)]);
-		assert_string_equal(ch->message[BIT(F_LINK)], "link state not supported");
-		for (uint32_t b = 0; b < 16; b++)
-			if (b != BIT(F_LINK))
-				assert_int_equal(ch->error[b], 0);
+		assert_int_equal(sriov_vf_change_error(ch, F_LINK, NULL), -EOPNOTSUPP);
+		assert_non_null(change_message(ch, F_LINK));
+		assert_string_equal(change_message(ch, F_LINK), "link state not supported");
+		/* only the refused field has an error */
+		assert_int_equal(ch->n_errors, 1);
+		assert_int_equal(ch->errors[0].field, F_LINK);
+		for (uint32_t b = 0; b < 32; b++)
+			if (1u << b != F_LINK)
+				assert_int_equal(sriov_vf_change_error(ch, 1u << b, NULL), 0);
 		landed.mask &= ~(uint32_t)F_LINK;
 		assert_fields(&ch->after, &landed);
 		assert_fields(&f->fk->vf[i], &landed);
@@ -449,9 +460,9 @@ static void test_verify_read_back(void **state)
 
 		assert_int_equal(ch->failed, F_MAX);
 		assert_int_equal(ch->changed, F_TRUST);
-		assert_int_equal(ch->error[BIT(F_MAX)], -EIO);
-		assert_non_null(ch->message[BIT(F_MAX)]);
-		assert_non_null(strstr(ch->message[BIT(F_MAX)], "max_tx_rate"));
+		assert_int_equal(sriov_vf_change_error(ch, F_MAX, NULL), -EIO);
+		assert_non_null(change_message(ch, F_MAX));
+		assert_non_null(strstr(change_message(ch, F_MAX), "max_tx_rate"));
 		assert_int_equal(ch->after.max_tx_rate, 10000);
 		assert_true(ch->after.trust);
 	}
@@ -596,8 +607,8 @@ static void test_eagain_retried(void **state)
 	assert_int_equal(rep->n_failed, 1);
 	assert_true(rep->vfs[0].failed & F_MAX);
 	assert_int_equal(rep->vfs[0].changed, 0);
-	assert_int_equal(rep->vfs[0].error[BIT(F_MAX)], -EAGAIN);
-	assert_string_equal(rep->vfs[0].message[BIT(F_MAX)], "VF in reset");
+	assert_int_equal(sriov_vf_change_error(&rep->vfs[0], F_MAX, NULL), -EAGAIN);
+	assert_string_equal(change_message(&rep->vfs[0], F_MAX), "VF in reset");
 	assert_int_equal(f->fk->vf[0].max_tx_rate, 3000);
 	sriov_vf_change_report_free(rep);
 }
@@ -696,8 +707,8 @@ static void test_failed_rate_names_asked_field(void **state)
 	rtnl_fake_refuse(f->fk, F_MAX, 0, EOPNOTSUPP, "no rate limiting");
 	rep = set_n(f, &want, 1, false);
 	failed = rep->vfs[0].failed;
-	min_message = rep->vfs[0].message[BIT(F_MIN)] != NULL;
-	assert_int_equal(rep->vfs[0].error[BIT(F_MAX)], -EOPNOTSUPP);
+	min_message = change_message(&rep->vfs[0], F_MIN) != NULL;
+	assert_int_equal(sriov_vf_change_error(&rep->vfs[0], F_MAX, NULL), -EOPNOTSUPP);
 	sriov_vf_change_report_free(rep);
 	assert_false(min_message);
 	assert_int_equal(failed, F_MAX);

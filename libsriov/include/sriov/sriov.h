@@ -343,6 +343,13 @@ SRIOV_EXPORT int sriov_pf_read_vf_config(struct sriov_pf *pf, bool stats);
 SRIOV_EXPORT const struct sriov_vf_config *
 sriov_vf_get_config(const struct sriov_vf *vf);
 
+/* Why one field of a VF's change failed. */
+struct sriov_vf_field_error {
+	uint32_t field;                 /* one SRIOV_VF_HAS_* bit */
+	int error;                      /* -errno */
+	const char *message;            /* the reason: the kernel's, or errno's text */
+};
+
 /* The outcome of a settings change for one VF. */
 struct sriov_vf_change {
 	struct sriov_vf *vf;
@@ -350,9 +357,14 @@ struct sriov_vf_change {
 	struct sriov_vf_config after;   /* read back after writing */
 	uint32_t changed;               /* fields written and verified */
 	uint32_t failed;                /* fields rejected or not verified */
-	int error[16];                  /* -errno per field bit position */
-	const char *message[16];        /* reason per field bit, or NULL */
+	size_t n_errors;                /* one per bit of failed, by bit order */
+	const struct sriov_vf_field_error *errors;
 };
+
+/* -errno of one failed field of the change (0: it did not fail); its
+ * reason in *ret_message when that is not NULL. */
+SRIOV_EXPORT int sriov_vf_change_error(const struct sriov_vf_change *change,
+				       uint32_t field, const char **ret_message);
 
 struct sriov_vf_change_report {
 	size_t n;
