@@ -114,6 +114,8 @@ int cli_resolve_devices(struct cli *cli, int argc, char **argv,
 			struct sriov_pci_addr **ret_addrs, size_t *ret_n);
 /* "4G", "512M", "1024" (bytes); -1 when invalid. */
 int cli_parse_size(const char *s, uint64_t *ret);
+/* cli_parse_size() of a --memory value, non-zero; EXIT_USAGE when invalid. */
+int cli_parse_memory(struct cli *cli, const char *s, uint64_t *ret);
 
 /* Common field writers shared by the object files. */
 void print_pf(struct cli *cli, struct sriov_pf *pf, bool detail);

@@ -13,6 +13,8 @@ struct qargs {
 	struct sriov_qemu_opts o;
 	enum format format;
 	bool no_check;
+	const char *user;       /* --user: the user QEMU runs as */
+	uint64_t memory;        /* --memory: its guest RAM */
 };
 
 static bool shell_safe(const char *s)
@@ -69,13 +71,18 @@ static int parse_format(struct cli *cli, const char *f, struct qargs *q)
 
 static int parse_args(struct cli *cli, int *argc, char **argv, struct qargs *q)
 {
-	const char *rombar = NULL, *format = NULL;
+	const char *rombar = NULL, *format = NULL, *mem = NULL;
 
 	if (cli_take_option(argc, argv, "--id-prefix", &q->o.id_prefix) < 0 ||
 	    cli_take_option(argc, argv, "--bus", &q->o.bus) < 0 ||
 	    cli_take_option(argc, argv, "--rombar", &rombar) < 0 ||
-	    cli_take_option(argc, argv, "--format", &format) < 0)
+	    cli_take_option(argc, argv, "--format", &format) < 0 ||
+	    cli_take_option(argc, argv, "--vf-token", &q->o.vf_token) < 0 ||
+	    cli_take_option(argc, argv, "--user", &q->user) < 0 ||
+	    cli_take_option(argc, argv, "--memory", &mem) < 0)
 		return cli_error(cli, EXIT_USAGE, "an option needs a value; try \"sriovctl qemu help\"");
+	if (mem && cli_parse_memory(cli, mem, &q->memory))
+		return EXIT_USAGE;
 	q->o.root_ports = cli_take_flag(argc, argv, "--root-ports");
 	q->o.iommufd = cli_take_flag(argc, argv, "--iommufd");
 	q->no_check = cli_take_flag(argc, argv, "--no-check");
@@ -87,20 +94,43 @@ static int parse_args(struct cli *cli, int *argc, char **argv, struct qargs *q)
 	return parse_format(cli, format, q);
 }
 
+/* The user QEMU runs as must open the group's node: vfio check's preflight. */
+static int check_access(struct cli *cli, const struct qargs *q,
+			const struct sriov_pci_addr *dev)
+{
+	char pci[SRIOV_PCI_ADDR_STRLEN];
+	struct sriov_iommu_group *g;
+	int r;
+
+	if (!q->user)
+		return 0;
+	sriov_pci_addr_format(dev, pci);
+	r = sriov_iommu_group_find(cli->ctx, pci, &g);
+	if (r == 0)
+		r = sriov_vfio_access_check(cli->ctx, sriov_iommu_group_get_info(g)->id,
+					    q->user);
+	return r;
+}
+
 /* QEMU must be able to open each device now: vfio-pci, viable group. */
 static int check_devices(struct cli *cli, const struct qargs *q,
 			 const struct sriov_pci_addr *devs, size_t n)
 {
 	struct sriov_vfio_host host;
+	int r = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		int r = sriov_vfio_usable(cli->ctx, &devs[i]);
-
-		if (r < 0)
-			return cli_lib_error(cli, r, cli_exit_for(r));
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		r = sriov_vfio_usable(cli->ctx, &devs[i]);
+		if (r == 0)
+			r = check_access(cli, q, &devs[i]);
 	}
-	if (q->o.iommufd && sriov_vfio_host_probe(cli->ctx, &host) == 0 &&
-	    (!host.iommufd || !host.n_device_cdevs))
+	if (r == 0 && (q->o.iommufd || q->memory))
+		r = sriov_vfio_host_probe(cli->ctx, &host);
+	if (r == 0 && q->memory)
+		r = sriov_vfio_memlock_check(cli->ctx, &host, q->memory, n, false);
+	if (r < 0)
+		return cli_lib_error(cli, r, cli_exit_for(r));
+	if (q->o.iommufd && (!host.iommufd || !host.n_device_cdevs))
 		return cli_error(cli, EXIT_REFUSED,
 				 "the kernel offers no iommufd with VFIO device files (%s/iommu, %s/vfio/devices/): leave out --iommufd, or add --no-check",
 				 sriov_ctx_dev_root(cli->ctx), sriov_ctx_dev_root(cli->ctx));
@@ -128,50 +158,73 @@ static const struct sriov_vf_config **vf_configs(struct cli *cli,
 	return cfgs;
 }
 
-static int emit_libvirt(struct cli *cli, const struct qargs *q,
-			const struct sriov_pci_addr *devs, size_t n)
-{
-	const struct sriov_vf_config **cfgs = vf_configs(cli, devs, n);
-	char *xml = NULL;
-	int r = cfgs ? sriov_libvirt_xml(cli->ctx, devs, cfgs, n, &q->o, &xml)
-		     : -ENOMEM;
+/* libvirt XML, or QEMU's arguments: what qemu args prints. */
+struct emitted {
+	char *xml;
+	char **argv;
+};
 
+static int build(struct cli *cli, const struct qargs *q,
+		 const struct sriov_pci_addr *devs, size_t n, struct emitted *e)
+{
+	const struct sriov_vf_config **cfgs;
+	int r;
+
+	if (q->format != F_LIBVIRT)
+		return sriov_qemu_args(cli->ctx, devs, n, &q->o, &e->argv);
+	cfgs = vf_configs(cli, devs, n);
+	r = cfgs ? sriov_libvirt_xml(cli->ctx, devs, cfgs, n, &q->o, &e->xml)
+		 : -ENOMEM;
 	free(cfgs);
-	if (r < 0)
-		return cli_lib_error(cli, r, cli_exit_for(r));
+	return r;
+}
+
+static void print_libvirt(struct cli *cli, char *xml)
+{
 	if (cli->json) {
 		out_obj_begin(cli->out, NULL, NULL);
 		out_str(cli->out, "libvirt_xml", NULL, xml);
 		out_obj_end(cli->out);
-	} else {
-		if (*xml && xml[strlen(xml) - 1] == '\n')
-			xml[strlen(xml) - 1] = '\0';
-		out_str(cli->out, NULL, "xml", xml);
+		return;
 	}
-	free(xml);
-	return EXIT_OK;
+	if (*xml && xml[strlen(xml) - 1] == '\n')
+		xml[strlen(xml) - 1] = '\0';
+	out_str(cli->out, NULL, "xml", xml);
 }
 
-static int emit_args(struct cli *cli, const struct qargs *q,
-		     const struct sriov_pci_addr *devs, size_t n)
+static void print_args(struct cli *cli, const struct qargs *q, char **argv)
 {
-	char **argv = NULL, *line;
-	int r = sriov_qemu_args(cli->ctx, devs, n, &q->o, &argv);
+	char *line;
 
-	if (r < 0)
-		return cli_lib_error(cli, r, cli_exit_for(r));
 	if (q->format == F_SHELL && !cli->json) {
 		line = shell_line(argv);
 		out_str(cli->out, NULL, "args", line ? line : "");
 		free(line);
-	} else {
-		out_list_begin(cli->out, NULL, NULL);
-		for (char **a = argv; *a; a++)
-			out_str(cli->out, NULL, NULL, *a);
-		out_list_end(cli->out);
+		return;
 	}
-	sriov_strv_free(argv);
-	return EXIT_OK;
+	out_list_begin(cli->out, NULL, NULL);
+	for (char **a = argv; *a; a++)
+		out_str(cli->out, NULL, NULL, *a);
+	out_list_end(cli->out);
+}
+
+/* Emitted first, so that bad options are usage errors whatever the devices. */
+static int emit(struct cli *cli, const struct qargs *q,
+		const struct sriov_pci_addr *devs, size_t n)
+{
+	struct emitted e = { 0 };
+	int r = build(cli, q, devs, n, &e);
+
+	if (r < 0)
+		return cli_lib_error(cli, r, cli_exit_for(r));
+	r = q->no_check ? 0 : check_devices(cli, q, devs, n);
+	if (r == 0 && e.xml)
+		print_libvirt(cli, e.xml);
+	else if (r == 0)
+		print_args(cli, q, e.argv);
+	free(e.xml);
+	sriov_strv_free(e.argv);
+	return r ? r : EXIT_OK;
 }
 
 static int qemu_args(struct cli *cli, int argc, char **argv)
@@ -192,16 +245,13 @@ static int qemu_args(struct cli *cli, int argc, char **argv)
 		r = cli_resolve_devices(cli, argc, argv, &devs, &n);
 	if (r)
 		return r;
-	r = q.no_check ? 0 : check_devices(cli, &q, devs, n);
-	if (r == 0)
-		r = q.format == F_LIBVIRT ? emit_libvirt(cli, &q, devs, n)
-					  : emit_args(cli, &q, devs, n);
+	r = emit(cli, &q, devs, n);
 	free(devs);
 	return r;
 }
 
 const struct verb qemu_verbs[] = {
-	{ "args", 1, -1, qemu_args, "VFSPEC... [--id-prefix P] [--root-ports] [--bus B] [--rombar 0|1] [--iommufd] [--format shell|args|json|libvirt] [--no-check]",
+	{ "args", 1, -1, qemu_args, "VFSPEC... [--id-prefix P] [--root-ports] [--bus B] [--rombar 0|1] [--iommufd] [--vf-token UUID] [--format shell|args|json|libvirt] [--user USER] [--memory SIZE] [--no-check]",
 	  "QEMU -device arguments (or libvirt XML) for devices on vfio-pci" },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };

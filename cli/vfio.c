@@ -35,6 +35,15 @@ int cli_parse_size(const char *s, uint64_t *ret)
 	return 0;
 }
 
+int cli_parse_memory(struct cli *cli, const char *s, uint64_t *ret)
+{
+	if (cli_parse_size(s, ret) < 0 || *ret == 0)
+		return cli_error(cli, EXIT_USAGE,
+				 "invalid --memory \"%s\": expected a size such as 4G or 4096M",
+				 s);
+	return 0;
+}
+
 static int add_addrs(struct sriov_pci_addr **all, size_t *n,
 		     const struct sriov_pci_addr *more, size_t k)
 {
@@ -311,6 +320,9 @@ static void print_preflight(struct cli *cli, struct preflight *p, int group)
 		out_bool(o, "group_access", "group access", a.user_rw);
 		out_bool(o, "container_access", "container access", a.container_rw);
 		p->problems += !a.user_rw + !a.container_rw;
+		if (sriov_vfio_access_check(cli->ctx, group, p->user) < 0 &&
+		    !cli->json && !cli->quiet)
+			fprintf(stderr, "%s: %s\n", cli->prog, sriov_ctx_last_error(cli->ctx));
 	}
 	out_bool(o, "noiommu", "no-IOMMU mode", p->host.noiommu < 0 ? -1 : p->host.noiommu);
 	p->problems += p->host.noiommu == 1;
@@ -356,10 +368,9 @@ static int memlock_check(struct cli *cli, struct preflight *p)
 	out_bool(o, "cap_ipc_lock", "CAP_IPC_LOCK", p->host.cap_ipc_lock);
 	out_bool(o, "ok", NULL, ok);
 	out_obj_end(o);
-	if (!ok && !cli->quiet)
-		fprintf(stderr,
-			"%s: RLIMIT_MEMLOCK is %" PRIu64 " bytes, QEMU needs %" PRIu64 " for %" PRIu64 " bytes of guest RAM (raise it with ulimit -l, limits.conf or LimitMEMLOCK=)\n",
-			cli->prog, p->host.memlock_cur, need, p->memory);
+	if (sriov_vfio_memlock_check(cli->ctx, &p->host, p->memory, p->n, p->viommu) < 0 &&
+	    !cli->quiet)
+		fprintf(stderr, "%s: %s\n", cli->prog, sriov_ctx_last_error(cli->ctx));
 	return ok ? 0 : 1;
 }
 
@@ -371,10 +382,8 @@ static int parse_check_opts(struct cli *cli, int *argc, char **argv,
 	if (cli_take_option(argc, argv, "--user", &p->user) < 0 ||
 	    cli_take_option(argc, argv, "--memory", &mem) < 0)
 		return cli_error(cli, EXIT_USAGE, "--user and --memory need a value");
-	if (mem && (cli_parse_size(mem, &p->memory) < 0 || p->memory == 0))
-		return cli_error(cli, EXIT_USAGE,
-				 "invalid --memory \"%s\": expected a size such as 4G or 4096M",
-				 mem);
+	if (mem && cli_parse_memory(cli, mem, &p->memory))
+		return EXIT_USAGE;
 	p->viommu = cli_take_flag(argc, argv, "--viommu");
 	*no_reset = cli_take_flag(argc, argv, "--no-reset");
 	return 0;

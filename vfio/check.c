@@ -105,6 +105,8 @@ struct run {
 	const struct vfio_ops *ops;
 	struct sriov_vfio_check_report *rep;
 	int container, group, device;
+	/* "ADDR", or "ADDR vf_token=UUID" for a VF whose PF is on vfio-pci */
+	char name[SRIOV_PCI_ADDR_STRLEN + 48];
 	void *buf;
 	bool mapped;
 	int step;
@@ -356,7 +358,7 @@ static int device_fd(struct run *x)
 	int r;
 
 	x->step = SRIOV_VFIO_STEP_DEVICE_FD;
-	x->device = xioctl(x, x->group, VFIO_GROUP_GET_DEVICE_FD, x->rep->pci,
+	x->device = xioctl(x, x->group, VFIO_GROUP_GET_DEVICE_FD, x->name,
 			   "VFIO_GROUP_GET_DEVICE_FD");
 	if (x->device < 0)
 		return x->device;
@@ -513,6 +515,16 @@ static int report_new(struct sriov_ctx *ctx, const struct vdev *d,
 	return 0;
 }
 
+static void device_name(struct sriov_ctx *ctx, const struct vdev *d,
+			const char *token, char *buf, size_t size)
+{
+	if (sriov_vdev_needs_vf_token(ctx, d))
+		snprintf(buf, size, "%s vf_token=%s", d->pci,
+			 token ? token : SRIOV_VF_TOKEN_NULL);
+	else
+		snprintf(buf, size, "%s", d->pci);
+}
+
 int sriov_vfio_check_with(struct sriov_ctx *ctx, const struct sriov_pci_addr *dev,
 		    const struct sriov_vfio_check_opts *opts,
 		    const struct vfio_ops *ops,
@@ -529,6 +541,9 @@ int sriov_vfio_check_with(struct sriov_ctx *ctx, const struct sriov_pci_addr *de
 		return -EINVAL;
 	if (opts)
 		memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
+	if (o.vf_token && !sriov_vf_token_valid(o.vf_token))
+		return sriov_err(ctx, EINVAL, "invalid VF token \"%s\": expected a UUID",
+				 o.vf_token);
 	size = o.dma_size ? o.dma_size : DEFAULT_DMA_SIZE;
 	if (size & (size - 1) || size < 4096)
 		return sriov_err(ctx, EINVAL, "test mapping size %llu is not a power of two of at least 4096",
@@ -546,6 +561,7 @@ int sriov_vfio_check_with(struct sriov_ctx *ctx, const struct sriov_pci_addr *de
 	r = report_new(ctx, &d, &x.rep);
 	if (r < 0)
 		return r;
+	device_name(ctx, &d, o.vf_token, x.name, sizeof(x.name));
 	probe_iommufd(ctx, &d, x.rep);
 	r = open_container(&x);
 	if (r == 0)

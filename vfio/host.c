@@ -4,7 +4,9 @@
  * (and interrupt remapping), vfio-pci, the VFIO device nodes it can open,
  * and enough locked memory. Also the device specifications of passthrough.
  */
+#include <ctype.h>
 #include <dirent.h>
+#include <inttypes.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -346,4 +348,70 @@ SRIOV_EXPORT int sriov_vfio_group_access(struct sriov_ctx *ctx, int group,
 			   may_rw(&st, uid, gids, n_gids);
 	*ret = acc;
 	return 0;
+}
+
+SRIOV_EXPORT int sriov_vfio_access_check(struct sriov_ctx *ctx, int group,
+					 const char *user)
+{
+	struct sriov_vfio_access a;
+	char who[64];
+	int r;
+
+	if (!ctx)
+		return -EINVAL;
+	r = sriov_vfio_group_access(ctx, group, user, &a);
+	if (r < 0)
+		return r;
+	snprintf(who, sizeof(who), "%s%s", user ? "user " : "this user",
+		 user ? user : "");
+	if (!a.exists)
+		return sriov_err(ctx, ECANCELED, "%s missing: QEMU cannot open IOMMU group %d",
+				 a.path, group);
+	if (!a.user_rw)
+		return sriov_err(ctx, ECANCELED,
+				 "%s cannot open %s (%u:%u %04o) read-write: QEMU running as %s cannot (sriovctl vfio bind --owner)",
+				 who, a.path, a.uid, a.gid, a.mode, user ? user : "it");
+	if (!a.container_rw)
+		return sriov_err(ctx, ECANCELED, "%s cannot open %s/vfio/vfio read-write",
+				 who, ctx->dev_root);
+	return 0;
+}
+
+SRIOV_EXPORT int sriov_vfio_memlock_check(struct sriov_ctx *ctx,
+					  const struct sriov_vfio_host *host,
+					  uint64_t guest_ram, size_t n_devices,
+					  bool viommu)
+{
+	uint64_t need = sriov_vfio_memlock_need(guest_ram, n_devices, viommu);
+
+	if (!ctx || !host)
+		return -EINVAL;
+	if (host->cap_ipc_lock || host->memlock_cur >= need)
+		return 0;
+	return sriov_err(ctx, ECANCELED,
+			 "RLIMIT_MEMLOCK is %" PRIu64 " bytes, QEMU needs %" PRIu64 " for %" PRIu64 " bytes of guest RAM (raise it with ulimit -l, limits.conf or LimitMEMLOCK=)",
+			 host->memlock_cur, need, guest_ram);
+}
+
+bool sriov_vf_token_valid(const char *s)
+{
+	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+
+	if (!s || strlen(s) != sizeof(shape) - 1)
+		return false;
+	for (size_t i = 0; shape[i]; i++)
+		if (shape[i] == '-' ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+bool sriov_vdev_needs_vf_token(struct sriov_ctx *ctx, const struct vdev *d)
+{
+	struct sriov_pci_addr a;
+	struct vdev pf;
+
+	if (d->vf < 0 || !d->pf[0] || sriov_pci_addr_parse(d->pf, &a) < 0 ||
+	    sriov_vdev_load(ctx, &a, &pf) < 0)
+		return false;
+	return sriov_vfio_driver_is_vfio(pf.driver);
 }

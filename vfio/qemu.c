@@ -49,6 +49,10 @@ static int check_opts(struct sriov_ctx *ctx, const struct sriov_qemu_opts *o,
 				 o->id_prefix, ID_MAX - 1);
 	if (o->bus && !qemu_id_valid(o->bus))
 		return sriov_err(ctx, EINVAL, "invalid bus \"%s\"", o->bus);
+	if (o->vf_token && !sriov_vf_token_valid(o->vf_token))
+		return sriov_err(ctx, EINVAL,
+				 "invalid VF token \"%s\": expected a UUID such as %s",
+				 o->vf_token, SRIOV_VF_TOKEN_NULL);
 	if (o->rombar != SRIOV_ROMBAR_DEFAULT && o->rombar != SRIOV_ROMBAR_OFF &&
 	    o->rombar != SRIOV_ROMBAR_ON)
 		return sriov_err(ctx, EINVAL,
@@ -102,11 +106,33 @@ static void push(struct strv *s, const char *fmt, ...)
 	s->v[s->n] = NULL;
 }
 
+/*
+ * *ret: the device's VF token, or NULL when it needs none. The kernel
+ * gives a PF on vfio-pci a random token, which only the PF's user can
+ * change: without the one it set, QEMU cannot open the VF.
+ */
+static int vf_token(struct sriov_ctx *ctx, const struct sriov_qemu_opts *o,
+		    const struct sriov_pci_addr *a, const char **ret)
+{
+	struct vdev d;
+
+	*ret = NULL;
+	if (sriov_vdev_load(ctx, a, &d) < 0 || !sriov_vdev_needs_vf_token(ctx, &d))
+		return 0;
+	if (!o->vf_token)
+		return sriov_err(ctx, ECANCELED,
+				 "%s: its PF %s is on vfio-pci, which opens it only with the PF's VF token, a random UUID until the PF's user sets one (VFIO_DEVICE_FEATURE_PCI_VF_TOKEN): give that UUID (sriovctl qemu args --vf-token)",
+				 d.pci, d.pf);
+	*ret = o->vf_token;
+	return 0;
+}
+
 static void push_device(struct strv *s, const struct sriov_qemu_opts *o,
-			const struct sriov_pci_addr *a, size_t i)
+			const struct sriov_pci_addr *a, size_t i,
+			const char *token)
 {
 	char pci[SRIOV_PCI_ADDR_STRLEN], bus[ID_MAX + 48] = "", rom[24] = "",
-	     fd[ID_MAX + 24] = "";
+	     fd[ID_MAX + 24] = "", tok[48] = "";
 
 	sriov_pci_addr_format(a, pci);
 	if (o->root_ports) {
@@ -122,9 +148,11 @@ static void push_device(struct strv *s, const struct sriov_qemu_opts *o,
 		snprintf(rom, sizeof(rom), ",rombar=%d", o->rombar == SRIOV_ROMBAR_ON);
 	if (o->iommufd)
 		snprintf(fd, sizeof(fd), ",iommufd=%siommufd", o->id_prefix);
+	if (token)
+		snprintf(tok, sizeof(tok), ",vf-token=%s", token);
 	push(s, "-device");
-	push(s, "vfio-pci,host=%s,id=%s%zu%s%s%s", pci, o->id_prefix, i, bus,
-	     rom, fd);
+	push(s, "vfio-pci,host=%s,id=%s%zu%s%s%s%s", pci, o->id_prefix, i, bus,
+	     rom, fd, tok);
 }
 
 SRIOV_EXPORT int sriov_qemu_args(struct sriov_ctx *ctx,
@@ -145,11 +173,16 @@ SRIOV_EXPORT int sriov_qemu_args(struct sriov_ctx *ctx,
 		push(&s, "-object");
 		push(&s, "iommufd,id=%siommufd", o.id_prefix);
 	}
-	for (size_t i = 0; i < n; i++)
-		push_device(&s, &o, &devs[i], i);
-	if (s.oom) {
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		const char *token;
+
+		r = vf_token(ctx, &o, &devs[i], &token);
+		if (r == 0)
+			push_device(&s, &o, &devs[i], i, token);
+	}
+	if (r < 0 || s.oom) {
 		sriov_strv_free(s.v);
-		return -ENOMEM;
+		return r < 0 ? r : -ENOMEM;
 	}
 	*ret_argv = s.v;
 	return 0;
@@ -195,6 +228,21 @@ static void xml_device(FILE *f, const struct sriov_qemu_opts *o,
 	fprintf(f, "  <alias name='ua-%s%zu'/>\n</%s>\n", o->id_prefix, i, tag);
 }
 
+/* libvirt's <hostdev> has no vf-token: QEMU would be refused such VFs. */
+static int libvirt_tokens(struct sriov_ctx *ctx, const struct sriov_pci_addr *devs,
+			  size_t n)
+{
+	struct vdev d;
+
+	for (size_t i = 0; i < n; i++)
+		if (sriov_vdev_load(ctx, &devs[i], &d) == 0 &&
+		    sriov_vdev_needs_vf_token(ctx, &d))
+			return sriov_err(ctx, ECANCELED,
+					 "%s: its PF %s is on vfio-pci, so QEMU must open it with the PF's VF token (vf-token=), which libvirt's <hostdev> cannot carry: start QEMU with the arguments of sriovctl qemu args instead",
+					 d.pci, d.pf);
+	return 0;
+}
+
 SRIOV_EXPORT int sriov_libvirt_xml(struct sriov_ctx *ctx,
 				   const struct sriov_pci_addr *devs,
 				   const struct sriov_vf_config *const *cfgs,
@@ -215,6 +263,11 @@ SRIOV_EXPORT int sriov_libvirt_xml(struct sriov_ctx *ctx,
 	if (o.root_ports || o.bus || o.iommufd)
 		return sriov_err(ctx, EINVAL,
 				 "root ports, buses and iommufd are libvirt's to choose: they do not apply to libvirt XML");
+	if (o.vf_token)
+		return sriov_err(ctx, EINVAL, "libvirt XML has no place for a VF token");
+	r = libvirt_tokens(ctx, devs, n);
+	if (r < 0)
+		return r;
 	f = open_memstream(&buf, &len);
 	if (!f)
 		return -ENOMEM;

@@ -81,6 +81,15 @@ bool sriov_running_kernel(struct sriov_ctx *ctx);
 /* 1 when the module exists (or is built in), 0 when not, -1 unknown. */
 int sriov_module_available(struct sriov_ctx *ctx, const char *name);
 
+/* host.c */
+/* A UUID as the kernel's VF token takes it (8-4-4-4-12 hex digits). */
+bool sriov_vf_token_valid(const char *s);
+/*
+ * True when d is a VF whose PF is on vfio-pci: the kernel opens it only
+ * with the PF's VF token (vfio_pci_validate_vf_token()).
+ */
+bool sriov_vdev_needs_vf_token(struct sriov_ctx *ctx, const struct vdev *d);
+
 /* recover.c */
 /* Replays one entry under its lock; used by sriov_recover(). */
 int sriov_recover_entry(struct sriov_ctx *ctx, const char *pci, bool dry_run,

@@ -36,7 +36,8 @@ static int setup(void **state)
 			  "vf 0000:03:00.0#0 driver=vfio-pci netdev=none\n"
 			  "vf 0000:03:00.0#1 driver=vfio-pci netdev=none\n"
 			  "pf 0000:04:00.0 vendor=1b36 device=0010 class=010802 driver=nvme total=4 numvfs=1 offset=1 stride=1 vfdevice=0010 iommu=shared\n"
-			  "vf 0000:04:00.0#0 driver=vfio-pci\n",
+			  "vf 0000:04:00.0#0 driver=vfio-pci\n"
+			  "pf 0000:05:00.0 vendor=8086 device=10c9 driver=vfio-pci total=8 numvfs=1 offset=128 stride=2 vfdevice=10ca vfdriver=vfio-pci\n",
 			  err, sizeof(err)) < 0)
 		fail_msg("fakesys: %s", err);
 	o.sysfs_root = x->root;
@@ -176,6 +177,49 @@ static void test_libvirt(void **state)
 	assert_non_null(strstr(sriov_ctx_last_error(x->ctx), "libvirt"));
 }
 
+/* A VF whose PF is on vfio-pci opens only with the PF's VF token. */
+static void test_vf_token(void **state)
+{
+	struct fx *x = *state;
+	struct sriov_qemu_opts o = { .sz = sizeof(o) };
+	char **argv = NULL, *xml = NULL;
+
+	sriov_pci_addr_parse("0000:05:10.0", &x->a[1]);
+	/* the kernel's token is random until the PF's user sets one */
+	assert_int_equal(sriov_qemu_args(x->ctx, x->a, 2, NULL, &argv), -ECANCELED);
+	assert_non_null(strstr(sriov_ctx_last_error(x->ctx), "PF's VF token"));
+	assert_null(argv);
+	o.vf_token = SRIOV_VF_TOKEN_NULL;
+	assert_string_equal(args(x, 2, &o),
+			    "-device vfio-pci,host=0000:03:10.0,id=hostdev0 "
+			    "-device vfio-pci,host=0000:05:10.0,id=hostdev1,"
+			    "vf-token=00000000-0000-0000-0000-000000000000");
+	o.vf_token = "4A1F0C9E-6b1d-4c55-9a0e-2f7d3b8c1e60";
+	o.iommufd = true;
+	assert_string_equal(args(x, 2, &o),
+			    "-object iommufd,id=hostdeviommufd "
+			    "-device vfio-pci,host=0000:03:10.0,id=hostdev0,iommufd=hostdeviommufd "
+			    "-device vfio-pci,host=0000:05:10.0,id=hostdev1,iommufd=hostdeviommufd,"
+			    "vf-token=4A1F0C9E-6b1d-4c55-9a0e-2f7d3b8c1e60");
+	static const char *const bad[] = { "", "4a1f0c9e", "4a1f0c9e-6b1d-4c55-9a0e-2f7d3b8c1e6",
+					   "4a1f0c9e-6b1d-4c55-9a0e-2f7d3b8c1e600",
+					   "4a1f0c9e+6b1d-4c55-9a0e-2f7d3b8c1e60",
+					   "4a1f0c9e-6b1d-4c55-9a0e-2f7d3b8c1e6g" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		o.vf_token = bad[i];
+		assert_int_equal(sriov_qemu_args(x->ctx, x->a, 1, &o, &argv), -EINVAL);
+		assert_non_null(strstr(sriov_ctx_last_error(x->ctx), "invalid VF token"));
+	}
+	assert_null(argv);
+	/* libvirt's <hostdev> has no place for it */
+	assert_int_equal(sriov_libvirt_xml(x->ctx, x->a + 1, NULL, 1, NULL, &xml),
+			 -ECANCELED);
+	assert_non_null(strstr(sriov_ctx_last_error(x->ctx), "cannot carry"));
+	o = (struct sriov_qemu_opts){ .sz = sizeof(o), .vf_token = SRIOV_VF_TOKEN_NULL };
+	assert_int_equal(sriov_libvirt_xml(x->ctx, x->a, NULL, 1, &o, &xml), -EINVAL);
+	assert_null(xml);
+}
+
 static void test_usable(void **state)
 {
 	struct fx *x = *state;
@@ -203,6 +247,22 @@ static void test_memlock(void **state)
 	assert_int_equal(sriov_vfio_memlock_need(4 * gib, 1, true), 5 * gib);
 }
 
+static void test_memlock_check(void **state)
+{
+	struct fx *x = *state;
+	struct sriov_vfio_host h = { .memlock_cur = 64 * 1024 };
+	const uint64_t gib = 1024ULL * 1024 * 1024;
+
+	assert_int_equal(sriov_vfio_memlock_check(x->ctx, &h, gib, 1, false), -ECANCELED);
+	assert_string_equal(sriov_ctx_last_error(x->ctx),
+			    "RLIMIT_MEMLOCK is 65536 bytes, QEMU needs 2147483648 for 1073741824 bytes of guest RAM (raise it with ulimit -l, limits.conf or LimitMEMLOCK=)");
+	h.cap_ipc_lock = true;
+	assert_int_equal(sriov_vfio_memlock_check(x->ctx, &h, gib, 1, false), 0);
+	h = (struct sriov_vfio_host){ .memlock_cur = 2 * gib };
+	assert_int_equal(sriov_vfio_memlock_check(x->ctx, &h, gib, 1, false), 0);
+	assert_int_equal(sriov_vfio_memlock_check(x->ctx, &h, gib, 2, true), -ECANCELED);
+}
+
 static void test_access(void **state)
 {
 	struct fx *x = *state;
@@ -227,8 +287,15 @@ static void test_access(void **state)
 	assert_int_equal(acc.mode, 0600);
 	assert_false(acc.user_rw);
 	assert_true(acc.container_rw);
+	assert_int_equal(sriov_vfio_access_check(ctx, 7, "nobody"), -ECANCELED);
+	assert_non_null(strstr(sriov_ctx_last_error(ctx),
+			       "user nobody cannot open "));
+	assert_non_null(strstr(sriov_ctx_last_error(ctx), "/vfio/7 (0:0 0600) read-write"));
 	assert_int_equal(sriov_vfio_group_access(ctx, 7, "root", &acc), 0);
 	assert_true(acc.user_rw);
+	assert_int_equal(sriov_vfio_access_check(ctx, 7, "root"), 0);
+	assert_int_equal(sriov_vfio_access_check(ctx, 8, "root"), -ECANCELED);
+	assert_non_null(strstr(sriov_ctx_last_error(ctx), "/vfio/8 missing"));
 	snprintf(path, sizeof(path), "%s/vfio/7", dev);
 	assert_int_equal(chown(path, 65534, 0), 0);
 	assert_int_equal(sriov_vfio_group_access(ctx, 7, "65534", &acc), 0);
@@ -248,7 +315,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_args_invalid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_libvirt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_usable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vf_token, setup, teardown),
 		cmocka_unit_test(test_memlock),
+		cmocka_unit_test_setup_teardown(test_memlock_check, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_access, setup, teardown),
 	};
 

@@ -39,7 +39,7 @@ struct fake {
 	bool mapped;
 	uint64_t map_iova;
 	char group_path[256];
-	char device[32];
+	char device[96];
 };
 
 static int f_open(void *data, const char *path, int flags)
@@ -225,7 +225,8 @@ static int setup(void **state)
 			  "module vfio_pci\n"
 			  "pf 0000:03:00.0 vendor=8086 device=10c9 driver=igb netdev=enp3s0 total=8 numvfs=2 offset=128 stride=2 vfdevice=10ca vfdriver=igbvf\n"
 			  "vf 0000:03:00.0#1 driver=vfio-pci override=vfio-pci\n"
-			  "dev " NOGROUP " vendor=8086 device=1533 driver=igb iommu=none\n",
+			  "dev " NOGROUP " vendor=8086 device=1533 driver=igb iommu=none\n"
+			  "pf 0000:06:00.0 vendor=8086 device=10c9 driver=vfio-pci total=8 numvfs=1 offset=128 stride=2 vfdevice=10ca vfdriver=vfio-pci\n",
 			  err, sizeof(err)) < 0)
 		fail_msg("fakesys: %s", err);
 	o.sysfs_root = x->root;
@@ -421,6 +422,34 @@ static void test_no_device(void **state)
 	assert_string_equal(sriov_vfio_step_name(SRIOV_VFIO_STEP_MAP_DMA), "map dma");
 }
 
+/* A VF of a PF on vfio-pci is asked for with the PF's VF token. */
+static void test_vf_token(void **state)
+{
+	struct fx *x = *state;
+	struct sriov_vfio_check_report *rep = NULL;
+	struct sriov_vfio_check_opts o = { .sz = sizeof(o) };
+	struct sriov_pci_addr a;
+
+	assert_int_equal(sriov_pci_addr_parse("0000:06:10.0", &a), 0);
+	assert_int_equal(sriov_vfio_check_with(x->ctx, &a, &o, &x->ops, &rep), 0);
+	assert_string_equal(x->f.device,
+			    "0000:06:10.0 vf_token=00000000-0000-0000-0000-000000000000");
+	sriov_vfio_check_report_free(rep);
+	fake_reset(x);
+	o.vf_token = "4a1f0c9e-6b1d-4c55-9a0e-2f7d3b8c1e60";
+	assert_int_equal(sriov_vfio_check_with(x->ctx, &a, &o, &x->ops, &rep), 0);
+	assert_string_equal(x->f.device,
+			    "0000:06:10.0 vf_token=4a1f0c9e-6b1d-4c55-9a0e-2f7d3b8c1e60");
+	sriov_vfio_check_report_free(rep);
+	/* a VF of a PF on its host driver takes no token */
+	fake_reset(x);
+	assert_int_equal(check(x, false, &rep), 0);
+	assert_string_equal(x->f.device, VF);
+	sriov_vfio_check_report_free(rep);
+	o.vf_token = "token";
+	assert_int_equal(sriov_vfio_check_with(x->ctx, &a, &o, &x->ops, &rep), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -429,6 +458,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_kernel_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reset_optional, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_device, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vf_token, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -187,6 +187,7 @@ struct sriov_vfio_check_opts {
 	size_t sz;
 	bool no_reset;      /* skip VFIO_DEVICE_RESET */
 	uint64_t dma_size;  /* test mapping; 0: 1 MiB */
+	const char *vf_token; /* a VF whose PF is on vfio-pci; NULL: the null UUID */
 };
 
 struct sriov_vfio_check_report {
@@ -286,6 +287,21 @@ SRIOV_EXPORT uint64_t sriov_vfio_memlock_need(uint64_t guest_ram,
 					      size_t n_devices, bool viommu);
 
 /*
+ * 0 when user (NULL: the calling user) may open the group's node and the
+ * container read-write; -ECANCELED with the reason when not.
+ */
+SRIOV_EXPORT int sriov_vfio_access_check(struct sriov_ctx *ctx, int group,
+					 const char *user);
+/*
+ * 0 when host's RLIMIT_MEMLOCK (or CAP_IPC_LOCK) covers
+ * sriov_vfio_memlock_need(); -ECANCELED with the numbers when not.
+ */
+SRIOV_EXPORT int sriov_vfio_memlock_check(struct sriov_ctx *ctx,
+					  const struct sriov_vfio_host *host,
+					  uint64_t guest_ram, size_t n_devices,
+					  bool viommu);
+
+/*
  * 0 when QEMU can take the device now: bound to a VFIO driver and its
  * group viable. Otherwise -ECANCELED with the reason (the driver, or the
  * group members on host drivers).
@@ -313,7 +329,14 @@ struct sriov_qemu_opts {
 	const char *bus;        /* bus of the devices (or their root ports) */
 	int rombar;             /* enum sriov_rombar */
 	bool iommufd;           /* through an iommufd object */
+	const char *vf_token;   /* the PF's VF token, for VFs whose PF is on vfio-pci */
 };
+
+/*
+ * The null UUID. The kernel gives a PF on vfio-pci a random VF token;
+ * its user may set this one (VFIO_DEVICE_FEATURE_PCI_VF_TOKEN).
+ */
+#define SRIOV_VF_TOKEN_NULL "00000000-0000-0000-0000-000000000000"
 
 /*
  * QEMU arguments for the devices, in order: "-device", "vfio-pci,..."
