@@ -34,7 +34,7 @@ _sriovctl_opts()
 	'vfio bind') echo --owner --timeout -- ;;
 	'vfio release') echo --timeout -- ;;
 	'vfio check') echo --user --memory -- --viommu --no-reset ;;
-	'qemu args') echo --id-prefix --bus --rombar --format -- \
+	'qemu args') echo --id-prefix --bus --rombar --format --vf-token --user --memory -- \
 		--root-ports --iommufd --no-check ;;
 	'doctor ') echo --memory -- ;;
 	'apply ') echo --pf --timeout -- --check --diff --recover --schema ;;

@@ -208,7 +208,7 @@ function __sriovctl_opts
         case 'vfio check'
             printf '%s\n' --user --memory -- --viommu --no-reset
         case 'qemu args'
-            printf '%s\n' --id-prefix --bus --rombar --format -- \
+            printf '%s\n' --id-prefix --bus --rombar --format --vf-token --user --memory -- \
                 --root-ports --iommufd --no-check
         case 'doctor '
             printf '%s\n' --memory --
