@@ -238,5 +238,17 @@ wait_for() { # "shell condition" tenths
 	done
 }
 
+# The guest's QEMU with the given arguments, stopped before the CPU runs;
+# its monitor answers "info pci" (bus 0 only: no firmware has numbered the
+# buses behind bridges yet) and "info qtree" (every device). Output in
+# OUT, exit status in RC.
+guest_qemu() {
+	echo "\$ qemu-system-x86_64 ... $*"
+	OUT=$(printf 'info pci\ninfo qtree\nquit\n' | timeout 120 qemu-system-x86_64 -nodefaults \
+		-no-user-config -display none -machine q35 -accel tcg -m 64 -S \
+		-monitor stdio -serial none "$@" 2>&1 3>&-)
+	RC=$?
+	printf '%s\n' "$OUT" | grep -E 'Error|error|vfio|id "' | head -n 25
+}
 # shellcheck disable=SC1091 # written by run.sh into the image
 . /tests/vm.env

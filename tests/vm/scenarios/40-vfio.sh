@@ -17,19 +17,6 @@ override() { attr "$PCI/$1/driver_override"; }
 driver() { link_name "$PCI/$1/driver"; }
 group() { link_name "$PCI/$1/iommu_group"; }
 
-# The guest's QEMU with the given arguments, stopped before the CPU runs;
-# its monitor answers "info pci" (bus 0 only: no firmware has numbered the
-# buses behind bridges yet) and "info qtree" (every device). Output in
-# OUT, exit status in RC.
-guest_qemu() {
-	echo "\$ qemu-system-x86_64 ... $*"
-	OUT=$(printf 'info pci\ninfo qtree\nquit\n' | timeout 120 qemu-system-x86_64 -nodefaults \
-		-no-user-config -display none -machine q35 -accel tcg -m 64 -S \
-		-monitor stdio -serial none "$@" 2>&1 3>&-)
-	RC=$?
-	printf '%s\n' "$OUT" | grep -E 'Error|error|vfio|id "' | head -n 25
-}
-
 # --- set-up: VFs on both kinds of device, vfio-pci not loaded --------------
 
 case_begin set-up: igb and NVMe VFs
