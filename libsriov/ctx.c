@@ -18,9 +18,13 @@ static int dup_or_default(const char *value, const char *fallback,
 	return 0;
 }
 
+/*
+ * The root is the running kernel's sysfs when it is the directory /sys
+ * is, however it is spelled ("/sys/", "//sys", a bind mount of it).
+ */
 static int ctx_open_sysfs(struct sriov_ctx *ctx)
 {
-	struct stat st;
+	struct stat st, live;
 
 	ctx->sysfs_fd = open(ctx->sysfs_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (ctx->sysfs_fd < 0)
@@ -29,6 +33,8 @@ static int ctx_open_sysfs(struct sriov_ctx *ctx)
 	if (fstat(ctx->sysfs_fd, &st) < 0)
 		return sriov_err(ctx, errno, "sysfs root %s: %s",
 				 ctx->sysfs_root, strerror(errno));
+	ctx->live = stat("/sys", &live) == 0 && st.st_dev == live.st_dev &&
+		    st.st_ino == live.st_ino;
 	return 0;
 }
 

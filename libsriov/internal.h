@@ -52,6 +52,7 @@ struct sriov_iommu_group {
 struct sriov_ctx {
 	int sysfs_fd;            /* O_PATH directory fd of the sysfs root */
 	char *sysfs_root;
+	bool live;               /* the root is the running kernel's /sys */
 	char *dev_root;
 	char *state_dir;
 	sriov_log_fn log_fn;

@@ -31,7 +31,7 @@ int sriov_inuse_open(struct sriov_ctx *ctx, struct sriov_inuse **ret)
 		return -ENOMEM;
 	u->ctx = ctx;
 	/* netlink speaks for the running kernel only */
-	if (!strcmp(ctx->sysfs_root, "/sys")) {
+	if (ctx->live) {
 		u->sk = nl_socket_alloc();
 		if (!u->sk || nl_connect(u->sk, NETLINK_ROUTE) < 0 ||
 		    rtnl_addr_alloc_cache(u->sk, &u->addrs) < 0 ||

@@ -91,7 +91,7 @@ static int pci_access_init(struct sriov_ctx *ctx)
 	snprintf(path, sizeof(path), "%s/bus/pci", ctx->sysfs_root);
 	pci_param(a, "sysfs.path", path);
 	/* udev's hwdb describes the host, not a simulated sysfs root */
-	if (strcmp(ctx->sysfs_root, "/sys") != 0)
+	if (!ctx->live)
 		pci_param(a, "hwdb.disable", "1");
 	ctx->pacc = a;
 	pci_init(a);

@@ -25,7 +25,7 @@ struct sriov_ready {
 
 static bool udev_usable(struct sriov_ctx *ctx)
 {
-	return !strcmp(ctx->sysfs_root, "/sys") &&
+	return ctx->live &&
 	       access("/run/udev/control", F_OK) == 0;
 }
 

@@ -23,7 +23,7 @@ static int ctx_rtnl(struct sriov_ctx *ctx, struct sriov_rtnl **ret)
 	if (!ctx->rtnl && ctx->rtnl_transport)
 		r = sriov_rtnl_open_transport(ctx, ctx->rtnl_transport,
 					      ctx->rtnl_transport_data, &ctx->rtnl);
-	else if (!ctx->rtnl && strcmp(ctx->sysfs_root, "/sys") != 0)
+	else if (!ctx->rtnl && !ctx->live)
 		return sriov_err(ctx, EOPNOTSUPP,
 				 "VF settings come from the running kernel over rtnetlink; they are not available with sysfs root %s",
 				 ctx->sysfs_root);

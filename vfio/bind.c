@@ -378,7 +378,7 @@ static int call_run(struct call *c)
 		if (r == 0 && c->release && !c->o.dry_run)
 			drop_stale_records(c);
 		if (r == 0 && !c->release && todo && !sriov_driver_loaded(c->ctx, VFIO_PCI) &&
-		    !sriov_running_kernel(c->ctx))
+		    !c->ctx->live)
 			r = sriov_driver_ensure(c->ctx, VFIO_PCI);
 		return r;
 	}

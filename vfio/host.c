@@ -171,7 +171,7 @@ static int irq_remapping(struct sriov_ctx *ctx)
 	char line[512];
 	int found = -1;
 
-	if (!sriov_running_kernel(ctx) || !(f = fopen("/proc/interrupts", "re")))
+	if (!ctx->live || !(f = fopen("/proc/interrupts", "re")))
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
 		if (strstr(line, "IR-"))
@@ -192,7 +192,7 @@ static void iommu_cmdline(struct sriov_ctx *ctx, char *buf, size_t size)
 	size_t len = 0;
 
 	buf[0] = '\0';
-	if (!sriov_running_kernel(ctx) || !(f = fopen("/proc/cmdline", "re")) ||
+	if (!ctx->live || !(f = fopen("/proc/cmdline", "re")) ||
 	    !fgets(line, sizeof(line), f))
 		return;
 	for (char *w = strtok_r(line, " \n", &save); w;

@@ -58,11 +58,6 @@ static bool kmod_open(struct sriov_ctx *ctx)
 	return ok;
 }
 
-bool sriov_running_kernel(struct sriov_ctx *ctx)
-{
-	return !strcmp(ctx->sysfs_root, "/sys");
-}
-
 static bool driver_present(struct sriov_ctx *ctx, const char *driver,
 			   char *path, size_t size)
 {
@@ -111,7 +106,7 @@ int sriov_driver_ensure(struct sriov_ctx *ctx, const char *driver)
 
 	if (driver_present(ctx, driver, path, sizeof(path)))
 		return 0;
-	if (!sriov_running_kernel(ctx))
+	if (!ctx->live)
 		return sriov_err(ctx, ENOENT,
 				 "the %s driver is not loaded (no %s/%s), and modules can be loaded only into the running kernel (sysfs root /sys)",
 				 driver, ctx->sysfs_root, path);
@@ -132,7 +127,7 @@ int sriov_module_available(struct sriov_ctx *ctx, const char *name)
 	struct kmod_module *mod = NULL;
 	int r = -1;
 
-	if (!sriov_running_kernel(ctx) || !kmod_open(ctx))
+	if (!ctx->live || !kmod_open(ctx))
 		return -1;
 	k = kmod.new_ctx(NULL, NULL);
 	if (k && kmod.module_new(k, name, &mod) == 0)

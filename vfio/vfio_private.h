@@ -71,13 +71,11 @@ int sriov_drv_restore(struct xfer *x, struct vdev *d, const struct journal_entry
 /* kmod.c */
 /*
  * 0 when bus/pci/drivers/DRIVER exists, after loading the module of that
- * name with libkmod if needed (only into the running kernel: sysfs root
- * /sys). -ENOENT with the reason otherwise.
+ * name with libkmod if needed (only into the running kernel: ctx->live).
+ * -ENOENT with the reason otherwise.
  */
 int sriov_driver_ensure(struct sriov_ctx *ctx, const char *driver);
 bool sriov_driver_loaded(struct sriov_ctx *ctx, const char *driver);
-/* True when modules can be loaded: the sysfs root is the running kernel's. */
-bool sriov_running_kernel(struct sriov_ctx *ctx);
 /* 1 when the module exists (or is built in), 0 when not, -1 unknown. */
 int sriov_module_available(struct sriov_ctx *ctx, const char *name);
 

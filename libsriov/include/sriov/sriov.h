@@ -336,7 +336,8 @@ SRIOV_EXPORT void sriov_numvfs_report_free(struct sriov_numvfs_report *r);
  * Reads every VF's settings of the PF with one rtnetlink request to its
  * netdev (stats only when asked). -ENODEV when the PF has no netdev;
  * -EOPNOTSUPP when the context's sysfs root is not the running kernel's
- * (/sys), as netlink always speaks for the running kernel.
+ * (the directory /sys is, however it is spelled), as netlink always
+ * speaks for the running kernel.
  */
 SRIOV_EXPORT int sriov_pf_read_vf_config(struct sriov_pf *pf, bool stats);
 /* The settings read by sriov_pf_read_vf_config(), or NULL. */
