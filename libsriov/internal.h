@@ -160,6 +160,15 @@ int sriov_dev_read_iommu_group(struct sriov_ctx *ctx,
 
 /* iommu.c */
 void sriov_iommu_reset(struct sriov_ctx *ctx);
+/*
+ * The VFIO node of an IOMMU group: DEV_ROOT/vfio/GROUP, or with noiommu
+ * DEV_ROOT/vfio/noiommu-GROUP (no-IOMMU mode); -EINVAL, -ENAMETOOLONG.
+ */
+int sriov_vfio_group_path(const struct sriov_ctx *ctx, int group,
+			  bool noiommu, char *buf, size_t size);
+/* The node that exists: noiommu-GROUP when only it does, else GROUP. */
+int sriov_vfio_group_node(const struct sriov_ctx *ctx, int group, char *buf,
+			  size_t size);
 
 /* Longest driver name kept in fixed buffers (the kernel allows more, none uses it). */
 #define SRIOV_DRIVER_NAME_MAX 64

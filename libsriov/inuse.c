@@ -196,11 +196,10 @@ bool sriov_vfio_group_in_use(struct sriov_ctx *ctx, int group, pid_t *ret_pid)
 	char want[2][4096], dir[300];
 	struct dirent *p;
 
-	if (!proc || group < 0)
+	if (!proc ||
+	    sriov_vfio_group_path(ctx, group, false, want[0], sizeof(want[0])) < 0 ||
+	    sriov_vfio_group_path(ctx, group, true, want[1], sizeof(want[1])) < 0)
 		return false;
-	snprintf(want[0], sizeof(want[0]), "%s/vfio/%d", ctx->dev_root, group);
-	snprintf(want[1], sizeof(want[1]), "%s/vfio/noiommu-%d", ctx->dev_root,
-		 group);
 	/* nobody holds open a node that does not exist: skip the scan */
 	if (access(want[0], F_OK) != 0 && access(want[1], F_OK) != 0)
 		return false;

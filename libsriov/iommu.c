@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "sysfs.h"
@@ -27,6 +28,31 @@ void sriov_iommu_reset(struct sriov_ctx *ctx)
 	ctx->groups = NULL;
 	ctx->n_groups = 0;
 	ctx->groups_scanned = false;
+}
+
+int sriov_vfio_group_path(const struct sriov_ctx *ctx, int group,
+			  bool noiommu, char *buf, size_t size)
+{
+	int n;
+
+	if (group < 0)
+		return -EINVAL;
+	n = snprintf(buf, size, "%s/vfio/%s%d", ctx->dev_root,
+		     noiommu ? "noiommu-" : "", group);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+int sriov_vfio_group_node(const struct sriov_ctx *ctx, int group, char *buf,
+			  size_t size)
+{
+	int r = sriov_vfio_group_path(ctx, group, false, buf, size);
+
+	if (r < 0 || access(buf, F_OK) == 0)
+		return r;
+	r = sriov_vfio_group_path(ctx, group, true, buf, size);
+	if (r == 0 && access(buf, F_OK) == 0)
+		return 0;
+	return sriov_vfio_group_path(ctx, group, false, buf, size);
 }
 
 SRIOV_EXPORT bool sriov_iommu_enabled(struct sriov_ctx *ctx)

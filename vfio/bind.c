@@ -390,6 +390,14 @@ static int call_run(struct call *c)
 	return call_execute(c);
 }
 
+static char *group_dev(struct sriov_ctx *ctx, int group)
+{
+	char path[600];
+
+	return sriov_vfio_group_path(ctx, group, false, path, sizeof(path)) == 0
+		       ? strdup(path) : NULL;
+}
+
 static void call_report(struct call *c, int r)
 {
 	for (size_t i = 0; i < c->n; i++) {
@@ -407,10 +415,8 @@ static void call_report(struct call *c, int r)
 		res->changed = c->o.dry_run ? op->todo && r == 0
 					    : strcmp(now.driver, op->before) != 0;
 		if (!c->release && op->d.group != SRIOV_NO_VALUE &&
-		    sriov_vfio_driver_is_vfio(now.driver) &&
-		    asprintf((char **)&res->group_dev, "%s/vfio/%d",
-			     c->ctx->dev_root, op->d.group) < 0)
-			res->group_dev = NULL;
+		    sriov_vfio_driver_is_vfio(now.driver))
+			res->group_dev = group_dev(c->ctx, op->d.group);
 		c->rep->changed = c->rep->changed || res->changed;
 		c->rep->n_failed += res->error != 0;
 		/* handles stay valid across a bind: the VF is read in place */

@@ -490,8 +490,7 @@ static int report_new(struct sriov_ctx *ctx, const struct vdev *d,
 		      struct sriov_vfio_check_report **ret)
 {
 	struct sriov_vfio_check_report *rep = calloc(1, sizeof(*rep));
-	char path[600];
-	struct stat st;
+	char path[600] = "";
 
 	if (!rep)
 		return -ENOMEM;
@@ -499,13 +498,8 @@ static int report_new(struct sriov_ctx *ctx, const struct vdev *d,
 	rep->iommu_group = d->group;
 	rep->failed_step = -1;
 	rep->dma_avail = -1;
-	snprintf(path, sizeof(path), "%s/vfio/%d", ctx->dev_root, d->group);
 	/* no-IOMMU mode names the group node differently */
-	if (stat(path, &st) < 0)
-		snprintf(path, sizeof(path), "%s/vfio/noiommu-%d", ctx->dev_root,
-			 d->group);
-	if (stat(path, &st) < 0)
-		snprintf(path, sizeof(path), "%s/vfio/%d", ctx->dev_root, d->group);
+	sriov_vfio_group_node(ctx, d->group, path, sizeof(path));
 	rep->group_path = strdup(path);
 	if (!rep->group_path) {
 		free(rep);

@@ -335,8 +335,8 @@ SRIOV_EXPORT int sriov_vfio_group_access(struct sriov_ctx *ctx, int group,
 	r = user_ids(ctx, user, &uid, gids, &n_gids);
 	if (r < 0)
 		return r;
-	snprintf(acc.path, sizeof(acc.path), "%s/vfio/%d", ctx->dev_root, group);
-	if (stat(acc.path, &st) == 0) {
+	r = sriov_vfio_group_path(ctx, group, false, acc.path, sizeof(acc.path));
+	if (r == 0 && stat(acc.path, &st) == 0) {
 		acc.exists = true;
 		acc.uid = st.st_uid;
 		acc.gid = st.st_gid;
