@@ -192,6 +192,19 @@ int sriov_lock_pf(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 int sriov_lock_name(struct sriov_ctx *ctx, const char *name, int *ret_fd);
 void sriov_unlock(int fd);
 
+/*
+ * statefile.c: STATE_DIR/NAME, created mode 0700 when missing, into buf.
+ * sriov_write_atomic() replaces path with data: PATH.tmp created afresh
+ * (O_EXCL, O_NOFOLLOW) mode 0600, written, fsynced, renamed over path,
+ * and the directory fsynced. Callers hold the lock of what path records.
+ */
+int sriov_state_subdir(struct sriov_ctx *ctx, const char *name, char *buf,
+		       size_t size);
+int sriov_write_atomic(struct sriov_ctx *ctx, const char *path,
+		       const void *data, size_t len);
+/* Removes path (gone already is fine), then fsyncs its directory. */
+int sriov_remove_synced(struct sriov_ctx *ctx, const char *path);
+
 /* Strict unsigned parsers: whole string, no sign, no junk. */
 int sriov_parse_uint(const char *s, int base, unsigned long max,
 		     unsigned long *ret);

@@ -28,17 +28,7 @@ const char *sriov_journal_state_name(enum journal_state s)
 
 static int journal_dir(struct sriov_ctx *ctx, char *buf, size_t size)
 {
-	int r = sriov_state_dir_ensure(ctx);
-
-	if (r < 0)
-		return r;
-	if ((size_t)snprintf(buf, size, "%s/%s", ctx->state_dir, JOURNAL_DIR) >=
-	    size)
-		return sriov_err(ctx, ENAMETOOLONG, "state directory path too long");
-	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
-		return sriov_err(ctx, errno, "cannot create %s: %s", buf,
-				 strerror(errno));
-	return 0;
+	return sriov_state_subdir(ctx, JOURNAL_DIR, buf, size);
 }
 
 static bool pci_name_valid(const char *pci)
@@ -209,8 +199,8 @@ int sriov_journal_parse(const char *text, struct journal_entry *ret)
 	return 0;
 }
 
-static int entry_path(struct sriov_ctx *ctx, const char *pci, const char *sfx,
-		      char *buf, size_t size)
+static int entry_path(struct sriov_ctx *ctx, const char *pci, char *buf,
+		      size_t size)
 {
 	char dir[4096];
 	int r;
@@ -220,77 +210,22 @@ static int entry_path(struct sriov_ctx *ctx, const char *pci, const char *sfx,
 	r = journal_dir(ctx, dir, sizeof(dir));
 	if (r < 0)
 		return r;
-	if ((size_t)snprintf(buf, size, "%s/%s%s%s", dir, pci, JOURNAL_SUFFIX,
-			     sfx) >= size)
+	if ((size_t)snprintf(buf, size, "%s/%s%s", dir, pci, JOURNAL_SUFFIX) >=
+	    size)
 		return sriov_err(ctx, ENAMETOOLONG, "journal path too long");
-	return 0;
-}
-
-static int fsync_dir(struct sriov_ctx *ctx)
-{
-	char dir[4096];
-	int fd, r = journal_dir(ctx, dir, sizeof(dir));
-
-	if (r < 0)
-		return r;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd) < 0)
-		r = sriov_err(ctx, errno, "cannot sync %s: %s", dir,
-			      strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	return r;
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		buf += n;
-		len -= (size_t)n;
-	}
 	return 0;
 }
 
 int sriov_journal_write(struct sriov_ctx *ctx, const struct journal_entry *e)
 {
-	char text[JOURNAL_MAX], tmp[4200], path[4200];
-	int fd, n, r;
+	char text[JOURNAL_MAX], path[4200];
+	int n, r;
 
 	n = sriov_journal_format(e, text, sizeof(text));
 	if (n < 0)
 		return sriov_err(ctx, -n, "journal entry of %s too long", e->pci);
-	r = entry_path(ctx, e->pci, ".tmp", tmp, sizeof(tmp));
-	if (r == 0)
-		r = entry_path(ctx, e->pci, "", path, sizeof(path));
-	if (r < 0)
-		return r;
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  0600);
-	if (fd < 0)
-		return sriov_err(ctx, errno, "cannot create %s: %s", tmp,
-				 strerror(errno));
-	r = fchmod(fd, 0600) < 0 ? -errno : 0;
-	if (r == 0)
-		r = write_all(fd, text, (size_t)n);
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
-		return sriov_err(ctx, -r, "cannot write journal %s: %s", path,
-				 strerror(-r));
-	}
-	return fsync_dir(ctx);
+	r = entry_path(ctx, e->pci, path, sizeof(path));
+	return r < 0 ? r : sriov_write_atomic(ctx, path, text, (size_t)n);
 }
 
 int sriov_journal_read(struct sriov_ctx *ctx, const char *pci,
@@ -300,7 +235,7 @@ int sriov_journal_read(struct sriov_ctx *ctx, const char *pci,
 	ssize_t n;
 	int fd, r;
 
-	r = entry_path(ctx, pci, "", path, sizeof(path));
+	r = entry_path(ctx, pci, path, sizeof(path));
 	if (r < 0)
 		return r;
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -327,14 +262,9 @@ int sriov_journal_read(struct sriov_ctx *ctx, const char *pci,
 int sriov_journal_remove(struct sriov_ctx *ctx, const char *pci)
 {
 	char path[4200];
-	int r = entry_path(ctx, pci, "", path, sizeof(path));
+	int r = entry_path(ctx, pci, path, sizeof(path));
 
-	if (r < 0)
-		return r;
-	if (unlink(path) < 0 && errno != ENOENT)
-		return sriov_err(ctx, errno, "cannot remove %s: %s", path,
-				 strerror(errno));
-	return fsync_dir(ctx);
+	return r < 0 ? r : sriov_remove_synced(ctx, path);
 }
 
 static int names_add(char ***names, size_t *n, const char *s)

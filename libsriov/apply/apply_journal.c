@@ -20,17 +20,11 @@
 
 static int journal_dir(struct sriov_ctx *ctx, char *buf, size_t size)
 {
-	int r = sriov_state_dir_ensure(ctx);
-
-	snprintf(buf, size, "%s/apply", ctx->state_dir);
-	if (r == 0 && mkdir(buf, 0700) < 0 && errno != EEXIST)
-		r = sriov_err(ctx, errno, "cannot create %s: %s", buf,
-			      strerror(errno));
-	return r;
+	return sriov_state_subdir(ctx, "apply", buf, size);
 }
 
 static int journal_path(struct sriov_ctx *ctx, const struct pf_plan *p,
-			const char *sfx, char *buf, size_t size)
+			char *buf, size_t size)
 {
 	char dir[4096];
 	int r = journal_dir(ctx, dir, sizeof(dir));
@@ -38,7 +32,7 @@ static int journal_path(struct sriov_ctx *ctx, const struct pf_plan *p,
 	if (r == 0 && !sriov_name_valid(p->pf->dev_name))
 		r = -EINVAL;
 	if (r == 0)
-		snprintf(buf, size, "%s/%s.yaml%s", dir, p->pf->dev_name, sfx);
+		snprintf(buf, size, "%s/%s.yaml", dir, p->pf->dev_name);
 	return r;
 }
 
@@ -111,44 +105,17 @@ static size_t journal_text(struct apply_run *run, const struct pf_plan *p,
 	return len;
 }
 
-static int write_atomic(struct sriov_ctx *ctx, const char *tmp,
-			const char *path, const char *text, size_t len)
-{
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-		      0600);
-	int r = fd < 0 ? -errno : 0;
-
-	if (r == 0 && fchmod(fd, 0600) < 0)
-		r = -errno;
-	if (r == 0 && write(fd, text, len) != (ssize_t)len)
-		r = -EIO;
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (fd >= 0 && close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
-		return sriov_err(ctx, -r, "cannot write the apply journal %s: %s",
-				 path, strerror(-r));
-	}
-	return 0;
-}
-
 int sriov_apply_journal_write(struct apply_run *run, const struct pf_plan *p)
 {
-	char tmp[4200], path[4200];
+	char path[4200];
 	char *text = NULL;
 	size_t len = journal_text(run, p, &text);
 	int r = 0;
 
 	if (len)
-		r = journal_path(run->ctx, p, ".tmp", tmp, sizeof(tmp));
+		r = journal_path(run->ctx, p, path, sizeof(path));
 	if (len && r == 0)
-		r = journal_path(run->ctx, p, "", path, sizeof(path));
-	if (len && r == 0)
-		r = write_atomic(run->ctx, tmp, path, text, len);
+		r = sriov_write_atomic(run->ctx, path, text, len);
 	free(text);
 	return r;
 }
@@ -157,8 +124,8 @@ void sriov_apply_journal_remove(struct apply_run *run, const struct pf_plan *p)
 {
 	char path[4200];
 
-	if (journal_path(run->ctx, p, "", path, sizeof(path)) == 0)
-		unlink(path);
+	if (journal_path(run->ctx, p, path, sizeof(path)) == 0)
+		sriov_remove_synced(run->ctx, path);
 }
 
 static bool journal_name(const char *name)

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Files of the state directory (journals): replaced atomically, mode 0600,
+ * so that a crash leaves the old content or the new one, never a part.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+int sriov_state_subdir(struct sriov_ctx *ctx, const char *name, char *buf,
+		       size_t size)
+{
+	int r = sriov_state_dir_ensure(ctx);
+
+	if (r < 0)
+		return r;
+	if (!sriov_name_valid(name))
+		return sriov_err(ctx, EINVAL, "invalid state file name \"%s\"", name);
+	if ((size_t)snprintf(buf, size, "%s/%s", ctx->state_dir, name) >= size)
+		return sriov_err(ctx, ENAMETOOLONG, "state directory path too long");
+	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+		return sriov_err(ctx, errno, "cannot create %s: %s", buf,
+				 strerror(errno));
+	return 0;
+}
+
+static void parent_dir(const char *path, char *buf, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash)
+		snprintf(buf, size, "%.*s",
+			 (int)(slash == path ? 1 : slash - path), path);
+	else
+		snprintf(buf, size, ".");
+}
+
+static int fsync_dir(struct sriov_ctx *ctx, const char *path)
+{
+	char dir[4200];
+
+	int fd, r;
+
+	parent_dir(path, dir, sizeof(dir));
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	r = fd < 0 || fsync(fd) < 0 ? -errno : 0;
+
+	if (fd >= 0)
+		close(fd);
+	if (r < 0)
+		return sriov_err(ctx, -r, "cannot sync %s: %s", dir, strerror(-r));
+	return 0;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* path.tmp, created afresh (never through a link), written and synced. */
+static int write_tmp(const char *tmp, const void *data, size_t len)
+{
+	int fd, r;
+
+	/* a crash may have left one; its writer held the same lock */
+	if (unlink(tmp) < 0 && errno != ENOENT)
+		return -errno;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
+	if (fd < 0)
+		return -errno;
+	/* 0600 whatever the umask */
+	r = fchmod(fd, 0600) < 0 ? -errno : 0;
+	if (r == 0)
+		r = write_all(fd, data, len);
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	return r;
+}
+
+int sriov_write_atomic(struct sriov_ctx *ctx, const char *path,
+		       const void *data, size_t len)
+{
+	char tmp[4200];
+	int r;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+		return sriov_err(ctx, ENAMETOOLONG, "path too long: %s", path);
+	r = write_tmp(tmp, data, len);
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(tmp);
+		return sriov_err(ctx, -r, "cannot write %s: %s", path,
+				 strerror(-r));
+	}
+	return fsync_dir(ctx, path);
+}
+
+int sriov_remove_synced(struct sriov_ctx *ctx, const char *path)
+{
+	if (unlink(path) < 0 && errno != ENOENT)
+		return sriov_err(ctx, errno, "cannot remove %s: %s", path,
+				 strerror(errno));
+	return fsync_dir(ctx, path);
+}
