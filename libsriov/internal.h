@@ -205,6 +205,16 @@ int sriov_write_atomic(struct sriov_ctx *ctx, const char *path,
 /* Removes path (gone already is fine), then fsyncs its directory. */
 int sriov_remove_synced(struct sriov_ctx *ctx, const char *path);
 
+/*
+ * resolve.c: a VF list "0-3,7" (the part after '#' of PF#LIST, "vfs:" of
+ * a desired state): numbers up to max, each once, in the order first
+ * named. Empty elements, reversed ranges, signs, spaces and other junk
+ * are -EINVAL, numbers past max -ERANGE, with the reason on ctx.
+ */
+#define SRIOV_VF_NUM_MAX 65535
+int sriov_vf_list_parse(struct sriov_ctx *ctx, const char *text,
+			unsigned int max, unsigned int **ret_idx, size_t *ret_n);
+
 /* Strict unsigned parsers: whole string, no sign, no junk. */
 int sriov_parse_uint(const char *s, int base, unsigned long max,
 		     unsigned long *ret);

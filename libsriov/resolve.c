@@ -87,7 +87,7 @@ static int parse_index(struct sriov_ctx *ctx, const char *s, const char *spec,
 {
 	unsigned long v;
 
-	if (sriov_parse_uint(s, 10, 0xffff, &v) < 0)
+	if (sriov_parse_uint(s, 10, SRIOV_VF_NUM_MAX, &v) < 0)
 		return sriov_err(ctx, EINVAL, "invalid VF index \"%s\" in \"%s\"",
 				 s, spec);
 	*ret = (unsigned int)v;
@@ -211,36 +211,88 @@ static int set_add(struct sriov_ctx *ctx, struct vf_set *set,
 	return 0;
 }
 
-/* "0-3,7" */
-static int parse_list(struct sriov_ctx *ctx, const char *list,
-		      const char *spec, struct sriov_pf *pf,
-		      struct vf_set *set)
+/* One element of a VF list, "N" or "LO-HI", into lo and hi. */
+static int list_item(struct sriov_ctx *ctx, char *item, const char *text,
+		     unsigned int max, unsigned long *lo, unsigned long *hi)
 {
-	_cleanup_free_ char *copy = strdup(list);
-	char *save = NULL, *item;
-	int r = 0;
+	char *dash = strchr(item, '-');
+	int r;
 
-	if (!copy)
-		return -ENOMEM;
-	if (!*copy || copy[strlen(copy) - 1] == ',' || strstr(copy, ",,"))
-		return sriov_err(ctx, EINVAL, "invalid VF list in \"%s\"", spec);
-	for (item = strtok_r(copy, ",", &save); item && r == 0;
-	     item = strtok_r(NULL, ",", &save)) {
-		char *dash = strchr(item, '-');
-		unsigned int lo = 0, hi = 0;
+	if (!*item)
+		return sriov_err(ctx, EINVAL,
+				 "invalid VF list \"%s\": an empty element", text);
+	if (dash)
+		*dash = '\0';
+	r = sriov_parse_uint(item, 10, max, lo);
+	if (r == 0)
+		r = dash ? sriov_parse_uint(dash + 1, 10, max, hi) : (*hi = *lo, 0);
+	if (r == -ERANGE)
+		return sriov_err(ctx, ERANGE,
+				 "invalid VF list \"%s\": VF numbers go up to %u",
+				 text, max);
+	if (r < 0)
+		return sriov_err(ctx, EINVAL,
+				 "invalid VF list \"%s\": expected numbers and ranges like \"0-3,7\"",
+				 text);
+	if (*hi < *lo)
+		return sriov_err(ctx, EINVAL,
+				 "invalid VF list \"%s\": the range %lu-%lu runs backwards",
+				 text, *lo, *hi);
+	return 0;
+}
 
-		if (dash)
-			*dash = '\0';
-		r = parse_index(ctx, item, spec, &lo);
-		if (r == 0)
-			r = dash ? parse_index(ctx, dash + 1, spec, &hi)
-				 : (hi = lo, 0);
-		if (r == 0 && hi < lo)
-			r = sriov_err(ctx, EINVAL, "empty VF range %u-%u in \"%s\"",
-				      lo, hi, spec);
-		for (unsigned int i = lo; r == 0 && i <= hi; i++)
-			r = set_add(ctx, set, pf, i);
+static int list_add(unsigned int **idx, size_t *n, bool *seen, unsigned long v)
+{
+	unsigned int *grown;
+
+	if (seen[v])
+		return 0;
+	/* room for the next power of two once n reaches one */
+	if ((*n & (*n - 1)) == 0) {
+		grown = realloc(*idx, (*n ? 2 * *n : 1) * sizeof(**idx));
+		if (!grown)
+			return -ENOMEM;
+		*idx = grown;
 	}
+	seen[v] = true;
+	(*idx)[(*n)++] = (unsigned int)v;
+	return 0;
+}
+
+int sriov_vf_list_parse(struct sriov_ctx *ctx, const char *text,
+			unsigned int max, unsigned int **ret_idx, size_t *ret_n)
+{
+	_cleanup_free_ char *copy = strdup(text);
+	_cleanup_free_ bool *seen = calloc((size_t)max + 1, sizeof(*seen));
+	_cleanup_free_ unsigned int *idx = NULL;
+	char *rest = copy, *item;
+	size_t n = 0;
+	int r = copy && seen ? 0 : -ENOMEM;
+
+	/* strsep() hands empty elements (",1", "1,", "1,,2", "") over too */
+	while (r == 0 && (item = strsep(&rest, ","))) {
+		unsigned long lo, hi;
+
+		r = list_item(ctx, item, text, max, &lo, &hi);
+		for (unsigned long v = lo; r == 0 && v <= hi; v++)
+			r = list_add(&idx, &n, seen, v);
+	}
+	if (r < 0)
+		return r;
+	*ret_idx = TAKE_PTR(idx);
+	*ret_n = n;
+	return 0;
+}
+
+static int parse_list(struct sriov_ctx *ctx, const char *list,
+		      struct sriov_pf *pf, struct vf_set *set)
+{
+	_cleanup_free_ unsigned int *idx = NULL;
+	size_t n = 0;
+	int r = sriov_vf_list_parse(ctx, list, SRIOV_VF_NUM_MAX, &idx, &n);
+
+	for (size_t i = 0; r == 0 && i < n; i++)
+		r = set_add(ctx, set, pf, idx[i]);
 	return r;
 }
 
@@ -291,7 +343,7 @@ SRIOV_EXPORT int sriov_vf_spec_resolve(struct sriov_ctx *ctx,
 		if (pf->vfs[i])
 			r = set_add(ctx, &set, pf, (unsigned int)i);
 	if (r == 0 && list)
-		r = parse_list(ctx, list, spec, pf, &set);
+		r = parse_list(ctx, list, pf, &set);
 	free(set.seen);
 	if (r < 0) {
 		free(set.vfs);

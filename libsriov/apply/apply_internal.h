@@ -57,7 +57,7 @@ struct want_vf {
 	char path[64];                  /* "pfs[0].vfs[2]" */
 	bool single;                    /* vf: N, which overrides vfs: */
 	bool all;                       /* vfs: all */
-	unsigned int *idx;              /* sorted, without duplicates */
+	unsigned int *idx;              /* as written, without duplicates */
 	size_t n_idx;
 	struct sriov_vf_config cfg;     /* mask: the settings given */
 	struct apply_loc field_loc[APPLY_FIELD_BITS];
@@ -177,10 +177,6 @@ struct vf_target {
  */
 int sriov_apply_merge(struct sriov_ctx *ctx, const struct want_pf *pf, int n_all,
 		int limit, struct vf_target **ret_targets, size_t *ret_n);
-
-/* "0-3,7" into a sorted list without duplicates; -EINVAL/-ERANGE. */
-int sriov_apply_parse_range(const char *text, unsigned int max,
-		      unsigned int **ret_idx, size_t *ret_n);
 
 /* Owner "USER[:GROUP]" by name or number; -ENOENT: no such user/group. */
 int sriov_apply_owner_resolve(const char *owner, unsigned int *ret_uid,

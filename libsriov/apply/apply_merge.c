@@ -13,51 +13,6 @@
 #include "apply_internal.h"
 #include "vffield.h"
 
-int sriov_apply_parse_range(const char *text, unsigned int max,
-		      unsigned int **ret_idx, size_t *ret_n)
-{
-	_cleanup_free_ char *copy = strdup(text);
-	_cleanup_free_ bool *seen = NULL;
-	unsigned int *idx;
-	char *save = NULL, *tok;
-	size_t n = 0;
-
-	if (!copy || !(seen = calloc((size_t)max + 1, sizeof(*seen))))
-		return -ENOMEM;
-	if (!*text || text[0] == ',' || text[strlen(text) - 1] == ',' ||
-	    strstr(text, ",,"))
-		return -EINVAL;
-	for (tok = strtok_r(copy, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		char *dash = strchr(tok, '-');
-		unsigned long lo, hi;
-
-		if (dash)
-			*dash = '\0';
-		if (sriov_parse_uint(tok, 10, max, &lo) < 0 ||
-		    (dash && sriov_parse_uint(dash + 1, 10, max, &hi) < 0))
-			return -EINVAL;
-		if (!dash)
-			hi = lo;
-		if (hi < lo)
-			return -ERANGE;
-		for (unsigned long v = lo; v <= hi; v++)
-			seen[v] = true;
-	}
-	for (unsigned int v = 0; v <= max; v++)
-		n += seen[v];
-	idx = malloc((n ? n : 1) * sizeof(*idx));
-	if (!idx)
-		return -ENOMEM;
-	n = 0;
-	for (unsigned int v = 0; v <= max; v++)
-		if (seen[v])
-			idx[n++] = v;
-	*ret_idx = idx;
-	*ret_n = n;
-	return 0;
-}
-
 static int lookup_id(const char *s, bool group, unsigned int *ret)
 {
 	char buf[4096];
@@ -171,8 +126,9 @@ static size_t targets_needed(const struct want_pf *pf, int n_all)
 
 		if (e->all && n_all > (int)n)
 			n = (size_t)n_all;
-		if (!e->all && e->n_idx && e->idx[e->n_idx - 1] + 1 > n)
-			n = e->idx[e->n_idx - 1] + 1;
+		for (size_t k = 0; !e->all && k < e->n_idx; k++)
+			if (e->idx[k] + 1 > n)
+				n = e->idx[k] + 1;
 	}
 	return n;
 }

@@ -10,7 +10,7 @@
 #include "apply_internal.h"
 #include "vffield.h"
 
-#define MAX_VF 65535
+#define MAX_VF SRIOV_VF_NUM_MAX
 
 /* A VF entry being read: a part needs its field's first key, seen at the end. */
 struct vf_entry {
@@ -77,7 +77,7 @@ static int vf_vfs(const struct pctx *p, void *obj, const struct ynode *key,
 		e->w->all = true;
 		return 0;
 	}
-	r = sriov_apply_parse_range(s, MAX_VF, &e->w->idx, &e->w->n_idx);
+	r = sriov_vf_list_parse(p->ctx, s, MAX_VF, &e->w->idx, &e->w->n_idx);
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0)

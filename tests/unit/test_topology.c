@@ -313,7 +313,7 @@ static void test_ranges(void **state)
 	assert_spec(f, "enp3s0", (unsigned int[]){ 0, 1, 2 }, 3);
 	assert_spec(f, "0000:03:10.2", (unsigned int[]){ 1 }, 1);
 	static const char *const bad[] = {
-		"enp3s0#0-3", "enp3s0#2-1", "enp3s0#0,,1", "enp3s0#0,",
+		"enp3s0#0-3", "enp3s0#2-1", "enp3s0#0,,1", "enp3s0#0,", "enp3s0#,1",
 		"enp3s0#-1", "enp3s0#1-", "enp3s0#a-b", "#1", "enp3s0#",
 		"nosuch#1", "00:1f.2#0",
 	};
