@@ -193,6 +193,22 @@ int sriov_lock_name(struct sriov_ctx *ctx, const char *name, int *ret_fd);
 void sriov_unlock(int fd);
 
 /*
+ * owner.c: "USER[:GROUP]", names or numbers (a name first); a bare USER
+ * gets that user's primary group, a uid the user database does not know
+ * the group of the same number. Names are 1-32 of [A-Za-z0-9_.-], not
+ * starting with '-'. -EINVAL with the reason for bad syntax or an
+ * unknown user or group.
+ */
+bool sriov_owner_valid(const char *owner);
+int sriov_owner_parse(struct sriov_ctx *ctx, const char *owner,
+		      uid_t *ret_uid, gid_t *ret_gid);
+/* One USER alone (name or number) and its primary group. */
+int sriov_owner_user(struct sriov_ctx *ctx, const char *name, uid_t *ret_uid,
+		     gid_t *ret_gid);
+/* "user:group" by names, numbers where the databases have no name. */
+void sriov_owner_format(uid_t uid, gid_t gid, char *buf, size_t size);
+
+/*
  * statefile.c: STATE_DIR/NAME, created mode 0700 when missing, into buf.
  * sriov_write_atomic() replaces path with data: PATH.tmp created afresh
  * (O_EXCL, O_NOFOLLOW) mode 0600, written, fsynced, renamed over path,

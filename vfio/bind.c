@@ -6,8 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bind.h"
@@ -281,31 +279,18 @@ static int verify_groups(struct call *c)
 	return 0;
 }
 
-/* Hands DEV/vfio/N to the owner; the node appears shortly after the bind. */
-static int chown_group(struct call *c, struct op *op)
-{
-	struct timespec pause = { 0, 20 * 1000 * 1000 };
-	char path[600];
-	struct stat st;
-	int tries = 100;
-
-	snprintf(path, sizeof(path), "%s/vfio/%d", c->ctx->dev_root, op->d.group);
-	while (stat(path, &st) < 0 && errno == ENOENT && tries-- > 0)
-		nanosleep(&pause, NULL);
-	if (chown(path, c->uid, c->gid) < 0 || chmod(path, 0660) < 0)
-		return sriov_op_fail(c, op, sriov_err(c->ctx, errno,
-			"%s: cannot hand %s to %u:%u: %s", op->d.pci, path,
-			(unsigned int)c->uid, (unsigned int)c->gid, strerror(errno)));
-	return 0;
-}
-
 static int finish_bind(struct call *c)
 {
 	int r = verify_groups(c);
 
-	for (size_t i = 0; r == 0 && i < c->n; i++)
-		if (c->ops[i].todo && c->chown)
-			r = chown_group(c, &c->ops[i]);
+	for (size_t i = 0; r == 0 && c->chown && i < c->n; i++) {
+		struct op *op = &c->ops[i];
+
+		r = op->todo ? sriov_vfio_group_chown(c->ctx, op->d.group, c->uid, c->gid)
+			     : 0;
+		if (r < 0)
+			sriov_op_fail(c, op, r);
+	}
 	for (size_t i = 0; r == 0 && i < c->n; i++) {
 		struct op *op = &c->ops[i];
 
@@ -436,7 +421,8 @@ static int call_init(struct call *c, struct sriov_ctx *ctx,
 		memcpy(&c->o, opts, opts->sz < sizeof(c->o) ? opts->sz : sizeof(c->o));
 	if (c->o.timeout_ms <= 0)
 		c->o.timeout_ms = VFIO_DEFAULT_TIMEOUT_MS;
-	if (!release && c->o.owner && sriov_parse_owner(c, c->o.owner) < 0)
+	c->chown = !release && c->o.owner != NULL;
+	if (c->chown && sriov_owner_parse(ctx, c->o.owner, &c->uid, &c->gid) < 0)
 		return -EINVAL;
 	c->ops = calloc(n, sizeof(*c->ops));
 	c->locks = calloc(n, sizeof(*c->locks));

@@ -40,7 +40,5 @@ int sriov_check_bind(struct call *c, struct op *op, struct sriov_inuse *u);
 int sriov_check_release(struct call *c, struct op *op);
 /* Records a failure of op from the context's last error; returns r. */
 int sriov_op_fail(struct call *c, struct op *op, int r);
-/* Parses "USER[:GROUP]" into c->uid and c->gid. */
-int sriov_parse_owner(struct call *c, const char *owner);
 
 #endif

@@ -291,27 +291,21 @@ static int user_ids(struct sriov_ctx *ctx, const char *user, uid_t *uid,
 		    gid_t *gids, int *n_gids)
 {
 	struct passwd pw, *res = NULL;
+	gid_t gid = getegid();
 	char buf[4096];
-	unsigned long v;
+	int r = 0;
 
-	if (!user) {
-		*uid = geteuid();
-		if (getpwuid_r(*uid, &pw, buf, sizeof(buf), &res) != 0 || !res) {
-			gids[0] = getegid();
-			*n_gids = 1;
-			return 0;
-		}
-	} else if (getpwnam_r(user, &pw, buf, sizeof(buf), &res) != 0 || !res) {
-		if (sriov_parse_uint(user, 10, 0x7ffffffe, &v) < 0)
-			return sriov_err(ctx, EINVAL, "no user \"%s\"", user);
-		*uid = (uid_t)v;
-		/* a number without passwd entry: no groups to count */
-		if (getpwuid_r(*uid, &pw, buf, sizeof(buf), &res) != 0 || !res) {
-			*n_gids = 0;
-			return 0;
-		}
+	*uid = geteuid();
+	if (user)
+		r = sriov_owner_user(ctx, user, uid, &gid);
+	if (r < 0)
+		return r;
+	if (getpwuid_r(*uid, &pw, buf, sizeof(buf), &res) != 0 || !res) {
+		/* the caller keeps its group; a bare number has none to count */
+		gids[0] = gid;
+		*n_gids = user ? 0 : 1;
+		return 0;
 	}
-	*uid = res->pw_uid;
 	if (getgrouplist(res->pw_name, res->pw_gid, gids, n_gids) < 0) {
 		gids[0] = res->pw_gid;
 		*n_gids = 1;

@@ -5,8 +5,6 @@
  * a device without IOMMU group, a group that cannot become viable, and a
  * device with an interrupted change in the journal.
  */
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,67 +178,5 @@ int sriov_check_release(struct call *c, struct op *op)
 
 	if (r == 0 && op->todo)
 		r = check_group_open(c, op);
-	return r;
-}
-
-static int lookup_user(struct sriov_ctx *ctx, const char *name, uid_t *uid,
-		       gid_t *gid)
-{
-	struct passwd pw, *res = NULL;
-	char buf[4096];
-	unsigned long v;
-
-	if (getpwnam_r(name, &pw, buf, sizeof(buf), &res) == 0 && res) {
-		*uid = res->pw_uid;
-		*gid = res->pw_gid;
-		return 0;
-	}
-	if (sriov_parse_uint(name, 10, 0x7ffffffe, &v) == 0) {
-		*uid = (uid_t)v;
-		if (getpwuid_r(*uid, &pw, buf, sizeof(buf), &res) == 0 && res)
-			*gid = res->pw_gid;
-		else
-			*gid = (gid_t)v;
-		return 0;
-	}
-	return sriov_err(ctx, EINVAL, "no user \"%s\"", name);
-}
-
-static int lookup_group(struct sriov_ctx *ctx, const char *name, gid_t *gid)
-{
-	struct group gr, *res = NULL;
-	char buf[4096];
-	unsigned long v;
-
-	if (getgrnam_r(name, &gr, buf, sizeof(buf), &res) == 0 && res) {
-		*gid = res->gr_gid;
-		return 0;
-	}
-	if (sriov_parse_uint(name, 10, 0x7ffffffe, &v) == 0) {
-		*gid = (gid_t)v;
-		return 0;
-	}
-	return sriov_err(ctx, EINVAL, "no group \"%s\"", name);
-}
-
-int sriov_parse_owner(struct call *c, const char *owner)
-{
-	_cleanup_free_ char *user = strdup(owner);
-	char *colon;
-	int r;
-
-	if (!user)
-		return -ENOMEM;
-	colon = strchr(user, ':');
-	if (colon)
-		*colon = '\0';
-	if (!*user || (colon && !colon[1]))
-		return sriov_err(c->ctx, EINVAL,
-				 "invalid owner \"%s\": expected USER or USER:GROUP",
-				 owner);
-	r = lookup_user(c->ctx, user, &c->uid, &c->gid);
-	if (r == 0 && colon)
-		r = lookup_group(c->ctx, colon + 1, &c->gid);
-	c->chown = r == 0;
 	return r;
 }

@@ -88,6 +88,15 @@ bool sriov_vf_token_valid(const char *s);
  */
 bool sriov_vdev_needs_vf_token(struct sriov_ctx *ctx, const struct vdev *d);
 
+/*
+ * owner.c: DEV/vfio/GROUP to uid:gid, mode 0660, waiting a moment for
+ * the node of a group just bound; and who owns it now (-errno, quiet).
+ */
+int sriov_vfio_group_chown(struct sriov_ctx *ctx, int group, uid_t uid,
+			   gid_t gid);
+int sriov_vfio_group_owner(struct sriov_ctx *ctx, int group, uid_t *ret_uid,
+			   gid_t *ret_gid);
+
 /* recover.c */
 /* Replays one entry under its lock; used by sriov_recover(). */
 int sriov_recover_entry(struct sriov_ctx *ctx, const char *pci, bool dry_run,

@@ -40,8 +40,9 @@ static int check_target(struct apply_run *run, struct pf_plan *p,
 			const struct vf_target *t, size_t vf)
 {
 	const struct sriov_pf *pf = p->pf;
-	unsigned int uid;
-	int gid, r;
+	uid_t uid;
+	gid_t gid;
+	int r;
 
 	int b = first_field(t);
 
@@ -58,13 +59,14 @@ static int check_target(struct apply_run *run, struct pf_plan *p,
 				     p->name);
 	if (!t->owner)
 		return 0;
-	r = sriov_apply_owner_resolve(t->owner, &uid, &gid);
-	if (r < 0)
-		return sriov_apply_loc_err(run->ctx, EINVAL, &t->owner_from->owner_loc,
-				     t->owner_from->path, "owner",
-				     "%s: %s", t->owner,
-				     r == -ENOENT ? "no such user or group"
-						  : strerror(-r));
+	r = sriov_owner_parse(run->ctx, t->owner, &uid, &gid);
+	if (r < 0) {
+		char why[SRIOV_ERRBUF_LEN];
+
+		snprintf(why, sizeof(why), "%s", sriov_ctx_last_error(run->ctx));
+		return sriov_apply_loc_err(run->ctx, -r, &t->owner_from->owner_loc,
+				     t->owner_from->path, "owner", "%s", why);
+	}
 	return 0;
 }
 

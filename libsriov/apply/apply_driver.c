@@ -4,83 +4,48 @@
  * sriov_vfio_bind()/sriov_vfio_release() (journal, checks and rollback
  * are theirs), owners of the VFIO group devices.
  */
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "apply_internal.h"
 #include "sriov/vfio.h"
-
-void sriov_apply_owner_names(unsigned int uid, unsigned int gid, bool with_gid,
-		       char *buf, size_t size)
-{
-	char pwbuf[4096], grbuf[4096], u[16], g[16];
-	struct passwd pw, *pwr = NULL;
-	struct group gr, *grr = NULL;
-
-	getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &pwr);
-	if (with_gid)
-		getgrgid_r(gid, &gr, grbuf, sizeof(grbuf), &grr);
-	snprintf(u, sizeof(u), "%u", uid);
-	snprintf(g, sizeof(g), "%u", gid);
-	snprintf(buf, size, "%s%s%s", pwr ? pw.pw_name : u, with_gid ? ":" : "",
-		 !with_gid ? "" : grr ? gr.gr_name : g);
-}
-
-static int group_node(struct sriov_ctx *ctx, int group, char *path,
-		      size_t size, struct stat *st)
-{
-	snprintf(path, size, "%s/vfio/%d", ctx->dev_root, group);
-	return stat(path, st) < 0 ? -errno : 0;
-}
+#include "vfio_private.h"
 
 int sriov_apply_owner_read(struct sriov_ctx *ctx, int group, char *buf, size_t size)
 {
-	char path[4096];
-	struct stat st;
-	int r = group_node(ctx, group, path, sizeof(path), &st);
+	uid_t uid;
+	gid_t gid;
+	int r = sriov_vfio_group_owner(ctx, group, &uid, &gid);
 
 	if (r == 0)
-		sriov_apply_owner_names(st.st_uid, st.st_gid, true, buf, size);
+		sriov_owner_format(uid, gid, buf, size);
 	return r;
 }
 
 /* 1 when DEV/vfio/GROUP belongs to owner already, 0 when not. */
 static int owner_matches(struct sriov_ctx *ctx, int group, const char *owner)
 {
-	char path[4096];
-	unsigned int uid;
-	struct stat st;
-	int gid, r = sriov_apply_owner_resolve(owner, &uid, &gid);
+	uid_t uid, now_uid;
+	gid_t gid, now_gid;
+	int r = sriov_owner_parse(ctx, owner, &uid, &gid);
 
-	if (r == 0)
-		r = group_node(ctx, group, path, sizeof(path), &st);
+	if (r < 0)
+		return r;
+	r = sriov_vfio_group_owner(ctx, group, &now_uid, &now_gid);
 	if (r < 0)
 		return sriov_err(ctx, -r, "cannot read the owner of VFIO group %d: %s",
 				 group, strerror(-r));
-	return st.st_uid == uid && (gid < 0 || st.st_gid == (gid_t)gid);
+	return now_uid == uid && now_gid == gid;
 }
 
 int sriov_apply_owner_set(struct sriov_ctx *ctx, int group, const char *owner)
 {
-	char path[4096];
-	unsigned int uid;
-	struct stat st;
-	int gid, r = sriov_apply_owner_resolve(owner, &uid, &gid);
+	uid_t uid;
+	gid_t gid;
+	int r = sriov_owner_parse(ctx, owner, &uid, &gid);
 
-	if (r == 0)
-		r = group_node(ctx, group, path, sizeof(path), &st);
-	if (r < 0)
-		return sriov_err(ctx, -r, "cannot hand VFIO group %d to %s: %s",
-				 group, owner, strerror(-r));
-	if (chown(path, uid, gid < 0 ? st.st_gid : (gid_t)gid) < 0 ||
-	    chmod(path, 0660) < 0)
-		return sriov_err(ctx, errno, "cannot hand %s to %s: %s", path,
-				 owner, strerror(errno));
-	return 0;
+	return r < 0 ? r : sriov_vfio_group_chown(ctx, group, uid, gid);
 }
 
 static const struct sriov_vfio_result *

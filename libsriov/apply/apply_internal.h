@@ -178,9 +178,6 @@ struct vf_target {
 int sriov_apply_merge(struct sriov_ctx *ctx, const struct want_pf *pf, int n_all,
 		int limit, struct vf_target **ret_targets, size_t *ret_n);
 
-/* Owner "USER[:GROUP]" by name or number; -ENOENT: no such user/group. */
-int sriov_apply_owner_resolve(const char *owner, unsigned int *ret_uid,
-			int *ret_gid);
 
 /* apply_report.c */
 
@@ -265,9 +262,7 @@ int sriov_apply_exec_owners(struct apply_run *run, struct pf_plan *p);
 /* "user:group" of DEV/vfio/GROUP (names, or numbers); -errno. */
 int sriov_apply_owner_read(struct sriov_ctx *ctx, int group, char *buf,
 		     size_t size);
-void sriov_apply_owner_names(unsigned int uid, unsigned int gid, bool with_gid,
-		       char *buf, size_t size);
-/* chown + chmod 0660 of DEV/vfio/GROUP to "USER[:GROUP]". */
+/* DEV/vfio/GROUP to "USER[:GROUP]" (sriov_owner_parse()), mode 0660. */
 int sriov_apply_owner_set(struct sriov_ctx *ctx, int group, const char *owner);
 
 /*

@@ -4,65 +4,12 @@
  * share and single entries what is unique (the MAC), as long as no two
  * entries set the same field of one VF.
  */
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "apply_internal.h"
 #include "vffield.h"
-
-static int lookup_id(const char *s, bool group, unsigned int *ret)
-{
-	char buf[4096];
-	unsigned long v;
-	int r;
-
-	if (sriov_parse_uint(s, 10, 0x7fffffff, &v) == 0) {
-		*ret = (unsigned int)v;
-		return 0;
-	}
-	if (group) {
-		struct group g, *res = NULL;
-
-		r = getgrnam_r(s, &g, buf, sizeof(buf), &res);
-		if (res)
-			*ret = g.gr_gid;
-	} else {
-		struct passwd pw, *res = NULL;
-
-		r = getpwnam_r(s, &pw, buf, sizeof(buf), &res);
-		if (res)
-			*ret = pw.pw_uid;
-	}
-	return r > 0 ? -r : 0;
-}
-
-int sriov_apply_owner_resolve(const char *owner, unsigned int *ret_uid,
-			int *ret_gid)
-{
-	char user[40];
-	const char *colon = strchr(owner, ':');
-	unsigned int uid = UINT_MAX, gid = UINT_MAX;
-	size_t ulen = colon ? (size_t)(colon - owner) : strlen(owner);
-	int r;
-
-	if (ulen >= sizeof(user))
-		return -EINVAL;
-	memcpy(user, owner, ulen);
-	user[ulen] = '\0';
-	r = lookup_id(user, false, &uid);
-	if (r == 0 && colon)
-		r = lookup_id(colon + 1, true, &gid);
-	if (r < 0)
-		return r;
-	if (uid == UINT_MAX || (colon && gid == UINT_MAX))
-		return -ENOENT;
-	*ret_uid = uid;
-	*ret_gid = colon ? (int)gid : -1;
-	return 0;
-}
 
 static int conflict(struct sriov_ctx *ctx, const struct want_vf *e,
 		    const struct apply_loc *loc, const char *key, unsigned int vf,

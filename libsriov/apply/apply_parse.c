@@ -167,23 +167,6 @@ static int vf_driver(const struct pctx *p, void *obj, const struct ynode *key,
 	return 0;
 }
 
-/* USER[:GROUP], names or numbers, as chown(1) takes them. */
-static bool owner_valid(const char *s)
-{
-	const char *colon = strchr(s, ':');
-	size_t ulen = colon ? (size_t)(colon - s) : strlen(s);
-	const char *ok = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			 "0123456789_.-";
-
-	if (!ulen || ulen > 32 || s[0] == '-' || strspn(s, ok) != ulen)
-		return false;
-	if (!colon)
-		return true;
-	colon++;
-	return *colon && *colon != '-' && strlen(colon) <= 32 &&
-	       strspn(colon, ok) == strlen(colon);
-}
-
 static int vf_owner(const struct pctx *p, void *obj, const struct ynode *key,
 		    const struct ynode *val)
 {
@@ -193,7 +176,7 @@ static int vf_owner(const struct pctx *p, void *obj, const struct ynode *key,
 
 	if (r < 0)
 		return r;
-	if (!owner_valid(s))
+	if (!sriov_owner_valid(s))
 		return sriov_apply_expected(p, val, key->str,
 				      "USER or USER:GROUP (names or numbers)");
 	e->w->owner = strdup(s);

@@ -121,17 +121,17 @@ static int plan_owner(struct apply_run *run, struct pf_plan *p, size_t v)
 	const char *drv = vf_driver(p, v);
 	char before[160] = "", after[160];
 	struct sriov_apply_result *res;
-	unsigned int uid;
-	int gid, i;
+	uid_t uid;
+	gid_t gid;
+	int i;
 
 	if (vf && drv && sriov_vfio_driver_is_vfio(drv))
 		sriov_apply_owner_read(run->ctx, sriov_vf_get_info(vf)->iommu_group,
 				 before, sizeof(before));
-	if (sriov_apply_owner_resolve(p->t[v].owner, &uid, &gid) < 0)
-		return sriov_err(run->ctx, EINVAL, "no owner %s", p->t[v].owner);
-	sriov_apply_owner_names(uid, (unsigned int)gid, gid >= 0, after, sizeof(after));
-	if (gid < 0 && strchr(before, ':'))
-		strncat(after, strchr(before, ':'), sizeof(after) - strlen(after) - 1);
+	i = sriov_owner_parse(run->ctx, p->t[v].owner, &uid, &gid);
+	if (i < 0)
+		return i;
+	sriov_owner_format(uid, gid, after, sizeof(after));
 	i = sriov_apply_result_add(run->rep, p->name, (int)v, SRIOV_APPLY_OWNER);
 	if (i < 0)
 		return i;

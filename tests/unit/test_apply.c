@@ -29,6 +29,7 @@
 #include "apply_internal.h"
 #include "fakesys.h"
 #include "rtnl_fake.h"
+#include "users.h"
 
 #define PF_A "0000:03:00.0"
 #define PF_B "0000:04:00.0"
@@ -615,6 +616,42 @@ static void test_drivers(void **state)
 }
 
 /*
+ * owner: USER on a VF already on vfio-pci gives the node USER's primary
+ * group, as vfio bind --owner USER does (test_vfio_bind, test_owner).
+ */
+static void test_owner_bare_user(void **state)
+{
+	struct sim *s = *state;
+	const struct passwd *pw = fixture_other_user();
+	char text[200], node[200], want[80];
+	struct sriov_apply_report *rep;
+	struct stat st;
+
+	if (!pw)
+		skip();
+	rep = apply_text(s, "pfs: [ {netdev: enp3s0, vfs: [ {vf: 1, driver: vfio-pci} ]} ]",
+			 false, NULL);
+	assert_int_equal(rep->n_failed, 0);
+	sriov_apply_report_free(rep);
+	snprintf(text, sizeof(text), "pfs: [ {netdev: enp3s0, vfs: [ {vf: 1, owner: %s, driver: vfio-pci} ]} ]",
+		 pw->pw_name);
+	sriov_owner_format(pw->pw_uid, pw->pw_gid, want, sizeof(want));
+	rep = apply_text(s, text, true, NULL);
+	assert_string_equal(result(rep, 1, SRIOV_APPLY_OWNER)->str_before, "root:root");
+	assert_string_equal(result(rep, 1, SRIOV_APPLY_OWNER)->str_after, want);
+	sriov_apply_report_free(rep);
+	rep = apply_text(s, text, false, NULL);
+	assert_int_equal(rep->n_failed, 0);
+	assert_string_equal(result(rep, 1, SRIOV_APPLY_OWNER)->str_after, want);
+	sriov_apply_report_free(rep);
+	snprintf(node, sizeof(node), "%s/vfio/%d", s->dev, group_of(s, 1));
+	assert_int_equal(stat(node, &st), 0);
+	assert_int_equal(st.st_uid, pw->pw_uid);
+	assert_int_equal(st.st_gid, pw->pw_gid);
+	assert_int_equal(st.st_mode & 0777, 0660);
+}
+
+/*
  * VF 2's move to vfio-pci fails after VF 1's succeeded: VF 1 goes back
  * to igbvf and VF 0's new settings are undone.
  */
@@ -707,7 +744,7 @@ static void test_host_checks(void **state)
 	assert_int_equal(apply_error(s, "pfs: [ {netdev: enp3s0, vfs: [ {vf: 0, driver: vfio-pci, owner: nosuchuser} ]} ]"),
 			 -EINVAL);
 	assert_string_equal(sriov_ctx_last_error(s->ctx),
-			    "host.yaml:1:58: pfs[0].vfs[0].owner: nosuchuser: no such user or group");
+			    "host.yaml:1:58: pfs[0].vfs[0].owner: no user \"nosuchuser\"");
 	assert_int_equal(apply_error(s, "pfs: [ {netdev: enp3s0}, {pci: \"03:00.0\"} ]"), -EINVAL);
 	assert_string_equal(sriov_ctx_last_error(s->ctx),
 			    "host.yaml:1:26: pfs[1]: pci 0000:03:00.0 selects 0000:03:00.0, which netdev enp3s0 at host.yaml:1 selects already");
@@ -932,6 +969,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_resize_refused, setup_4, teardown),
 		cmocka_unit_test_setup_teardown(test_drivers, setup_4, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_rollback, setup_4, teardown),
+		cmocka_unit_test_setup_teardown(test_owner_bare_user, setup_4, teardown),
 		cmocka_unit_test_setup_teardown(test_select, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_device_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_checks, setup_4, teardown),

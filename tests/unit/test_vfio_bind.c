@@ -19,6 +19,7 @@
 #include "internal.h"
 #include "journal.h"
 #include "rtnl_fake.h"
+#include "users.h"
 #include "sriov/vfio.h"
 #include "vfio_sim.h"
 
@@ -383,6 +384,33 @@ static void test_owner(void **state)
 	sriov_vfio_report_free(rep);
 }
 
+/* A bare user: that user's primary group, as owner: USER in apply. */
+static void test_owner_bare_user(void **state)
+{
+	struct vfio_sim *s = *state;
+	const struct passwd *pw = fixture_other_user();
+	struct sriov_vfio_opts o = { .sz = sizeof(o) };
+	const char *pcis[] = { IGB_VF0, NULL };
+	struct sriov_vfio_report *rep;
+	struct stat st;
+
+	if (!pw)
+		skip();
+	o.owner = pw->pw_name;
+	assert_int_equal(do_op(s, false, pcis, &o, &rep), 0);
+	assert_int_equal(stat(rep->devs[0].group_dev, &st), 0);
+	assert_int_equal(st.st_uid, pw->pw_uid);
+	assert_int_equal(st.st_gid, pw->pw_gid);
+	assert_int_equal(st.st_mode & 0777, 0660);
+	sriov_vfio_report_free(rep);
+	o.owner = "a:b:c";
+	assert_int_equal(do_op(s, true, pcis, NULL, &rep), 0);
+	sriov_vfio_report_free(rep);
+	assert_int_equal(do_op(s, false, pcis, &o, &rep), -EINVAL);
+	assert_string_equal(sriov_ctx_last_error(s->ctx),
+			    "invalid owner \"a:b:c\": expected USER or USER:GROUP (names or numbers)");
+}
+
 /* The handles a caller holds stay valid and show the new driver. */
 static void test_handles_follow(void **state)
 {
@@ -602,6 +630,7 @@ int main(void)
 		T(test_dry_run),
 		T(test_other_device),
 		T(test_owner),
+		T(test_owner_bare_user),
 		T(test_handles_follow),
 		T(test_settings_journaled),
 		cmocka_unit_test(test_rollback_each_step),
