@@ -94,6 +94,8 @@ int cli_exit_for(int r);
 int vf_set(struct cli *cli, int argc, char **argv);
 /* Reads a PF's VF settings for output; warns only on real failures. */
 void cli_read_vf_config(struct cli *cli, struct sriov_pf *pf, bool stats);
+/* The PF of a VF: its address, or its device name when it is not PCI. */
+const char *cli_vf_pf_name(const struct sriov_vf *vf);
 /* "PF#N" or a PCI address names one VF: show it as an object, not a list. */
 bool cli_spec_is_single(const char *spec);
 int pf_set(struct cli *cli, int argc, char **argv);

@@ -266,6 +266,13 @@ void cli_read_vf_config(struct cli *cli, struct sriov_pf *pf, bool stats)
 			sriov_ctx_last_error(cli->ctx));
 }
 
+const char *cli_vf_pf_name(const struct sriov_vf *vf)
+{
+	const struct sriov_vf_info *i = sriov_vf_get_info(vf);
+
+	return i->pf[0] ? i->pf : sriov_pf_get_info(sriov_vf_get_pf(vf))->dev_name;
+}
+
 bool cli_spec_is_single(const char *spec)
 {
 	struct sriov_pci_addr a;

@@ -12,10 +12,9 @@ void print_vf(struct cli *cli, const struct sriov_vf *vf, bool detail)
 	struct out *o = cli->out;
 
 	out_obj_begin(o, NULL, NULL);
-	/* VFs of a PF that is not a PCI function have no address */
-	out_str(o, "pf", "pf",
-		i->pf[0] ? i->pf : sriov_pf_get_info(sriov_vf_get_pf(vf))->dev_name);
+	out_str(o, "pf", "pf", cli_vf_pf_name(vf));
 	out_int(o, "vf", "vf", i->index, true);
+	/* VFs of a PF that is not a PCI function have no address */
 	out_str(o, "pci", "pci", i->pci[0] ? i->pci : NULL);
 	out_str(o, "netdev", "netdev", i->netdev);
 	out_str(o, "driver", "driver", i->driver);

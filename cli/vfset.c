@@ -40,9 +40,9 @@ static void print_change(struct cli *cli, const struct sriov_vf_change *ch)
 	size_t len = 0;
 
 	out_obj_begin(o, NULL, NULL);
-	out_str(o, "pf", "pf", i->pf);
+	out_str(o, "pf", "pf", cli_vf_pf_name(ch->vf));
 	out_int(o, "vf", "vf", i->index, true);
-	out_str(o, "pci", "pci", i->pci);
+	out_str(o, "pci", "pci", i->pci[0] ? i->pci : NULL);
 	out_str(o, "status", "status",
 		ch->failed ? "failed" : ch->changed ? "changed" : "ok");
 	print_fields(o, "changed", "changed", ch->changed);

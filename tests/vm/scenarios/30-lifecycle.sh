@@ -97,6 +97,8 @@ expect_json $S -j pf set "$NSIM" num-vfs 128
 expect_eq "sysfs" 128 "$(attr "$NSIM_DEV/sriov_numvfs")"
 expect_json $S -j vf set "$NSIM#0-127" vlan 42 qos 5 proto 802.1ad spoofchk off trust on min-tx-rate 10 max-tx-rate 500 state disable query-rss on
 expect_eq "every VF changed" 128 "$(jqv '[.results[] | select(.status == "changed")] | length')"
+expect_eq "no PCI address: null, the PF by its device name" "[null,\"netdevsim$NSIM_ID\"]" \
+	"$(jqv '.results[0] | [.pci, .pf]')"
 expect_json $S -j vf list "$NSIM"
 expect_eq "128 VFs read back" 128 "$(jqv length)"
 expect_eq "all as asked" 128 "$(jqv '[.[] | select(.vlan == 42 and .qos == 5 and .vlan_proto == "802.1ad" and .spoofchk == false and .trust == true and .min_tx_rate == 10 and .max_tx_rate == 500 and .link_state == "disable" and .query_rss == true)] | length')"
