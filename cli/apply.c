@@ -132,6 +132,9 @@ static void field_text(const struct sriov_vf_config *c, uint32_t field,
 		if (k->field != field || len >= size ||
 		    sriov_vf_key_format(k, c, text, sizeof(text)) < 0)
 			continue;
+		if (k->type == SRIOV_VF_VALUE_BOOL)
+			snprintf(text, sizeof(text), "%s",
+				 !strcmp(text, "true") ? "on" : "off");
 		len += (size_t)snprintf(buf + len, size - len, "%s%s%s%s",
 					len ? " " : "", named ? k->word : "",
 					named ? " " : "", text);
@@ -189,12 +192,13 @@ static void emit_changed(struct out *o, const struct sriov_apply_result *r)
 	out_strv(o, "changed_fields", NULL, names);
 }
 
+/* A number, or a switch (autoprobe) as on/off; "-" when not known. */
 static void int_text(int v, bool is_bool, char *buf, size_t size)
 {
 	if (v == SRIOV_NO_VALUE)
 		snprintf(buf, size, "-");
 	else if (is_bool)
-		snprintf(buf, size, "%s", v ? "true" : "false");
+		snprintf(buf, size, "%s", v ? "on" : "off");
 	else
 		snprintf(buf, size, "%d", v);
 }
@@ -242,7 +246,7 @@ static void emit_result(struct out *o, const struct sriov_apply_result *r)
 	emit_side(o, "before", r, false);
 	emit_side(o, "after", r, true);
 	emit_changed(o, r);
-	out_bool(o, "rolled_back", NULL, r->rolled_back);
+	out_yesno(o, "rolled_back", NULL, r->rolled_back);
 	out_int(o, "errno", NULL, -r->error, r->error != 0);
 	out_str(o, "reason", NULL, r->reason);
 	detail_text(r, detail, sizeof(detail));
@@ -296,14 +300,22 @@ static void emit_diff(struct out *o, const struct sriov_apply_report *rep)
 	out_list_end(o);
 }
 
-void apply_print_report(struct cli *cli, const struct sriov_apply_report *rep,
-			bool diff)
+static void failed_steps(struct cli *cli, const struct sriov_apply_report *rep,
+			 int code)
+{
+	if (code)
+		cli_report_error(cli, code, "%zu step%s failed", rep->n_failed,
+				 rep->n_failed == 1 ? "" : "s");
+}
+
+static void print_report(struct cli *cli, const struct sriov_apply_report *rep,
+			 bool diff, int code)
 {
 	struct out *o = cli->out;
 
 	out_obj_begin(o, NULL, NULL);
-	out_bool(o, "changed", "changed", rep->changed);
-	out_bool(o, "check", "check", rep->check);
+	out_yesno(o, "changed", "changed", rep->changed);
+	out_yesno(o, "check", "check", rep->check);
 	out_int(o, "failed", rep->n_failed ? "failed" : NULL, (long long)rep->n_failed, true);
 	out_list_begin(o, "results", rep->check ? "plan" : "results");
 	for (size_t i = 0; i < rep->n; i++)
@@ -311,6 +323,7 @@ void apply_print_report(struct cli *cli, const struct sriov_apply_report *rep,
 	out_list_end(o);
 	if (diff)
 		emit_diff(o, rep);
+	failed_steps(cli, rep, code);
 	out_obj_end(o);
 }
 
@@ -319,10 +332,9 @@ int apply_finish(struct cli *cli, struct sriov_apply_report *rep, bool diff)
 	int r = rep->n_refused ? EXIT_REFUSED : rep->n_failed ? EXIT_FAILED : EXIT_OK;
 
 	if (!cli->quiet || cli->json)
-		apply_print_report(cli, rep, diff);
-	if (rep->n_failed && !cli->json)
-		fprintf(stderr, "sriovctl: %zu step%s failed\n", rep->n_failed,
-			rep->n_failed == 1 ? "" : "s");
+		print_report(cli, rep, diff, r);
+	else
+		failed_steps(cli, rep, r);
 	sriov_apply_report_free(rep);
 	return r;
 }

@@ -78,6 +78,13 @@ struct sriov_ctx *cli_ctx(struct cli *cli);
  */
 int cli_error(struct cli *cli, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * The failure of a command that writes a report: in JSON the "error"
+ * member of the report object being written (sriovctl(8), OUTPUT), in
+ * text the message on stderr.
+ */
+void cli_report_error(struct cli *cli, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Reports the library's last error for a failed call returning r < 0. */
 int cli_lib_error(struct cli *cli, int r, int code);
 
@@ -105,8 +112,6 @@ int cmd_restore(struct cli *cli, int argc, char **argv);
 struct sriov_apply_report;
 /* apply.c: the report of apply and restore; frees it, returns the exit code. */
 int apply_finish(struct cli *cli, struct sriov_apply_report *rep, bool diff);
-void apply_print_report(struct cli *cli, const struct sriov_apply_report *rep,
-			bool diff);
 
 /* Passthrough: cli/vfio.c, qemu.c, doctor.c, recover.c */
 int cmd_doctor(struct cli *cli, int argc, char **argv);

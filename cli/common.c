@@ -133,29 +133,55 @@ int cli_dispatch(struct cli *cli, const struct object *obj, int argc,
 	return v->run(cli, argc, argv);
 }
 
-int cli_error(struct cli *cli, int code, const char *fmt, ...)
+/*
+ * Text: the message on stderr. JSON: an "error" member of the report
+ * being written or, alone, a document that replaces whatever the command
+ * had started to print.
+ */
+static void report_error(struct cli *cli, int code, bool alone,
+			 const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+static void report_error(struct cli *cli, int code, bool alone,
+			 const char *fmt, va_list ap)
 {
 	char msg[1024];
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (cli->json) {
-		/* an error replaces whatever the command had started to print */
+	if (!cli->json) {
+		cli_progress_clear(cli);
+		fprintf(stderr, "%s: %s\n", cli->prog, msg);
+		return;
+	}
+	if (alone) {
 		out_free(cli->out);
 		cli->out = out_new(true, cli->pretty);
 		out_obj_begin(cli->out, NULL, NULL);
-		out_obj_begin(cli->out, "error", NULL);
-		out_int(cli->out, "code", NULL, code, true);
-		out_str(cli->out, "message", NULL, msg);
-		out_obj_end(cli->out);
-		out_obj_end(cli->out);
-	} else {
-		cli_progress_clear(cli);
-		fprintf(stderr, "%s: %s\n", cli->prog, msg);
 	}
+	out_obj_begin(cli->out, "error", NULL);
+	out_int(cli->out, "code", NULL, code, true);
+	out_str(cli->out, "message", NULL, msg);
+	out_obj_end(cli->out);
+	if (alone)
+		out_obj_end(cli->out);
+}
+
+int cli_error(struct cli *cli, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report_error(cli, code, true, fmt, ap);
+	va_end(ap);
 	return code;
+}
+
+void cli_report_error(struct cli *cli, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report_error(cli, code, false, fmt, ap);
+	va_end(ap);
 }
 
 int cli_lib_error(struct cli *cli, int r, int code)

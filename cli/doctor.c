@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * sriovctl doctor: is this host ready to pass VFs to VMs? Each finding
- * has a verdict (ok, info, warn, fail) and, when it is not ok, a fix.
+ * has a verdict (ok, info, warn, failed) and, when it is not ok, a fix.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -16,7 +16,7 @@
 
 enum verdict { V_OK, V_INFO, V_WARN, V_FAIL };
 
-static const char *const verdict_names[] = { "ok", "info", "warn", "fail" };
+static const char *const verdict_names[] = { "ok", "info", "warn", "failed" };
 
 struct finding {
 	const char *check;
@@ -283,31 +283,31 @@ static void check_pfs(struct doctor *d)
 		check_pf(d, pfs[i]);
 }
 
-static bool print_findings(struct doctor *d)
+static void print_text(struct doctor *d, bool ready)
 {
 	struct out *o = d->cli->out;
-	bool ready = true;
 
-	for (size_t i = 0; i < d->n; i++)
-		ready = ready && d->f[i].v != V_FAIL;
-	if (!d->cli->json) {
-		for (size_t i = 0; i < d->n; i++) {
-			const struct finding *f = &d->f[i];
+	for (size_t i = 0; i < d->n; i++) {
+		const struct finding *f = &d->f[i];
 
-			if (d->cli->quiet && f->v < V_WARN)
-				continue;
-			out_text(o, "finding", "%-4s  %-19s %s%s%s", verdict_names[f->v],
-				 f->check, f->subject, f->subject[0] ? ": " : "",
-				 f->message);
-			if (f->fix[0] && f->v != V_OK)
-				out_text(o, "fix", "      %-19s fix: %s", "", f->fix);
-		}
-		out_text(o, "verdict", "%s", ready ? "ready for passthrough"
-						   : "not ready for passthrough");
-		return ready;
+		if (d->cli->quiet && f->v < V_WARN)
+			continue;
+		out_text(o, "finding", "%-6s  %-19s %s%s%s", verdict_names[f->v],
+			 f->check, f->subject, f->subject[0] ? ": " : "",
+			 f->message);
+		if (f->fix[0] && f->v != V_OK)
+			out_text(o, "fix", "        %-19s fix: %s", "", f->fix);
 	}
+	out_text(o, "verdict", "%s", ready ? "ready for passthrough"
+					   : "not ready for passthrough");
+}
+
+static void print_json(struct doctor *d, bool ready, size_t n_failed)
+{
+	struct out *o = d->cli->out;
+
 	out_obj_begin(o, NULL, NULL);
-	out_bool(o, "ready", NULL, ready);
+	out_yesno(o, "ready", NULL, ready);
 	out_list_begin(o, "findings", NULL);
 	for (size_t i = 0; i < d->n; i++) {
 		out_obj_begin(o, NULL, NULL);
@@ -319,8 +319,25 @@ static bool print_findings(struct doctor *d)
 		out_obj_end(o);
 	}
 	out_list_end(o);
+	if (!ready)
+		cli_report_error(d->cli, EXIT_FAILED,
+				 "not ready for passthrough: %zu check%s failed",
+				 n_failed, n_failed == 1 ? "" : "s");
 	out_obj_end(o);
-	return ready;
+}
+
+/* Ready unless a check failed; the text says so on its last line. */
+static bool print_findings(struct doctor *d)
+{
+	size_t n_failed = 0;
+
+	for (size_t i = 0; i < d->n; i++)
+		n_failed += d->f[i].v == V_FAIL;
+	if (d->cli->json)
+		print_json(d, !n_failed, n_failed);
+	else
+		print_text(d, !n_failed);
+	return !n_failed;
 }
 
 int cmd_doctor(struct cli *cli, int argc, char **argv)

@@ -16,9 +16,8 @@ static void print_member(struct out *o, const struct sriov_iommu_member *m)
 	out_hex(o, "device_id", NULL, m->device_id, 4, true);
 	out_text(o, "id", "%04x:%04x", m->vendor_id, m->device_id);
 	out_hex(o, "class", "class", m->class_code, 6, true);
-	out_bool(o, "bridge", "bridge", m->is_bridge);
-	out_bool(o, "viable", NULL, sriov_iommu_member_viable(m));
-	out_text(o, "vfio", "%s", sriov_iommu_member_viable(m) ? "ok" : "blocks");
+	out_yesno(o, "bridge", "bridge", m->is_bridge);
+	out_yesno(o, "viable", "viable", sriov_iommu_member_viable(m));
 	out_obj_end(o);
 }
 
@@ -46,7 +45,7 @@ static void print_viability(struct out *o,
 						len ? ", " : "", mb->pci, mb->driver);
 	}
 	out_list_end(o);
-	out_bool(o, "viable", NULL, viable);
+	out_yesno(o, "viable", NULL, viable);
 	if (detail && !viable)
 		out_text(o, "viable", "no: on host drivers: %s", why);
 	else

@@ -33,9 +33,14 @@ void out_int(struct out *o, const char *key, const char *label,
 /* A hex identifier: JSON string of width digits ("8086"), text likewise. */
 void out_hex(struct out *o, const char *key, const char *label,
 	     unsigned long value, int width, bool present);
+/*
+ * Booleans (sriovctl(8), OUTPUT): a switch that can be turned on or off
+ * (spoofchk, autoprobe) is out_bool, text "on"/"off"; any other fact
+ * (changed, viable, bridge) is out_yesno, text "yes"/"no". JSON has
+ * true/false for both.
+ */
 void out_bool(struct out *o, const char *key, const char *label,
 	      int value);                        /* <0: null */
-/* A yes/no fact (changed, ready): JSON true/false, text "yes"/"no". */
 void out_yesno(struct out *o, const char *key, const char *label, bool value);
 /* Text-only representation differing from JSON (e.g. "on"/"off"). */
 void out_text(struct out *o, const char *label, const char *fmt, ...)

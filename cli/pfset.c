@@ -41,15 +41,9 @@ static void print_report(struct cli *cli, const char *pci,
 		out_obj_end(o);
 	}
 	out_list_end(o);
-	if (error) {
-		out_obj_begin(o, "error", NULL);
-		out_int(o, "code", NULL, code, true);
-		out_str(o, "message", NULL, error);
-		out_obj_end(o);
-	}
+	if (error)
+		cli_report_error(cli, code, "%s", error);
 	out_obj_end(o);
-	if (error && !cli->json)
-		fprintf(stderr, "%s: %s\n", cli->prog, error);
 }
 
 static int parse_count(struct cli *cli, const char *s, int *ret)

@@ -7,6 +7,7 @@
 #include "sriov/apply.h"
 #include "sriov/vfio.h"
 
+/* sriovctl(8): ok, changed (with --dry-run: would be), failed */
 static void print_entry(struct out *o, const struct sriov_recover_result *e,
 			bool dry_run)
 {
@@ -15,10 +16,9 @@ static void print_entry(struct out *o, const struct sriov_recover_result *e,
 	out_str(o, "state", "journal", e->state);
 	out_str(o, "action", "action", e->action);
 	out_str(o, "driver", "driver", dry_run ? NULL : e->driver);
-	out_bool(o, "changed", NULL, e->changed);
-	out_str(o, NULL, "result",
-		e->error ? "failed" : dry_run && e->changed ? "would change"
-				     : e->changed ? "changed" : "ok");
+	out_yesno(o, "changed", NULL, e->changed);
+	out_str(o, "status", "status",
+		e->error ? "failed" : e->changed ? "changed" : "ok");
 	out_str(o, "error", NULL, e->message);
 	out_obj_end(o);
 }
@@ -48,6 +48,24 @@ static void print_apply(struct out *o, const struct sriov_apply_report *a)
 	out_list_end(o);
 }
 
+/* The failure, if any: the apply journal's, or the entries that failed. */
+static int report_failure(struct cli *cli, int r,
+			  const struct sriov_recover_report *rep,
+			  const struct sriov_apply_report *apply)
+{
+	size_t n = rep->n_failed + (apply ? apply->n_failed : 0);
+
+	for (size_t i = 0; !cli->json && i < rep->n; i++)
+		if (rep->entries[i].message)
+			fprintf(stderr, "%s: %s: %s\n", cli->prog, rep->entries[i].pci,
+				rep->entries[i].message);
+	if (r < 0)
+		cli_report_error(cli, EXIT_FAILED, "%s", sriov_ctx_last_error(cli->ctx));
+	else if (n && cli->json)
+		cli_report_error(cli, EXIT_FAILED, "%zu of the journal's entries and steps failed", n);
+	return r < 0 || n ? EXIT_FAILED : EXIT_OK;
+}
+
 int cmd_recover(struct cli *cli, int argc, char **argv)
 {
 	struct sriov_recover_report *rep = NULL;
@@ -72,22 +90,15 @@ int cmd_recover(struct cli *cli, int argc, char **argv)
 	/* drivers first (the vfio journal), then what an apply left */
 	r = recover_apply(cli, ctx, &apply);
 	out_obj_begin(cli->out, NULL, NULL);
-	out_bool(cli->out, "changed", NULL, rep->changed || (apply && apply->changed));
-	out_bool(cli->out, "dry_run", NULL, cli->dry_run);
+	out_yesno(cli->out, "changed", NULL, rep->changed || (apply && apply->changed));
+	out_yesno(cli->out, "dry_run", NULL, cli->dry_run);
 	out_list_begin(cli->out, "entries", "journal");
 	for (size_t i = 0; i < rep->n; i++)
 		print_entry(cli->out, &rep->entries[i], cli->dry_run);
 	out_list_end(cli->out);
 	print_apply(cli->out, apply);
+	r = report_failure(cli, r, rep, apply);
 	out_obj_end(cli->out);
-	if (r < 0 && !cli->json)
-		fprintf(stderr, "%s: %s\n", cli->prog, sriov_ctx_last_error(ctx));
-	for (size_t i = 0; !cli->json && i < rep->n; i++)
-		if (rep->entries[i].message)
-			fprintf(stderr, "%s: %s: %s\n", cli->prog, rep->entries[i].pci,
-				rep->entries[i].message);
-	r = rep->n_failed || r < 0 || (apply && apply->n_failed) ? EXIT_FAILED
-								    : EXIT_OK;
 	sriov_recover_report_free(rep);
 	sriov_apply_report_free(apply);
 	return r;

@@ -100,21 +100,15 @@ int cli_resolve_devices(struct cli *cli, int argc, char **argv,
 	return 0;
 }
 
-static const char *status_of(const struct sriov_vfio_result *d, bool dry_run)
+/* sriovctl(8): ok, changed (with --dry-run: would be), failed */
+static const char *status_of(const struct sriov_vfio_result *d)
 {
-	if (d->error == -ECANCELED && !d->rolled_back && !d->changed)
-		return "refused";
-	if (d->error)
+	if (d->error || d->rolled_back)
 		return "failed";
-	if (d->rolled_back)
-		return "rolled back";
-	if (d->changed)
-		return dry_run ? "would change" : "changed";
-	return "unchanged";
+	return d->changed ? "changed" : "ok";
 }
 
-static void print_result(struct out *o, const struct sriov_vfio_result *d,
-			 bool dry_run)
+static void print_result(struct out *o, const struct sriov_vfio_result *d)
 {
 	out_obj_begin(o, NULL, NULL);
 	out_str(o, "pci", "pci", d->pci);
@@ -129,44 +123,30 @@ static void print_result(struct out *o, const struct sriov_vfio_result *d,
 	out_str(o, "driver_before", "before", d->driver_before);
 	out_str(o, "driver", "after", d->driver_after);
 	out_str(o, "group_dev", NULL, d->group_dev);
-	out_bool(o, "changed", NULL, d->changed);
-	out_bool(o, "rolled_back", NULL, d->rolled_back);
-	out_str(o, "status", "status", status_of(d, dry_run));
+	out_yesno(o, "changed", NULL, d->changed);
+	out_yesno(o, "rolled_back", NULL, d->rolled_back);
+	out_str(o, "status", "status", status_of(d));
+	out_int(o, "errno", NULL, -d->error, d->error != 0);
 	out_str(o, "error", NULL, d->message);
 	out_obj_end(o);
 }
 
-/*
- * The report; on failure in JSON mode it is the error object of
- * sriovctl(8) with the report's fields added, so nothing is lost.
- */
+/* The report; on failure with the error (sriovctl(8), OUTPUT). */
 static int print_report(struct cli *cli, const struct sriov_vfio_report *rep,
 			int code)
 {
-	const char *msg = sriov_ctx_last_error(cli->ctx);
-	struct out *o;
+	struct out *o = cli->out;
 
-	if (code && cli->json) {
-		out_free(cli->out);
-		cli->out = out_new(true, cli->pretty);
-	}
-	o = cli->out;
 	out_obj_begin(o, NULL, NULL);
-	if (code && cli->json) {
-		out_obj_begin(o, "error", NULL);
-		out_int(o, "code", NULL, code, true);
-		out_str(o, "message", NULL, msg);
-		out_obj_end(o);
-	}
-	out_bool(o, "changed", NULL, rep->changed);
-	out_bool(o, "dry_run", NULL, cli->dry_run);
+	out_yesno(o, "changed", NULL, rep->changed);
+	out_yesno(o, "dry_run", NULL, cli->dry_run);
 	out_list_begin(o, "devices", cli->dry_run ? "planned" : "devices");
 	for (size_t i = 0; i < rep->n; i++)
-		print_result(o, &rep->devs[i], cli->dry_run);
+		print_result(o, &rep->devs[i]);
 	out_list_end(o);
+	if (code)
+		cli_report_error(cli, code, "%s", sriov_ctx_last_error(cli->ctx));
 	out_obj_end(o);
-	if (code && !cli->json)
-		fprintf(stderr, "%s: %s\n", cli->prog, msg);
 	return code;
 }
 
@@ -228,14 +208,13 @@ static void print_steps(struct out *o, const struct sriov_vfio_check_report *r)
 	out_list_begin(o, "steps", "steps");
 	for (int s = 0; s < SRIOV_VFIO_N_STEPS; s++) {
 		bool ok = r->steps_passed & (1u << s);
-		bool failed = s == r->failed_step;
 
-		if (!ok && !failed && !(s == SRIOV_VFIO_STEP_RESET && r->ok))
+		/* the steps that ran: a skipped reset shows in reset_done */
+		if (!ok && s != r->failed_step)
 			continue;
 		out_obj_begin(o, NULL, NULL);
 		out_str(o, "step", "step", sriov_vfio_step_name(s));
-		out_str(o, "result", "result",
-			ok ? "ok" : failed ? "failed" : "skipped");
+		out_str(o, "result", "result", ok ? "ok" : "failed");
 		out_obj_end(o);
 	}
 	out_list_end(o);
@@ -252,7 +231,7 @@ static void print_device_info(struct out *o,
 		out_int(o, "index", NULL, r->regions[i].index, true);
 		out_str(o, "name", "region", region_name(r->regions[i].index));
 		out_int(o, "size", "size", (long long)r->regions[i].size, true);
-		out_bool(o, "mmap", "mmap", !!(r->regions[i].flags & 4));
+		out_yesno(o, "mmap", "mmap", r->regions[i].flags & 4);
 		out_obj_end(o);
 	}
 	out_list_end(o);
@@ -271,8 +250,8 @@ static void print_iommu(struct out *o, const struct sriov_vfio_check_report *r)
 {
 	out_int(o, "api_version", "api version", r->api_version,
 		r->steps_passed & (1u << SRIOV_VFIO_STEP_API_VERSION));
-	out_bool(o, "type1v2", "type1v2", r->type1v2);
-	out_bool(o, "viable", "viable", r->viable);
+	out_yesno(o, "type1v2", "type1v2", r->type1v2);
+	out_yesno(o, "viable", "viable", r->viable);
 	out_hex(o, "iova_pgsizes", "IOVA page sizes", r->iova_pgsizes, 1,
 		r->iova_pgsizes != 0);
 	out_int(o, "dma_avail", "DMA mappings left", r->dma_avail,
@@ -317,8 +296,8 @@ static void print_preflight(struct cli *cli, struct preflight *p, int group)
 		out_text(o, "group node", a.exists ? "%s %u:%u %04o" : "%s missing",
 			 a.path, a.uid, a.gid, a.mode);
 		out_int(o, "group_dev_mode", NULL, a.mode, a.exists);
-		out_bool(o, "group_access", "group access", a.user_rw);
-		out_bool(o, "container_access", "container access", a.container_rw);
+		out_yesno(o, "group_access", "group access", a.user_rw);
+		out_yesno(o, "container_access", "container access", a.container_rw);
 		p->problems += !a.user_rw + !a.container_rw;
 		if (sriov_vfio_access_check(cli->ctx, group, p->user) < 0 &&
 		    !cli->json && !cli->quiet)
@@ -338,14 +317,14 @@ static void print_check(struct cli *cli, const struct sriov_vfio_check_report *r
 	out_str(o, "pci", "pci", r->pci);
 	out_int(o, "iommu_group", "IOMMU group", r->iommu_group, true);
 	out_str(o, "group_path", "group node", r->group_path);
-	out_bool(o, "ok", NULL, r->ok);
+	out_yesno(o, "ok", NULL, r->ok);
 	out_str(o, NULL, "result", r->ok ? "ok" : "failed");
 	out_str(o, "failed_step", "failed step", sriov_vfio_step_name(r->failed_step));
 	out_str(o, "error", r->ok ? NULL : "error", r->message);
 	print_iommu(o, r);
-	out_bool(o, "reset_supported", "reset supported", r->reset_supported);
-	out_bool(o, "reset_done", "reset done", r->reset_done);
-	out_bool(o, "iommufd", "iommufd", r->iommufd);
+	out_yesno(o, "reset_supported", "reset supported", r->reset_supported);
+	out_yesno(o, "reset_done", "reset done", r->reset_done);
+	out_yesno(o, "iommufd", "iommufd", r->iommufd);
 	out_str(o, "device_cdev", "device cdev", r->device_cdev);
 	print_steps(o, r);
 	print_device_info(o, r);
@@ -365,8 +344,8 @@ static int memlock_check(struct cli *cli, struct preflight *p)
 	out_int(o, "need", "needed", (long long)need, true);
 	out_int(o, "limit", "RLIMIT_MEMLOCK", (long long)p->host.memlock_cur,
 		p->host.memlock_cur != UINT64_MAX);
-	out_bool(o, "cap_ipc_lock", "CAP_IPC_LOCK", p->host.cap_ipc_lock);
-	out_bool(o, "ok", NULL, ok);
+	out_yesno(o, "cap_ipc_lock", "CAP_IPC_LOCK", p->host.cap_ipc_lock);
+	out_yesno(o, "ok", NULL, ok);
 	out_obj_end(o);
 	if (sriov_vfio_memlock_check(cli->ctx, &p->host, p->memory, p->n, p->viommu) < 0 &&
 	    !cli->quiet)
@@ -389,11 +368,37 @@ static int parse_check_opts(struct cli *cli, int *argc, char **argv,
 	return 0;
 }
 
+/*
+ * Each device's check; *ret_failed counts those that failed, the first
+ * one's message in first_error. Exit code when a check could not run.
+ */
+static int check_each(struct cli *cli, const struct sriov_pci_addr *devs,
+		      size_t n, const struct sriov_vfio_check_opts *co,
+		      struct preflight *p, char *first_error, size_t size,
+		      int *ret_failed)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct sriov_vfio_check_report *rep = NULL;
+		int r = sriov_vfio_check(cli->ctx, &devs[i], co, &rep);
+
+		if (!rep)
+			return cli_lib_error(cli, r, cli_exit_for(r));
+		if (r < 0 && !cli->json && !cli->quiet)
+			fprintf(stderr, "%s: %s\n", cli->prog, sriov_ctx_last_error(cli->ctx));
+		if (r < 0 && !(*ret_failed)++)
+			snprintf(first_error, size, "%s", sriov_ctx_last_error(cli->ctx));
+		print_check(cli, rep, p);
+		sriov_vfio_check_report_free(rep);
+	}
+	return 0;
+}
+
 static int vfio_check(struct cli *cli, int argc, char **argv)
 {
 	struct sriov_vfio_check_opts co = { .sz = sizeof(co) };
 	struct preflight p = { 0 };
 	struct sriov_pci_addr *devs;
+	char first_error[1024] = "";
 	int r, failed = 0;
 	size_t n;
 
@@ -409,30 +414,25 @@ static int vfio_check(struct cli *cli, int argc, char **argv)
 		out_obj_begin(cli->out, NULL, NULL);
 		out_list_begin(cli->out, "devices", NULL);
 	}
-	for (size_t i = 0; i < n; i++) {
-		struct sriov_vfio_check_report *rep = NULL;
-
-		r = sriov_vfio_check(cli->ctx, &devs[i], &co, &rep);
-		if (!rep) {
-			free(devs);
-			return cli_lib_error(cli, r, cli_exit_for(r));
-		}
-		if (r < 0 && !cli->json && !cli->quiet)
-			fprintf(stderr, "%s: %s\n", cli->prog, sriov_ctx_last_error(cli->ctx));
-		failed += r < 0;
-		print_check(cli, rep, &p);
-		sriov_vfio_check_report_free(rep);
-	}
+	r = check_each(cli, devs, n, &co, &p, first_error, sizeof(first_error),
+		       &failed);
 	free(devs);
+	if (r)
+		return r;
 	if (cli->json)
 		out_list_end(cli->out);
 	if (p.memory)
 		p.problems += memlock_check(cli, &p);
-	if (cli->json) {
-		out_bool(cli->out, "ok", NULL, !failed && !p.problems);
-		out_obj_end(cli->out);
-	}
-	return failed || p.problems ? EXIT_FAILED : EXIT_OK;
+	r = failed || p.problems ? EXIT_FAILED : EXIT_OK;
+	if (!cli->json)
+		return r;
+	out_yesno(cli->out, "ok", NULL, r == EXIT_OK);
+	/* in text each problem was reported as it was found */
+	if (r)
+		cli_report_error(cli, r, "%s", failed ? first_error
+				 : "the preflight found problems (see preflight and memlock)");
+	out_obj_end(cli->out);
+	return r;
 }
 
 const struct verb vfio_verbs[] = {

@@ -103,11 +103,11 @@ int vf_set(struct cli *cli, int argc, char **argv)
 	for (size_t i = 0; i < rep->n; i++)
 		print_change(cli, &rep->vfs[i]);
 	out_list_end(cli->out);
-	out_obj_end(cli->out);
 	r = rep->n_failed ? EXIT_FAILED : EXIT_OK;
-	if (rep->n_failed && !cli->json)
-		fprintf(stderr, "sriovctl: %zu of %zu VFs have settings that failed\n",
-			rep->n_failed, rep->n);
+	if (r)
+		cli_report_error(cli, r, "%zu of %zu VFs have settings that failed",
+				 rep->n_failed, rep->n);
+	out_obj_end(cli->out);
 	sriov_vf_change_report_free(rep);
 	return r;
 }

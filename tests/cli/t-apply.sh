@@ -71,6 +71,9 @@ run --force apply --check --diff "$files/cli/host-plan.yaml"
 expect_rc "check exits 0" 0
 expect_match "text plan lists steps" '0000:03:00.0 +- +num_vfs +changed +3 -> 5' "$out"
 expect_match "text diff: a field, before and after" '0000:03:00.0#2 +vlan +- +10 qos 0 802.1Q' "$out"
+expect_match "text: switches on or off, as everywhere (sriovctl(8))" '0000:03:00.0 +- +autoprobe +changed +on -> off' "$out"
+expect_match "text diff: a VF switch on or off" '0000:03:00.0#0 +spoofchk +- +on$' "$out"
+expect_match "text: check is a fact, yes or no" '^check: +yes$' "$out"
 run -j --force apply --check "$files/cli/host-plan.yaml"
 jq_eq "-j: top level" '[.changed, .check, (.results | length)]' '[true,true,11]'
 jq_eq "-j: every result has the documented keys" \
@@ -90,6 +93,7 @@ run apply --check "$files/cli/host-plan.yaml"
 expect_rc "N -> M without --force is refused: exit 3" 3
 run -j apply --check "$files/cli/host-plan.yaml"
 jq_eq "refusal is a failed step" '.results[] | select(.action == "num_vfs" and .pf == "0000:03:00.0") | [.status, .errno]' '["failed",125]'
+jq_eq "the report of a refusal carries the error" '[.error.code, (.error.message | test("^[0-9]+ steps? failed$"))]' '[3,true]'
 expect_eq "checks and bad input wrote nothing" "$before" "$(tree_sum)"
 
 # what a built tree can converge: autoprobe; the count is already so
@@ -104,7 +108,7 @@ expect_eq "second apply wrote nothing" "$after_first" "$(tree_sum)"
 expect_eq "no journal left" "" "$(ls "$TMP/apply-state/apply" 2>/dev/null)"
 run apply - <"$files/cli/host-converge.yaml"
 expect_rc "state on standard input" 0
-expect_match "text report" 'changed: +off' "$out"
+expect_match "text report: changed is a fact, yes or no" 'changed: +no$' "$out"
 mkdir -p "$TMP/etc-sriovctl"
 run -j apply "$TMP/etc-sriovctl"
 jq_eq "an empty directory: nothing to do" '[.changed, .results]' '[false,[]]'
@@ -122,6 +126,9 @@ printf 'pfs:\n  - netdev: eth9\n    num_vfs: 1\n  - netdev: enp3s0\n    num_vfs:
 run -j apply "$TMP/missing.yaml"
 expect_rc "a missing PF: exit 1" 1
 jq_eq "the missing PF is a failed find_pf" '[.results[0].action, .results[0].status, .results[1].status]' '["find_pf","failed","ok"]'
+jq_eq "the report carries the error" '.error.code' '1'
+run -j apply --check "$TMP/missing.yaml"
+jq_eq "check: the same plan, the same error" '[.check, .error.code]' '[true,1]'
 
 # recover with nothing to recover; restore of VFs without netdev
 run -j apply --recover

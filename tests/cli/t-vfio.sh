@@ -50,10 +50,10 @@ run vfio bind 04:00.1
 expect_rc "shared group refused" 3
 expect_match "names the member on a host driver" '0000:04:00.0 on nvme' "$err"
 expect_match "never unbinds it" 'sriovctl never does' "$err"
-expect_match "report on stdout" '^  0000:04:00\.1 +0000:04:00\.0#0 .* refused$' "$out"
+expect_match "report on stdout: the refusal is a failure" '^  0000:04:00\.1 +0000:04:00\.0#0 .* failed$' "$out"
 run -j vfio bind 04:00.1 04:00.2
 expect_rc "both NVMe VFs: still refused (the PF)" 3
-jq_eq "JSON: error code and per-device reports" '[.error.code,.changed,[.devices[].status]]' '[3,false,["refused","refused"]]'
+jq_eq "JSON: error code and per-device reports, refused (ECANCELED)" '[.error.code,.changed,[.devices[] | [.status,.errno]]]' '[3,false,[["failed",125],["failed",125]]]'
 run vfio bind 0000:00:01.0
 expect_rc "a bridge is refused" 3
 expect_match "says why" 'is a bridge' "$err"
@@ -86,13 +86,14 @@ expect_rc "an interrupted bind in the journal blocks a new one" 3
 expect_match "says what to do" 'sriovctl recover' "$err"
 run -j -n recover
 expect_rc "recover dry run" 0
-jq_eq "recover plans the restore" '[.dry_run,.entries[0].state,.entries[0].action]' '[true,"binding","restore"]'
+jq_eq "recover plans the restore" '[.dry_run,.entries[0].state,.entries[0].action,.entries[0].status]' '[true,"binding","restore","ok"]'
 jq_eq "the VF is as journaled: no change" '.changed' 'false'
 expect_eq "the entry stays after a dry run" yes "$([ -f "$state/journal/$VF1.vfio" ] && echo yes)"
 printf 'version 1\ndevice %s\nstate binding\ndriver ../x\n' "$VF1" >"$state/journal/$VF1.vfio"
 run -j recover
 expect_rc "a damaged journal entry fails recover" 1
 jq_eq "and is named" '[.entries[0].state,(.entries[0].error|test("damaged"))]' '["damaged",true]'
+jq_eq "a failed entry, and the report carries the error" '[.entries[0].status,.error.code]' '["failed",1]'
 rm -r "$state/journal"
 run -j recover
 expect_rc "empty journal" 0
@@ -101,15 +102,15 @@ jq_eq "nothing to recover" '[.changed,.entries]' '[false,[]]'
 # --- dry runs and reports --------------------------------------------------------
 run -j -n vfio bind 'enp3s0#0-1' "$VF3"
 expect_rc "dry-run bind" 0
-jq_eq "dry run: what would change" '[.changed,.dry_run,[.devices[].status]]' '[true,true,["would change","would change","unchanged"]]'
+jq_eq "dry run: what would change" '[.changed,.dry_run,[.devices[].status]]' '[true,true,["changed","changed","ok"]]'
 jq_eq "device object keys" '.devices[0] | keys' \
-	'["changed","driver","driver_before","error","group_dev","iommu_group","pci","pf","rolled_back","status","vf"]'
+	'["changed","driver","driver_before","errno","error","group_dev","iommu_group","pci","pf","rolled_back","status","vf"]'
 jq_eq "device fields" '.devices[0] | [.pci,.pf,.vf,.driver_before,.driver]' "[\"$VF0\",\"0000:03:00.0\",0,\"igbvf\",\"vfio-pci\"]"
 run -n vfio bind 'enp3s0#0'
 expect_match "text: planned table" '^  PCI +VF +GROUP +BEFORE +AFTER +STATUS' "$out"
 run -j -n vfio release 'enp3s0#3' 'enp3s0#0'
 expect_rc "dry-run release" 0
-jq_eq "release plan" '[.changed,[.devices[].status],.devices[0].driver]' '[true,["would change","unchanged"],null]'
+jq_eq "release plan" '[.changed,[.devices[].status],.devices[0].driver]' '[true,["changed","ok"],null]'
 expect_eq "nothing written by refusals and dry runs" "$before" "$(tree_sum)"
 expect_eq "no journal entry left" "" "$(ls "$state/journal" 2>/dev/null)"
 
@@ -140,6 +141,7 @@ jq_eq "refusal in JSON" '.error.code' '3'
 run -j vfio check "$VF3" --memory 1G --user root
 expect_rc "check without /dev/vfio/vfio fails" 1
 jq_eq "where and why" '[.ok,.devices[0].ok,.devices[0].failed_step,.devices[0].iommu_group]' '[false,false,"open container",4]'
+jq_eq "the check's report carries the error" '[.error.code,(.error.message|test("open container"))]' '[1,true]'
 jq_eq "preflight object" '.devices[0].preflight | keys' '["container_access","group_access","group_dev_gid","group_dev_mode","group_dev_uid","noiommu","user"]'
 jq_eq "memlock object" '.memlock | keys' '["cap_ipc_lock","guest_memory","limit","need","ok"]'
 jq_eq "memlock need: RAM + 1 GiB" '.memlock.need' '2147483648'
@@ -171,7 +173,8 @@ offroot=$TMP/vfio-off
 "$FAKESYS" --preset iommu-off "$offroot" >/dev/null
 run -j --sysfs-root "$offroot" doctor
 expect_rc "no IOMMU: not ready" 1
-jq_eq "with the fix" '.findings[] | select(.check == "iommu") | [.status,(.fix|test("intel_iommu=on"))]' '["fail",true]'
+jq_eq "with the fix" '.findings[] | select(.check == "iommu") | [.status,(.fix|test("intel_iommu=on"))]' '["failed",true]'
+jq_eq "not ready: the report carries the error" '[.ready,.error.code,(.error.message|test("not ready"))]' '[false,1,true]'
 expect_eq "still nothing written" "$before" "$(tree_sum)"
 
 # --- vfio-pci not loaded on a tree: fails before touching anything ------------------

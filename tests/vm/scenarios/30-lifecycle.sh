@@ -68,6 +68,7 @@ case_begin igb: what igb refuses fails alone
 run_out $S -j vf set "$IGB#1" trust on state enable
 expect_eq "exit status" 1 "$RC"
 expect_eq "failed field" '["link_state"]' "$(jqv '.results[0].failed')"
+expect_eq "the report carries the error (sriovctl(8))" '[1,"failed"]' "$(jqv '[.error.code,.results[0].status]')"
 expect_eq "its errno" '[95]' "$(jqv '[.results[0].errors[].errno]')"
 expect_eq "trust still applied" '["trust"]' "$(jqv '.results[0].changed')"
 expect_eq "ip: trust on" true "$(ip_vf "$IGB" 1 | cut -d' ' -f5)"

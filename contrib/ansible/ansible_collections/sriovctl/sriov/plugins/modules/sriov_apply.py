@@ -242,7 +242,9 @@ def main():
         module.fail_json(msg='sriovctl did not answer in JSON: %s'
                          % (err or out).strip(), stdout=out, stderr=err,
                          **result)
-    if 'error' in report:
+    # a failure before any step is the error alone; a report that failed
+    # carries it too (sriovctl(8), OUTPUT), and its steps say more
+    if 'error' in report and 'results' not in report:
         module.fail_json(msg=report['error'].get('message'), **result)
     result['changed'] = bool(report.get('changed'))
     result['results'] = report.get('results', [])
