@@ -7,7 +7,9 @@
 static void print_cap(struct out *o, const struct sriov_cap_info *c)
 {
 	out_obj_begin(o, "sriov_cap", "SR-IOV capability");
-	out_int(o, "offset", "offset", c->offset, true);
+	/* a number in JSON; in hexadecimal in text, as lspci shows it */
+	out_int(o, "offset", NULL, c->offset, true);
+	out_text(o, "offset", "0x%x", c->offset);
 	out_int(o, "version", "version", c->version, true);
 	out_int(o, "initial_vfs", "initial VFs", c->initial_vfs, true);
 	out_int(o, "total_vfs", "total VFs", c->total_vfs, true);
