@@ -61,6 +61,10 @@ int cli_dispatch(struct cli *cli, const struct object *obj, int argc,
 		 char **argv);
 void cli_object_help(const struct object *obj, FILE *f);
 
+/* help --schema [OBJECT [VERB]] of objects[]: argv[0] is "--schema". */
+int cli_print_schema(struct cli *cli, const struct object *objects, int argc,
+		     char **argv);
+
 /* "; did you mean \"pf\"?" when one of names[] (NULL-terminated) is
  * close to word, else "". */
 const char *cli_did_you_mean(const char *word, const char *const *names);

@@ -55,7 +55,9 @@ static const char global_help[] =
 static void usage(FILE *f)
 {
 	fputs("Usage: sriovctl [OPTIONS] OBJECT VERB [ARGS]\n"
-	      "       sriovctl help | sriovctl OBJECT help\n\nObjects:\n", f);
+	      "       sriovctl help | sriovctl OBJECT help\n"
+	      "       sriovctl help --schema OBJECT [VERB]   (the JSON Schema of -j)\n"
+	      "\nObjects:\n", f);
 	for (const struct object *o = cli_objects; o->name; o++)
 		fprintf(f, "  %-8s %s\n", o->name, o->summary);
 	fputc('\n', f);
@@ -66,7 +68,8 @@ static void usage(FILE *f)
 
 static int cmd_help(struct cli *cli, int argc, char **argv)
 {
-	(void)cli;
+	if (argc > 1 && !strcmp(argv[1], "--schema"))
+		return cli_print_schema(cli, cli_objects, argc - 1, argv + 1);
 	if (argc > 1) {
 		for (const struct object *o = cli_objects; o->name; o++) {
 			char *args[] = { argv[1], (char *)"help", NULL };

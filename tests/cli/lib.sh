@@ -11,11 +11,39 @@ fail() {
 	for line in "$@"; do printf '     %s\n' "$line"; done
 }
 
-# run CMD...: runs sriovctl, keeps stdout, stderr and status in $out $err $rc
+# run CMD...: runs sriovctl, keeps stdout, stderr and status in $out $err $rc,
+# and keeps them for check_schemas
 run() {
 	out=$("$SRIOVCTL" "$@" 2>"$TMP/stderr")
 	rc=$?
 	err=$(cat "$TMP/stderr")
+	kept=$((${kept:-0} + 1))
+	mkdir -p "$TMP/json"
+	printf '%s\0' "$@" >"$TMP/json/$kept.args"
+	printf '%s\n' "$out" >"$TMP/json/$kept.out"
+	echo "$rc" >"$TMP/json/$kept.rc"
+}
+
+# Every JSON document that run saw against "sriovctl help --schema" of its
+# command, and sriovctl(8)'s rule for errors (tests/json-schema.py); one
+# check each. run.sh calls it after each script.
+check_schemas() {
+	[ -d "$TMP/json" ] || return 0
+	if ! /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+		fail "JSON output against its schemas" "python3-jsonschema is missing (make deps)"
+	else
+		/usr/bin/python3 "$CLI_DIR/../json-schema.py" outputs "$SRIOVCTL" \
+			"$TMP/json" >"$TMP/json.results" 2>"$TMP/json.err" ||
+			echo "FAIL tests/json-schema.py: $(tail -n1 "$TMP/json.err")" >>"$TMP/json.results"
+		while IFS= read -r line; do
+			case $line in
+			"ok "*) pass "${line#ok }" ;;
+			*) fail "${line#FAIL }" ;;
+			esac
+		done <"$TMP/json.results"
+		sed -n 's/^ok schema \([a-z_]*\): .*/\1/p' "$TMP/json.results" >>"$TMP/json-seen"
+	fi
+	rm -rf "$TMP/json"
 }
 
 expect_rc() { # NAME WANT
