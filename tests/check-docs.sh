@@ -183,6 +183,28 @@ for page in man/*.[1-9]; do
 	done <"$tmp/refs"
 done
 
+# The JSON examples of the pages against "sriovctl help --schema" of their
+# command, and the examples marked as output of the demo host against
+# sriovctl on that host (tests/json-schema.py); one check each.
+if ! /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+	fail "python3-jsonschema is installed (make deps): the JSON examples are not checked"
+elif [ ! -x "$build/fakesys" ]; then
+	fail "$build/fakesys exists: the examples are not checked"
+else
+	/usr/bin/python3 tests/json-schema.py man "$sriovctl" "$build/fakesys" \
+		man/sriovctl*.8 >"$tmp/examples" 2>"$tmp/examples.err" ||
+		echo "FAIL tests/json-schema.py: $(tail -n1 "$tmp/examples.err")" >>"$tmp/examples"
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) pass ;;
+		"FAIL "*) fail "${line#FAIL }" ;;
+		*) fail "$line" ;;
+		esac
+	done <"$tmp/examples"
+	ok "the pages show JSON examples of at least 10 commands" \
+		test "$(grep -c '^ok .*schema' "$tmp/examples")" -ge 10
+fi
+
 # Section 3: every exported function has a prototype and an entry in a
 # page: libsriov(3) for those of <sriov/sriov.h>, any page for the others.
 # Then the libsriov(3) example must build.
