@@ -180,10 +180,6 @@ void sriov_rtnl_ctx_cleanup(struct sriov_ctx *ctx);
 uint32_t sriov_vf_config_diff(const struct sriov_vf_config *cur,
 			      const struct sriov_vf_config *want);
 
-/* inuse.c: true, with a holder's pid, when a process has the group's
- * VFIO node open */
-bool sriov_vfio_group_in_use(struct sriov_ctx *ctx, int group, pid_t *ret_pid);
-
 /* lock.c */
 int sriov_state_dir_ensure(struct sriov_ctx *ctx);
 int sriov_lock_pf(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,

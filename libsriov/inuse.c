@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "holders.h"
 #include "inuse.h"
 #include "sysfs.h"
 
@@ -21,6 +22,7 @@ struct sriov_inuse {
 	struct nl_sock *sk;
 	struct nl_cache *addrs;
 	struct nl_cache *routes;
+	struct sriov_holders *holders; /* read on first use */
 };
 
 int sriov_inuse_open(struct sriov_ctx *ctx, struct sriov_inuse **ret)
@@ -49,6 +51,7 @@ void sriov_inuse_close(struct sriov_inuse *u)
 {
 	if (!u)
 		return;
+	sriov_holders_free(u->holders);
 	nl_cache_free(u->addrs);
 	nl_cache_free(u->routes);
 	nl_socket_free(u->sk);
@@ -140,7 +143,7 @@ bool sriov_inuse_vf(struct sriov_inuse *u, const struct sriov_vf *vf,
 	int ifindex, n;
 
 	if (i->driver && !strcmp(i->driver, "vfio-pci") &&
-	    sriov_vfio_group_in_use(u->ctx, i->iommu_group, &pid)) {
+	    (pid = sriov_inuse_group(u, i->iommu_group)) > 0) {
 		snprintf(reason, size, "VF %u (%s): VFIO group %d is open (pid %d)",
 			 i->index, i->pci, i->iommu_group, (int)pid);
 		return true;
@@ -170,47 +173,11 @@ bool sriov_inuse_vf(struct sriov_inuse *u, const struct sriov_vf *vf,
 	return false;
 }
 
-static bool fd_dir_has(const char *dir, const char *want)
+pid_t sriov_inuse_group(struct sriov_inuse *u, int group)
 {
-	_cleanup_closedir_ DIR *fds = opendir(dir);
-	char link[600], target[4096];
-	struct dirent *f;
-
-	while (fds && (f = readdir(fds))) {
-		ssize_t n;
-
-		snprintf(link, sizeof(link), "%s/%s", dir, f->d_name);
-		n = readlink(link, target, sizeof(target) - 1);
-		if (n <= 0)
-			continue;
-		target[n] = '\0';
-		if (!strcmp(target, want))
-			return true;
-	}
-	return false;
-}
-
-bool sriov_vfio_group_in_use(struct sriov_ctx *ctx, int group, pid_t *ret_pid)
-{
-	_cleanup_closedir_ DIR *proc = opendir("/proc");
-	char want[2][4096], dir[300];
-	struct dirent *p;
-
-	if (!proc ||
-	    sriov_vfio_group_path(ctx, group, false, want[0], sizeof(want[0])) < 0 ||
-	    sriov_vfio_group_path(ctx, group, true, want[1], sizeof(want[1])) < 0)
-		return false;
-	/* nobody holds open a node that does not exist: skip the scan */
-	if (access(want[0], F_OK) != 0 && access(want[1], F_OK) != 0)
-		return false;
-	while ((p = readdir(proc))) {
-		if (p->d_name[0] < '0' || p->d_name[0] > '9')
-			continue;
-		snprintf(dir, sizeof(dir), "/proc/%s/fd", p->d_name);
-		if (fd_dir_has(dir, want[0]) || fd_dir_has(dir, want[1])) {
-			*ret_pid = (pid_t)atoi(p->d_name);
-			return true;
-		}
-	}
-	return false;
+	if (group < 0)
+		return 0;
+	if (!u->holders && sriov_holders_scan(u->ctx, &u->holders) < 0)
+		return 0;
+	return sriov_holders_group(u->ctx, u->holders, group);
 }

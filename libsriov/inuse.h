@@ -14,4 +14,10 @@ void sriov_inuse_close(struct sriov_inuse *u);
 bool sriov_inuse_vf(struct sriov_inuse *u, const struct sriov_vf *vf,
 		    char *reason, size_t size);
 
+/*
+ * A process holding a VFIO node of the group open, 0 when none. /proc is
+ * read once, on the first call, for the life of the handle.
+ */
+pid_t sriov_inuse_group(struct sriov_inuse *u, int group);
+
 #endif

@@ -123,14 +123,12 @@ static int call_check(struct call *c)
 	struct sriov_inuse *u = NULL;
 	int r = 0, first = 0;
 
-	if (!c->release) {
-		r = sriov_inuse_open(c->ctx, &u);
-		if (r < 0)
-			return r;
-	}
+	r = sriov_inuse_open(c->ctx, &u);
+	if (r < 0)
+		return r;
 	/* every device is checked, so that all the reasons are reported */
 	for (size_t i = 0; i < c->n; i++) {
-		r = c->release ? sriov_check_release(c, &c->ops[i])
+		r = c->release ? sriov_check_release(c, &c->ops[i], u)
 			       : sriov_check_bind(c, &c->ops[i], u);
 		first = first ? first : r;
 	}

@@ -37,7 +37,7 @@ struct call {
 
 /* refuse.c: the safety checks, run under the locks before any write. */
 int sriov_check_bind(struct call *c, struct op *op, struct sriov_inuse *u);
-int sriov_check_release(struct call *c, struct op *op);
+int sriov_check_release(struct call *c, struct op *op, struct sriov_inuse *u);
 /* Records a failure of op from the context's last error; returns r. */
 int sriov_op_fail(struct call *c, struct op *op, int r);
 

@@ -57,11 +57,12 @@ static int check_journal(struct call *c, struct op *op)
 	return 0;
 }
 
-static int check_group_open(struct call *c, struct op *op)
+static int check_group_open(struct call *c, struct op *op,
+			    struct sriov_inuse *u)
 {
-	pid_t pid;
+	pid_t pid = sriov_inuse_group(u, op->d.group);
 
-	if (!sriov_vfio_group_in_use(c->ctx, op->d.group, &pid))
+	if (pid <= 0)
 		return 0;
 	return refuse(c, op,
 		      "%s: its VFIO group %d is open (process %d): a VM or another program is using it",
@@ -161,7 +162,7 @@ int sriov_check_bind(struct call *c, struct op *op, struct sriov_inuse *u)
 	if (r == 0 && op->todo)
 		r = check_device(c, op);
 	if (r == 0 && op->todo)
-		r = check_group_open(c, op);
+		r = check_group_open(c, op, u);
 	if (r == 0 && op->todo && !c->o.force &&
 	    host_uses(c, u, &op->d, why, sizeof(why)))
 		r = refuse(c, op,
@@ -172,11 +173,11 @@ int sriov_check_bind(struct call *c, struct op *op, struct sriov_inuse *u)
 	return r;
 }
 
-int sriov_check_release(struct call *c, struct op *op)
+int sriov_check_release(struct call *c, struct op *op, struct sriov_inuse *u)
 {
 	int r = check_journal(c, op);
 
 	if (r == 0 && op->todo)
-		r = check_group_open(c, op);
+		r = check_group_open(c, op, u);
 	return r;
 }
