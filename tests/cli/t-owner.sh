@@ -74,3 +74,25 @@ if [ -n "$user" ]; then
 else
 	fail "this host has a user with a group of its own (such as daemon)"
 fi
+
+# a link planted at the node's name is never followed: refused, exit 1,
+# and what it points to keeps its owner and mode
+if [ -n "$user" ]; then
+	victim=$TMP/owner-victim
+	: >"$victim"
+	chmod 600 "$victim"
+	rm -f "$node"
+	ln -s "$victim" "$node"
+	owner_file "$user"
+	run apply "$TMP/owner.yaml"
+	expect_rc "apply owner: the node is a symlink: refused" 1
+	expect_match "says why" "refusing to hand over .*: it is a symbolic link" "$out$err"
+	expect_eq "the link's target is untouched" "0:0 600" "$(stat -c '%u:%g %a' "$victim")"
+	rm -f "$node"
+	mkfifo "$node"
+	run apply "$TMP/owner.yaml"
+	expect_rc "apply owner: the node is a FIFO: refused" 1
+	expect_match "says why" "not a character device" "$out$err"
+	rm -f "$node"
+	: >"$node"
+fi
