@@ -212,6 +212,17 @@ void sriov_owner_format(uid_t uid, gid_t gid, char *buf, size_t size);
  */
 int sriov_state_subdir(struct sriov_ctx *ctx, const char *name, char *buf,
 		       size_t size);
+/*
+ * -EPERM, with the reason, unless path is a directory (not a link) of
+ * root or of the caller that neither group nor others may write.
+ */
+int sriov_state_dir_trusted(struct sriov_ctx *ctx, const char *path);
+/*
+ * Opens a file of the state directory: never through a link, never
+ * blocking on a FIFO; -EPERM unless it is a regular file, -ENOENT quietly.
+ */
+int sriov_state_open(struct sriov_ctx *ctx, const char *path, int flags,
+		     int *ret_fd);
 int sriov_write_atomic(struct sriov_ctx *ctx, const char *path,
 		       const void *data, size_t len);
 /* Removes path (gone already is fine), then fsyncs its directory. */

@@ -30,7 +30,7 @@ int sriov_state_dir_ensure(struct sriov_ctx *ctx)
 	if (mkdir(path, 0700) < 0 && errno != EEXIST)
 		return sriov_err(ctx, errno, "cannot create %s: %s", path,
 				 strerror(errno));
-	return 0;
+	return sriov_state_dir_trusted(ctx, path);
 }
 
 int sriov_lock_pf(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
@@ -53,10 +53,9 @@ int sriov_lock_name(struct sriov_ctx *ctx, const char *pci, int *ret_fd)
 	if (r < 0)
 		return r;
 	snprintf(path, sizeof(path), "%s/%s.lock", ctx->state_dir, pci);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return sriov_err(ctx, errno, "cannot open lock %s: %s", path,
-				 strerror(errno));
+	r = sriov_state_open(ctx, path, O_RDWR | O_CREAT, &fd);
+	if (r < 0)
+		return r;
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		sriov_log(ctx, SRIOV_LOG_INFO,
 			  "%s is busy with another sriovctl; waiting", pci);

@@ -2,6 +2,10 @@
 /*
  * Files of the state directory (journals): replaced atomically, mode 0600,
  * so that a crash leaves the old content or the new one, never a part.
+ * The directory and its subdirectories are trusted only when they are
+ * real directories of root (or of the caller) that nobody else may write,
+ * and files in them are opened without following links or blocking on
+ * FIFOs, and must be regular files.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,6 +14,51 @@
 #include <unistd.h>
 
 #include "internal.h"
+
+int sriov_state_dir_trusted(struct sriov_ctx *ctx, const char *path)
+{
+	struct stat st;
+	const char *why = NULL;
+
+	if (lstat(path, &st) < 0)
+		return sriov_err(ctx, errno, "cannot check state directory %s: %s",
+				 path, strerror(errno));
+	if (S_ISLNK(st.st_mode))
+		why = "it is a symbolic link";
+	else if (!S_ISDIR(st.st_mode))
+		why = "it is not a directory";
+	else if (st.st_uid != 0 && st.st_uid != geteuid())
+		why = "it belongs to another user";
+	else if (st.st_mode & (S_IWGRP | S_IWOTH))
+		why = "others may write to it";
+	if (!why)
+		return 0;
+	return sriov_err(ctx, EPERM,
+			 "refusing state directory %s: %s (it must be a directory of root or of the caller, mode 0700 or 0755)",
+			 path, why);
+}
+
+int sriov_state_open(struct sriov_ctx *ctx, const char *path, int flags,
+		     int *ret_fd)
+{
+	struct stat st;
+	int fd = open(path, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return errno == ENOENT ? -ENOENT
+				       : sriov_err(ctx, errno, "cannot open %s: %s",
+						   path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return sriov_err(ctx, EPERM,
+				 "refusing %s: not a regular file; remove it by hand",
+				 path);
+	}
+	/* regular files do not block; later reads and writes are ordinary */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	*ret_fd = fd;
+	return 0;
+}
 
 int sriov_state_subdir(struct sriov_ctx *ctx, const char *name, char *buf,
 		       size_t size)
@@ -25,7 +74,7 @@ int sriov_state_subdir(struct sriov_ctx *ctx, const char *name, char *buf,
 	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
 		return sriov_err(ctx, errno, "cannot create %s: %s", buf,
 				 strerror(errno));
-	return 0;
+	return sriov_state_dir_trusted(ctx, buf);
 }
 
 static void parent_dir(const char *path, char *buf, size_t size)

@@ -125,7 +125,7 @@ int sriov_drv_restore(struct xfer *x, struct vdev *d, const struct journal_entry
 	if (r == 0 && !d->driver[0] && (want[0] || e->default_match))
 		r = reload(x, d, sriov_drv_probe(x, d));
 	if (r == 0 && want[0] && strcmp(d->driver, want) != 0) {
-		r = sriov_driver_ensure(x->ctx, want);
+		r = sriov_driver_ensure_for(x->ctx, want, &d->addr);
 		if (r == 0)
 			r = bind_exact(x, d, want, e->override);
 	}

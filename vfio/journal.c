@@ -96,13 +96,25 @@ static int parse_num(const char *v, unsigned long max, unsigned long *ret)
 	return sriov_parse_uint(v, 0, max, ret);
 }
 
+/* Driver names as the kernel's PCI drivers spell them: [a-z0-9_-]. */
+static bool driver_name_valid(const char *v)
+{
+	if (!*v)
+		return false;
+	for (; *v; v++)
+		if (!((*v >= 'a' && *v <= 'z') || (*v >= '0' && *v <= '9') ||
+		      *v == '_' || *v == '-'))
+			return false;
+	return true;
+}
+
 static int parse_name(const char *v, char *dst, size_t size)
 {
 	if (!strcmp(v, "-")) {
 		dst[0] = '\0';
 		return 0;
 	}
-	if (!sriov_name_valid(v) || strlen(v) >= size)
+	if (!driver_name_valid(v) || strlen(v) >= size)
 		return -EINVAL;
 	strcpy(dst, v);
 	return 0;
@@ -238,12 +250,9 @@ int sriov_journal_read(struct sriov_ctx *ctx, const char *pci,
 	r = entry_path(ctx, pci, path, sizeof(path));
 	if (r < 0)
 		return r;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT)
-		return -ENOENT;
-	if (fd < 0)
-		return sriov_err(ctx, errno, "cannot open %s: %s", path,
-				 strerror(errno));
+	r = sriov_state_open(ctx, path, O_RDONLY, &fd);
+	if (r < 0)
+		return r;
 	n = read(fd, text, sizeof(text) - 1);
 	r = n < 0 ? -errno : 0;
 	close(fd);

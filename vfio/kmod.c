@@ -21,6 +21,11 @@ static struct {
 	__typeof__(kmod_module_probe_insert_module) *probe_insert;
 	__typeof__(kmod_module_get_path) *get_path;
 	__typeof__(kmod_module_get_initstate) *get_initstate;
+	__typeof__(kmod_module_new_from_lookup) *lookup;
+	__typeof__(kmod_module_get_module) *list_module;
+	__typeof__(kmod_list_next) *list_next;
+	__typeof__(kmod_module_get_name) *get_name;
+	__typeof__(kmod_module_unref_list) *unref_list;
 } kmod;
 
 static void *kmod_sym(const char *name, bool *ok)
@@ -50,6 +55,11 @@ static bool kmod_open(struct sriov_ctx *ctx)
 	kmod.probe_insert = kmod_sym("kmod_module_probe_insert_module", &ok);
 	kmod.get_path = kmod_sym("kmod_module_get_path", &ok);
 	kmod.get_initstate = kmod_sym("kmod_module_get_initstate", &ok);
+	kmod.lookup = kmod_sym("kmod_module_new_from_lookup", &ok);
+	kmod.list_module = kmod_sym("kmod_module_get_module", &ok);
+	kmod.list_next = kmod_sym("kmod_list_next", &ok);
+	kmod.get_name = kmod_sym("kmod_module_get_name", &ok);
+	kmod.unref_list = kmod_sym("kmod_module_unref_list", &ok);
 	if (!ok) {
 		dlclose(kmod.handle);
 		kmod.handle = NULL;
@@ -119,6 +129,54 @@ int sriov_driver_ensure(struct sriov_ctx *ctx, const char *driver)
 				 "module %s is loaded but registers no PCI driver %s",
 				 driver, driver);
 	return 0;
+}
+
+/* Module names compare with '-' and '_' alike, as modprobe does. */
+static bool module_name_eq(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if (*a != *b && !((*a == '-' || *a == '_') && (*b == '-' || *b == '_')))
+			return false;
+	return *a == *b;
+}
+
+/* True when one of the modules the device's modalias resolves to is name. */
+static bool alias_names(struct sriov_ctx *ctx, const char *alias,
+			const char *name)
+{
+	struct kmod_list *list = NULL, *l;
+	struct kmod_ctx *k;
+	bool found = false;
+
+	if (!kmod_open(ctx) || !(k = kmod.new_ctx(NULL, NULL)))
+		return false;
+	if (kmod.lookup(k, alias, &list) == 0)
+		for (l = list; l && !found; l = kmod.list_next(list, l)) {
+			struct kmod_module *m = kmod.list_module(l);
+
+			found = m && module_name_eq(kmod.get_name(m), name);
+			kmod.module_unref(m);
+		}
+	kmod.unref_list(list);
+	kmod.unref(k);
+	return found;
+}
+
+int sriov_driver_ensure_for(struct sriov_ctx *ctx, const char *driver,
+			    const struct sriov_pci_addr *dev)
+{
+	char alias[256];
+
+	if (sriov_vfio_driver_is_vfio(driver) || sriov_driver_loaded(ctx, driver) ||
+	    !ctx->live)
+		return sriov_driver_ensure(ctx, driver);
+	if (sriov_sysfs_dev_read(ctx, dev, "modalias", alias, sizeof(alias),
+				 true) <= 0 ||
+	    !alias_names(ctx, alias, driver))
+		return sriov_err(ctx, EPERM,
+				 "the %s driver is not loaded, and module %s is not one the device's modalias names: not loading it (modprobe it yourself if you mean to)",
+				 driver, driver);
+	return sriov_driver_ensure(ctx, driver);
 }
 
 int sriov_module_available(struct sriov_ctx *ctx, const char *name)

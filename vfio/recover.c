@@ -102,6 +102,33 @@ static int replay(struct sriov_ctx *ctx, struct vdev *d,
 	return r;
 }
 
+/*
+ * An entry is acted on only when it describes the device as it is: the
+ * VF it names of the PF it names (or, for another device, no VF at all,
+ * locked by itself), and for a change caught in the middle, a device on
+ * the driver the entry names, on vfio-pci or on none. Anything else was
+ * not written by sriovctl for this device.
+ */
+static int entry_trusted(struct sriov_ctx *ctx, const struct journal_entry *e,
+			 const struct vdev *d)
+{
+	const char *why = NULL;
+
+	if (e->vf >= 0 && (strcmp(d->pf, e->lock) != 0 || d->vf != e->vf))
+		why = "it is not that VF of that PF";
+	else if (e->vf < 0 && (d->pf[0] || strcmp(e->lock, e->pci) != 0))
+		why = "it names no VF, but the device is one";
+	else if (e->state != JOURNAL_BOUND && d->driver[0] &&
+		 strcmp(d->driver, e->driver) != 0 &&
+		 !sriov_vfio_driver_is_vfio(d->driver))
+		why = "the device is on a driver the entry does not name";
+	if (!why)
+		return 0;
+	return sriov_err(ctx, EPERM,
+			 "journal entry of %s does not match the device (%s): left alone; check the device by hand and remove the entry",
+			 d->pci, why);
+}
+
 static int read_entry(struct sriov_ctx *ctx, const char *pci,
 		      struct journal_entry *e, struct sriov_recover_result *res)
 {
@@ -143,6 +170,8 @@ int sriov_recover_entry(struct sriov_ctx *ctx, const char *pci, bool dry_run,
 	}
 	if (r == 0)
 		r = sriov_vdev_load(ctx, &a, &d);
+	if (r == 0)
+		r = entry_trusted(ctx, &e, &d);
 	if (r == 0)
 		r = replay(ctx, &d, &e, dry_run, lock_fd, res);
 	sriov_unlock(lock_fd);

@@ -76,6 +76,13 @@ int sriov_drv_restore(struct xfer *x, struct vdev *d, const struct journal_entry
  */
 int sriov_driver_ensure(struct sriov_ctx *ctx, const char *driver);
 bool sriov_driver_loaded(struct sriov_ctx *ctx, const char *driver);
+/*
+ * The same for a driver to bind dev to, when that name comes from the
+ * journal: a module is loaded only when it is vfio-pci or one that the
+ * device's modalias matches (-EPERM otherwise).
+ */
+int sriov_driver_ensure_for(struct sriov_ctx *ctx, const char *driver,
+			    const struct sriov_pci_addr *dev);
 /* 1 when the module exists (or is built in), 0 when not, -1 unknown. */
 int sriov_module_available(struct sriov_ctx *ctx, const char *name);
 
