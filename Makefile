@@ -232,6 +232,8 @@ deps:
 APPLY_UNITS := $(BUILD)/contrib/sriovctl-apply.service \
 	$(BUILD)/contrib/sriovctl-apply@.service
 APPLY_RULES := $(BUILD)/contrib/90-sriovctl-apply.rules
+# VFs meant for passthrough, NM_UNMANAGED for NetworkManager
+VF_RULES := contrib/udev/80-sriovctl-vf.rules
 $(BUILD)/contrib/%: contrib/systemd/%.in Makefile
 	@mkdir -p $(dir $@)
 	$(call msg,GEN,$@)sed -e 's|@BINDIR@|$(BINDIR)|g' \
@@ -258,7 +260,7 @@ install: all $(BUILD)/install/sriovctl $(APPLY_UNITS) $(APPLY_RULES)
 	$(INSTALL) -m 0644 completions/sriovctl.fish $(DESTDIR)$(FISHCOMPDIR)/sriovctl.fish
 	$(INSTALL) -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(UDEVRULESDIR)
 	$(INSTALL) -m 0644 $(APPLY_UNITS) $(DESTDIR)$(SYSTEMDUNITDIR)/
-	$(INSTALL) -m 0644 $(APPLY_RULES) $(DESTDIR)$(UDEVRULESDIR)/
+	$(INSTALL) -m 0644 $(APPLY_RULES) $(VF_RULES) $(DESTDIR)$(UDEVRULESDIR)/
 	$(if $(DESTDIR),,$(LDCONFIG))
 
 uninstall:
@@ -267,7 +269,8 @@ uninstall:
 		$(DESTDIR)$(BASHCOMPDIR)/sriovctl $(DESTDIR)$(ZSHCOMPDIR)/_sriovctl \
 		$(DESTDIR)$(FISHCOMPDIR)/sriovctl.fish \
 		$(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(APPLY_UNITS))) \
-		$(DESTDIR)$(UDEVRULESDIR)/$(notdir $(APPLY_RULES))
+		$(DESTDIR)$(UDEVRULESDIR)/$(notdir $(APPLY_RULES)) \
+		$(DESTDIR)$(UDEVRULESDIR)/$(notdir $(VF_RULES))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(wildcard man/*.8))) \
 		$(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(wildcard man/*.3))) \
 		$(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(wildcard man/*.5)))

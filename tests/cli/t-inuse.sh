@@ -21,6 +21,7 @@ here_dir=$PWD
 
 # held NODE: a process with NODE open on stdin, its pid in $holder
 held() {
+	# shellcheck disable=SC2217 # sleep holds the node open, as a VM does
 	sleep 300 <"$1" >/dev/null 2>&1 &
 	holder=$!
 }

@@ -106,6 +106,7 @@ stage_guest_files() { # build-dir stage-dir
 	# the udev rule that re-applies a PF's part when it (re)appears
 	mkdir -p "$stage/tests/contrib"
 	cp "$VM_DIR/../../contrib/systemd/90-sriovctl-apply.rules.in" "$stage/tests/contrib/"
+	cp "$VM_DIR/../../contrib/udev/80-sriovctl-vf.rules" "$stage/tests/contrib/"
 	vm_env >"$stage/tests/vm.env"
 
 	bin=$(find_built "$build" sriovctl)
