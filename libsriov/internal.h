@@ -181,7 +181,6 @@ uint32_t sriov_vf_config_diff(const struct sriov_vf_config *cur,
 			      const struct sriov_vf_config *want);
 
 /* lock.c */
-int sriov_state_dir_ensure(struct sriov_ctx *ctx);
 int sriov_lock_pf(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 		  int *ret_fd);
 /* The lock of a device by its sysfs name (PCI address, netdevsim1...). */
@@ -212,6 +211,8 @@ void sriov_owner_format(uid_t uid, gid_t gid, char *buf, size_t size);
  */
 int sriov_state_subdir(struct sriov_ctx *ctx, const char *name, char *buf,
 		       size_t size);
+/* Creates the state directory (mode 0700) and its parents when missing. */
+int sriov_state_dir_ensure(struct sriov_ctx *ctx);
 /*
  * -EPERM, with the reason, unless path is a directory (not a link) of
  * root or of the caller that neither group nor others may write.

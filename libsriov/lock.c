@@ -8,31 +8,6 @@
 
 #include "internal.h"
 
-/* Creates the state directory (mode 0700) and its parents when missing. */
-int sriov_state_dir_ensure(struct sriov_ctx *ctx)
-{
-	char path[4096];
-	size_t len = strlen(ctx->state_dir);
-
-	if (len == 0 || len >= sizeof(path))
-		return sriov_err(ctx, EINVAL, "invalid state directory \"%s\"",
-				 ctx->state_dir);
-	memcpy(path, ctx->state_dir, len + 1);
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0755) < 0 && errno != EEXIST)
-			return sriov_err(ctx, errno, "cannot create %s: %s", path,
-					 strerror(errno));
-		*p = '/';
-	}
-	if (mkdir(path, 0700) < 0 && errno != EEXIST)
-		return sriov_err(ctx, errno, "cannot create %s: %s", path,
-				 strerror(errno));
-	return sriov_state_dir_trusted(ctx, path);
-}
-
 int sriov_lock_pf(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 		  int *ret_fd)
 {

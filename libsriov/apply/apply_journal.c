@@ -135,6 +135,16 @@ static bool journal_name(const char *name)
 	return name[0] != '.' && len > 5 && !strcmp(name + len - 5, ".yaml");
 }
 
+/* Never a link, never a FIFO to block on: the parser opens it next. */
+static int journal_file_regular(struct sriov_ctx *ctx, const char *file)
+{
+	int fd, r = sriov_state_open(ctx, file, O_RDONLY, &fd);
+
+	if (r == 0)
+		close(fd);
+	return r;
+}
+
 /* Every journal left behind, into one desired state. */
 int sriov_apply_journal_load(struct sriov_ctx *ctx, struct sriov_desired *d)
 {
@@ -155,7 +165,9 @@ int sriov_apply_journal_load(struct sriov_ctx *ctx, struct sriov_desired *d)
 		if (!journal_name(de->d_name))
 			continue;
 		snprintf(file, sizeof(file), "%s/%s", path, de->d_name);
-		r = sriov_desired_add_path(ctx, d, file);
+		r = journal_file_regular(ctx, file);
+		if (r == 0)
+			r = sriov_desired_add_path(ctx, d, file);
 	}
 	return r;
 }

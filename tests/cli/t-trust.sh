@@ -136,3 +136,17 @@ vf 3
 state releasing
 driver Evil.ko
 " "damaged"
+
+# nor does one in apply/
+mkdir -p "$state/apply"
+mkfifo "$state/apply/0000:03:00.0.yaml"
+out=$(timeout 20 "$SRIOVCTL" recover 2>"$TMP/stderr")
+rc=$? err=$(cat "$TMP/stderr")
+refused "a FIFO as apply journal" "not a regular file"
+rm "$state/apply/0000:03:00.0.yaml"
+chmod 0777 "$state/apply"
+run recover
+refused "world-writable apply/" "refusing state directory $state/apply: others may write to it"
+chmod 0700 "$state/apply"
+run recover
+expect_rc "all put right: recover has nothing to do" 0
