@@ -519,6 +519,45 @@ static void device_name(struct sriov_ctx *ctx, const struct vdev *d,
 		snprintf(buf, size, "%s", d->pci);
 }
 
+/* A device QEMU could open: in an IOMMU group and on a VFIO driver. */
+static int openable(struct sriov_ctx *ctx, const struct vdev *d)
+{
+	if (d->group == SRIOV_NO_VALUE)
+		return sriov_err(ctx, ECANCELED,
+				 "%s is in no IOMMU group (is the IOMMU on?)", d->pci);
+	if (!sriov_vfio_driver_is_vfio(d->driver))
+		return sriov_err(ctx, ECANCELED,
+				 "%s is on %s, not vfio-pci: bind it first (sriovctl vfio bind %s)",
+				 d->pci, d->driver[0] ? d->driver : "no driver", d->pci);
+	return 0;
+}
+
+int sriov_vfio_with_device(struct sriov_ctx *ctx, const struct vdev *d,
+			   const char *name, const struct vfio_ops *ops,
+			   vfio_device_fn fn, void *data)
+{
+	struct run x = { .ctx = ctx, .ops = ops, .container = -1, .group = -1,
+			 .device = -1 };
+	int r = openable(ctx, d);
+
+	if (r < 0)
+		return r;
+	r = report_new(ctx, d, &x.rep);
+	if (r < 0)
+		return r;
+	snprintf(x.name, sizeof(x.name), "%s", name);
+	r = open_container(&x);
+	if (r == 0)
+		r = open_group(&x);
+	if (r == 0)
+		r = device_fd(&x);
+	if (r == 0)
+		r = fn(ctx, ops, x.device, data);
+	run_close(&x, 0);
+	sriov_vfio_check_report_free(x.rep);
+	return r;
+}
+
 int sriov_vfio_check_with(struct sriov_ctx *ctx, const struct sriov_pci_addr *dev,
 		    const struct sriov_vfio_check_opts *opts,
 		    const struct vfio_ops *ops,
@@ -543,15 +582,10 @@ int sriov_vfio_check_with(struct sriov_ctx *ctx, const struct sriov_pci_addr *de
 		return sriov_err(ctx, EINVAL, "test mapping size %llu is not a power of two of at least 4096",
 				 (unsigned long long)size);
 	r = sriov_vdev_load(ctx, dev, &d);
+	if (r == 0)
+		r = openable(ctx, &d);
 	if (r < 0)
 		return r;
-	if (d.group == SRIOV_NO_VALUE)
-		return sriov_err(ctx, ECANCELED,
-				 "%s is in no IOMMU group (is the IOMMU on?)", d.pci);
-	if (!sriov_vfio_driver_is_vfio(d.driver))
-		return sriov_err(ctx, ECANCELED,
-				 "%s is on %s, not vfio-pci: bind it first (sriovctl vfio bind %s)",
-				 d.pci, d.driver[0] ? d.driver : "no driver", d.pci);
 	r = report_new(ctx, &d, &x.rep);
 	if (r < 0)
 		return r;

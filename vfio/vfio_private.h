@@ -124,4 +124,22 @@ int sriov_vfio_check_with(struct sriov_ctx *ctx, const struct sriov_pci_addr *de
 		    const struct vfio_ops *ops,
 		    struct sriov_vfio_check_report **ret_report);
 
+/*
+ * Opens d's VFIO device as QEMU does, asking for it by name ("ADDR" or
+ * "ADDR vf_token=UUID"): container, group, Type1v2 IOMMU, device fd and
+ * its info; calls fn with the device's descriptor, then closes all of it.
+ * A failed step is reported as sriov_vfio_check() reports it.
+ */
+typedef int (*vfio_device_fn)(struct sriov_ctx *ctx, const struct vfio_ops *ops,
+			      int device_fd, void *data);
+int sriov_vfio_with_device(struct sriov_ctx *ctx, const struct vdev *d,
+			   const char *name, const struct vfio_ops *ops,
+			   vfio_device_fn fn, void *data);
+
+/* token.c */
+int sriov_vfio_set_vf_token_with(struct sriov_ctx *ctx,
+				 const struct sriov_pci_addr *pf,
+				 const char *vf_token, bool dry_run,
+				 const struct vfio_ops *ops);
+
 #endif

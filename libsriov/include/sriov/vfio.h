@@ -235,6 +235,20 @@ SRIOV_EXPORT int sriov_vfio_check(struct sriov_ctx *ctx,
 SRIOV_EXPORT void
 sriov_vfio_check_report_free(struct sriov_vfio_check_report *report);
 
+/*
+ * Sets the VF token of an SR-IOV PF bound to vfio-pci (vf_token: a UUID,
+ * 8-4-4-4-12 hex digits): opens the PF's VFIO device as
+ * sriov_vfio_check() does, sets the token with VFIO_DEVICE_FEATURE
+ * (SET | PCI_VF_TOKEN) and closes it. The kernel keeps the token while
+ * the PF stays on vfio-pci; the PF's VFs then open only with it (QEMU's
+ * vf-token=, sriov_qemu_opts.vf_token). It cannot be read back.
+ * -EINVAL for a malformed UUID; -ECANCELED with the reason for a device
+ * that is no PF or not on vfio-pci; with dry_run only those checks run.
+ */
+SRIOV_EXPORT int sriov_vfio_set_vf_token(struct sriov_ctx *ctx,
+					 const struct sriov_pci_addr *pf,
+					 const char *vf_token, bool dry_run);
+
 /* Preflight: what QEMU will need from the host */
 
 struct sriov_vfio_host {
