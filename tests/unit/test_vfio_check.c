@@ -40,6 +40,10 @@ struct fake {
 	uint64_t map_iova;
 	char group_path[256];
 	char device[96];
+	struct vfio_device_feature feature; /* the last VFIO_DEVICE_FEATURE */
+	uint8_t feature_data[16];
+	int features;
+	int feature_errno;      /* its reply, 0: success */
 };
 
 static int f_open(void *data, const char *path, int flags)
@@ -147,6 +151,17 @@ static int device_ioctl(struct fake *f, unsigned long req, void *arg)
 		}
 		i->count = i->index == VFIO_PCI_MSIX_IRQ_INDEX ? 5 : 1;
 		i->flags = VFIO_IRQ_INFO_EVENTFD;
+	} else if (req == VFIO_DEVICE_FEATURE) {
+		const struct vfio_device_feature *h = arg;
+
+		f->features++;
+		f->feature = *h;
+		if (h->argsz >= sizeof(*h) + sizeof(f->feature_data))
+			memcpy(f->feature_data, h->data, sizeof(f->feature_data));
+		if (f->feature_errno) {
+			errno = f->feature_errno;
+			return -1;
+		}
 	} else if (req != VFIO_DEVICE_RESET) {
 		errno = ENOTTY;
 		return -1;
@@ -450,6 +465,81 @@ static void test_vf_token(void **state)
 	assert_int_equal(sriov_vfio_check_with(x->ctx, &a, &o, &x->ops, &rep), -EINVAL);
 }
 
+#define PF_VFIO "0000:06:00.0"
+#define TOKEN "4a1f0c9e-6b1d-4c55-9a0e-2F7D3B8C1E60"
+
+static int set_token(struct fx *x, const char *pf, const char *token, bool dry_run)
+{
+	struct sriov_pci_addr a;
+
+	assert_int_equal(sriov_pci_addr_parse(pf, &a), 0);
+	return sriov_vfio_set_vf_token_with(x->ctx, &a, token, dry_run, &x->ops);
+}
+
+/* The PF is opened as for vfio check; the token goes in one ioctl. */
+static void test_set_vf_token(void **state)
+{
+	static const uint8_t want[16] = { 0x4a, 0x1f, 0x0c, 0x9e, 0x6b, 0x1d,
+					  0x4c, 0x55, 0x9a, 0x0e, 0x2f, 0x7d,
+					  0x3b, 0x8c, 0x1e, 0x60 };
+	struct fx *x = *state;
+
+	assert_int_equal(set_token(x, PF_VFIO, TOKEN, false), 0);
+	assert_int_equal(x->f.features, 1);
+	assert_int_equal(x->f.feature.flags,
+			 VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_PCI_VF_TOKEN);
+	assert_int_equal(x->f.feature.argsz, sizeof(struct vfio_device_feature) + 16);
+	assert_memory_equal(x->f.feature_data, want, 16);
+	/* the PF asks for itself by address, with no token */
+	assert_string_equal(x->f.device, PF_VFIO);
+	assert_non_null(strstr(x->f.group_path, "/devroot/vfio/"));
+	assert_false(x->f.mapped);
+	assert_int_equal(x->f.mmaps, 0);
+	assert_int_equal(x->f.opened, 3);
+	assert_cleaned_up(&x->f);
+	/* a dry run checks and opens nothing */
+	fake_reset(x);
+	assert_int_equal(set_token(x, PF_VFIO, TOKEN, true), 0);
+	assert_int_equal(x->f.calls, 0);
+}
+
+static void test_set_vf_token_refused(void **state)
+{
+	struct fx *x = *state;
+
+	assert_int_equal(set_token(x, PF_VFIO, "not-a-uuid", false), -EINVAL);
+	assert_non_null(strstr(sriov_ctx_last_error(x->ctx), "invalid VF token"));
+	assert_int_equal(set_token(x, PF_VFIO, "4a1f0c9e-6b1d-4c55-9a0e-2f7d3b8c1e6g", false),
+			 -EINVAL);
+	assert_int_equal(set_token(x, "0000:03:00.0", TOKEN, false), -ECANCELED);
+	assert_non_null(strstr(sriov_ctx_last_error(x->ctx),
+			       "is on igb, not vfio-pci"));
+	assert_int_equal(set_token(x, "0000:03:00.0", TOKEN, true), -ECANCELED);
+	/* a VF, even on vfio-pci, keeps no token */
+	assert_int_equal(set_token(x, "0000:06:10.0", TOKEN, false), -ECANCELED);
+	assert_non_null(strstr(sriov_ctx_last_error(x->ctx), "not an SR-IOV PF"));
+	assert_int_equal(set_token(x, "0000:07:00.0", TOKEN, false), -ENODEV);
+	assert_int_equal(x->f.calls, 0);
+	/* the kernel's refusals, everything closed again */
+	x->f.feature_errno = ENOTTY;
+	assert_int_equal(set_token(x, PF_VFIO, TOKEN, false), -ENOTTY);
+	assert_non_null(strstr(sriov_ctx_last_error(x->ctx), "keeps no VF token"));
+	assert_cleaned_up(&x->f);
+	fake_reset(x);
+	x->f.group_flags = 0;
+	assert_int_equal(set_token(x, PF_VFIO, TOKEN, false), -EPERM);
+	assert_non_null(strstr(sriov_ctx_last_error(x->ctx), "not viable"));
+	assert_int_equal(x->f.features, 0);
+	assert_cleaned_up(&x->f);
+	/* GET_DEVICE_FD of a PF whose VFs are open, without their token */
+	fake_reset(x);
+	x->f.fail_call = 8;
+	x->f.fail_errno = EACCES;
+	assert_int_equal(set_token(x, PF_VFIO, TOKEN, false), -EACCES);
+	assert_non_null(strstr(sriov_ctx_last_error(x->ctx), "a VF of it is open"));
+	assert_cleaned_up(&x->f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -459,6 +549,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reset_optional, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_device, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vf_token, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_set_vf_token, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_set_vf_token_refused, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
