@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* sriovctl vfio bind / release / check */
+/* sriovctl vfio bind / release / check / vf-token */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -354,17 +354,19 @@ static int memlock_check(struct cli *cli, struct preflight *p)
 }
 
 static int parse_check_opts(struct cli *cli, int *argc, char **argv,
-			    struct preflight *p, bool *no_reset)
+			    struct preflight *p, struct sriov_vfio_check_opts *co)
 {
 	const char *mem = NULL;
 
 	if (cli_take_option(argc, argv, "--user", &p->user) < 0 ||
-	    cli_take_option(argc, argv, "--memory", &mem) < 0)
-		return cli_error(cli, EXIT_USAGE, "--user and --memory need a value");
+	    cli_take_option(argc, argv, "--memory", &mem) < 0 ||
+	    cli_take_option(argc, argv, "--vf-token", &co->vf_token) < 0)
+		return cli_error(cli, EXIT_USAGE,
+				 "--user, --memory and --vf-token need a value");
 	if (mem && cli_parse_memory(cli, mem, &p->memory))
 		return EXIT_USAGE;
 	p->viommu = cli_take_flag(argc, argv, "--viommu");
-	*no_reset = cli_take_flag(argc, argv, "--no-reset");
+	co->no_reset = cli_take_flag(argc, argv, "--no-reset");
 	return 0;
 }
 
@@ -402,7 +404,7 @@ static int vfio_check(struct cli *cli, int argc, char **argv)
 	int r, failed = 0;
 	size_t n;
 
-	r = parse_check_opts(cli, &argc, argv, &p, &co.no_reset);
+	r = parse_check_opts(cli, &argc, argv, &p, &co);
 	if (r == 0)
 		r = cli_resolve_devices(cli, argc, argv, &devs, &n);
 	if (r)
@@ -435,12 +437,61 @@ static int vfio_check(struct cli *cli, int argc, char **argv)
 	return r;
 }
 
+/* A PF by PCI address (any device: the library says what it is) or netdev. */
+static int pf_addr(struct cli *cli, const char *name, struct sriov_pci_addr *ret)
+{
+	struct sriov_ctx *ctx = cli_ctx(cli);
+	struct sriov_pf *pf;
+	int r;
+
+	if (!ctx)
+		return EXIT_USAGE;
+	if (sriov_pci_addr_parse(name, ret) == 0)
+		return 0;
+	r = sriov_pf_find(ctx, name, &pf);
+	if (r < 0)
+		return cli_lib_error(cli, r, cli_exit_for(r));
+	*ret = sriov_pf_get_info(pf)->addr;
+	return 0;
+}
+
+static int vfio_vf_token(struct cli *cli, int argc, char **argv)
+{
+	char pci[SRIOV_PCI_ADDR_STRLEN];
+	struct sriov_pci_addr a;
+	struct out *o = cli->out;
+	int r;
+
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '-')
+			return cli_error(cli, EXIT_USAGE,
+					 "unknown option \"%s\" for \"%s\"; try \"sriovctl help\"",
+					 argv[i], argv[0]);
+	r = pf_addr(cli, argv[1], &a);
+	if (r)
+		return r;
+	r = sriov_vfio_set_vf_token(cli->ctx, &a, argv[2], cli->dry_run);
+	if (r < 0)
+		return cli_lib_error(cli, r, cli_exit_for(r));
+	sriov_pci_addr_format(&a, pci);
+	out_obj_begin(o, NULL, NULL);
+	out_str(o, "pci", "pf", pci);
+	out_str(o, "vf_token", "VF token", argv[2]);
+	out_bool(o, "changed", NULL, !cli->dry_run);
+	out_bool(o, "dry_run", NULL, cli->dry_run);
+	out_str(o, NULL, "status", cli->dry_run ? "would set" : "set");
+	out_obj_end(o);
+	return EXIT_OK;
+}
+
 const struct verb vfio_verbs[] = {
 	{ "bind", 1, -1, vfio_bind, "VFSPEC... [--owner USER[:GROUP]] [--timeout SEC]",
 	  "move devices to vfio-pci (journaled, rolled back on failure)" },
 	{ "release", 1, -1, vfio_release, "VFSPEC... [--timeout SEC]",
 	  "return devices from vfio-pci to their drivers" },
-	{ "check", 1, -1, vfio_check, "VFSPEC... [--user USER] [--memory SIZE] [--viommu] [--no-reset]",
+	{ "check", 1, -1, vfio_check, "VFSPEC... [--user USER] [--memory SIZE] [--viommu] [--no-reset] [--vf-token UUID]",
 	  "open VFIO as QEMU does, map DMA, and check what QEMU needs" },
+	{ "vf-token", 2, 2, vfio_vf_token, "PF UUID",
+	  "set the VF token of a PF on vfio-pci (its VFs' users must give it)" },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
