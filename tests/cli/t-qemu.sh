@@ -50,6 +50,31 @@ jq_eq "doctor explains the token" \
 	'[.findings[] | select(.check == "vf-token") | [.subject,.status,(.message | test("random UUID"))]]' \
 	'[["0000:05:00.0","info",true]]'
 
+# --- vfio vf-token: the PF's token -------------------------------------------------
+expect_usage_error "vf-token without arguments" vfio vf-token
+expect_usage_error "vf-token without a UUID" vfio vf-token 05:00.0
+expect_usage_error "vf-token: malformed UUID" vfio vf-token 05:00.0 not-a-uuid
+expect_usage_error "vf-token: UUID one digit short" vfio vf-token 05:00.0 4a1f0c9e-6b1d-4c55-9a0e-2f7d3b8c1e6
+expect_usage_error "vf-token: unknown option" vfio vf-token 05:00.0 --frobnicate
+expect_usage_error "vf-token: no such device" vfio vf-token 0000:09:00.0 "$TOKEN"
+expect_usage_error "vf-token: no such netdev" vfio vf-token nope0 "$TOKEN"
+expect_usage_error "check: malformed --vf-token" vfio check "$TVF" --vf-token nope
+expect_usage_error "check: --vf-token without value" vfio check "$TVF" --vf-token
+run vfio vf-token enp3s0 "$TOKEN"
+expect_rc "a PF on its own driver: refused" 3
+expect_match "says why" '0000:03:00.0 is on igb, not vfio-pci' "$err"
+run -j vfio vf-token "$TVF" "$TOKEN"
+expect_rc "a VF on vfio-pci: refused" 3
+jq_eq "JSON: refused" '[.error.code,(.error.message | test("not an SR-IOV PF"))]' '[3,true]'
+run -j -n vfio vf-token 05:00.0 "$TOKEN"
+expect_rc "dry run" 0
+jq_eq "JSON: what it would set" '[.pci,.vf_token,.changed,.dry_run]' \
+	'["0000:05:00.0","'"$TOKEN"'",false,true]'
+run vfio vf-token 05:00.0 "$TOKEN"
+expect_rc "a container that is no VFIO device: failed" 1
+expect_match "at the step that failed" '0000:05:00.0: api version: VFIO_GET_API_VERSION' "$err"
+expect_eq "nothing printed" "" "$out"
+
 # --- --user: who may open the group node -----------------------------------------
 run qemu args "$VF3" --user nobody
 expect_rc "a user who cannot open the group node: refused" 3
