@@ -21,7 +21,7 @@ _sriovctl_verbs()
 	pf) echo list show set disable help ;;
 	vf) echo list show set help ;;
 	iommu) echo list show help ;;
-	vfio) echo bind release check help ;;
+	vfio) echo bind release check vf-token help ;;
 	qemu) echo args help ;;
 	esac
 }
@@ -33,7 +33,7 @@ _sriovctl_opts()
 	case $1 in
 	'vfio bind') echo --owner --timeout -- ;;
 	'vfio release') echo --timeout -- ;;
-	'vfio check') echo --user --memory -- --viommu --no-reset ;;
+	'vfio check') echo --user --memory --vf-token -- --viommu --no-reset ;;
 	'qemu args') echo --id-prefix --bus --rombar --format --vf-token --user --memory -- \
 		--root-ports --iommufd --no-check ;;
 	'doctor ') echo --memory -- ;;
@@ -79,6 +79,7 @@ _sriovctl_next()
 	case "$obj $verb" in
 	'pf show') ((n == 0)) && echo @pf ;;
 	'iommu show') ((n == 0)) && echo @iommu ;;
+	'vfio vf-token') ((n == 0)) && echo @pf ;; # then a UUID
 	'vf list' | 'vf show')
 		if ((n == 0)); then
 			case $verb in list) echo @pf ;; show) echo @vfspec ;; esac

@@ -206,7 +206,7 @@ function __sriovctl_opts
         case 'vfio release'
             printf '%s\n' --timeout --
         case 'vfio check'
-            printf '%s\n' --user --memory -- --viommu --no-reset
+            printf '%s\n' --user --memory --vf-token -- --viommu --no-reset
         case 'qemu args'
             printf '%s\n' --id-prefix --bus --rombar --format --vf-token --user --memory -- \
                 --root-ports --iommufd --no-check
@@ -344,6 +344,9 @@ function __sriovctl_next
             test $n -eq 0; and __sriovctl_pf_names
         case 'iommu show'
             test $n -eq 0; and __sriovctl_iommu
+        case 'vfio vf-token'
+            # then a UUID
+            test $n -eq 0; and __sriovctl_pf_names
         case 'vf list' 'vf show'
             if test $n -eq 0
                 test $verb = list; and __sriovctl_pf_names
@@ -440,6 +443,7 @@ complete -c sriovctl -n '__sriovctl_at iommu' -a help -d 'show this help'
 complete -c sriovctl -n '__sriovctl_at vfio' -a bind -d 'move devices to vfio-pci (journaled, rolled back on failure)'
 complete -c sriovctl -n '__sriovctl_at vfio' -a release -d 'return devices from vfio-pci to their drivers'
 complete -c sriovctl -n '__sriovctl_at vfio' -a check -d 'open VFIO as QEMU does, map DMA, and check what QEMU needs'
+complete -c sriovctl -n '__sriovctl_at vfio' -a vf-token -d 'set the VF token of a PF on vfio-pci (its VFs\' users must give it)'
 complete -c sriovctl -n '__sriovctl_at vfio' -a help -d 'show this help'
 complete -c sriovctl -n '__sriovctl_at qemu' -a args -d 'QEMU -device arguments (or libvirt XML) for devices on vfio-pci'
 complete -c sriovctl -n '__sriovctl_at qemu' -a help -d 'show this help'
