@@ -112,6 +112,9 @@ roff() { printf '%s' "$1" | sed 's/-/\\-/g'; }
 # has_line FILE ERE: some line of FILE matches.
 # shellcheck disable=SC2317 # called through ok
 has_line() { grep -Eq -- "$2" "$1" 2>/dev/null; }
+# has_word_line FILE ERE: some line of FILE, with "\-" read as "-", matches.
+# shellcheck disable=SC2317 # called through ok
+has_word_line() { sed 's/\\-/-/g' "$1" 2>/dev/null | grep -Eq -- "$2"; }
 # An awk program: does a .TP entry's tag line (.B, .BR, .BI) hold the
 # word in $o?
 # shellcheck disable=SC2016 # awk, not shell
@@ -152,11 +155,11 @@ for obj in $objects; do
 		has_line "$page" "^\\.TH SRIOVCTL\\\\-$upper 8 "
 	for verb in $(verbs_of "$obj"); do
 		ok "$page shows \"$obj $verb\" in its SYNOPSIS" \
-			has_line "$page" "^\\.B .*\\<$obj $verb\\>"
+			has_word_line "$page" "^\\.B .*\\<$obj $verb\\>"
 		# shellcheck disable=SC2016 # an awk program
 		ok "$page describes verb \"$verb\" (a .TP entry starting .B $verb)" \
 			awk -v v="$verb" 'tp && $1 ~ /^\.B[IR]?$/ {
-					w = $2; gsub(/"/, "", w)
+					w = $2; gsub(/"/, "", w); gsub(/\\-/, "-", w)
 					if (w == v) found = 1
 				}
 				{ tp = ($0 == ".TP") }
