@@ -2,8 +2,10 @@
 # The VF token on the real kernel: the igb PF itself on vfio-pci (loaded
 # with enable_sriov=1), VFs created through it; qemu args wants the token
 # and emits vf-token=; the guest's QEMU 7.2 (older than the property) and
-# vfio check are refused the VF without the PF's token. Ends with the PF
-# back on igb, no VFs, and vfio-pci without enable_sriov.
+# vfio check are refused the VF without the PF's token; once sriovctl vfio
+# vf-token has set a known token on the PF, QEMU and vfio check open the
+# VF with it. Ends with the PF back on igb, no VFs, and vfio-pci without
+# enable_sriov.
 # shellcheck disable=SC2154,SC2153 # J_* come from json_load, the topology from vm.env
 # shellcheck source-path=SCRIPTDIR/.. source=lib.sh
 . /tests/lib.sh
@@ -11,6 +13,7 @@
 S=sriovctl
 NULL_TOKEN=00000000-0000-0000-0000-000000000000
 OTHER_TOKEN=4a1f0c9e-6b1d-4c55-9a0e-2f7d3b8c1e60
+TOKEN=7c9e6679-7425-40de-944b-e07fc1f90ae7
 ENABLE_SRIOV=/sys/module/vfio_pci/parameters/enable_sriov
 
 jqv() { printf '%s\n' "$OUT" | jq -c "$1" 2>&1; }
@@ -108,6 +111,49 @@ expect_eq "exit status" 1 "$RC"
 expect_eq "refused at the device fd" '"device fd"' "$(jqv '.devices[0].failed_step')"
 note "kernel: $(dmesg | grep 'VF token' | tail -n 1)"
 expect_match "with a token, not without" 'Incorrect VF token' "$(dmesg | grep 'VF token' | tail -n 1)"
+
+case_begin sriovctl vfio vf-token: bad input and refusals
+expect_fail 2 $S vfio vf-token "$IGB_PF" not-a-uuid
+expect_match "says why" 'invalid VF token' "$OUT"
+expect_fail 3 $S vfio vf-token "$VF0" "$TOKEN"
+expect_match "a VF keeps no token" 'not an SR-IOV PF' "$OUT"
+expect_json $S -j -n vfio vf-token "$IGB_PF" "$TOKEN"
+expect_eq "dry run" '[false,true]' "$(jqv '[.changed,.dry_run]')"
+
+case_begin sriovctl vfio vf-token sets the token of the PF
+expect_json $S -j vfio vf-token "$IGB_PF" "$TOKEN"
+expect_eq "set" '["'"$IGB_PF"'",true]' "$(jqv '[.pci,.changed]')"
+note "sriovctl vfio vf-token $IGB_PF $TOKEN: exit $RC"
+expect_eq "the PF stays on vfio-pci" vfio-pci "$(driver "$IGB_PF")"
+expect_eq "its VFs stay" 2 "$(attr "$PCI/$IGB_PF/sriov_numvfs")"
+expect_eq "VF 0 stays on vfio-pci" vfio-pci "$(driver "$VF0")"
+
+case_begin QEMU with the token of the PF opens the VF
+guest_qemu -device "$(sysfsdev "$TOKEN")"
+expect_eq "QEMU exit status" 0 "$RC"
+expect_eq "no refusal" "" "$(printf '%s\n' "$OUT" | grep -E 'Permission denied|Incorrect VF token')"
+expect_match "info pci shows the VF" 'Ethernet controller.*8086:10ca|10ca.*Ethernet' "$OUT"
+expect_match "with our id" 'id "hostdev0"' "$OUT"
+note "QEMU 7.2 asking for \"$VF0 vf_token=$TOKEN\": exit $RC: $(printf '%s\n' "$OUT" | grep -m1 'id "hostdev0"')"
+guest_qemu -device "$(sysfsdev "$NULL_TOKEN")"
+expect_eq "the null token now refused" 1 "$RC"
+expect_match "the kernel refused the device" 'Permission denied' "$OUT"
+
+case_begin vfio check --vf-token opens the VF
+run_out $S -j vfio check "$VF0" --vf-token "$TOKEN"
+expect_eq "exit status" 0 "$RC"
+expect_eq "every step" 'true' "$(jqv '.devices[0].ok')"
+expect_eq "the device opened" '"ok"' "$(jqv '.devices[0].steps[] | select(.step == "device fd") | .result')"
+note "vfio check --vf-token $TOKEN: exit $RC, ok $(jqv '.devices[0].ok')"
+run_out $S -j vfio check "$VF0" --vf-token "$OTHER_TOKEN"
+expect_eq "another token: refused" 1 "$RC"
+expect_eq "at the device fd" '"device fd"' "$(jqv '.devices[0].failed_step')"
+
+case_begin qemu args with the token
+run_out $S qemu args "$VF0" --vf-token "$TOKEN"
+expect_eq "exit status" 0 "$RC"
+expect_eq "arguments" "-device vfio-pci,host=$VF0,id=hostdev0,vf-token=$TOKEN" "$OUT"
+note "qemu args --vf-token: $OUT"
 
 case_begin qemu args --user: the ownership preflight
 # a user number without a passwd entry: no groups
