@@ -63,6 +63,17 @@ static int add_addrs(struct sriov_pci_addr **all, size_t *n,
 	return 0;
 }
 
+/* EXIT_USAGE when an option is left among argv[1..], else 0. */
+static int no_options_left(struct cli *cli, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '-')
+			return cli_error(cli, EXIT_USAGE,
+					 "unknown option \"%s\" for \"%s\"; try \"sriovctl help\"",
+					 argv[i], argv[0]);
+	return 0;
+}
+
 int cli_resolve_devices(struct cli *cli, int argc, char **argv,
 			struct sriov_pci_addr **ret_addrs, size_t *ret_n)
 {
@@ -73,11 +84,9 @@ int cli_resolve_devices(struct cli *cli, int argc, char **argv,
 
 	if (!ctx)
 		return EXIT_USAGE;
-	for (int i = 1; i < argc; i++)
-		if (argv[i][0] == '-')
-			return cli_error(cli, EXIT_USAGE,
-					 "unknown option \"%s\" for \"%s\"; try \"sriovctl help\"",
-					 argv[i], argv[0]);
+	r = no_options_left(cli, argc, argv);
+	if (r)
+		return r;
 	for (int i = 1; i < argc; i++) {
 		r = sriov_vfio_spec_resolve(ctx, argv[i], &some, &k);
 		if (r < 0) {
@@ -462,12 +471,9 @@ static int vfio_vf_token(struct cli *cli, int argc, char **argv)
 	struct out *o = cli->out;
 	int r;
 
-	for (int i = 1; i < argc; i++)
-		if (argv[i][0] == '-')
-			return cli_error(cli, EXIT_USAGE,
-					 "unknown option \"%s\" for \"%s\"; try \"sriovctl help\"",
-					 argv[i], argv[0]);
-	r = pf_addr(cli, argv[1], &a);
+	r = no_options_left(cli, argc, argv);
+	if (r == 0)
+		r = pf_addr(cli, argv[1], &a);
 	if (r)
 		return r;
 	r = sriov_vfio_set_vf_token(cli->ctx, &a, argv[2], cli->dry_run);

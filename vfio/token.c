@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <linux/vfio.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "vfio_private.h"
@@ -23,18 +24,7 @@ struct token_req {
 	uint8_t uuid[UUID_BYTES];
 };
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* The 16 bytes of a UUID in text order, as the kernel's uuid_parse(). */
+/* The 16 bytes of a valid UUID in text order, as the kernel's uuid_parse(). */
 static void uuid_bytes(const char *text, uint8_t *out)
 {
 	size_t n = 0;
@@ -42,8 +32,9 @@ static void uuid_bytes(const char *text, uint8_t *out)
 	for (const char *p = text; *p && n < UUID_BYTES; p++) {
 		if (*p == '-')
 			continue;
-		out[n++] = (uint8_t)(hexval(p[0]) << 4 | hexval(p[1]));
-		p++;
+		if (sscanf(p, "%2hhx", &out[n++]) != 1)
+			return;
+		p++; /* two digits a byte */
 	}
 }
 
