@@ -483,9 +483,9 @@ static int vfio_vf_token(struct cli *cli, int argc, char **argv)
 	out_obj_begin(o, NULL, NULL);
 	out_str(o, "pci", "pf", pci);
 	out_str(o, "vf_token", "VF token", argv[2]);
-	out_bool(o, "changed", NULL, !cli->dry_run);
-	out_bool(o, "dry_run", NULL, cli->dry_run);
-	out_str(o, NULL, "status", cli->dry_run ? "would set" : "set");
+	/* the kernel never shows the token: setting it counts as a change */
+	out_yesno(o, "changed", "changed", true);
+	out_yesno(o, "dry_run", cli->dry_run ? "dry run" : NULL, cli->dry_run);
 	out_obj_end(o);
 	return EXIT_OK;
 }

@@ -59,7 +59,7 @@ class Schemas:
         objects = text.split('Objects:\n', 1)[1].split('\n\n', 1)[0]
         # the commands that write JSON: OBJECT_VERB, or a command alone
         self.names = set('%s_%s' % m for m in re.findall(
-            r'^  ([a-z]+) ([a-z]+) ', text, re.M) if m[0] in self.with_verbs)
+            r'^  ([a-z]+) ([a-z][a-z-]*) ', text, re.M) if m[0] in self.with_verbs)
         self.names |= set(o for o in re.findall(r'^  ([a-z]+) ', objects, re.M)
                           if o not in self.with_verbs and o != 'help')
         self.validators = {}

@@ -69,7 +69,7 @@ jq_eq "JSON: refused" '[.error.code,(.error.message | test("not an SR-IOV PF"))]
 run -j -n vfio vf-token 05:00.0 "$TOKEN"
 expect_rc "dry run" 0
 jq_eq "JSON: what it would set" '[.pci,.vf_token,.changed,.dry_run]' \
-	'["0000:05:00.0","'"$TOKEN"'",false,true]'
+	'["0000:05:00.0","'"$TOKEN"'",true,true]'
 run vfio vf-token 05:00.0 "$TOKEN"
 expect_rc "a container that is no VFIO device: failed" 1
 expect_match "at the step that failed" '0000:05:00.0: api version: VFIO_GET_API_VERSION' "$err"
