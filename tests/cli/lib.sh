@@ -41,7 +41,7 @@ check_schemas() {
 			*) fail "${line#FAIL }" ;;
 			esac
 		done <"$TMP/json.results"
-		sed -n 's/^ok schema \([a-z_]*\): .*/\1/p' "$TMP/json.results" >>"$TMP/json-seen"
+		sed -n 's/^ok schema \([a-z_-]*\): .*/\1/p' "$TMP/json.results" >>"$TMP/json-seen"
 	fi
 	rm -rf "$TMP/json"
 }
