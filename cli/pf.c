@@ -150,12 +150,17 @@ static int pf_show(struct cli *cli, int argc, char **argv)
 	if (!ctx)
 		return EXIT_USAGE;
 	r = sriov_pf_find(ctx, argv[1], &pf);
-	if (r < 0 && sriov_vf_find(ctx, argv[1], &vf) == 0)
-		return cli_error(cli, EXIT_USAGE,
-				 "%s is a virtual function; try \"sriovctl vf show %s\"",
-				 argv[1], sriov_vf_get_info(vf)->pci);
-	if (r < 0)
-		return cli_lib_error(cli, r, cli_exit_for(r));
+	if (r < 0) {
+		char why[512];
+
+		/* the VF look-up must not replace the reason */
+		snprintf(why, sizeof(why), "%s", sriov_ctx_last_error(ctx));
+		if (sriov_vf_find(ctx, argv[1], &vf) == 0)
+			return cli_error(cli, EXIT_USAGE,
+					 "%s is a virtual function; try \"sriovctl vf show %s\"",
+					 argv[1], sriov_vf_get_info(vf)->pci);
+		return cli_error(cli, cli_exit_for(r), "%s", *why ? why : strerror(-r));
+	}
 	cli_read_vf_config(cli, pf, false);
 	print_pf(cli, pf, true);
 	return EXIT_OK;

@@ -118,9 +118,29 @@ int pf_set(struct cli *cli, int argc, char **argv)
 	return run_set(cli, argv[1], &o);
 }
 
+/* A device without SR-IOV has no VFs to remove: nothing to do. */
+static int disable_nothing(struct cli *cli, const char *name)
+{
+	struct sriov_numvfs_report rep = { .autoprobe_before = SRIOV_NO_VALUE,
+					   .autoprobe_after = SRIOV_NO_VALUE };
+	struct sriov_pci_addr a;
+	char pci[SRIOV_PCI_ADDR_STRLEN];
+
+	if (sriov_pci_addr_parse(name, &a) == 0)
+		sriov_pci_addr_format(&a, pci);
+	else
+		snprintf(pci, sizeof(pci), "%s", name);
+	if (!cli->json && !cli->quiet)
+		fprintf(stderr, "sriovctl: %s: no SR-IOV, no VFs to remove\n", name);
+	print_report(cli, pci, &rep, EXIT_OK, NULL);
+	return EXIT_OK;
+}
+
 int pf_disable(struct cli *cli, int argc, char **argv)
 {
 	struct sriov_numvfs_opts o = { .sz = sizeof(o), .autoprobe = -1 };
+	struct sriov_ctx *ctx;
+	struct sriov_pf *pf;
 	int r = cli_take_timeout(cli, &argc, argv, &o.timeout_ms);
 
 	if (r)
@@ -128,5 +148,8 @@ int pf_disable(struct cli *cli, int argc, char **argv)
 	if (argc != 2)
 		return cli_error(cli, EXIT_USAGE,
 				 "usage: sriovctl pf disable PF [--timeout SEC]");
+	ctx = cli_ctx(cli);
+	if (ctx && sriov_pf_find(ctx, argv[1], &pf) == -EOPNOTSUPP)
+		return disable_nothing(cli, argv[1]);
 	return run_set(cli, argv[1], &o);
 }

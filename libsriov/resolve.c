@@ -37,7 +37,7 @@ static int netdev_to_addr(struct sriov_ctx *ctx, const char *ifname,
 				 ifname);
 	r = sriov_pf_get_bus(ctx, bus, name, ret_pf);
 	if (r < 0)
-		return sriov_err(ctx, EINVAL, "%s (%s) is not an SR-IOV device",
+		return sriov_err(ctx, EOPNOTSUPP, "%s (%s) is not an SR-IOV device",
 				 ifname, name);
 	return 1;
 }

@@ -468,7 +468,7 @@ int sriov_pf_get(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 	if (r < 0)
 		return r;
 	if (!sriov_sysfs_exists(ctx, path))
-		return sriov_err(ctx, EINVAL,
+		return sriov_err(ctx, EOPNOTSUPP,
 				 "%s is not an SR-IOV physical function", pci);
 	r = sriov_pf_load(ctx, addr, &pf);
 	if (r == 0)

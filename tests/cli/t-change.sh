@@ -118,3 +118,13 @@ for syn in "query_rss on" "node_guid 00:11:22:33:44:55:66:77" "port_guid 00:11:2
 	*) pass "ip spelling \"$syn\" is known" ;; esac
 done
 expect_usage_error "a word and its synonym count as one setting twice" vf set 'enp3s0#0' max-tx-rate 10 max_tx_rate 20
+
+# a device without SR-IOV has nothing to disable
+run pf disable 00:1f.2
+expect_rc "pf disable of a device without SR-IOV is a no-op" 0
+expect_match "and says so" 'no SR-IOV, no VFs to remove' "$err"
+run -j pf disable 00:1f.2
+jq_eq "pf disable without SR-IOV: changed false, no VFs" '[.changed,.num_vfs,(.vfs|length)]' '[false,0,0]'
+run pf show 00:1f.2
+expect_eq "pf show of a device without SR-IOV keeps its reason" \
+	'sriovctl: 0000:00:1f.2 is not an SR-IOV physical function' "$err"

@@ -275,7 +275,7 @@ static void test_resolve_errors(void **state)
 	assert_int_equal(sriov_vf_find(f->ctx, "enp3s0", &vf), -EINVAL);
 	assert_int_equal(sriov_vf_find(f->ctx, "0000:03:00.0", &vf), -EINVAL);
 	assert_int_equal(sriov_vf_find(f->ctx, "0000:09:00.0", &vf), -ENODEV);
-	assert_int_equal(sriov_pf_find(f->ctx, "0000:00:1f.2", &pf), -EINVAL);
+	assert_int_equal(sriov_pf_find(f->ctx, "0000:00:1f.2", &pf), -EOPNOTSUPP);
 	assert_non_null(strstr(sriov_ctx_last_error(f->ctx), "not an SR-IOV"));
 	assert_int_equal(sriov_pf_find(f->ctx, "enp3s0v0", &pf), -EINVAL);
 	assert_non_null(strstr(sriov_ctx_last_error(f->ctx), "virtual function"));
