@@ -34,19 +34,56 @@ static int ctx_rtnl(struct sriov_ctx *ctx, struct sriov_rtnl **ret)
 	return r;
 }
 
+/*
+ * The PF's netdev as its device lists it now: the name read with the PF,
+ * or, when that netdev was renamed since, the device's first one.
+ */
+static int pf_netdev_now(struct sriov_pf *pf, char *buf, size_t size)
+{
+	char path[SYSFS_PATH_MAX], **names = NULL;
+	size_t n = 0;
+	int r = sriov_sysfs_bus_dev_path(pf->ctx, pf->bus, pf->dev_name, "net",
+					 path, sizeof(path));
+
+	if (r == 0)
+		r = sriov_sysfs_list(pf->ctx, path, &names, &n);
+	if (r == 0 && n == 0)
+		r = -ENOENT;
+	if (r == 0) {
+		size_t k = 0;
+
+		while (k < n && strcmp(names[k], pf->info.netdevs[0]))
+			k++;
+		snprintf(buf, size, "%s", names[k < n ? k : 0]);
+	}
+	sriov_sysfs_names_free(names);
+	return r;
+}
+
+/* Read at each use, from the PF's device: a rename cannot redirect it. */
 static int pf_ifindex(struct sriov_pf *pf, int *ret)
 {
-	const char *ifname = pf->info.netdevs[0];
-	const char *comps[] = { "class", "net", ifname, "ifindex", NULL };
-	char path[SYSFS_PATH_MAX], buf[32];
+	char ifname[64], path[SYSFS_PATH_MAX], buf[32];
 	unsigned long v;
 	int r;
 
-	if (!ifname)
+	if (!pf->info.netdevs[0])
 		return sriov_err(pf->ctx, ENODEV,
 				 "%s has no network interface: VF settings are set through the PF's netdev",
 				 pf->info.pci);
-	r = sriov_sysfs_join(pf->ctx, path, sizeof(path), comps);
+	r = pf_netdev_now(pf, ifname, sizeof(ifname));
+	if (r < 0)
+		return sriov_err(pf->ctx, -r, "%s: its network interface %s is gone",
+				 pf->dev_name, pf->info.netdevs[0]);
+	if (strcmp(ifname, pf->info.netdevs[0]))
+		sriov_log(pf->ctx, SRIOV_LOG_INFO, "%s: %s is now called %s",
+			  pf->dev_name, pf->info.netdevs[0], ifname);
+	{
+		const char *comps[] = { "bus", pf->bus, "devices", pf->dev_name,
+					"net", ifname, "ifindex", NULL };
+
+		r = sriov_sysfs_join(pf->ctx, path, sizeof(path), comps);
+	}
 	if (r == 0)
 		r = sriov_sysfs_read(pf->ctx, path, buf, sizeof(buf), false);
 	if (r < 0)

@@ -332,6 +332,31 @@ static void test_idempotent(void **state)
 	sriov_vf_change_report_free(rep);
 }
 
+/*
+ * The PF's netdev renamed after the PF was read (udev, an administrator):
+ * the settings still go to the PF's own interface, found from its device.
+ */
+static void test_pf_renamed(void **state)
+{
+	struct fixture *f = *state;
+	struct sriov_vf_change_report *rep;
+	struct sriov_vf_config want[3];
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s/sys' && d=$(readlink -f class/net/enp3s0) && "
+		 "mv \"$d\" \"${d%%/*}/pfnew\" && rm class/net/enp3s0 && "
+		 "ln -s \"${d%%/*}/pfnew\" class/net/pfnew", f->dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(sriov_pf_read_vf_config(f->pf, false), 0);
+	fill_desired(want, 3);
+	rep = set_all(f, want, false);
+	assert_non_null(rep);
+	assert_int_equal(rep->n_failed, 0);
+	assert_true(f->fk->n_setlink > 0);
+	sriov_vf_change_report_free(rep);
+}
+
 /* 4. A MAC changed behind our back: only that attribute is written. */
 static void test_drift(void **state)
 {
@@ -729,6 +754,7 @@ int main(void)
 		T(test_dry_run),
 		T(test_pf_without_netdev),
 		T(test_eagain_retried),
+		T(test_pf_renamed),
 		cmocka_unit_test_setup_teardown(test_thousand_vfs, setup_big,
 						teardown),
 		T(test_after_of_unchanged_vfs),
