@@ -113,22 +113,36 @@ static int bind_exact(struct xfer *x, struct vdev *d, const char *target,
 	return reload(x, d, r);
 }
 
+/* The driver to go back to is there, or loaded now; else nothing is touched. */
+static int target_available(struct xfer *x, const struct vdev *d,
+			    const char *want)
+{
+	char why[SRIOV_ERRBUF_LEN];
+	int r = sriov_driver_ensure_for(x->ctx, want, &d->addr);
+
+	if (r == 0)
+		return 0;
+	snprintf(why, sizeof(why), "%s", sriov_ctx_last_error(x->ctx));
+	return sriov_err(x->ctx, -r,
+			 "%s: cannot go back to %s: %s; left on %s, untouched",
+			 d->pci, want, why, d->driver[0] ? d->driver : "no driver");
+}
+
 int sriov_drv_restore(struct xfer *x, struct vdev *d, const struct journal_entry *e)
 {
 	const char *want = e->driver;
 	int r = sriov_vdev_reload(x->ctx, d);
 
+	if (r == 0 && want[0] && strcmp(d->driver, want) != 0)
+		r = target_available(x, d, want);
 	if (r == 0)
 		r = sriov_drv_set_override(x, d, e->override);
 	if (r == 0 && d->driver[0] && strcmp(d->driver, want) != 0)
 		r = reload(x, d, sriov_drv_unbind(x, d, d->driver));
 	if (r == 0 && !d->driver[0] && (want[0] || e->default_match))
 		r = reload(x, d, sriov_drv_probe(x, d));
-	if (r == 0 && want[0] && strcmp(d->driver, want) != 0) {
-		r = sriov_driver_ensure_for(x->ctx, want, &d->addr);
-		if (r == 0)
-			r = bind_exact(x, d, want, e->override);
-	}
+	if (r == 0 && want[0] && strcmp(d->driver, want) != 0)
+		r = bind_exact(x, d, want, e->override);
 	if (r == 0 && want[0] && strcmp(d->driver, want) != 0)
 		r = sriov_err(x->ctx, EIO, "%s: on %s instead of %s after restoring it",
 			      d->pci, d->driver[0] ? d->driver : "no driver",

@@ -278,6 +278,31 @@ static void test_double_failure(void **state)
 	sriov_recover_report_free(rep);
 }
 
+/* A journal naming a driver that cannot be loaded: the device stays put. */
+static void test_restore_driver_missing(void **state)
+{
+	struct vfio_sim *s = *state;
+	struct sriov_recover_report *rep;
+	struct journal_entry e;
+
+	s->autoprobe = 0;
+	vfio_sim_set(s);
+	assert_int_equal(change(s, false, IGB_VF0), 0);
+	assert_int_equal(sriov_journal_read(s->ctx, IGB_VF0, &e), 0);
+	e.state = JOURNAL_RELEASING;
+	strcpy(e.driver, "ixgbevf");
+	assert_int_equal(sriov_journal_write(s->ctx, &e), 0);
+	s->n_writes = 0;
+	rep = recover(s, -ENOENT);
+	assert_int_equal(rep->n_failed, 1);
+	assert_non_null(strstr(rep->entries[0].message, "cannot go back to ixgbevf"));
+	assert_non_null(strstr(rep->entries[0].message, "left on vfio-pci"));
+	assert_int_equal(s->n_writes, 0);
+	assert_string_equal(vfio_sim_driver(s, IGB_VF0), "vfio-pci");
+	assert_int_equal(vfio_sim_journal_count(s), 1);
+	sriov_recover_report_free(rep);
+}
+
 /* Recover puts back the VF settings journaled before the bind. */
 static void test_settings_restored(void **state)
 {
@@ -328,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_bind_killed_at_each_step),
 		cmocka_unit_test(test_release_killed_at_each_step),
 		T(test_bind_killed_driverless),
+		T(test_restore_driver_missing),
 		T(test_keep_and_drop),
 		T(test_dry_run),
 		T(test_damaged_entry),
