@@ -77,6 +77,8 @@ struct sriov_ctx {
 			  const char *value, void *data);
 	void *write_hook_data;
 	unsigned long n_sysfs_writes;
+	/* tests: bounded writes behave as where pidfd_open() fails */
+	bool no_pidfd;
 
 	/* rtnetlink: opened on first use; a test transport replaces the socket */
 	struct sriov_rtnl *rtnl;
@@ -185,6 +187,16 @@ int sriov_lock_pf(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 		  int *ret_fd);
 /* The lock of a device by its sysfs name (PCI address, netdevsim1...). */
 int sriov_lock_name(struct sriov_ctx *ctx, const char *name, int *ret_fd);
+/*
+ * Waits are bounded: timeout_ms, or SRIOV_LOCK_TIMEOUT_MS when 0 (the
+ * functions above). -ETIMEDOUT names the holder's pid, which each holder
+ * writes into the lock file (a bounded write's child, while it runs).
+ */
+#define SRIOV_LOCK_TIMEOUT_MS 30000
+int sriov_lock_pf_within(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
+			 int timeout_ms, int *ret_fd);
+int sriov_lock_name_within(struct sriov_ctx *ctx, const char *name,
+			   int timeout_ms, int *ret_fd);
 void sriov_unlock(int fd);
 
 /*

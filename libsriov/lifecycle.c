@@ -247,7 +247,7 @@ SRIOV_EXPORT int sriov_pf_set_num_vfs(struct sriov_pf *pf,
 	r = check_opts(pf, &o);
 	if (r < 0)
 		return r;
-	r = sriov_lock_name(pf->ctx, pf->dev_name, &lock_fd);
+	r = sriov_lock_name_within(pf->ctx, pf->dev_name, o.timeout_ms, &lock_fd);
 	if (r == 0)
 		r = sriov_pf_refresh(pf);
 	if (r == 0)

@@ -178,44 +178,122 @@ int sriov_sysfs_write(struct sriov_ctx *ctx, const char *path, const char *value
 }
 
 /*
- * Some drivers block in sriov_configure for a long time, or for ever. The
- * write runs in a child process, so that the caller gets its answer (and
- * the PF lock back) after timeout_ms whatever the driver does.
+ * Closes every descriptor from 3 up except keep_a and keep_b (-1: none),
+ * with close_range() where the kernel has it and one by one otherwise.
+ */
+static void close_other_fds(int keep_a, int keep_b)
+{
+	int keep[2] = { keep_a < keep_b ? keep_a : keep_b,
+			keep_a < keep_b ? keep_b : keep_a };
+	long max = sysconf(_SC_OPEN_MAX);
+	int from = 3;
+
+	for (size_t i = 0; i <= 2; i++) {
+		int to = i < 2 ? keep[i] - 1 : -1;
+
+		if (i < 2 && keep[i] < from)
+			continue;
+		if (close_range((unsigned)from, to < 0 ? ~0U : (unsigned)to, 0) < 0)
+			for (long fd = from; fd <= (to < 0 ? max : to); fd++)
+				close((int)fd);
+		if (i < 2)
+			from = keep[i] + 1;
+	}
+}
+
+/*
+ * The writer keeps only what the write needs: the sysfs root, and the
+ * caller's lock on the device, held until the write lands. Other locks,
+ * and the caller's stdin/stdout/stderr (a reader of our output waits for
+ * every writer to close them), are not the writer's to keep.
+ */
+static void __attribute__((noreturn))
+writer_child(struct sriov_ctx *ctx, const char *path, const char *value,
+	     int lock_fd)
+{
+	char pid[24];
+	int null, n;
+
+	if (ctx->sysfs_fd < 3)
+		ctx->sysfs_fd = fcntl(ctx->sysfs_fd, F_DUPFD_CLOEXEC, 3);
+	if (lock_fd >= 0 && lock_fd < 3)
+		lock_fd = fcntl(lock_fd, F_DUPFD_CLOEXEC, 3);
+	null = open("/dev/null", O_RDWR);
+	for (int fd = 0; null >= 0 && fd < 3; fd++)
+		if (null != fd)
+			dup2(null, fd);
+	close_other_fds(ctx->sysfs_fd, lock_fd);
+	ctx->log_fn = NULL;
+	ctx->progress_fn = NULL;
+	if (lock_fd >= 0) {
+		/* the lock's holder is now this process */
+		n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+		if (ftruncate(lock_fd, 0) < 0 || pwrite(lock_fd, pid, (size_t)n, 0) < 0)
+			sriov_dbg(ctx, "cannot record the writer in its lock");
+	}
+	_exit(-sriov_sysfs_write(ctx, path, value) & 0xff);
+}
+
+/*
+ * Waits up to timeout_ms for the writer: on its pidfd, or, where pidfd_open
+ * fails (old kernels, seccomp filters), by polling waitid(). 0 when it
+ * exited (status in ret), -ETIMEDOUT when it is still running.
+ */
+static int wait_writer(struct sriov_ctx *ctx, pid_t pid, int timeout_ms,
+		       siginfo_t *ret)
+{
+	int pidfd = ctx->no_pidfd ? -1 : (int)pidfd_open(pid, 0);
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+	int r, waited = 0, step = 1;
+
+	memset(ret, 0, sizeof(*ret));
+	if (pidfd >= 0) {
+		while ((r = poll(&p, 1, timeout_ms)) < 0 && errno == EINTR)
+			;
+		close(pidfd);
+		if (r == 0)
+			return -ETIMEDOUT;
+	} else {
+		for (;;) {
+			if (waitid(P_PID, (id_t)pid, ret, WEXITED | WNOHANG) == 0 &&
+			    ret->si_pid == pid)
+				return 0;
+			if (waited >= timeout_ms)
+				return -ETIMEDOUT;
+			step = step * 2 > 50 ? 50 : step * 2;
+			usleep((useconds_t)step * 1000);
+			waited += step;
+		}
+	}
+	while (waitid(P_PID, (id_t)pid, ret, WEXITED) < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
+/*
+ * Some drivers block in sriov_configure or remove for a long time, or for
+ * ever. The write runs in a child process, so that the caller gets its
+ * answer after timeout_ms whatever the driver does; the child keeps
+ * lock_fd, so that the device stays locked while the write may land.
  */
 int sriov_sysfs_write_bounded(struct sriov_ctx *ctx, const char *path,
 			 const char *value, int timeout_ms, int lock_fd)
 {
-	struct pollfd p;
 	siginfo_t si;
 	pid_t pid;
-	int pidfd, r;
 
 	if (ctx->write_hook)
 		return sriov_sysfs_write(ctx, path, value);
 	pid = fork();
 	if (pid < 0)
 		return sriov_err(ctx, errno, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		/* the lock must not outlive the parent's hold on it */
-		close(lock_fd);
-		_exit(-sriov_sysfs_write(ctx, path, value) & 0xff);
-	}
+	if (pid == 0)
+		writer_child(ctx, path, value, lock_fd);
 	ctx->n_sysfs_writes++;
-	pidfd = pidfd_open(pid, 0);
-	if (pidfd >= 0) {
-		p = (struct pollfd){ .fd = pidfd, .events = POLLIN };
-		while ((r = poll(&p, 1, timeout_ms)) < 0 && errno == EINTR)
-			;
-		close(pidfd);
-		if (r == 0)
-			return sriov_err(ctx, ETIMEDOUT,
-					 "writing %s to %s/%s did not return within %d ms; the kernel is still busy with it (pid %d)",
-					 value, ctx->sysfs_root, path, timeout_ms,
-					 (int)pid);
-	}
-	memset(&si, 0, sizeof(si));
-	while (waitid(P_PID, (id_t)pid, &si, WEXITED) < 0 && errno == EINTR)
-		;
+	if (wait_writer(ctx, pid, timeout_ms, &si) == -ETIMEDOUT)
+		return sriov_err(ctx, ETIMEDOUT,
+				 "writing %s to %s/%s did not return within %d ms; the write is still in flight (pid %d) and may land later",
+				 value, ctx->sysfs_root, path, timeout_ms, (int)pid);
 	if (si.si_code != CLD_EXITED)
 		return sriov_err(ctx, EIO, "writing %s to %s/%s: child died",
 				 value, ctx->sysfs_root, path);

@@ -84,7 +84,8 @@ static int call_lock(struct call *c)
 			c->locks[k++] = c->locks[i];
 	c->n_locks = 0;
 	for (size_t i = 0; i < k; i++, c->n_locks++) {
-		int r = sriov_lock_pf(c->ctx, &c->locks[i], &c->lock_fds[i]);
+		int r = sriov_lock_pf_within(c->ctx, &c->locks[i], c->o.timeout_ms,
+					       &c->lock_fds[i]);
 
 		if (r < 0)
 			return r;

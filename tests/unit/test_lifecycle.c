@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <poll.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -360,37 +362,141 @@ static void test_lock_serialises(void **state)
 	sriov_numvfs_report_free(rep);
 }
 
-/* A write the kernel never finishes is bounded; the lock is released. */
-static void test_write_timeout(void **state)
+/* Opens a FIFO's reading end and reads what the blocked writer sends. */
+static ssize_t drain_fifo(const char *fifo, char *buf, size_t size)
 {
-	struct sim *s = *state;
+	int fd = open(fifo, O_RDONLY | O_NONBLOCK);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+
+	assert_true(fd >= 0);
+	assert_int_equal(poll(&p, 1, 5000), 1);
+	n = read(fd, buf, size - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	close(fd);
+	return n;
+}
+
+/* Whether the lock can be taken within wait_ms. */
+static bool lock_free_within(const char *lock, int wait_ms)
+{
+	int fd = open(lock, O_RDWR);
+	bool ok = false;
+
+	assert_true(fd >= 0);
+	for (int t = 0; !ok && t <= wait_ms; t += 10) {
+		ok = flock(fd, LOCK_EX | LOCK_NB) == 0;
+		if (!ok)
+			usleep(10 * 1000);
+	}
+	close(fd);
+	return ok;
+}
+
+static long lock_pid(const char *lock)
+{
+	char buf[32] = "";
+	int fd = open(lock, O_RDONLY);
+
+	assert_true(fd >= 0);
+	assert_true(read(fd, buf, sizeof(buf) - 1) > 0);
+	close(fd);
+	return strtol(buf, NULL, 10);
+}
+
+/*
+ * A write the kernel has not finished is bounded. Its writer keeps the
+ * device's lock until the write lands, and nothing else: not another
+ * descriptor of the caller's (a pipe a reader waits on), not stdout.
+ */
+static void stuck_write(struct sim *s, bool no_pidfd)
+{
 	struct sriov_pci_addr a;
-	char fifo[200], lock[200], buf[8];
-	int lock_fd, fd;
+	char fifo[200], lock[200], buf[8], msg[64];
+	int lock_fd, p[2];
 
 	snprintf(fifo, sizeof(fifo), "%s/stuck", s->root);
 	snprintf(lock, sizeof(lock), "%s/0000:03:00.0.lock", s->state);
 	assert_int_equal(mkfifo(fifo, 0600), 0);
 	assert_int_equal(sriov_pci_addr_parse("0000:03:00.0", &a), 0);
 	assert_int_equal(sriov_lock_pf(s->ctx, &a, &lock_fd), 0);
+	assert_int_equal(pipe(p), 0);
 	s->ctx->write_hook = NULL;
+	s->ctx->no_pidfd = no_pidfd;
+	/* a hang here is the failure: the bound did not hold */
+	alarm(10);
 	/* nobody reads the FIFO: the write blocks like a stuck driver */
 	assert_int_equal(sriov_sysfs_write_bounded(s->ctx, "stuck", "4", 200, lock_fd),
 			 -ETIMEDOUT);
-	assert_non_null(strstr(sriov_ctx_last_error(s->ctx), "did not return"));
+	alarm(0);
+	assert_non_null(strstr(sriov_ctx_last_error(s->ctx), "still in flight"));
+	close(p[1]);
+	assert_int_equal(poll(&(struct pollfd){ .fd = p[0], .events = POLLIN }, 1, 2000), 1);
+	assert_int_equal(read(p[0], buf, 1), 0);
+	close(p[0]);
 	sriov_unlock(lock_fd);
-	fd = open(lock, O_RDWR);
-	assert_true(fd >= 0);
-	assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
-	close(fd);
-	/* let the blocked child finish */
-	fd = open(fifo, O_RDONLY | O_NONBLOCK);
-	assert_true(fd >= 0);
-	assert_true(read(fd, buf, sizeof(buf)) >= 0 || errno == EAGAIN);
-	close(fd);
+	assert_false(lock_free_within(lock, 100));
+	snprintf(msg, sizeof(msg), "pid %ld", lock_pid(lock));
+	assert_non_null(strstr(sriov_ctx_last_error(s->ctx), msg));
+	/* the write completes after the timeout, and then the lock is free */
+	assert_int_equal(drain_fifo(fifo, buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "4");
+	assert_true(lock_free_within(lock, 5000));
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+static void test_write_timeout(void **state)
+{
+	struct sim *s = *state;
+
+	stuck_write(s, false);
 	/* and a write that completes reports the kernel's errno */
 	assert_int_equal(sriov_sysfs_write_bounded(s->ctx, "nonexistent", "1", 2000, -1),
 			 -ENOENT);
+}
+
+/* Where pidfd_open() fails the bound holds all the same. */
+static void test_write_timeout_no_pidfd(void **state)
+{
+	struct sim *s = *state;
+
+	stuck_write(s, true);
+	assert_int_equal(sriov_sysfs_write_bounded(s->ctx, "nonexistent", "1", 2000, -1),
+			 -ENOENT);
+}
+
+/* A lock holder that never lets go: the wait ends, naming it. */
+static void test_lock_holder_never_releases(void **state)
+{
+	struct sim *s = *state;
+	struct sriov_pci_addr a;
+	char msg[64], byte = 'l';
+	int p[2], fd = -1;
+	pid_t pid;
+
+	assert_int_equal(sriov_pci_addr_parse("0000:03:00.0", &a), 0);
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (sriov_lock_pf(s->ctx, &a, &fd) < 0 || write(p[1], &byte, 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	assert_int_equal(read(p[0], &byte, 1), 1);
+	alarm(10);
+	assert_int_equal(sriov_lock_pf_within(s->ctx, &a, 300, &fd), -ETIMEDOUT);
+	alarm(0);
+	snprintf(msg, sizeof(msg), "locked by pid %d", (int)pid);
+	assert_non_null(strstr(sriov_ctx_last_error(s->ctx), msg));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	close(p[0]);
+	close(p[1]);
+	assert_int_equal(sriov_lock_pf_within(s->ctx, &a, 300, &fd), 0);
+	sriov_unlock(fd);
 }
 
 int main(void)
@@ -408,6 +514,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pf_without_driver, setup_nodriver, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_serialises, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_timeout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_timeout_no_pidfd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lock_holder_never_releases, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
