@@ -187,7 +187,9 @@ static int bind_one(struct call *c, struct op *op)
 	if (r < 0)
 		return r;
 	op->touched = true;
-	return sriov_drv_to_vfio(&x, &op->d);
+	r = sriov_drv_to_vfio(&x, &op->d);
+	op->in_flight = x.in_flight;
+	return r;
 }
 
 static int release_one(struct call *c, struct op *op)
@@ -204,7 +206,9 @@ static int release_one(struct call *c, struct op *op)
 	if (r < 0)
 		return r;
 	op->touched = true;
-	return sriov_drv_restore(&x, &op->d, &op->e);
+	r = sriov_drv_restore(&x, &op->d, &op->e);
+	op->in_flight = x.in_flight;
+	return r;
 }
 
 static void note_rollback_failure(struct call *c, struct op *op, int r,
@@ -247,10 +251,14 @@ static void rollback_one(struct call *c, struct op *op)
 	set_error_text(c->ctx, r == 0 ? first : op->res->message);
 }
 
+/*
+ * A device whose write may still land is left alone: its journal entry
+ * stays for recover, and the writer keeps its lock until the write is done.
+ */
 static void rollback_all(struct call *c)
 {
 	for (size_t i = c->n; i-- > 0;)
-		if (c->ops[i].touched)
+		if (c->ops[i].touched && !c->ops[i].in_flight)
 			rollback_one(c, &c->ops[i]);
 }
 

@@ -16,6 +16,7 @@ struct op {
 	bool had_entry;                  /* release: a bind record existed */
 	bool todo;                       /* the device must move */
 	bool touched;                    /* the journal and maybe sysfs were written */
+	bool in_flight;                  /* a write timed out and may still land */
 	size_t lock;                     /* index into call.lock_fds */
 	struct sriov_vfio_result *res;
 };

@@ -15,6 +15,18 @@
 #include "sysfs.h"
 #include "vfio_private.h"
 
+/* After a timed-out write: nothing more is done to the device. */
+static int in_flight(struct xfer *x, const struct vdev *d, const char *what)
+{
+	char why[SRIOV_ERRBUF_LEN];
+
+	x->in_flight = true;
+	snprintf(why, sizeof(why), "%s", sriov_ctx_last_error(x->ctx));
+	return sriov_err(x->ctx, ETIMEDOUT,
+			 "%s: cannot %s: %s; %s stays journaled and locked until the write is done, then \"sriovctl recover\" finishes the change",
+			 d->pci, what, why, d->pci);
+}
+
 static int write_file(struct xfer *x, const struct vdev *d,
 		      const char *const *comps, const char *value,
 		      const char *what)
@@ -25,6 +37,8 @@ static int write_file(struct xfer *x, const struct vdev *d,
 	if (r == 0)
 		r = sriov_sysfs_write_bounded(x->ctx, path, value, x->timeout_ms,
 					x->lock_fd);
+	if (r == -ETIMEDOUT)
+		return in_flight(x, d, what);
 	if (r < 0)
 		return sriov_err(x->ctx, -r, "%s: cannot %s: %s", d->pci, what,
 				 strerror(-r));

@@ -53,7 +53,8 @@ struct sriov_vf *sriov_vdev_vf_handle(struct sriov_ctx *ctx, const struct vdev *
 struct xfer {
 	struct sriov_ctx *ctx;
 	int timeout_ms;
-	int lock_fd;       /* closed in the child of a bounded write */
+	int lock_fd;       /* kept by the child of a bounded write */
+	bool in_flight;    /* set when a write timed out: it may still land */
 };
 
 int sriov_drv_set_override(struct xfer *x, struct vdev *d, const char *driver);
