@@ -37,6 +37,11 @@ static int explain_numvfs_error(struct sriov_pf *pf, int r, int want)
 		if (sriov_sysfs_join(ctx, path, sizeof(path), comps) == 0)
 			sriov_sysfs_read(ctx, path, oper, sizeof(oper), true);
 	}
+	/* the kernel's ENOENT is both "no driver" and "no sriov_configure" */
+	if (r == -ENOENT && pf->info.driver)
+		return sriov_err(ctx, ENOENT,
+				 "%s: its driver %s has no SR-IOV support (it cannot enable VFs): bind a driver that has, or pci-pf-stub",
+				 pf->info.pci, pf->info.driver);
 	if (r == -ENOENT)
 		return sriov_err(ctx, ENOENT,
 				 "%s has no driver, and only a PF driver can enable VFs: bind its driver, or pci-pf-stub for devices whose driver cannot enable VFs",

@@ -65,7 +65,7 @@ static void sim_build(struct sim *s)
 
 static int sim_numvfs(struct sim *s, int want)
 {
-	if (!strcmp(s->driver, "none"))
+	if (!strcmp(s->driver, "none") || !strcmp(s->driver, "nosriov"))
 		return -ENOENT;
 	if (want > 8)
 		return -ERANGE;
@@ -327,6 +327,27 @@ static void test_pf_without_driver(void **state)
 	sriov_numvfs_report_free(rep);
 }
 
+static int setup_nosriov(void **state)
+{
+	struct sim *s = malloc(sizeof(*s));
+
+	*state = s;
+	return setup_sim(s, "nosriov", 0);
+}
+
+/* A driver without sriov_configure is not reported as no driver. */
+static void test_driver_without_sriov(void **state)
+{
+	struct sim *s = *state;
+	struct sriov_numvfs_report *rep;
+
+	assert_int_equal(set_vfs(s, 2, -1, false, false, &rep), -ENOENT);
+	assert_non_null(strstr(sriov_ctx_last_error(s->ctx),
+			       "its driver nosriov has no SR-IOV support"));
+	assert_null(strstr(sriov_ctx_last_error(s->ctx), "has no driver"));
+	sriov_numvfs_report_free(rep);
+}
+
 /* A second holder of the PF lock makes the change wait for it. */
 static void test_lock_serialises(void **state)
 {
@@ -512,6 +533,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_in_use_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_enables_fewer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pf_without_driver, setup_nodriver, teardown),
+		cmocka_unit_test_setup_teardown(test_driver_without_sriov, setup_nosriov, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_serialises, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_timeout_no_pidfd, setup, teardown),
