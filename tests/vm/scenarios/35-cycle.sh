@@ -48,10 +48,10 @@ expect_eq "renamed" pfrenamed "$(netdev_of "$PCI/$IGB_PF")"
 expect_json $S -j vf set "$IGB_PF#0" mac 02:00:00:00:0a:01
 expect_eq "MAC set through the renamed PF (iproute2)" 02:00:00:00:0a:01 \
 	"$($IP -j -d link show pfrenamed | jq -r '.[0].vfinfo_list[0].address')"
+expect_json $S -j pf disable "$IGB_PF"
 $IP link set pfrenamed down
 $IP link set pfrenamed name "$IGB"
 $IP link set "$IGB" up
-expect_json $S -j pf disable "$IGB_PF"
 expect_eq "back to its name, no VFs" "$IGB 0" \
 	"$(netdev_of "$PCI/$IGB_PF") $(attr "$PCI/$IGB_PF/sriov_numvfs")"
 
