@@ -88,14 +88,13 @@ static int iommu_off(struct cli *cli)
 
 static int iommu_list(struct cli *cli, int argc, char **argv)
 {
-	struct sriov_ctx *ctx = cli_ctx(cli);
 	struct sriov_iommu_group *const *groups;
+	struct sriov_ctx *ctx;
 	size_t n;
 	int r;
 
-	(void)argc;
-	(void)argv;
-	if (!ctx)
+	(void)argc, (void)argv;
+	if (!(ctx = cli_ctx(cli)))
 		return EXIT_USAGE;
 	r = sriov_iommu_group_list(ctx, &groups, &n);
 	if (r < 0)

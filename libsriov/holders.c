@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-#include "holders.h"
+#include "inuse.h"
 #include "iommu.h"
 #include "sysfs.h"
 

@@ -13,7 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "holders.h"
 #include "inuse.h"
 #include "sysfs.h"
 

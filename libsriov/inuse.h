@@ -20,4 +20,16 @@ bool sriov_inuse_vf(struct sriov_inuse *u, const struct sriov_vf *vf,
  */
 pid_t sriov_inuse_group(struct sriov_inuse *u, int group);
 
+/* holders.c: the descriptors every process holds, as device identities */
+struct sriov_holders;
+
+int sriov_holders_scan(struct sriov_ctx *ctx, struct sriov_holders **ret);
+void sriov_holders_free(struct sriov_holders *h);
+/*
+ * A process that holds a VFIO node of the group open (its group node,
+ * legacy or no-IOMMU, or a member's VFIO cdev), 0 when none.
+ */
+pid_t sriov_holders_group(struct sriov_ctx *ctx, const struct sriov_holders *h,
+			  int group);
+
 #endif

@@ -45,25 +45,20 @@ pci_error_handler(char *fmt, ...)
 	longjmp(*pci_cur_jmp, 1);
 }
 
-static void __attribute__((format(printf, 1, 2)))
-pci_warning_handler(char *fmt, ...)
-{
-	va_list ap;
+/* libpci's handlers take no user data: one per level, all alike. */
+#define PCI_LOG_HANDLER(name, level)					\
+	static void __attribute__((format(printf, 1, 2)))		\
+	name(char *fmt, ...)						\
+	{								\
+		va_list ap;						\
+									\
+		va_start(ap, fmt);					\
+		pci_vlog(level, fmt, ap);				\
+		va_end(ap);						\
+	}
 
-	va_start(ap, fmt);
-	pci_vlog(SRIOV_LOG_WARNING, fmt, ap);
-	va_end(ap);
-}
-
-static void __attribute__((format(printf, 1, 2)))
-pci_debug_handler(char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	pci_vlog(SRIOV_LOG_DEBUG, fmt, ap);
-	va_end(ap);
-}
+PCI_LOG_HANDLER(pci_warning_handler, SRIOV_LOG_WARNING)
+PCI_LOG_HANDLER(pci_debug_handler, SRIOV_LOG_DEBUG)
 
 /* libpci takes parameter names and values as non-const strings. */
 static void pci_param(struct pci_access *a, const char *name,

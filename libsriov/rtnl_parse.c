@@ -148,11 +148,17 @@ static int reply_error(struct sriov_ctx *ctx, const void *buf, size_t len)
  * Checks the message in buf and returns its link header and attributes;
  * an NLMSG_ERROR answer becomes its errno.
  */
+/* An RTM_NEWLINK answer: its link header and its attributes. */
+struct link_reply {
+	struct ifinfomsg ifi;
+	const uint8_t *attrs;
+	size_t attrs_len;
+};
+
 static int reply_open(struct sriov_ctx *ctx, const void *buf, size_t len,
-		      struct ifinfomsg *ret_ifi, const uint8_t **ret_attrs,
-		      size_t *ret_attrs_len)
+		      struct link_reply *ret)
 {
-	const size_t attrs_off = NLHDR_LEN + align4(sizeof(*ret_ifi));
+	const size_t attrs_off = NLHDR_LEN + align4(sizeof(ret->ifi));
 	struct nlmsghdr hdr;
 
 	if (!buf || len < NLHDR_LEN)
@@ -170,9 +176,9 @@ static int reply_open(struct sriov_ctx *ctx, const void *buf, size_t len,
 	if (hdr.nlmsg_len < attrs_off)
 		return bad_reply(ctx, "RTM_NEWLINK of %u bytes has no link header",
 				 hdr.nlmsg_len);
-	memcpy(ret_ifi, (const uint8_t *)buf + NLHDR_LEN, sizeof(*ret_ifi));
-	*ret_attrs = (const uint8_t *)buf + attrs_off;
-	*ret_attrs_len = hdr.nlmsg_len - attrs_off;
+	memcpy(&ret->ifi, (const uint8_t *)buf + NLHDR_LEN, sizeof(ret->ifi));
+	ret->attrs = (const uint8_t *)buf + attrs_off;
+	ret->attrs_len = hdr.nlmsg_len - attrs_off;
 	return 0;
 }
 
@@ -522,19 +528,16 @@ int sriov_rtnl_parse_getlink(struct sriov_ctx *ctx, const void *buf,
 			     size_t *ret_count)
 {
 	struct link_parse lp = { 0 };
-	struct ifinfomsg ifi = { 0 };
-	const uint8_t *attrs = NULL;
-	size_t attrs_len = 0;
-	int r;
+	struct link_reply rep;
+	int r = reply_open(ctx, buf, len, &rep);
 
-	r = reply_open(ctx, buf, len, &ifi, &attrs, &attrs_len);
 	if (r < 0)
 		return r;
-	r = link_attrs_parse(ctx, &lp, attrs, attrs_len);
+	r = link_attrs_parse(ctx, &lp, rep.attrs, rep.attrs_len);
 	if (r == 0 && lp.num_vf > 0 && !lp.have_list) {
 		/* The driver has no get_vf_config: VFs without settings. */
 		sriov_dbg(ctx, "ifindex %d: %u VFs, no VF settings reported",
-			  ifi.ifi_index, lp.num_vf);
+			  rep.ifi.ifi_index, lp.num_vf);
 		r = link_alloc_vfs(ctx, &lp);
 	}
 	free(lp.seen);
@@ -554,17 +557,14 @@ int sriov_rtnl_parse_getlink(struct sriov_ctx *ctx, const void *buf,
 int sriov_rtnl_parse_ifindex(struct sriov_ctx *ctx, const void *buf,
 			     size_t len, int *ret_ifindex)
 {
-	struct ifinfomsg ifi = { 0 };
-	const uint8_t *attrs = NULL;
-	size_t attrs_len = 0;
-	int r;
+	struct link_reply rep;
+	int r = reply_open(ctx, buf, len, &rep);
 
-	r = reply_open(ctx, buf, len, &ifi, &attrs, &attrs_len);
 	if (r < 0)
 		return r;
-	if (ifi.ifi_index <= 0)
+	if (rep.ifi.ifi_index <= 0)
 		return bad_reply(ctx, "RTM_NEWLINK with ifindex %d",
-				 ifi.ifi_index);
-	*ret_ifindex = ifi.ifi_index;
+				 rep.ifi.ifi_index);
+	*ret_ifindex = rep.ifi.ifi_index;
 	return 0;
 }

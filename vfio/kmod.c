@@ -28,13 +28,25 @@ static struct {
 	__typeof__(kmod_module_unref_list) *unref_list;
 } kmod;
 
-static void *kmod_sym(const char *name, bool *ok)
-{
-	void *p = dlsym(kmod.handle, name);
-
-	*ok = *ok && p;
-	return p;
-}
+/* Each function sriovctl calls, with the member of kmod that holds it. */
+#define KMOD_FN(member, symbol) { #symbol, (void **)&kmod.member }
+static const struct {
+	const char *name;
+	void **slot;
+} kmod_fns[] = {
+	KMOD_FN(new_ctx, kmod_new),
+	KMOD_FN(unref, kmod_unref),
+	KMOD_FN(module_new, kmod_module_new_from_name),
+	KMOD_FN(module_unref, kmod_module_unref),
+	KMOD_FN(probe_insert, kmod_module_probe_insert_module),
+	KMOD_FN(get_path, kmod_module_get_path),
+	KMOD_FN(get_initstate, kmod_module_get_initstate),
+	KMOD_FN(lookup, kmod_module_new_from_lookup),
+	KMOD_FN(list_module, kmod_module_get_module),
+	KMOD_FN(list_next, kmod_list_next),
+	KMOD_FN(get_name, kmod_module_get_name),
+	KMOD_FN(unref_list, kmod_module_unref_list),
+};
 
 /* Opens libkmod once; false (with the reason on ctx) when it is missing. */
 static bool kmod_open(struct sriov_ctx *ctx)
@@ -48,18 +60,8 @@ static bool kmod_open(struct sriov_ctx *ctx)
 		sriov_err(ctx, ENOENT, "cannot load modules: %s", dlerror());
 		return false;
 	}
-	kmod.new_ctx = kmod_sym("kmod_new", &ok);
-	kmod.unref = kmod_sym("kmod_unref", &ok);
-	kmod.module_new = kmod_sym("kmod_module_new_from_name", &ok);
-	kmod.module_unref = kmod_sym("kmod_module_unref", &ok);
-	kmod.probe_insert = kmod_sym("kmod_module_probe_insert_module", &ok);
-	kmod.get_path = kmod_sym("kmod_module_get_path", &ok);
-	kmod.get_initstate = kmod_sym("kmod_module_get_initstate", &ok);
-	kmod.lookup = kmod_sym("kmod_module_new_from_lookup", &ok);
-	kmod.list_module = kmod_sym("kmod_module_get_module", &ok);
-	kmod.list_next = kmod_sym("kmod_list_next", &ok);
-	kmod.get_name = kmod_sym("kmod_module_get_name", &ok);
-	kmod.unref_list = kmod_sym("kmod_module_unref_list", &ok);
+	for (size_t i = 0; i < sizeof(kmod_fns) / sizeof(kmod_fns[0]); i++)
+		ok = ok && (*kmod_fns[i].slot = dlsym(kmod.handle, kmod_fns[i].name));
 	if (!ok) {
 		dlclose(kmod.handle);
 		kmod.handle = NULL;

@@ -120,35 +120,33 @@ static void config_result(struct sriov_apply_result *res,
 	}
 }
 
-int sriov_apply_exec_configs(struct apply_run *run, struct pf_plan *p)
+int sriov_apply_batch_init(struct config_batch *b, const struct pf_plan *p)
 {
-	_cleanup_free_ struct sriov_vf **vfs = calloc(p->n_t + 1, sizeof(*vfs));
-	_cleanup_free_ struct sriov_vf_config *want = calloc(p->n_t + 1, sizeof(*want));
-	_cleanup_free_ size_t *res_of = calloc(p->n_t + 1, sizeof(*res_of));
-	struct sriov_vf_change_report *cr = NULL;
-	size_t n = 0;
-	int r;
-
-	if (!vfs || !want || !res_of)
-		return -ENOMEM;
-	for (size_t i = p->res_first; i < p->res_end; i++) {
-		struct sriov_apply_result *res = &run->rep->results[i];
-
-		if (res->action != SRIOV_APPLY_VF_CONFIG || !apply_is_changed(res))
-			continue;
-		vfs[n] = sriov_pf_get_vf(p->pf, (unsigned int)res->vf);
-		if (!vfs[n])
-			return apply_step_failed(run, res, sriov_err(run->ctx, ENODEV,
-				"%s has no VF %d after setting the VF count", p->name, res->vf));
-		want[n] = res->config_after;
-		want[n].mask = res->fields;
-		res_of[n++] = i;
-	}
-	if (n == 0)
+	b->n = 0;
+	b->vfs = calloc(p->n_t + 1, sizeof(*b->vfs));
+	b->cfgs = calloc(p->n_t + 1, sizeof(*b->cfgs));
+	b->res_of = calloc(p->n_t + 1, sizeof(*b->res_of));
+	if (b->vfs && b->cfgs && b->res_of)
 		return 0;
-	r = sriov_vf_set_config(vfs, want, n, false, &cr);
-	for (size_t k = 0; k < n; k++) {
-		struct sriov_apply_result *res = &run->rep->results[res_of[k]];
+	sriov_apply_batch_free(b);
+	return -ENOMEM;
+}
+
+void sriov_apply_batch_free(struct config_batch *b)
+{
+	free(b->vfs);
+	free(b->cfgs);
+	free(b->res_of);
+	*b = (struct config_batch){ 0 };
+}
+
+static int exec_batch(struct apply_run *run, struct config_batch *b)
+{
+	struct sriov_vf_change_report *cr = NULL;
+	int r = sriov_vf_set_config(b->vfs, b->cfgs, b->n, false, &cr);
+
+	for (size_t k = 0; k < b->n; k++) {
+		struct sriov_apply_result *res = &run->rep->results[b->res_of[k]];
 
 		if (r < 0)
 			apply_step_failed(run, res, r);
@@ -157,5 +155,33 @@ int sriov_apply_exec_configs(struct apply_run *run, struct pf_plan *p)
 	}
 	r = r < 0 ? r : cr->n_failed ? -EIO : 0;
 	sriov_vf_change_report_free(cr);
+	return r;
+}
+
+int sriov_apply_exec_configs(struct apply_run *run, struct pf_plan *p)
+{
+	struct config_batch b;
+	int r = sriov_apply_batch_init(&b, p);
+
+	if (r < 0)
+		return r;
+	for (size_t i = p->res_first; i < p->res_end; i++) {
+		struct sriov_apply_result *res = &run->rep->results[i];
+
+		if (res->action != SRIOV_APPLY_VF_CONFIG || !apply_is_changed(res))
+			continue;
+		b.vfs[b.n] = sriov_pf_get_vf(p->pf, (unsigned int)res->vf);
+		if (!b.vfs[b.n]) {
+			r = apply_step_failed(run, res, sriov_err(run->ctx, ENODEV,
+				"%s has no VF %d after setting the VF count", p->name, res->vf));
+			break;
+		}
+		b.cfgs[b.n] = res->config_after;
+		b.cfgs[b.n].mask = res->fields;
+		b.res_of[b.n++] = i;
+	}
+	if (r == 0 && b.n > 0)
+		r = exec_batch(run, &b);
+	sriov_apply_batch_free(&b);
 	return r;
 }

@@ -249,6 +249,16 @@ static inline int apply_step_failed(struct apply_run *run,
  */
 int sriov_apply_exec_pf(struct apply_run *run, struct pf_plan *p);
 
+/* The VF settings of one PF's results, sent in one request. */
+struct config_batch {
+	struct sriov_vf **vfs;
+	struct sriov_vf_config *cfgs;
+	size_t *res_of;                 /* the result of each, by index */
+	size_t n;
+};
+int sriov_apply_batch_init(struct config_batch *b, const struct pf_plan *p);
+void sriov_apply_batch_free(struct config_batch *b);
+
 /* apply_exec.c: the VF count and autoprobe; the VF settings in one request */
 int sriov_apply_exec_counts(struct apply_run *run, struct pf_plan *p);
 int sriov_apply_exec_configs(struct apply_run *run, struct pf_plan *p);
@@ -280,7 +290,7 @@ void sriov_apply_undo_configs(struct apply_undo *u);
 void sriov_apply_undo_drivers(struct apply_undo *u);
 void sriov_apply_undo_owners(struct apply_undo *u);
 
-/* apply.c: plan and run a desired state (recovering: keep no journal) */
+/* apply_api.c: plan and run a desired state (recovering: keep no journal) */
 int sriov_apply_run_desired(struct sriov_ctx *ctx, const struct sriov_desired *d,
 		      const struct sriov_apply_opts *opts, bool recovering,
 		      struct sriov_apply_report **ret_report);

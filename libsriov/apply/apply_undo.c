@@ -68,29 +68,30 @@ void sriov_apply_undo_configs(struct apply_undo *u)
 {
 	struct apply_run *run = u->run;
 	struct pf_plan *p = u->p;
-	_cleanup_free_ struct sriov_vf **vfs = calloc(p->n_t + 1, sizeof(*vfs));
-	_cleanup_free_ struct sriov_vf_config *old = calloc(p->n_t + 1, sizeof(*old));
-	_cleanup_free_ size_t *res_of = calloc(p->n_t + 1, sizeof(*res_of));
 	struct sriov_vf_change_report *cr = NULL;
-	size_t n = 0;
+	struct config_batch b;
 	int r;
 
-	for (size_t i = p->res_first; vfs && old && res_of && i < p->res_end; i++) {
+	if (sriov_apply_batch_init(&b, p) < 0)
+		return;
+	for (size_t i = p->res_first; i < p->res_end; i++) {
 		struct sriov_apply_result *res = &run->rep->results[i];
 
 		if (res->action != SRIOV_APPLY_VF_CONFIG || !res->changed)
 			continue;
-		vfs[n] = sriov_pf_get_vf(p->pf, (unsigned int)res->vf);
-		old[n] = res->config_before;
-		old[n].mask = res->changed & res->config_before.mask;
-		res_of[n] = i;
-		n += vfs[n] && old[n].mask;
+		b.vfs[b.n] = sriov_pf_get_vf(p->pf, (unsigned int)res->vf);
+		b.cfgs[b.n] = res->config_before;
+		b.cfgs[b.n].mask = res->changed & res->config_before.mask;
+		b.res_of[b.n] = i;
+		b.n += b.vfs[b.n] && b.cfgs[b.n].mask;
 	}
-	if (n == 0)
+	if (b.n == 0) {
+		sriov_apply_batch_free(&b);
 		return;
-	r = sriov_vf_set_config(vfs, old, n, false, &cr);
-	for (size_t k = 0; k < n; k++) {
-		struct sriov_apply_result *res = &run->rep->results[res_of[k]];
+	}
+	r = sriov_vf_set_config(b.vfs, b.cfgs, b.n, false, &cr);
+	for (size_t k = 0; k < b.n; k++) {
+		struct sriov_apply_result *res = &run->rep->results[b.res_of[k]];
 		int rk = r < 0 ? r : cr->vfs[k].failed ? -EIO : 0;
 
 		if (rk == -EIO)
@@ -101,6 +102,7 @@ void sriov_apply_undo_configs(struct apply_undo *u)
 			res->config_after = res->config_before;
 	}
 	sriov_vf_change_report_free(cr);
+	sriov_apply_batch_free(&b);
 }
 
 /*

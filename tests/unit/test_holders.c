@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "holders.h"
+#include "inuse.h"
 #include "tmpctx.h"
 
 #define VF "0000:03:10.0"

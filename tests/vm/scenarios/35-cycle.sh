@@ -50,6 +50,8 @@ expect_eq "MAC set through the renamed PF (iproute2)" 02:00:00:00:0a:01 \
 	"$($IP -j -d link show pfrenamed | jq -r '.[0].vfinfo_list[0].address')"
 expect_json $S -j pf disable "$IGB_PF"
 $IP link set pfrenamed down
+# udev keeps the old name as an alternative name, which blocks the way back
+$IP link property del dev pfrenamed altname "$IGB" 2>/dev/null
 $IP link set pfrenamed name "$IGB"
 $IP link set "$IGB" up
 expect_eq "back to its name, no VFs" "$IGB 0" \
