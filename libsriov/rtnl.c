@@ -13,9 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "rtnl.h"
 
@@ -59,12 +61,14 @@ static int sock_send(struct sriov_rtnl *nl, const void *req, size_t len)
 }
 
 /* One whole datagram, its size learnt by peeking (a VF list can be
- * hundreds of KiB). */
+ * hundreds of KiB), and the port id of its sender. */
 static int sock_recv(struct sriov_rtnl *nl, uint8_t **ret_buf,
-		     size_t *ret_len)
+		     size_t *ret_len, uint32_t *ret_sender)
 {
 	int fd = nl_socket_get_fd(nl->sk);
 	_cleanup_free_ uint8_t *buf = NULL;
+	struct sockaddr_nl from = { 0 };
+	socklen_t from_len;
 	ssize_t size, n;
 
 	do
@@ -80,39 +84,54 @@ static int sock_recv(struct sriov_rtnl *nl, uint8_t **ret_buf,
 	if (!buf)
 		return sriov_err(nl->ctx, ENOMEM, "out of memory for a %zd-byte answer",
 				 size);
-	do
-		n = recv(fd, buf, (size_t)size, 0);
-	while (n < 0 && errno == EINTR);
+	do {
+		from_len = sizeof(from);
+		n = recvfrom(fd, buf, (size_t)size, 0, (struct sockaddr *)&from,
+			     &from_len);
+	} while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return sriov_err(nl->ctx, errno, "rtnetlink receive: %s",
 				 strerror(errno));
+	/* an address we cannot read is no proof that the kernel sent it */
+	*ret_sender = from_len >= sizeof(from) && from.nl_family == AF_NETLINK
+			      ? from.nl_pid : UINT32_MAX;
 	*ret_buf = TAKE_PTR(buf);
 	*ret_len = (size_t)n;
 	return 0;
 }
 
-/* Copies out the message of datagram buf that answers seq: 1 found, 0 not
- * in this datagram, or a negative errno. */
-static int find_answer(struct sriov_rtnl *nl, const uint8_t *buf, size_t len,
-		       uint32_t seq, void **ret, size_t *ret_len)
+int sriov_rtnl_find_answer(struct sriov_ctx *ctx, uint32_t sender,
+			   const void *buf, size_t len, uint32_t seq,
+			   void **ret, size_t *ret_len)
 {
+	const uint8_t *p = buf;
 	struct nlmsghdr hdr;
+	size_t off = 0, step;
 
-	for (size_t off = 0; len - off >= sizeof(hdr);
-	     off += NLMSG_ALIGN(hdr.nlmsg_len)) {
-		memcpy(&hdr, buf + off, sizeof(hdr));
+	if (sender != 0) {
+		sriov_dbg(ctx, "ignoring a %zu-byte netlink datagram from port %u, not the kernel",
+			  len, sender);
+		return 0;
+	}
+	while (len - off >= sizeof(hdr)) {
+		memcpy(&hdr, p + off, sizeof(hdr));
 		if (hdr.nlmsg_len < sizeof(hdr) || hdr.nlmsg_len > len - off)
-			return sriov_err(nl->ctx, EBADMSG,
+			return sriov_err(ctx, EBADMSG,
 					 "malformed rtnetlink datagram: message of %u bytes at offset %zu of %zu",
 					 hdr.nlmsg_len, off, len);
-		if (hdr.nlmsg_seq != seq)
-			continue;
-		*ret = malloc(hdr.nlmsg_len);
-		if (!*ret)
-			return sriov_err(nl->ctx, ENOMEM, "out of memory");
-		memcpy(*ret, buf + off, hdr.nlmsg_len);
-		*ret_len = hdr.nlmsg_len;
-		return 1;
+		if (hdr.nlmsg_seq == seq) {
+			*ret = malloc(hdr.nlmsg_len);
+			if (!*ret)
+				return sriov_err(ctx, ENOMEM, "out of memory");
+			memcpy(*ret, p + off, hdr.nlmsg_len);
+			*ret_len = hdr.nlmsg_len;
+			return 1;
+		}
+		/* the last message of a datagram need not be padded */
+		step = NLMSG_ALIGN(hdr.nlmsg_len);
+		if (step >= len - off)
+			break;
+		off += step;
 	}
 	return 0;
 }
@@ -128,12 +147,14 @@ static int sock_transact(void *userdata, const void *req, size_t req_len,
 	r = sock_send(nl, req, req_len);
 	for (unsigned int i = 0; r == 0 && i < RTNL_MAX_STRAY; i++) {
 		_cleanup_free_ uint8_t *buf = NULL;
+		uint32_t sender = 0;
 		size_t len = 0;
 
-		r = sock_recv(nl, &buf, &len);
+		r = sock_recv(nl, &buf, &len, &sender);
 		if (r == 0)
-			r = find_answer(nl, buf, len, hdr.nlmsg_seq, ret_reply,
-					ret_reply_len);
+			r = sriov_rtnl_find_answer(nl->ctx, sender, buf, len,
+						   hdr.nlmsg_seq, ret_reply,
+						   ret_reply_len);
 		if (r == 1)
 			return 0;
 	}
@@ -141,6 +162,21 @@ static int sock_transact(void *userdata, const void *req, size_t req_len,
 		return r;
 	return sriov_err(nl->ctx, EPROTO, "no rtnetlink answer to request %u",
 			 hdr.nlmsg_seq);
+}
+
+/*
+ * Sequence numbers start at a random point, so that a datagram another
+ * process slips into our socket cannot pass for an answer by guessing.
+ */
+static uint32_t initial_seq(void)
+{
+	struct timespec ts;
+	uint32_t seq;
+
+	if (getrandom(&seq, sizeof(seq), GRND_NONBLOCK) == (ssize_t)sizeof(seq))
+		return seq;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint32_t)ts.tv_nsec ^ (uint32_t)ts.tv_sec ^ (uint32_t)getpid() << 16;
 }
 
 static struct sriov_rtnl *rtnl_new(struct sriov_ctx *ctx,
@@ -155,6 +191,7 @@ static struct sriov_rtnl *rtnl_new(struct sriov_ctx *ctx,
 	nl->userdata = userdata ? userdata : nl;
 	nl->retry_tries = 5;
 	nl->retry_delay_ms = 10;
+	nl->seq = initial_seq();
 	return nl;
 }
 

@@ -144,6 +144,17 @@ void sriov_rtnl_results_free(struct sriov_rtnl_vf_result *results, size_t n);
 
 /* Pure message building and parsing, no kernel needed (the test seam). */
 
+/*
+ * Finds the message answering seq in one received datagram buf[0..len),
+ * sent by port sender: 1 with a malloc'ed copy in *ret, 0 when the
+ * datagram holds no answer or did not come from the kernel (port 0), or
+ * -EBADMSG when a message header does not fit the datagram. The last
+ * message may lack its alignment padding.
+ */
+int sriov_rtnl_find_answer(struct sriov_ctx *ctx, uint32_t sender,
+			   const void *buf, size_t len, uint32_t seq,
+			   void **ret, size_t *ret_len);
+
 /* Checks one entry's values (VF number, VLAN range, proto, link state). */
 int sriov_rtnl_vf_set_check(struct sriov_ctx *ctx,
 			    const struct sriov_rtnl_vf_set *set);
