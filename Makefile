@@ -44,6 +44,10 @@ ifeq ($(SANITIZE),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 endif
+# Objects for libFuzzer harnesses (make fuzz builds with clang and this).
+ifeq ($(FUZZER),1)
+SAN_FLAGS += -fsanitize=fuzzer-no-link
+endif
 
 BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -DSRIOV_VERSION='"$(VERSION)"' \
 	-Ilibsriov -Ilibsriov/include $(PKG_CFLAGS) $(WARNINGS) $(SAN_FLAGS) \
@@ -85,6 +89,7 @@ FIXTURE_OBJS := $(FIXTURE_SRCS:%.c=$(BUILD)/obj/%.o)
 # the fakesys tool links neither libsriov nor cmocka, which vfio_sim needs
 FAKESYS_OBJS := $(filter-out %/vfio_sim.o,$(FIXTURE_OBJS))
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
 SONAME := libsriov.so.$(SOVERSION)
 SHLIB := $(BUILD)/libsriov.so.$(VERSION)
@@ -98,8 +103,8 @@ msg = @printf '  %-8s %s\n' $(1) $(2);
 endif
 
 .PHONY: all clean install uninstall deps check check-unit check-cli \
-	check-docs check-abi check-layers check-ansible check-vm demo bench fakesys \
-	san-build unit-build
+	check-docs check-abi check-layers check-fuzz check-ansible check-vm demo \
+	bench fakesys san-build unit-build fuzz
 all: $(BUILD)/sriovctl $(BUILD)/libsriov.a $(BUILD)/libsriov.pc \
 	$(BUILD)/$(SONAME) $(BUILD)/fakesys
 
@@ -166,11 +171,24 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libsriov.a $(FIXTURE_OBJS
 
 fakesys: $(BUILD)/fakesys
 
+# A fuzz harness (tests/fuzz/fuzz_TARGET.c) with a plain main() that
+# replays corpus files, and the same harness with libFuzzer.
+$(BUILD)/fuzz/replay_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o \
+		$(BUILD)/libsriov.a $(FAKESYS_OBJS)
+	@mkdir -p $(dir $@)
+	$(call msg,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libsriov.a $(PKG_LIBS)
+
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/libsriov.a $(FAKESYS_OBJS)
+	@mkdir -p $(dir $@)
+	$(call msg,LD,$@)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $(filter %.o,$^) \
+		$(BUILD)/libsriov.a $(PKG_LIBS)
+
 # Tests run from a build with AddressSanitizer and UBSan in $(BUILD)/san.
 SANBUILD := $(BUILD)/san
 san-build:
 	$(Q)$(MAKE) --no-print-directory BUILD=$(SANBUILD) SANITIZE=1 WERROR=$(WERROR) \
-		all $(UNIT_NAMES:%=$(SANBUILD)/tests/%)
+		all $(UNIT_NAMES:%=$(SANBUILD)/tests/%) \
+		$(if $(T),,$(FUZZ_TARGETS:%=$(SANBUILD)/fuzz/replay_%))
 
 # They also build without sanitizers, warnings as errors: some warnings
 # (-Wformat-truncation) show only in optimized, uninstrumented code.
@@ -182,7 +200,7 @@ unit-build:
 # them up and fails if any tier failed or gave no result.
 RESULTS ?= $(BUILD)/results
 CHECK_TIERS := $(if $(T),$(if $(UNIT_T),unit) $(if $(CLI_T),cli),\
-	abi layers unit cli docs ansible vm)
+	abi layers unit cli docs fuzz ansible vm)
 check: all
 	$(Q)rm -rf $(RESULTS) && mkdir -p $(RESULTS)
 	-$(Q)$(MAKE) --no-print-directory -j1 -k $(CHECK_TIERS:%=check-%)
@@ -208,6 +226,10 @@ check-unit: san-build unit-build | $(RESULTS)
 check-cli: san-build | $(RESULTS)
 	$(Q)$(call run_tier,cli,tests/cli/run.sh $(SANBUILD) $(CLI_T))
 
+# every file of every corpus under tests/fuzz/corpus through its harness
+check-fuzz: san-build | $(RESULTS)
+	$(Q)$(call run_tier,fuzz,tests/fuzz/replay.sh $(SANBUILD)/fuzz tests/fuzz/corpus)
+
 check-docs: all | $(RESULTS)
 	$(Q)$(call run_tier,docs,tests/check-docs.sh $(BUILD)/sriovctl)
 
@@ -227,6 +249,16 @@ bench: all
 
 deps:
 	tests/deps.sh
+
+# Coverage-guided fuzzing with libFuzzer: FUZZ_TIME seconds per target,
+# FUZZ_TARGETS to pick some (tests/fuzz/README.md). Not part of check.
+FUZZ_TIME ?= 30
+FUZZ_CC ?= clang
+FUZZBUILD := $(BUILD)/fuzzer
+fuzz:
+	$(Q)$(MAKE) --no-print-directory BUILD=$(FUZZBUILD) CC=$(FUZZ_CC) SANITIZE=1 FUZZER=1 \
+		$(FUZZ_TARGETS:%=$(FUZZBUILD)/fuzz/fuzz_%)
+	$(Q)tests/fuzz/run.sh $(FUZZBUILD)/fuzz tests/fuzz/corpus $(FUZZ_TIME) $(FUZZ_TARGETS)
 
 # The boot unit, its per-PF template and the udev rule, with paths filled in.
 APPLY_UNITS := $(BUILD)/contrib/sriovctl-apply.service \

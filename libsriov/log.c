@@ -13,8 +13,9 @@ SRIOV_EXPORT const char *sriov_version(void)
 	return SRIOV_VERSION;
 }
 
-static void vlog(struct sriov_ctx *ctx, enum sriov_log_level level,
-		 const char *fmt, va_list ap)
+static void __attribute__((format(printf, 3, 0)))
+vlog(struct sriov_ctx *ctx, enum sriov_log_level level, const char *fmt,
+     va_list ap)
 {
 	char msg[SRIOV_ERRBUF_LEN];
 

@@ -21,7 +21,8 @@
 static _Thread_local struct sriov_ctx *pci_cur_ctx;
 static _Thread_local jmp_buf *pci_cur_jmp;
 
-static void pci_vlog(enum sriov_log_level level, const char *fmt, va_list ap)
+static void __attribute__((format(printf, 2, 0)))
+pci_vlog(enum sriov_log_level level, const char *fmt, va_list ap)
 {
 	char msg[SRIOV_ERRBUF_LEN];
 

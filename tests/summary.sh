@@ -5,7 +5,7 @@
 set -u
 dir=${1:?usage: summary.sh DIR [TIER...]}
 shift
-[ $# -gt 0 ] || set -- abi layers unit cli docs ansible vm
+[ $# -gt 0 ] || set -- abi layers unit cli docs fuzz ansible vm
 passed=0 failed=0 missing=""
 for tier in "$@"; do
 	line=$(grep -E '^[a-z]+: [0-9]+ passed, [0-9]+ failed' "$dir/$tier.txt" 2>/dev/null | tail -n1)
