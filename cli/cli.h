@@ -125,7 +125,8 @@ int cli_resolve_devices(struct cli *cli, int argc, char **argv,
 			struct sriov_pci_addr **ret_addrs, size_t *ret_n);
 /* "4G", "512M", "1024" (bytes); -1 when invalid. */
 int cli_parse_size(const char *s, uint64_t *ret);
-/* cli_parse_size() of a --memory value, non-zero; EXIT_USAGE when invalid. */
+/* --memory: cli_parse_size(), not 0, at most CLI_MEMORY_MAX; else exit 2 */
+#define CLI_MEMORY_MAX ((uint64_t)1 << 52)
 int cli_parse_memory(struct cli *cli, const char *s, uint64_t *ret);
 
 /* Common field writers shared by the object files. */

@@ -351,10 +351,11 @@ int cmd_doctor(struct cli *cli, int argc, char **argv)
 		     "Checks the host's readiness for SR-IOV passthrough (see sriovctl-doctor(8)).");
 		return EXIT_OK;
 	}
-	if (cli_take_option(&argc, argv, "--memory", &mem) < 0 ||
-	    (mem && (cli_parse_size(mem, &d.memory) < 0 || !d.memory)))
+	if (cli_take_option(&argc, argv, "--memory", &mem) < 0)
 		return cli_error(cli, EXIT_USAGE,
 				 "--memory needs a size such as 4G or 4096M");
+	if (mem && cli_parse_memory(cli, mem, &d.memory))
+		return EXIT_USAGE;
 	if (argc > 1)
 		return cli_error(cli, EXIT_USAGE, "usage: sriovctl doctor [--memory SIZE]");
 	if (!cli_ctx(cli))

@@ -35,11 +35,19 @@ int cli_parse_size(const char *s, uint64_t *ret)
 	return 0;
 }
 
+/*
+ * A guest's RAM (--memory): a size of at most 4096T (4 PiB, what 52-bit
+ * physical addresses reach), or a usage error.
+ */
 int cli_parse_memory(struct cli *cli, const char *s, uint64_t *ret)
 {
 	if (cli_parse_size(s, ret) < 0 || *ret == 0)
 		return cli_error(cli, EXIT_USAGE,
 				 "invalid --memory \"%s\": expected a size such as 4G or 4096M",
+				 s);
+	if (*ret > CLI_MEMORY_MAX)
+		return cli_error(cli, EXIT_USAGE,
+				 "invalid --memory \"%s\": more than 4096T, the most a host can address",
 				 s);
 	return 0;
 }
@@ -350,9 +358,9 @@ static int memlock_check(struct cli *cli, struct preflight *p)
 	out_obj_begin(o, cli->json ? "memlock" : NULL, NULL);
 	out_str(o, NULL, "locked memory", ok ? "enough" : "too little");
 	out_int(o, "guest_memory", "guest memory", (long long)p->memory, true);
-	out_int(o, "need", "needed", (long long)need, true);
+	out_int(o, "need", "needed", (long long)need, need <= INT64_MAX);
 	out_int(o, "limit", "RLIMIT_MEMLOCK", (long long)p->host.memlock_cur,
-		p->host.memlock_cur != UINT64_MAX);
+		p->host.memlock_cur <= INT64_MAX);
 	out_yesno(o, "cap_ipc_lock", "CAP_IPC_LOCK", p->host.cap_ipc_lock);
 	out_yesno(o, "ok", NULL, ok);
 	out_obj_end(o);

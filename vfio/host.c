@@ -112,6 +112,9 @@ SRIOV_EXPORT uint64_t sriov_vfio_memlock_need(uint64_t guest_ram,
 {
 	uint64_t copies = viommu && n_devices > 1 ? n_devices : 1;
 
+	/* no amount is enough rather than a sum that wraps to a small one */
+	if (guest_ram > (UINT64_MAX - GIB) / copies)
+		return UINT64_MAX;
 	return guest_ram * copies + GIB;
 }
 

@@ -245,6 +245,12 @@ static void test_memlock(void **state)
 	assert_int_equal(sriov_vfio_memlock_need(4 * gib, 3, false), 5 * gib);
 	assert_int_equal(sriov_vfio_memlock_need(4 * gib, 3, true), 13 * gib);
 	assert_int_equal(sriov_vfio_memlock_need(4 * gib, 1, true), 5 * gib);
+	/* sums beyond 64 bits saturate instead of wrapping to a small need */
+	assert_true(sriov_vfio_memlock_need(UINT64_MAX - gib + 1, 1, false) == UINT64_MAX);
+	assert_true(sriov_vfio_memlock_need(17179869183ULL * gib, 1, false) == UINT64_MAX);
+	assert_true(sriov_vfio_memlock_need(UINT64_MAX / 2, 3, true) == UINT64_MAX);
+	assert_true(sriov_vfio_memlock_need(UINT64_MAX - gib, 1, false) == UINT64_MAX);
+	assert_true(sriov_vfio_memlock_need(UINT64_MAX - gib - 1, 1, false) == UINT64_MAX - 1);
 }
 
 static void test_memlock_check(void **state)

@@ -295,7 +295,8 @@ SRIOV_EXPORT int sriov_vfio_group_access(struct sriov_ctx *ctx, int group,
 /*
  * RLIMIT_MEMLOCK a QEMU with this much guest RAM needs for VFIO: the RAM
  * plus 1 GiB, and the RAM once more per further device when the guest has
- * an emulated IOMMU (each device then pins its own mappings).
+ * an emulated IOMMU (each device then pins its own mappings). A need
+ * beyond 64 bits is UINT64_MAX.
  */
 SRIOV_EXPORT uint64_t sriov_vfio_memlock_need(uint64_t guest_ram,
 					      size_t n_devices, bool viommu);
