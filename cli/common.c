@@ -149,7 +149,7 @@ static void report_error(struct cli *cli, int code, bool alone,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (!cli->json) {
 		cli_progress_clear(cli);
-		fprintf(stderr, "%s: %s\n", cli->prog, msg);
+		text_write_line(stderr, "%s: %s", cli->prog, msg);
 		return;
 	}
 	if (alone) {
@@ -198,8 +198,8 @@ static void log_stderr(enum sriov_log_level level, const char *msg,
 	/* errors reach the user through the command's own message */
 	if (level <= SRIOV_LOG_ERR)
 		return;
-	fprintf(stderr, "sriovctl: %s%s\n",
-		level <= SRIOV_LOG_WARNING ? "warning: " : "", msg);
+	text_write_line(stderr, "sriovctl: %s%s",
+			level <= SRIOV_LOG_WARNING ? "warning: " : "", msg);
 }
 
 struct sriov_ctx *cli_ctx(struct cli *cli)
@@ -288,8 +288,8 @@ void cli_read_vf_config(struct cli *cli, struct sriov_pf *pf, bool stats)
 		return;
 	r = sriov_pf_read_vf_config(pf, stats);
 	if (r < 0 && r != -ENODEV && r != -EOPNOTSUPP && !cli->quiet)
-		fprintf(stderr, "sriovctl: warning: %s\n",
-			sriov_ctx_last_error(cli->ctx));
+		text_write_line(stderr, "sriovctl: warning: %s",
+				sriov_ctx_last_error(cli->ctx));
 }
 
 const char *cli_vf_pf_name(const struct sriov_vf *vf)

@@ -218,24 +218,118 @@ void out_strv(struct out *o, const char *key, const char *label,
 	}
 }
 
+/*
+ * The length (1-4) of the well-formed UTF-8 sequence at p, its code point
+ * in *ret_cp; 0 for a byte that starts none: a stray continuation byte,
+ * an overlong form, a surrogate, a value beyond U+10FFFF, a sequence cut
+ * short (by the terminating NUL too).
+ */
+static size_t utf8_seq(const unsigned char *p, unsigned int *ret_cp)
+{
+	unsigned int cp = p[0];
+	size_t n;
+
+	*ret_cp = cp;
+	if (cp < 0x80)
+		return 1;
+	n = cp < 0xc2 ? 0 : cp < 0xe0 ? 2 : cp < 0xf0 ? 3 : cp < 0xf5 ? 4 : 0;
+	if (n == 0)
+		return 0;
+	cp &= 0x7fu >> n;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3fu);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	*ret_cp = cp;
+	return n;
+}
+
+/* C0 and C1 control characters and DEL: what a terminal may act on. */
+static bool is_control(unsigned int cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0);
+}
+
+/*
+ * JSON is UTF-8: a byte that is not part of well-formed UTF-8 becomes
+ * U+FFFD, and control characters are escaped, so that what came from
+ * sysfs or a file can neither break a parser nor reach a terminal raw.
+ */
 void json_write_string(FILE *f, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
+
 	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\t': fputs("\\t", f); break;
-		case '\r': fputs("\\r", f); break;
-		default:
-			if (*p < 0x20)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
-		}
+	while (*p) {
+		unsigned int cp;
+		size_t n = utf8_seq(p, &cp);
+
+		if (n == 0)
+			fputs("\\ufffd", f);
+		else if (cp == '"' || cp == '\\')
+			fprintf(f, "\\%c", (int)cp);
+		else if (cp == '\n')
+			fputs("\\n", f);
+		else if (cp == '\t')
+			fputs("\\t", f);
+		else if (cp == '\r')
+			fputs("\\r", f);
+		else if (is_control(cp))
+			fprintf(f, "\\u%04x", cp);
+		else
+			fwrite(p, 1, n, f);
+		p += n ? n : 1;
 	}
 	fputc('"', f);
+}
+
+/*
+ * Writes s for a terminal (f NULL: only measures it) and returns the
+ * columns it takes. Control characters and bytes that are not UTF-8 are
+ * written as \xNN; newlines and tabs stay only where a value has lines
+ * of its own (multiline), not in a table cell or a "label: value" line.
+ */
+static size_t text_put(FILE *f, const char *s, bool multiline)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t cols = 0;
+
+	while (*p) {
+		unsigned int cp;
+		size_t n = utf8_seq(p, &cp);
+
+		if (n == 0 || (is_control(cp) &&
+			       !(multiline && (cp == '\n' || cp == '\t')))) {
+			/* a C1 control is two bytes in UTF-8: both escaped */
+			for (size_t i = 0; i < (n ? n : 1); i++, cols += 4)
+				if (f)
+					fprintf(f, "\\x%02x", p[i]);
+		} else {
+			if (f)
+				fwrite(p, 1, n, f);
+			cols++;
+		}
+		p += n ? n : 1;
+	}
+	return cols;
+}
+
+void text_write_line(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	text_put(f, s ? s : "?", false);
+	fputc('\n', f);
+	free(s);
 }
 
 static void json_indent(FILE *f, bool pretty, int depth)
@@ -325,9 +419,12 @@ static void detail(FILE *f, const struct node *n, int indent)
 		if (c->label && is_scalar(c) && (int)strlen(c->label) > width)
 			width = (int)strlen(c->label);
 	for (const struct node *c = n->first; c; c = c->next)
-		if (c->label && is_scalar(c))
-			fprintf(f, "%*s%s:%*s %s\n", indent, "", c->label,
-				width - (int)strlen(c->label), "", text_of(c));
+		if (c->label && is_scalar(c)) {
+			fprintf(f, "%*s%s:%*s ", indent, "", c->label,
+				width - (int)strlen(c->label), "");
+			text_put(f, text_of(c), false);
+			fputc('\n', f);
+		}
 	for (const struct node *c = n->first; c; c = c->next)
 		if (c->label && !is_scalar(c))
 			section(f, c, indent);
@@ -363,7 +460,7 @@ static int collect_columns(const struct node *list, struct column *cols,
 				cols[i].label = c->label;
 				cols[i].width = (int)strlen(c->label);
 			}
-			w = (int)strlen(text_of(c));
+			w = (int)text_put(NULL, text_of(c), false);
 			if (i >= 0 && w > cols[i].width)
 				cols[i].width = w;
 		}
@@ -375,10 +472,12 @@ static void table_row(FILE *f, struct column *cols, int n,
 {
 	fprintf(f, "%*s", indent, "");
 	for (int i = 0; i < n; i++) {
+		int w = (int)text_put(f, cells[i], false);
+
 		if (i == n - 1)
-			fprintf(f, "%s\n", cells[i]);
+			fputc('\n', f);
 		else
-			fprintf(f, "%-*s  ", cols[i].width, cells[i]);
+			fprintf(f, "%*s  ", cols[i].width - w, "");
 	}
 }
 
@@ -416,6 +515,13 @@ static void table(FILE *f, const struct node *list, int indent)
 	}
 }
 
+/* A value on lines of its own (qemu args, libvirt XML, doctor's findings). */
+static void value_lines(FILE *f, const struct node *n)
+{
+	text_put(f, text_of(n), true);
+	fputc('\n', f);
+}
+
 static void text_node(FILE *f, const struct node *n)
 {
 	if (n->type == N_OBJ)
@@ -424,9 +530,9 @@ static void text_node(FILE *f, const struct node *n)
 		table(f, n, 0);
 	else if (n->type == N_LIST)
 		for (const struct node *c = n->first; c; c = c->next)
-			fprintf(f, "%s\n", text_of(c));
+			value_lines(f, c);
 	else
-		fprintf(f, "%s\n", text_of(n));
+		value_lines(f, n);
 }
 
 void out_flush(struct out *o, FILE *f)

@@ -51,6 +51,18 @@ void out_strv(struct out *o, const char *key, const char *label,
 /* Writes the whole tree and empties it. */
 void out_flush(struct out *o, FILE *f);
 
+/*
+ * A JSON string: bytes that are not well-formed UTF-8 become U+FFFD,
+ * control characters (C0, DEL, C1) are escaped.
+ */
 void json_write_string(FILE *f, const char *s);
+
+/*
+ * A line for the terminal (an error or warning on stderr): the formatted
+ * text with control characters and bytes that are not UTF-8 written as
+ * \xNN, as text output writes every value.
+ */
+void text_write_line(FILE *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #endif

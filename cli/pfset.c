@@ -131,7 +131,7 @@ static int disable_nothing(struct cli *cli, const char *name)
 	else
 		snprintf(pci, sizeof(pci), "%s", name);
 	if (!cli->json && !cli->quiet)
-		fprintf(stderr, "sriovctl: %s: no SR-IOV, no VFs to remove\n", name);
+		text_write_line(stderr, "sriovctl: %s: no SR-IOV, no VFs to remove", name);
 	print_report(cli, pci, &rep, EXIT_OK, NULL);
 	return EXIT_OK;
 }

@@ -57,8 +57,8 @@ static int report_failure(struct cli *cli, int r,
 
 	for (size_t i = 0; !cli->json && i < rep->n; i++)
 		if (rep->entries[i].message)
-			fprintf(stderr, "%s: %s: %s\n", cli->prog, rep->entries[i].pci,
-				rep->entries[i].message);
+			text_write_line(stderr, "%s: %s: %s", cli->prog,
+					rep->entries[i].pci, rep->entries[i].message);
 	if (r < 0)
 		cli_report_error(cli, EXIT_FAILED, "%s", sriov_ctx_last_error(cli->ctx));
 	else if (n && cli->json)

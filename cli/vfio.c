@@ -318,7 +318,7 @@ static void print_preflight(struct cli *cli, struct preflight *p, int group)
 		p->problems += !a.user_rw + !a.container_rw;
 		if (sriov_vfio_access_check(cli->ctx, group, p->user) < 0 &&
 		    !cli->json && !cli->quiet)
-			fprintf(stderr, "%s: %s\n", cli->prog, sriov_ctx_last_error(cli->ctx));
+			text_write_line(stderr, "%s: %s", cli->prog, sriov_ctx_last_error(cli->ctx));
 	}
 	out_bool(o, "noiommu", "no-IOMMU mode", p->host.noiommu < 0 ? -1 : p->host.noiommu);
 	p->problems += p->host.noiommu == 1;
@@ -366,7 +366,7 @@ static int memlock_check(struct cli *cli, struct preflight *p)
 	out_obj_end(o);
 	if (sriov_vfio_memlock_check(cli->ctx, &p->host, p->memory, p->n, p->viommu) < 0 &&
 	    !cli->quiet)
-		fprintf(stderr, "%s: %s\n", cli->prog, sriov_ctx_last_error(cli->ctx));
+		text_write_line(stderr, "%s: %s", cli->prog, sriov_ctx_last_error(cli->ctx));
 	return ok ? 0 : 1;
 }
 
@@ -403,7 +403,7 @@ static int check_each(struct cli *cli, const struct sriov_pci_addr *devs,
 		if (!rep)
 			return cli_lib_error(cli, r, cli_exit_for(r));
 		if (r < 0 && !cli->json && !cli->quiet)
-			fprintf(stderr, "%s: %s\n", cli->prog, sriov_ctx_last_error(cli->ctx));
+			text_write_line(stderr, "%s: %s", cli->prog, sriov_ctx_last_error(cli->ctx));
 		if (r < 0 && !(*ret_failed)++)
 			snprintf(first_error, size, "%s", sriov_ctx_last_error(cli->ctx));
 		print_check(cli, rep, p);

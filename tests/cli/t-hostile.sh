@@ -25,3 +25,24 @@ if nocap true 2>/dev/null; then
 else
 	pass "doctor without CAP_IPC_LOCK (skipped: setpriv cannot drop it here)"
 fi
+
+# --- names with invalid UTF-8 and terminal escapes ---------------------------------
+# the igb PF's netdev is renamed to e<0xff><ESC>[31mx in its net/ directory
+esc=$(printf '\033')
+bad=$(printf 'e\377\033[31mx')
+mv "$root/bus/pci/devices/0000:03:00.0/net/enp3s0" "$root/bus/pci/devices/0000:03:00.0/net/$bad"
+run -j pf list
+expect_rc "pf list with a hostile netdev name" 0
+got=$(printf '%s' "$out" | python3 -c 'import json, sys; print(json.loads(sys.stdin.buffer.read())[0]["netdev"].encode("unicode_escape").decode())' 2>&1)
+expect_eq "JSON parses; invalid byte as U+FFFD, ESC escaped" 'e\ufffd\x1b[31mx' "$got"
+case $out in *"$esc"*) fail "JSON carries a raw ESC" "$out" ;; *) pass "JSON carries no raw ESC" ;; esac
+run pf list
+expect_match "text: escaped as \\xNN" '^0000:03:00\.0 +e\\xff\\x1b\[31mx +igb ' "$out"
+case $out in *"$esc"*) fail "text carries a raw ESC" "$out" ;; *) pass "text carries no raw ESC" ;; esac
+run pf show "$(printf 'x\033[2J')"
+case $err in *"$esc"*) fail "error message carries a raw ESC" "$err" ;; *) pass "error message carries no raw ESC" ;; esac
+expect_match "error message: escaped" 'x\\x1b\[2J' "$err"
+printf 'pfs:\n  - pci: "0000:03:00.0"\n    "\\e]0;owned\\a": 2\n' >"$TMP/hostile.yaml"
+run -n apply "$TMP/hostile.yaml"
+expect_rc "apply: an escape in a key is a usage error" 2
+expect_match "apply: the key escaped in the message" 'unknown key "\\x1b\]0;owned\\x07"' "$err"

@@ -146,6 +146,93 @@ static void test_escapes(void **state)
 	free(buf);
 }
 
+static char *json_of(const char *value)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	json_write_string(f, value);
+	fclose(f);
+	return buf;
+}
+
+#define assert_json(value, want)                                              \
+	do {                                                                  \
+		char *got_ = json_of(value);                                  \
+		assert_string_equal(got_, want);                              \
+		free(got_);                                                   \
+	} while (0)
+
+/* JSON stays valid UTF-8 and carries no raw control character. */
+static void test_json_invalid_utf8(void **state)
+{
+	(void)state;
+	/* a netdev name from sysfs with 0xff and an ANSI colour sequence */
+	assert_json("e\xff\x1b[31mx", "\"e\\ufffd\\u001b[31mx\"");
+	/* well-formed sequences of 2, 3 and 4 bytes pass */
+	assert_json("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80",
+		    "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"");
+	/* every byte of an ill-formed one is U+FFFD */
+	assert_json("\xc0\xaf", "\"\\ufffd\\ufffd\"");              /* overlong */
+	assert_json("\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"");   /* surrogate */
+	assert_json("\xf4\x90\x80\x80x", "\"\\ufffd\\ufffd\\ufffd\\ufffdx\"");
+	assert_json("\xe2\x82", "\"\\ufffd\\ufffd\"");              /* cut short */
+	assert_json("\x80", "\"\\ufffd\"");
+	/* DEL and C1 controls (U+009B is CSI) are escaped too */
+	assert_json("\x7f\xc2\x9b", "\"\\u007f\\u009b\"");
+}
+
+/* Text escapes control characters and non-UTF-8 bytes as \xNN and keeps
+ * columns aligned by what is written. */
+static void test_text_controls(void **state)
+{
+	struct out *o = out_new(false, false);
+	char *s;
+
+	(void)state;
+	out_list_begin(o, NULL, NULL);
+	out_obj_begin(o, NULL, NULL);
+	out_str(o, "netdev", "netdev", "e\xff\x1b[31mx");
+	out_str(o, "driver", "driver", "igb");
+	out_obj_end(o);
+	out_obj_begin(o, NULL, NULL);
+	out_str(o, "netdev", "netdev", "\xc3\xa9t\xc3\xa9");
+	out_str(o, "driver", "driver", "a\nb\xc2\x9b");
+	out_obj_end(o);
+	out_list_end(o);
+	out_obj_begin(o, NULL, NULL);
+	out_str(o, "netdev", "netdev", "tab\there");
+	out_obj_end(o);
+	/* a value on lines of its own keeps its newlines, not its escapes */
+	out_str(o, NULL, "xml", "<a>\n  \x1b]0;title\x07</a>");
+	s = render(o);
+	assert_string_equal(s,
+		"NETDEV          DRIVER\n"
+		"e\\xff\\x1b[31mx  igb\n"
+		"\xc3\xa9t\xc3\xa9             a\\x0ab\\xc2\\x9b\n"
+		"netdev: tab\\x09here\n"
+		"<a>\n  \\x1b]0;title\\x07</a>\n");
+	free(s);
+	out_free(o);
+}
+
+static void test_text_write_line(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	text_write_line(f, "%s: no network device \"%s\"", "sriovctl",
+			"x\x1b[2J\xff\n");
+	fclose(f);
+	assert_string_equal(buf,
+		"sriovctl: no network device \"x\\x1b[2J\\xff\\x0a\"\n");
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +241,9 @@ int main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_detail),
 		cmocka_unit_test(test_escapes),
+		cmocka_unit_test(test_json_invalid_utf8),
+		cmocka_unit_test(test_text_controls),
+		cmocka_unit_test(test_text_write_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
