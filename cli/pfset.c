@@ -20,8 +20,10 @@ static void print_report(struct cli *cli, const char *pci,
 	out_str(o, "pf", "pf", pci);
 	out_yesno(o, "changed", "changed", rep->changed);
 	out_yesno(o, "dry_run", NULL, cli->dry_run);
-	out_int(o, "num_vfs_before", "VFs before", rep->num_vfs_before, true);
-	out_int(o, "num_vfs", "VFs", rep->num_vfs_after, true);
+	out_int(o, "num_vfs_before", "VFs before", rep->num_vfs_before,
+		rep->num_vfs_before != SRIOV_NO_VALUE);
+	out_int(o, "num_vfs", "VFs", rep->num_vfs_after,
+		rep->num_vfs_after != SRIOV_NO_VALUE);
 	out_bool(o, "drivers_autoprobe_before", NULL,
 		 rep->autoprobe_before == SRIOV_NO_VALUE ? -1 : rep->autoprobe_before);
 	out_bool(o, "drivers_autoprobe", "autoprobe",

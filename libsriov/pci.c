@@ -147,11 +147,19 @@ static int read_cap_unguarded(struct sriov_ctx *ctx,
 {
 	struct pci_access *a = pci_get_access(ctx);
 	struct sriov_cap_info cap = { 0 };
+	char path[SYSFS_PATH_MAX];
 	struct pci_dev *d;
 	struct pci_cap *pc;
 
 	if (!a)
 		return -ENOMEM;
+	/* libpci opens config itself: not through a link out of the tree,
+	 * not a FIFO that never answers; without it there is no capability */
+	if (sriov_sysfs_dev_path(ctx, addr, "config", path, sizeof(path)) < 0 ||
+	    sriov_sysfs_check_attr(ctx, path) < 0) {
+		*ret_cap = cap;
+		return 0;
+	}
 	d = pci_get_dev(a, addr->domain, addr->bus, addr->slot, addr->function);
 	if (!d)
 		return sriov_err(ctx, ENOMEM, "libpci: out of memory");

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <poll.h>
 #include <sys/pidfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -63,18 +66,123 @@ static int path_err(struct sriov_ctx *ctx, int err, const char *what,
 			 strerror(err));
 }
 
+/* The path an open fd stands for, from /proc; false without /proc. */
+static bool fd_path(int fd, char *buf, size_t size)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, buf, size - 1);
+	if (n < 0 || (size_t)n >= size - 1)
+		return false;
+	buf[n] = '\0';
+	return true;
+}
+
+/* Where openat2() is missing: whether what fd resolved to is below the root. */
+static bool fd_beneath(struct sriov_ctx *ctx, int fd)
+{
+	char root[PATH_MAX], file[PATH_MAX];
+	size_t len;
+
+	if (!fd_path(ctx->sysfs_fd, root, sizeof(root)) ||
+	    !fd_path(fd, file, sizeof(file)))
+		return true;   /* no /proc to ask: nothing to compare */
+	len = strlen(root);
+	return !strcmp(root, "/") ||
+	       (!strncmp(file, root, len) && (file[len] == '/' || !file[len]));
+}
+
+/*
+ * Opens path relative to the sysfs root without ever leaving it: links
+ * inside the tree (driver, physfn, iommu_group...) are followed, a path
+ * that resolves outside it (a hostile --sysfs-root tree) is -EXDEV.
+ * Returns the fd or a negative errno.
+ */
+static int open_beneath(struct sriov_ctx *ctx, const char *path, int flags)
+{
+	/* with O_PATH, openat2() takes no flags but a few */
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_CLOEXEC |
+				    (flags & O_PATH ? 0 : O_NOCTTY)),
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd, tries = 8;
+
+	do
+		fd = (int)syscall(SYS_openat2, ctx->sysfs_fd, path, &how,
+				  sizeof(how));
+	while (fd < 0 && errno == EAGAIN && --tries > 0);  /* a rename raced */
+	/* kernels before 5.6, and seccomp filters that refuse it with EPERM */
+	if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
+		return fd >= 0 ? fd : -errno;
+	fd = openat(ctx->sysfs_fd, path, (int)how.flags);
+	if (fd < 0)
+		return -errno;
+	if (!fd_beneath(ctx, fd)) {
+		close(fd);
+		return -EXDEV;
+	}
+	return fd;
+}
+
+static int open_err(struct sriov_ctx *ctx, int err, const char *path)
+{
+	if (err == EXDEV)
+		return sriov_err(ctx, EXDEV, "%s/%s leads out of the sysfs root",
+				 ctx->sysfs_root, path);
+	return path_err(ctx, err, "cannot open", path);
+}
+
+/*
+ * An attribute below the root: a regular file, or with fifo_ok (the
+ * bounded writer, which gives up on a write that does not return) also a
+ * FIFO, which stands for a driver that does not answer. Without fifo_ok
+ * the open does not block (O_NONBLOCK; the kernel's attributes ignore
+ * it). Returns the fd, or a negative errno with the reason recorded
+ * (-ENOENT silently when quiet_enoent).
+ */
+static int open_attr(struct sriov_ctx *ctx, const char *path, int flags,
+		     bool quiet_enoent, bool fifo_ok)
+{
+	int nonblock = fifo_ok || (flags & O_PATH) ? 0 : O_NONBLOCK;
+	int fd = open_beneath(ctx, path, flags | nonblock);
+	struct stat st;
+
+	if (fd == -ENOENT && quiet_enoent)
+		return fd;
+	/* ENXIO: a FIFO without reader opened for writing, or a device */
+	if (fd < 0 && fd != -ENXIO)
+		return open_err(ctx, -fd, path);
+	if (fd >= 0 && fstat(fd, &st) == 0 &&
+	    (S_ISREG(st.st_mode) || (fifo_ok && S_ISFIFO(st.st_mode))))
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	return sriov_err(ctx, EINVAL, "%s/%s is not a regular file",
+			 ctx->sysfs_root, path);
+}
+
+int sriov_sysfs_check_attr(struct sriov_ctx *ctx, const char *path)
+{
+	int fd = open_attr(ctx, path, O_PATH, false, false);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
 int sriov_sysfs_read(struct sriov_ctx *ctx, const char *path, char *buf,
 	       size_t size, bool quiet_enoent)
 {
 	_cleanup_close_ int fd = -1;
 	ssize_t n;
 
-	fd = openat(ctx->sysfs_fd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT && quiet_enoent)
-			return -ENOENT;
-		return path_err(ctx, errno, "cannot open", path);
-	}
+	fd = open_attr(ctx, path, O_RDONLY, quiet_enoent, false);
+	if (fd < 0)
+		return fd;
 	n = read(fd, buf, size - 1);
 	if (n < 0)
 		return path_err(ctx, errno, "cannot read", path);
@@ -93,14 +201,16 @@ int sriov_sysfs_dev_read(struct sriov_ctx *ctx, const struct sriov_pci_addr *add
 	return r < 0 ? r : sriov_sysfs_read(ctx, path, buf, size, quiet_enoent);
 }
 
-int sriov_sysfs_dev_read_int(struct sriov_ctx *ctx,
-		       const struct sriov_pci_addr *addr, const char *attr,
-		       int base, int *ret)
+int sriov_sysfs_dev_read_range(struct sriov_ctx *ctx,
+			       const struct sriov_pci_addr *addr,
+			       const char *attr, int base, int min, int max,
+			       int *ret)
 {
 	char buf[64], path[SYSFS_PATH_MAX];
 	const char *s = buf;
 	unsigned long v;
 	bool neg = false;
+	long value;
 	int r;
 
 	r = sriov_sysfs_dev_path(ctx, addr, attr, path, sizeof(path));
@@ -114,11 +224,20 @@ int sriov_sysfs_dev_read_int(struct sriov_ctx *ctx,
 		s++;
 	}
 	r = sriov_parse_uint(s, base, 0x7fffffff, &v);
-	if (r < 0)
-		return sriov_err(ctx, EINVAL, "unexpected value \"%s\" in %s/%s",
-				 buf, ctx->sysfs_root, path);
-	*ret = neg ? -(int)v : (int)v;
+	value = neg ? -(long)v : (long)v;
+	if (r < 0 || value < min || value > max)
+		return sriov_err(ctx, r < 0 ? EINVAL : ERANGE,
+				 "unexpected value \"%s\" in %s/%s (expected %d to %d)",
+				 buf, ctx->sysfs_root, path, min, max);
+	*ret = (int)value;
 	return 0;
+}
+
+int sriov_sysfs_dev_read_int(struct sriov_ctx *ctx,
+		       const struct sriov_pci_addr *addr, const char *attr,
+		       int base, int *ret)
+{
+	return sriov_sysfs_dev_read_range(ctx, addr, attr, base, 0, INT_MAX, ret);
 }
 
 int sriov_sysfs_readlink_name(struct sriov_ctx *ctx, const char *path, char *buf,
@@ -156,25 +275,37 @@ bool sriov_sysfs_exists(struct sriov_ctx *ctx, const char *path)
 	return faccessat(ctx->sysfs_fd, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
+/* One write(2) of the whole value: 0, or -errno (-EIO when short). */
+static int write_value(int fd, const char *value)
+{
+	size_t len = strlen(value);
+	ssize_t n = write(fd, value, len);
+
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+/* Opens an attribute (a FIFO too with fifo_ok) and writes value to it. */
+static int write_attr(struct sriov_ctx *ctx, const char *path,
+		      const char *value, bool fifo_ok)
+{
+	_cleanup_close_ int fd = open_attr(ctx, path, O_WRONLY, false, fifo_ok);
+	int r;
+
+	if (fd < 0)
+		return fd;
+	r = write_value(fd, value);
+	return r < 0 ? path_err(ctx, -r, "cannot write to", path) : 0;
+}
+
 int sriov_sysfs_write(struct sriov_ctx *ctx, const char *path, const char *value)
 {
-	_cleanup_close_ int fd = -1;
-	size_t len = strlen(value);
-	ssize_t n;
-
 	ctx->n_sysfs_writes++;
 	sriov_dbg(ctx, "write \"%s\" to %s/%s", value, ctx->sysfs_root, path);
 	if (ctx->write_hook)
 		return ctx->write_hook(ctx, path, value, ctx->write_hook_data);
-	fd = openat(ctx->sysfs_fd, path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return path_err(ctx, errno, "cannot open", path);
-	n = write(fd, value, len);
-	if (n < 0)
-		return path_err(ctx, errno, "cannot write to", path);
-	if ((size_t)n != len)
-		return path_err(ctx, EIO, "short write to", path);
-	return 0;
+	return write_attr(ctx, path, value, false);
 }
 
 /*
@@ -231,7 +362,8 @@ writer_child(struct sriov_ctx *ctx, const char *path, const char *value,
 		if (ftruncate(lock_fd, 0) < 0 || pwrite(lock_fd, pid, (size_t)n, 0) < 0)
 			sriov_dbg(ctx, "cannot record the writer in its lock");
 	}
-	_exit(-sriov_sysfs_write(ctx, path, value) & 0xff);
+	/* a FIFO here stands for a driver that does not answer: bounded */
+	_exit(-write_attr(ctx, path, value, true) & 0xff);
 }
 
 /*
@@ -281,9 +413,16 @@ int sriov_sysfs_write_bounded(struct sriov_ctx *ctx, const char *path,
 {
 	siginfo_t si;
 	pid_t pid;
+	int fd;
 
 	if (ctx->write_hook)
 		return sriov_sysfs_write(ctx, path, value);
+	/* checked here too, so that a refused path is reported with its reason */
+	fd = open_attr(ctx, path, O_PATH, false, true);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	sriov_dbg(ctx, "write \"%s\" to %s/%s", value, ctx->sysfs_root, path);
 	pid = fork();
 	if (pid < 0)
 		return sriov_err(ctx, errno, "fork: %s", strerror(errno));
@@ -344,10 +483,9 @@ int sriov_sysfs_list(struct sriov_ctx *ctx, const char *path, char ***ret_names,
 	struct dirent *de;
 	int fd;
 
-	fd = openat(ctx->sysfs_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = open_beneath(ctx, path, O_RDONLY | O_DIRECTORY);
 	if (fd < 0)
-		return errno == ENOENT ? -ENOENT
-				       : path_err(ctx, errno, "cannot open", path);
+		return fd == -ENOENT ? -ENOENT : open_err(ctx, -fd, path);
 	dir = fdopendir(fd);
 	if (!dir) {
 		close(fd);

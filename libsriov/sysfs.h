@@ -35,12 +35,26 @@ int sriov_sysfs_dev_path(struct sriov_ctx *ctx, const struct sriov_pci_addr *add
  * Reads a small attribute, strips the trailing newline. Returns the
  * length or a negative errno. Missing attribute: -ENOENT, no error text
  * recorded when quiet_enoent is set (optional attributes).
+ *
+ * Reads, writes and listings resolve their path beneath the root: a path
+ * whose links lead out of the tree is -EXDEV, an attribute that is not a
+ * regular file (a FIFO that would block for ever) is -EINVAL. Only
+ * sriov_sysfs_write_bounded() takes a FIFO, as a driver that does not
+ * answer (tests simulate stuck drivers so).
  */
 int sriov_sysfs_read(struct sriov_ctx *ctx, const char *path, char *buf,
 	       size_t size, bool quiet_enoent);
 int sriov_sysfs_dev_read(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 		   const char *attr, char *buf, size_t size, bool quiet_enoent);
-/* Integer attributes ("%d", "%u" or "0x%x" forms); base 0 accepts all. */
+/*
+ * Integer attributes ("%d", "%u" or "0x%x" forms; base 0 accepts all) in
+ * min..max; a value outside is -ERANGE, as garbage is -EINVAL, with the
+ * reason recorded. _read_int() takes 0..INT_MAX.
+ */
+int sriov_sysfs_dev_read_range(struct sriov_ctx *ctx,
+			       const struct sriov_pci_addr *addr,
+			       const char *attr, int base, int min, int max,
+			       int *ret);
 int sriov_sysfs_dev_read_int(struct sriov_ctx *ctx,
 		       const struct sriov_pci_addr *addr, const char *attr,
 		       int base, int *ret);
@@ -53,6 +67,9 @@ int sriov_sysfs_dev_link_name(struct sriov_ctx *ctx,
 			char *buf, size_t size);
 
 bool sriov_sysfs_exists(struct sriov_ctx *ctx, const char *path);
+
+/* 0 when path is a regular file below the root (for what libpci reads). */
+int sriov_sysfs_check_attr(struct sriov_ctx *ctx, const char *path);
 
 /* Writes value to an attribute; returns 0 or the write's -errno. */
 int sriov_sysfs_write(struct sriov_ctx *ctx, const char *path, const char *value);

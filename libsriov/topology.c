@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The PF/VF model, read from sysfs. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,14 +82,15 @@ static int read_iommu_group(struct sriov_ctx *ctx,
 							       : group;
 }
 
+/* An attribute in min..max; missing, unreadable or out of range: none. */
 static int read_int_or_none(struct sriov_ctx *ctx,
 			    const struct sriov_pci_addr *a, const char *attr,
-			    int base)
+			    int base, int min, int max)
 {
 	int v;
 
-	return sriov_sysfs_dev_read_int(ctx, a, attr, base, &v) < 0 ? SRIOV_NO_VALUE
-							       : v;
+	return sriov_sysfs_dev_read_range(ctx, a, attr, base, min, max, &v) < 0
+		       ? SRIOV_NO_VALUE : v;
 }
 
 int sriov_dev_read_netdevs(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
@@ -112,12 +114,13 @@ static int read_ids(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
 {
 	int v, d, c = 0, r;
 
-	r = sriov_sysfs_dev_read_int(ctx, a, "vendor", 16, &v);
+	r = sriov_sysfs_dev_read_range(ctx, a, "vendor", 16, 0, 0xffff, &v);
 	if (r == 0)
-		r = sriov_sysfs_dev_read_int(ctx, a, "device", 16, &d);
+		r = sriov_sysfs_dev_read_range(ctx, a, "device", 16, 0, 0xffff, &d);
 	if (r < 0)
 		return r;
-	if (class_code && sriov_sysfs_dev_read_int(ctx, a, "class", 16, &c) == 0)
+	if (class_code &&
+	    sriov_sysfs_dev_read_range(ctx, a, "class", 16, 0, 0xffffff, &c) == 0)
 		*class_code = (uint32_t)c;
 	*vendor = (uint16_t)v;
 	*device = (uint16_t)d;
@@ -230,15 +233,17 @@ static void pf_read_sriov_attrs(struct sriov_pf *pf)
 	const struct sriov_pci_addr *a = &pf->info.addr;
 	struct sriov_pf_info *i = &pf->info;
 
-	i->total_vfs = read_int_or_none(ctx, a, "sriov_totalvfs", 10);
-	i->num_vfs = read_int_or_none(ctx, a, "sriov_numvfs", 10);
+	/* 16-bit fields of the SR-IOV capability; -1: NUMA_NO_NODE */
+	i->total_vfs = read_int_or_none(ctx, a, "sriov_totalvfs", 10, 0, 0xffff);
+	i->num_vfs = read_int_or_none(ctx, a, "sriov_numvfs", 10, 0, 0xffff);
 	i->drivers_autoprobe =
-		read_int_or_none(ctx, a, "sriov_drivers_autoprobe", 10);
-	i->vf_device_id = read_int_or_none(ctx, a, "sriov_vf_device", 16);
-	i->vf_offset = read_int_or_none(ctx, a, "sriov_offset", 10);
-	i->vf_stride = read_int_or_none(ctx, a, "sriov_stride", 10);
-	i->vf_total_msix = read_int_or_none(ctx, a, "sriov_vf_total_msix", 10);
-	i->numa_node = read_int_or_none(ctx, a, "numa_node", 10);
+		read_int_or_none(ctx, a, "sriov_drivers_autoprobe", 10, 0, 1);
+	i->vf_device_id = read_int_or_none(ctx, a, "sriov_vf_device", 16, 0, 0xffff);
+	i->vf_offset = read_int_or_none(ctx, a, "sriov_offset", 10, 0, 0xffff);
+	i->vf_stride = read_int_or_none(ctx, a, "sriov_stride", 10, 0, 0xffff);
+	i->vf_total_msix = read_int_or_none(ctx, a, "sriov_vf_total_msix", 10, 0,
+					    INT_MAX);
+	i->numa_node = read_int_or_none(ctx, a, "numa_node", 10, -1, 0xffff);
 	i->iommu_group = read_iommu_group(ctx, a);
 }
 
