@@ -310,8 +310,10 @@ int sriov_apply_parse_root(struct sriov_ctx *ctx, struct sriov_desired *d,
 	if (root->type != Y_MAP)
 		return sriov_apply_expected(&p, root, NULL,
 				      "a mapping with the key \"pfs\"");
+	/* a key may be a mapping or a sequence ("? [a]"): no text to compare */
 	for (size_t i = 0; i < root->n; i += 2)
-		has_pfs = has_pfs || !strcmp(root->kids[i]->str, "pfs");
+		has_pfs = has_pfs || (root->kids[i]->type == Y_SCALAR &&
+				      !strcmp(root->kids[i]->str, "pfs"));
 	if (!has_pfs)
 		return sriov_apply_err_at(&p, root, NULL,
 				    "the key \"pfs\" (the list of PFs) is missing");
