@@ -39,6 +39,19 @@ static char *xstrdup(const char *s)
 	return s ? strcpy(xcalloc(1, strlen(s) + 1), s) : NULL;
 }
 
+static char *xvasprintf(const char *fmt, va_list ap)
+	__attribute__((format(printf, 1, 0)));
+static char *xvasprintf(const char *fmt, va_list ap)
+{
+	char *s;
+
+	if (vasprintf(&s, fmt, ap) < 0) {
+		fputs("sriovctl: out of memory\n", stderr);
+		exit(1);
+	}
+	return s;
+}
+
 static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *xasprintf(const char *fmt, ...)
 {
@@ -46,13 +59,8 @@ static char *xasprintf(const char *fmt, ...)
 	char *s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (!s) {
-		fputs("sriovctl: out of memory\n", stderr);
-		exit(1);
-	}
 	return s;
 }
 
@@ -324,10 +332,9 @@ void text_write_line(FILE *f, const char *fmt, ...)
 	char *s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	text_put(f, s ? s : "?", false);
+	text_put(f, s, false);
 	fputc('\n', f);
 	free(s);
 }
