@@ -326,6 +326,11 @@ static size_t text_put(FILE *f, const char *s, bool multiline)
 	return cols;
 }
 
+void text_write(FILE *f, const char *s)
+{
+	text_put(f, s, false);
+}
+
 void text_write_line(FILE *f, const char *fmt, ...)
 {
 	va_list ap;

@@ -64,5 +64,7 @@ void json_write_string(FILE *f, const char *s);
  */
 void text_write_line(FILE *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The same for s alone, without a newline. */
+void text_write(FILE *f, const char *s);
 
 #endif

@@ -28,7 +28,9 @@ static void show(const struct sriov_progress *p, void *userdata)
 	if (cli->progress_shown && !strcmp(line, last))
 		return;
 	snprintf(last, sizeof(last), "%s", line);
-	fprintf(stderr, "\r\033[K%s", line);
+	/* names in it come from sysfs: escaped like every other output */
+	fputs("\r\033[K", stderr);
+	text_write(stderr, line);
 	fflush(stderr);
 	cli->progress_shown = true;
 }

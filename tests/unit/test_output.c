@@ -221,9 +221,12 @@ static void test_text_write_line(void **state)
 	(void)state;
 	text_write_line(f, "%s: no network device \"%s\"", "sriovctl",
 			"x\x1b[2J\xff\n");
+	/* a progress line: no newline of its own */
+	text_write(f, "binding 1/2, 0000:03:10.0: \x1b[31m");
 	fclose(f);
 	assert_string_equal(buf,
-		"sriovctl: no network device \"x\\x1b[2J\\xff\\x0a\"\n");
+		"sriovctl: no network device \"x\\x1b[2J\\xff\\x0a\"\n"
+		"binding 1/2, 0000:03:10.0: \\x1b[31m");
 	free(buf);
 }
 
