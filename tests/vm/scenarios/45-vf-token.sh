@@ -118,7 +118,7 @@ expect_match "says why" 'invalid VF token' "$OUT"
 expect_fail 3 $S vfio vf-token "$VF0" "$TOKEN"
 expect_match "a VF keeps no token" 'not an SR-IOV PF' "$OUT"
 expect_json $S -j -n vfio vf-token "$IGB_PF" "$TOKEN"
-expect_eq "dry run" '[false,true]' "$(jqv '[.changed,.dry_run]')"
+expect_eq "dry run: what it would change" '[true,true]' "$(jqv '[.changed,.dry_run]')"
 
 case_begin sriovctl vfio vf-token sets the token of the PF
 expect_json $S -j vfio vf-token "$IGB_PF" "$TOKEN"
