@@ -56,23 +56,8 @@ options:
     description:
       - Bound in seconds on each step's writes and on waiting for new VFs.
     type: float
-  sriovctl:
-    description:
-      - The sriovctl program.
-    type: path
-    default: sriovctl
-  sysfs_root:
-    description:
-      - The sysfs tree to work on (SRIOVCTL_SYSFS_ROOT), for tests.
-    type: path
-  state_dir:
-    description:
-      - Locks and journals (SRIOVCTL_STATE_DIR).
-    type: path
-  dev_root:
-    description:
-      - The device directory (SRIOVCTL_DEV_ROOT).
-    type: path
+extends_documentation_fragment:
+  - sriovctl.sriov.sriovctl
 notes:
   - Quote MAC addresses and GUIDs in YAML playbooks, as in the file format.
   - VF settings live in the running kernel; with I(sysfs_root) they can
@@ -139,6 +124,8 @@ rc:
 import json
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.sriovctl.sriov.plugins.module_utils.sriovctl import (
+    SRIOVCTL_ARGS, sriovctl_environment)
 
 
 def drop_nulls(value):
@@ -165,16 +152,6 @@ def build_command(module):
         cmd += ['--timeout', '%g' % p['timeout']]
     cmd.append(p['src'] or '-')
     return cmd
-
-
-def environment(module):
-    env = {}
-    for opt, var in (('sysfs_root', 'SRIOVCTL_SYSFS_ROOT'),
-                     ('state_dir', 'SRIOVCTL_STATE_DIR'),
-                     ('dev_root', 'SRIOVCTL_DEV_ROOT')):
-        if module.params[opt]:
-            env[var] = module.params[opt]
-    return env
 
 
 def target(step):
@@ -209,18 +186,16 @@ def first_failure(results):
 
 
 def main():
+    argument_spec = dict(
+        pfs=dict(type='list', elements='dict'),
+        src=dict(type='path'),
+        pf=dict(type='str'),
+        force=dict(type='bool', default=False),
+        timeout=dict(type='float'),
+    )
+    argument_spec.update(SRIOVCTL_ARGS)
     module = AnsibleModule(
-        argument_spec=dict(
-            pfs=dict(type='list', elements='dict'),
-            src=dict(type='path'),
-            pf=dict(type='str'),
-            force=dict(type='bool', default=False),
-            timeout=dict(type='float'),
-            sriovctl=dict(type='path', default='sriovctl'),
-            sysfs_root=dict(type='path'),
-            state_dir=dict(type='path'),
-            dev_root=dict(type='path'),
-        ),
+        argument_spec=argument_spec,
         mutually_exclusive=[('pfs', 'src')],
         required_one_of=[('pfs', 'src')],
         supports_check_mode=True,
@@ -230,9 +205,9 @@ def main():
     if module.params['pfs'] is not None:
         state = {'pfs': drop_nulls(module.params['pfs'])}
         data = json.dumps(state, indent=2, sort_keys=True)
-    rc, out, err = module.run_command(build_command(module), data=data,
-                                      binary_data=True,
-                                      environ_update=environment(module))
+    rc, out, err = module.run_command(
+        build_command(module), data=data, binary_data=True,
+        environ_update=sriovctl_environment(module))
     result = dict(changed=False, rc=rc)
     if state is not None:
         result['state'] = state

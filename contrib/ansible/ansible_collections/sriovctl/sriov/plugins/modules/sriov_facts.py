@@ -33,24 +33,9 @@ description:
     returns an empty list and sriovctl's message in C(iommu_error) rather
     than failing.
 version_added: "1.0.0"
-options:
-  sriovctl:
-    description:
-      - The sriovctl program.
-    type: path
-    default: sriovctl
-  sysfs_root:
-    description:
-      - The sysfs tree to read (SRIOVCTL_SYSFS_ROOT), for tests.
-    type: path
-  state_dir:
-    description:
-      - Locks, journals and claims (SRIOVCTL_STATE_DIR).
-    type: path
-  dev_root:
-    description:
-      - The device directory (SRIOVCTL_DEV_ROOT).
-    type: path
+options: {}
+extends_documentation_fragment:
+  - sriovctl.sriov.sriovctl
 notes:
   - Reads only; check mode gathers the same facts.
   - VF settings (MAC, VLAN, rates, trust) come over rtnetlink from the
@@ -144,25 +129,18 @@ ansible_facts:
 import json
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.sriovctl.sriov.plugins.module_utils.sriovctl import (
+    SRIOVCTL_ARGS, sriovctl_environment)
 
 # sriovctl's exit status for a usage error, which an unknown object is
 USAGE = 2
 
 
-def environment(module):
-    env = {}
-    for opt, var in (('sysfs_root', 'SRIOVCTL_SYSFS_ROOT'),
-                     ('state_dir', 'SRIOVCTL_STATE_DIR'),
-                     ('dev_root', 'SRIOVCTL_DEV_ROOT')):
-        if module.params[opt]:
-            env[var] = module.params[opt]
-    return env
-
-
 def sriovctl(module, *words):
     """Run sriovctl -j WORDS: (exit status, decoded JSON or None, message)."""
     cmd = [module.params['sriovctl'], '-j'] + list(words)
-    rc, out, err = module.run_command(cmd, environ_update=environment(module))
+    rc, out, err = module.run_command(
+        cmd, environ_update=sriovctl_environment(module))
     try:
         data = json.loads(out)
     except ValueError:
@@ -229,12 +207,7 @@ def gather(module):
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
-            sriovctl=dict(type='path', default='sriovctl'),
-            sysfs_root=dict(type='path'),
-            state_dir=dict(type='path'),
-            dev_root=dict(type='path'),
-        ),
+        argument_spec=dict(SRIOVCTL_ARGS),
         supports_check_mode=True,
     )
     module.exit_json(changed=False, ansible_facts={'sriov': gather(module)})
