@@ -15,39 +15,7 @@
 
 #include "internal.h"
 #include "journal.h"
-
-struct fx {
-	char dir[64];
-	char state[96];
-	struct sriov_ctx *ctx;
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-	struct sriov_ctx_opts o = { .sz = sizeof(o) };
-
-	strcpy(f->dir, "/tmp/sriov-journal-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->state, sizeof(f->state), "%s/run/sriovctl", f->dir);
-	o.sysfs_root = f->dir;
-	o.state_dir = f->state;
-	assert_int_equal(sriov_ctx_new(&o, &f->ctx), 0);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	char cmd[200];
-
-	sriov_ctx_free(f->ctx);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
-	free(f);
-	return 0;
-}
+#include "tmpctx.h"
 
 static struct journal_entry sample(void)
 {
@@ -133,7 +101,7 @@ static void test_parse_rejects(void **state)
 
 static void test_files(void **state)
 {
-	struct fx *f = *state;
+	struct tmpctx *f = *state;
 	struct journal_entry e = sample(), back;
 	char path[200], **names;
 	struct stat st;
@@ -175,7 +143,7 @@ static void test_files(void **state)
 
 static void test_bad_names(void **state)
 {
-	struct fx *f = *state;
+	struct tmpctx *f = *state;
 	struct journal_entry e;
 	char path[200];
 	FILE *fp;
@@ -199,8 +167,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_parse_rejects),
-		cmocka_unit_test_setup_teardown(test_files, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_files, tmpctx_setup, tmpctx_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_names, tmpctx_setup, tmpctx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,6 +24,7 @@
 #include <sys/socket.h>
 
 #include "rtnl.h"
+#include "tmpctx.h"
 #include "rtnl_fake.h"
 
 #define ATTR_HDR sizeof(struct nlattr)
@@ -86,21 +87,6 @@ static void check_reply(struct sriov_ctx *ctx, unsigned int num_vf,
 		assert_vf(&vfs[i], i, flags);
 	free(vfs);
 	nlbuf_free(&b);
-}
-
-static int setup(void **state)
-{
-	struct sriov_ctx *ctx;
-
-	assert_int_equal(sriov_ctx_new(NULL, &ctx), 0);
-	*state = ctx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	sriov_ctx_free(*state);
-	return 0;
 }
 
 static void test_parse_four_vfs(void **state)
@@ -440,7 +426,7 @@ static void test_parse_ifindex(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, defctx_setup, defctx_teardown)
 		T(test_parse_four_vfs),
 		T(test_parse_stats),
 		T(test_parse_wrapped_256),

@@ -16,21 +16,7 @@
 #include <string.h>
 
 #include "rtnl.h"
-
-static int setup(void **state)
-{
-	struct sriov_ctx *ctx;
-
-	assert_int_equal(sriov_ctx_new(NULL, &ctx), 0);
-	*state = ctx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	sriov_ctx_free(*state);
-	return 0;
-}
+#include "tmpctx.h"
 
 /* A message of len bytes (header included) at buf + off, payload 0xaa. */
 static void put_msg(uint8_t *buf, size_t off, uint32_t len, uint32_t seq)
@@ -144,7 +130,7 @@ static void test_seq_unpredictable(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, defctx_setup, defctx_teardown)
 		T(test_unpadded_last_message),
 		T(test_malformed),
 		T(test_sender_not_kernel),
