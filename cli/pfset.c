@@ -62,20 +62,14 @@ static int parse_count(struct cli *cli, const char *s, int *ret)
 	return 0;
 }
 
-static int run_set(struct cli *cli, const char *name,
-		   struct sriov_numvfs_opts *o)
+static int run_set_pf(struct cli *cli, struct sriov_pf *pf,
+		      struct sriov_numvfs_opts *o)
 {
-	struct sriov_ctx *ctx = cli_ctx(cli);
+	struct sriov_ctx *ctx = cli->ctx;
 	struct sriov_numvfs_report *rep = NULL;
-	struct sriov_pf *pf;
 	char pci[SRIOV_PCI_ADDR_STRLEN];
 	int r;
 
-	if (!ctx)
-		return EXIT_USAGE;
-	r = sriov_pf_find(ctx, name, &pf);
-	if (r < 0)
-		return cli_lib_error(cli, r, EXIT_USAGE);
 	memcpy(pci, sriov_pf_get_info(pf)->pci, sizeof(pci));
 	o->force = cli->force;
 	o->dry_run = cli->dry_run;
@@ -86,6 +80,21 @@ static int run_set(struct cli *cli, const char *name,
 		     r < 0 ? sriov_ctx_last_error(ctx) : NULL);
 	sriov_numvfs_report_free(rep);
 	return r < 0 ? cli_exit_for(r) : EXIT_OK;
+}
+
+static int run_set(struct cli *cli, const char *name,
+		   struct sriov_numvfs_opts *o)
+{
+	struct sriov_ctx *ctx = cli_ctx(cli);
+	struct sriov_pf *pf;
+	int r;
+
+	if (!ctx)
+		return EXIT_USAGE;
+	r = sriov_pf_find(ctx, name, &pf);
+	if (r < 0)
+		return cli_lib_error(cli, r, EXIT_USAGE);
+	return run_set_pf(cli, pf, o);
 }
 
 int pf_set(struct cli *cli, int argc, char **argv)
@@ -151,7 +160,12 @@ int pf_disable(struct cli *cli, int argc, char **argv)
 		return cli_error(cli, EXIT_USAGE,
 				 "usage: sriovctl pf disable PF [--timeout SEC]");
 	ctx = cli_ctx(cli);
-	if (ctx && sriov_pf_find(ctx, argv[1], &pf) == -EOPNOTSUPP)
+	if (!ctx)
+		return EXIT_USAGE;
+	r = sriov_pf_find(ctx, argv[1], &pf);
+	if (r == -EOPNOTSUPP)
 		return disable_nothing(cli, argv[1]);
-	return run_set(cli, argv[1], &o);
+	if (r < 0)
+		return cli_lib_error(cli, r, EXIT_USAGE);
+	return run_set_pf(cli, pf, &o);
 }

@@ -108,24 +108,34 @@ static void vf_state(struct sriov_ready *w, const struct sriov_vf *vf,
 	}
 }
 
-/* Fills st[] for every VF; true when all n_want VFs are there and ready. */
-static bool check(struct sriov_ready *w, struct sriov_pf *pf, size_t n_want,
-		  struct sriov_vf_status *st)
-{
-	bool all = pf->n_vfs == n_want;
+/* How far the VFs are: how many are ready, and the first that is not. */
+struct ready_count {
+	size_t ready;
+	size_t first;            /* n_want when every VF is ready */
+};
 
+/*
+ * Fills st[] for every VF and counts them; true when all n_want VFs are
+ * there and ready.
+ */
+static bool check(struct sriov_ready *w, struct sriov_pf *pf, size_t n_want,
+		  struct sriov_vf_status *st, struct ready_count *c)
+{
+	*c = (struct ready_count){ .first = n_want };
 	for (size_t i = 0; i < n_want; i++) {
 		if (i >= pf->n_vfs || !pf->vfs[i]) {
 			memset(&st[i], 0, sizeof(st[i]));
 			st[i].index = (unsigned int)i;
 			st[i].state = "no virtfn link";
-			all = false;
-			continue;
+		} else {
+			vf_state(w, pf->vfs[i], &st[i]);
 		}
-		vf_state(w, pf->vfs[i], &st[i]);
-		all = all && st[i].ready;
+		if (st[i].ready)
+			c->ready++;
+		else if (c->first == n_want)
+			c->first = i;
 	}
-	return all;
+	return pf->n_vfs == n_want && c->ready == n_want;
 }
 
 static long long now_ms(void)
@@ -146,41 +156,29 @@ static void drain(struct sriov_ready *w)
 }
 
 static void report_progress(struct sriov_ready *w, size_t n_want,
-			    const struct sriov_vf_status *st)
+			    const struct sriov_vf_status *st,
+			    const struct ready_count *c)
 {
-	size_t ready = 0, first = n_want;
 	char vf[32];
 
-	for (size_t i = 0; i < n_want; i++) {
-		if (st[i].ready)
-			ready++;
-		else if (first == n_want)
-			first = i;
-	}
-	if (first == n_want)
+	if (c->first == n_want)
 		return;
-	snprintf(vf, sizeof(vf), "VF %zu", first);
-	sriov_progress(w->ctx, "creating VFs", ready, n_want,
-		       st[first].pci[0] ? st[first].pci : vf, st[first].state);
+	snprintf(vf, sizeof(vf), "VF %zu", c->first);
+	sriov_progress(w->ctx, "creating VFs", c->ready, n_want,
+		       st[c->first].pci[0] ? st[c->first].pci : vf,
+		       st[c->first].state);
 }
 
 /* Why the wait ended without every VF ready, in the user's words. */
 static int not_ready(struct sriov_ready *w, struct sriov_pf *pf, size_t n_want,
-		     int timeout_ms, const struct sriov_vf_status *st)
+		     int timeout_ms, const struct sriov_vf_status *st,
+		     const struct ready_count *c)
 {
-	size_t ready = 0, first = n_want;
-
-	for (size_t i = 0; i < n_want; i++) {
-		if (st[i].ready)
-			ready++;
-		else if (first == n_want)
-			first = i;
-	}
 	return sriov_err(w->ctx, ETIMEDOUT,
 			 "%s: %zu of %zu VFs ready after %d ms%s; VF %zu: %s",
-			 pf->info.pci, ready, n_want, timeout_ms,
+			 pf->info.pci, c->ready, n_want, timeout_ms,
 			 w->mon ? "" : " (no udev events to wait for: sysfs was checked instead)",
-			 first, first < n_want ? st[first].state : "?");
+			 c->first, c->first < n_want ? st[c->first].state : "?");
 }
 
 /*
@@ -191,6 +189,7 @@ int sriov_ready_wait(struct sriov_ready *w, struct sriov_pf *pf,
 		     size_t n_want, int timeout_ms, struct sriov_vf_status *st)
 {
 	long long deadline = now_ms() + timeout_ms;
+	struct ready_count c;
 	int interval = 5;
 
 	for (;;) {
@@ -200,11 +199,11 @@ int sriov_ready_wait(struct sriov_ready *w, struct sriov_pf *pf,
 
 		if (r < 0)
 			return r;
-		if (check(w, pf, n_want, st)) {
+		if (check(w, pf, n_want, st, &c)) {
 			sriov_progress(w->ctx, NULL, n_want, n_want, NULL, NULL);
 			return 0;
 		}
-		report_progress(w, n_want, st);
+		report_progress(w, n_want, st, &c);
 		left = deadline - now_ms();
 		if (left <= 0)
 			break;
@@ -220,5 +219,5 @@ int sriov_ready_wait(struct sriov_ready *w, struct sriov_pf *pf,
 			drain(w);
 	}
 	sriov_progress(w->ctx, NULL, 0, n_want, NULL, NULL);
-	return not_ready(w, pf, n_want, timeout_ms, st);
+	return not_ready(w, pf, n_want, timeout_ms, st, &c);
 }
