@@ -57,9 +57,91 @@ static int parse_word(struct cli *cli, const struct sriov_vf_key *k,
 	return 0;
 }
 
+/* "ADDR" into mac, unicast; exit code. */
+static int parse_one_mac(struct cli *cli, const struct sriov_vf_key *k,
+			 const char *text, const char *val, uint8_t mac[6])
+{
+	struct sriov_vf_config one = { 0 };
+
+	if (sriov_vf_key_parse(k, text, &one) < 0)
+		return bad(cli, k->word, val, k->expected);
+	if (sriov_vf_config_check(cli->ctx, &one) < 0)
+		return cli_lib_error(cli, -EINVAL, EXIT_USAGE);
+	memcpy(mac, one.mac, 6);
+	return 0;
+}
+
+/* "a,b,c": one unicast address each, none twice. */
+static int parse_mac_list(struct cli *cli, const struct sriov_vf_key *k,
+			  const char *val, struct vf_macs *macs)
+{
+	char *copy, *save = NULL, *t;
+	size_t n = 1;
+	int r = 0;
+
+	if (val[0] == ',' || val[strlen(val) - 1] == ',' || strstr(val, ",,"))
+		return bad(cli, k->word, val, "addresses separated by single commas");
+	for (const char *p = val; *p; p++)
+		n += *p == ',';
+	macs->list = calloc(n, sizeof(*macs->list));
+	copy = strdup(val);
+	if (!copy || !macs->list) {
+		free(copy);
+		return cli_error(cli, EXIT_FAILED, "out of memory");
+	}
+	for (t = strtok_r(copy, ",", &save); r == 0 && t;
+	     t = strtok_r(NULL, ",", &save)) {
+		r = parse_one_mac(cli, k, t, val, macs->list[macs->n]);
+		for (size_t i = 0; r == 0 && i < macs->n; i++)
+			if (!memcmp(macs->list[i], macs->list[macs->n], 6))
+				r = cli_error(cli, EXIT_USAGE,
+					      "MAC %s given twice in \"%s\"", t, val);
+		macs->n++;
+	}
+	free(copy);
+	macs->kind = VF_MAC_LIST;
+	return r;
+}
+
+/* The MAC as a plan: ADDR, ADDR+, and with lists "auto" or "a,b,c". */
+static int parse_mac(struct cli *cli, const struct sriov_vf_key *k,
+		     const char *val, bool allow_lists,
+		     struct sriov_vf_config *c, struct vf_macs *macs)
+{
+	char text[32];
+	size_t len = strlen(val);
+	int r;
+
+	if (macs->kind != VF_MAC_NONE)
+		return cli_error(cli, EXIT_USAGE, "%s given twice", k->word);
+	if (allow_lists && !strcmp(val, "auto")) {
+		macs->kind = VF_MAC_AUTO;
+		return 0;
+	}
+	if (allow_lists && strchr(val, ','))
+		return parse_mac_list(cli, k, val, macs);
+	if (len >= sizeof(text))
+		return bad(cli, k->word, val, k->expected);
+	snprintf(text, sizeof(text), "%s", val);
+	macs->kind = len > 1 && val[len - 1] == '+' ? VF_MAC_COUNT : VF_MAC_ONE;
+	if (macs->kind == VF_MAC_COUNT)
+		text[len - 1] = '\0';
+	macs->list = calloc(1, sizeof(*macs->list));
+	if (!macs->list)
+		return cli_error(cli, EXIT_FAILED, "out of memory");
+	macs->n = 1;
+	r = parse_one_mac(cli, k, text, val, macs->list[0]);
+	if (r)
+		return r;
+	memcpy(c->mac, macs->list[0], 6);
+	c->mask |= SRIOV_VF_HAS_MAC;
+	return 0;
+}
+
 /* A field's word and value, then its parts' ("vlan 10 qos 3 proto 802.1ad"). */
 static int parse_field(struct cli *cli, int argc, char **argv, int *i,
-		       struct sriov_vf_config *c)
+		       struct sriov_vf_config *c, struct vf_macs *macs,
+		       bool allow_lists)
 {
 	const struct sriov_vf_key *k = key_of_word(argv[*i]), *part;
 	int r;
@@ -73,7 +155,10 @@ static int parse_field(struct cli *cli, int argc, char **argv, int *i,
 				 argv[*i], first_key(k->field)->word);
 	if (c->mask & k->field)
 		return cli_error(cli, EXIT_USAGE, "%s given twice", argv[*i]);
-	r = parse_word(cli, k, argv[*i + 1], c);
+	if (k->field == SRIOV_VF_HAS_MAC)
+		r = parse_mac(cli, k, argv[*i + 1], allow_lists, c, macs);
+	else
+		r = parse_word(cli, k, argv[*i + 1], c);
 	for (*i += 2; r == 0 && *i + 1 < argc; *i += 2) {
 		part = key_of_word(argv[*i]);
 		if (!part || !part->part || part->field != k->field)
@@ -83,29 +168,92 @@ static int parse_field(struct cli *cli, int argc, char **argv, int *i,
 	return r;
 }
 
-int parse_vf_settings(struct cli *cli, int argc, char **argv,
-		      struct sriov_vf_config *ret)
+int parse_vf_settings_macs(struct cli *cli, int argc, char **argv,
+			   bool allow_lists, struct sriov_vf_config *ret,
+			   struct vf_macs *ret_macs)
 {
 	struct sriov_vf_config c = { 0 };
-	int i = 0, r;
+	struct vf_macs macs = { VF_MAC_NONE, 0, NULL };
+	int i = 0, r = 0;
 
 	if (!cli_ctx(cli))
 		return EXIT_USAGE;
-	while (i < argc) {
+	while (r == 0 && i < argc) {
 		if (i + 1 >= argc)
-			return cli_error(cli, EXIT_USAGE, "\"%s\" needs a value",
-					 argv[i]);
-		r = parse_field(cli, argc, argv, &i, &c);
-		if (r)
-			return r;
+			r = cli_error(cli, EXIT_USAGE, "\"%s\" needs a value",
+				      argv[i]);
+		else
+			r = parse_field(cli, argc, argv, &i, &c, &macs, allow_lists);
 	}
-	if (!c.mask)
+	/* a unicast MAC, the minimum rate not above the maximum */
+	if (r == 0 && sriov_vf_config_check(cli->ctx, &c) < 0)
+		r = cli_lib_error(cli, -EINVAL, EXIT_USAGE);
+	if (r) {
+		free(macs.list);
+		return r;
+	}
+	*ret = c;
+	*ret_macs = macs;
+	return 0;
+}
+
+int parse_vf_settings(struct cli *cli, int argc, char **argv,
+		      struct sriov_vf_config *ret)
+{
+	struct vf_macs macs;
+	int r = parse_vf_settings_macs(cli, argc, argv, false, ret, &macs);
+
+	if (r)
+		return r;
+	free(macs.list);
+	if (!ret->mask)
 		return cli_error(cli, EXIT_USAGE,
 				 "no setting given; try \"sriovctl vf help\"");
-	/* a unicast MAC, the minimum rate not above the maximum */
-	if (sriov_vf_config_check(cli->ctx, &c) < 0)
-		return cli_lib_error(cli, -EINVAL, EXIT_USAGE);
-	*ret = c;
+	return 0;
+}
+
+static void format_mac(const uint8_t m[6], char buf[18])
+{
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
+		 m[3], m[4], m[5]);
+}
+
+int vf_macs_fill(struct cli *cli, const struct vf_macs *macs,
+		 struct sriov_vf_config *desired, size_t n)
+{
+	char first[18];
+	uint32_t low;
+
+	if (macs->kind == VF_MAC_NONE || macs->kind == VF_MAC_AUTO)
+		return 0;
+	format_mac(macs->list[0], first);
+	if (macs->kind == VF_MAC_ONE && n > 1)
+		return cli_error(cli, EXIT_USAGE,
+				 "mac %s would go to %zu VFs: a MAC names one VF; give \"mac %s+\" to count up one per VF, or one VF",
+				 first, n, first);
+	if (macs->kind == VF_MAC_LIST && macs->n != n)
+		return cli_error(cli, EXIT_USAGE,
+				 "%zu MACs given for %zu VFs: the list needs one per VF",
+				 macs->n, n);
+	low = (uint32_t)macs->list[0][3] << 16 | (uint32_t)macs->list[0][4] << 8 |
+	      macs->list[0][5];
+	if (macs->kind == VF_MAC_COUNT && n > 0 && (uint64_t)low + n - 1 > 0xffffff)
+		return cli_error(cli, EXIT_USAGE,
+				 "mac %s+ for %zu VFs passes %02x:%02x:%02x:ff:ff:ff: counting never wraps; start lower",
+				 first, n, macs->list[0][0], macs->list[0][1],
+				 macs->list[0][2]);
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *m = macs->list[macs->kind == VF_MAC_LIST ? i : 0];
+		uint32_t v = low + (macs->kind == VF_MAC_COUNT ? (uint32_t)i : 0);
+
+		memcpy(desired[i].mac, m, 6);
+		if (macs->kind == VF_MAC_COUNT) {
+			desired[i].mac[3] = (uint8_t)(v >> 16);
+			desired[i].mac[4] = (uint8_t)(v >> 8);
+			desired[i].mac[5] = (uint8_t)v;
+		}
+		desired[i].mask |= SRIOV_VF_HAS_MAC;
+	}
 	return 0;
 }
 

@@ -63,33 +63,60 @@ static void print_change(struct cli *cli, const struct sriov_vf_change *ch)
 	out_obj_end(o);
 }
 
+/* The GUIDs name one VF, as the MAC does (vf_macs_fill()). */
+static int per_vf_check(struct cli *cli, const struct sriov_vf_config *want,
+			size_t n)
+{
+	const struct sriov_vf_key *k;
+
+	for (size_t i = 0; n > 1 && (k = sriov_vf_key_at(i)); i++)
+		if (k->per_vf && k->field != SRIOV_VF_HAS_MAC &&
+		    (want->mask & k->field))
+			return cli_error(cli, EXIT_USAGE,
+					 "%s names one VF: it cannot go to %zu VFs",
+					 k->word, n);
+	return 0;
+}
+
 int vf_set(struct cli *cli, int argc, char **argv)
 {
 	struct sriov_ctx *ctx = cli_ctx(cli);
 	struct sriov_vf_change_report *rep = NULL;
 	struct sriov_vf_config want, *desired;
 	struct sriov_vf **vfs;
+	struct vf_macs macs;
 	bool changed = false;
 	size_t n;
 	int r;
 
 	if (!ctx)
 		return EXIT_USAGE;
-	r = parse_vf_settings(cli, argc - 2, argv + 2, &want);
+	r = parse_vf_settings_macs(cli, argc - 2, argv + 2, false, &want, &macs);
 	if (r)
 		return r;
+	if (!want.mask)
+		return cli_error(cli, EXIT_USAGE,
+				 "no setting given; try \"sriovctl vf help\"");
 	r = sriov_vf_spec_resolve(ctx, argv[1], &vfs, &n);
-	if (r < 0)
+	if (r < 0) {
+		free(macs.list);
 		return cli_lib_error(cli, r, cli_exit_for(r));
-	if (n == 0) {
-		free(vfs);
-		return cli_error(cli, EXIT_USAGE, "%s has no VFs", argv[1]);
 	}
 	desired = calloc(n ? n : 1, sizeof(*desired));
 	for (size_t i = 0; desired && i < n; i++)
 		desired[i] = want;
-	r = desired ? sriov_vf_set_config(vfs, desired, n, cli->dry_run, &rep)
-		    : -ENOMEM;
+	r = n == 0 ? cli_error(cli, EXIT_USAGE, "%s has no VFs", argv[1])
+	     : !desired ? cli_error(cli, EXIT_FAILED, "out of memory")
+	     : per_vf_check(cli, &want, n);
+	if (r == 0)
+		r = vf_macs_fill(cli, &macs, desired, n);
+	free(macs.list);
+	if (r) {
+		free(desired);
+		free(vfs);
+		return r;
+	}
+	r = sriov_vf_set_config(vfs, desired, n, cli->dry_run, &rep);
 	free(desired);
 	free(vfs);
 	if (r < 0)

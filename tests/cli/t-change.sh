@@ -53,6 +53,13 @@ expect_usage_error "multicast MAC" vf set 'enp3s0#0' mac 01:00:5e:00:00:01
 expect_usage_error "malformed MAC" vf set 'enp3s0#0' mac 02:00:00:00:00
 expect_usage_error "min above max" vf set 'enp3s0#0' min-tx-rate 200 max-tx-rate 100
 expect_usage_error "bad on/off" vf set 'enp3s0#0' trust yes
+expect_usage_error "one MAC for a range of VFs" vf set 'enp3s0#0-1' mac 02:00:00:00:01:00
+expect_match "says how to count up" 'mac 02:00:00:00:01:00\+' "$(run vf set 'enp3s0#0-1' mac 02:00:00:00:01:00; echo "$err")"
+expect_usage_error "one MAC for every VF of a PF" vf set enp3s0 mac 02:00:00:00:01:00
+expect_usage_error "a counted MAC range that would wrap" vf set 'enp3s0#0-1' mac 02:00:00:ff:ff:ff+
+expect_usage_error "a counted MAC that is multicast" vf set 'enp3s0#0-1' mac 03:00:00:00:00:01+
+expect_usage_error "a MAC list is for claims only" vf set 'enp3s0#0-1' mac 02:00:00:00:01:00,02:00:00:00:01:01
+expect_usage_error "one node GUID for a range" vf set 'enp3s0#0-1' node-guid 00:11:22:33:44:55:66:77
 expect_usage_error "bad link state" vf set 'enp3s0#0' state up
 expect_usage_error "bad GUID" vf set 'enp3s0#0' node-guid 00:11
 expect_usage_error "setting twice" vf set 'enp3s0#0' trust on trust off
