@@ -28,7 +28,7 @@ INSTALL ?= install
 BUILD ?= build
 CFLAGS ?= -O2 -g
 
-PKGS := libpci libnl-3.0 libnl-route-3.0 libudev yaml-0.1
+PKGS := libpci libnl-3.0 libnl-route-3.0 libnl-genl-3.0 libudev yaml-0.1
 # opened with dlopen() when a module must be loaded: headers only
 DLOPEN_PKGS := libkmod
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) $(DLOPEN_PKGS) 2>/dev/null)

@@ -83,6 +83,7 @@ SRIOV_EXPORT void sriov_ctx_free(struct sriov_ctx *ctx)
 	sriov_iommu_reset(ctx);
 	sriov_pci_cleanup(ctx);
 	sriov_rtnl_ctx_cleanup(ctx);
+	sriov_devlink_ctx_cleanup(ctx);
 	if (ctx->sysfs_fd >= 0)
 		close(ctx->sysfs_fd);
 	free(ctx->sysfs_root);

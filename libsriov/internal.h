@@ -86,6 +86,18 @@ struct sriov_ctx {
 			      void **ret_reply, size_t *ret_reply_len);
 	void *rtnl_transport_data;
 
+	/* devlink: opened on first use, the same way (devlink.h) */
+	struct sriov_devlink *devlink;
+	bool devlink_absent;     /* no devlink here: asked once, not again */
+	int (*devlink_transport)(void *userdata, const void *req,
+				 size_t req_len, void **ret_answer,
+				 size_t *ret_answer_len);
+	void *devlink_transport_data;
+	/* every devlink port, from one dump per command (devlink_cmd.c) */
+	struct sriov_dl_port *dl_ports;
+	size_t n_dl_ports;
+	bool dl_ports_loaded;
+
 	struct sriov_iommu_group **groups;
 	size_t n_groups;
 	bool groups_scanned;
@@ -178,6 +190,8 @@ int sriov_vfio_group_node(const struct sriov_ctx *ctx, int group, char *buf,
 /* vfconfig.c */
 struct sriov_rtnl;
 void sriov_rtnl_ctx_cleanup(struct sriov_ctx *ctx);
+/* devlink.c */
+void sriov_devlink_ctx_cleanup(struct sriov_ctx *ctx);
 /* The settable fields of want that cur lacks or holds another value of. */
 uint32_t sriov_vf_config_diff(const struct sriov_vf_config *cur,
 			      const struct sriov_vf_config *want);

@@ -4,7 +4,7 @@
 set -eu
 here=$(dirname "$0")
 packages="make gcc libc6-dev pkg-config
-	libpci-dev libnl-3-dev libnl-route-3-dev libudev-dev libkmod-dev
+	libpci-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libudev-dev libkmod-dev
 	libcmocka-dev libyaml-dev
 	pciutils pci.ids iproute2 mandoc man-db bash zsh fish binutils jq shellcheck
 	ansible-core systemd python3-jsonschema
