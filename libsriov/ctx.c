@@ -82,6 +82,7 @@ SRIOV_EXPORT void sriov_ctx_free(struct sriov_ctx *ctx)
 	sriov_topology_reset(ctx);
 	sriov_iommu_reset(ctx);
 	sriov_pci_cleanup(ctx);
+	sriov_names_cleanup(ctx);
 	sriov_rtnl_ctx_cleanup(ctx);
 	sriov_devlink_ctx_cleanup(ctx);
 	if (ctx->sysfs_fd >= 0)

@@ -15,6 +15,7 @@
 #define SRIOV_ERRBUF_LEN 512
 
 struct pci_access;
+struct sriov_names;
 
 struct sriov_pf {
 	struct sriov_ctx *ctx;
@@ -63,6 +64,7 @@ struct sriov_ctx {
 	char errbuf[SRIOV_ERRBUF_LEN];
 
 	struct pci_access *pacc; /* lazily created */
+	struct sriov_names *names; /* names.c: hwdb and pci.ids, on first use */
 
 	struct sriov_pf **pfs;   /* every PF loaded so far */
 	size_t n_pfs;
@@ -125,6 +127,17 @@ int sriov_pci_lookup_names(struct sriov_ctx *ctx, uint16_t vendor,
 			   uint16_t device, char **ret_vendor,
 			   char **ret_device);
 void sriov_pci_cleanup(struct sriov_ctx *ctx);
+
+/* names.c: hwdb (live hosts), then pci.ids at ids_path read in place;
+ * fills only the names still NULL; -ENOENT when pci.ids is unreadable
+ * or compressed */
+int sriov_names_lookup(struct sriov_ctx *ctx, const char *ids_path,
+		       uint16_t vendor, uint16_t device, char **ret_vendor,
+		       char **ret_device);
+/* The names of one vendor and device in a pci.ids held in memory. */
+void sriov_pci_ids_lookup(const char *ids, size_t size, uint16_t vendor,
+			  uint16_t device, char **ret_vendor, char **ret_device);
+void sriov_names_cleanup(struct sriov_ctx *ctx);
 
 /* model.c: the context's cache of PFs and their VFs */
 void sriov_vf_free(struct sriov_vf *vf);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libpci access: the SR-IOV capability from configuration space and names
- * from the PCI ID database. libpci reports fatal errors through a handler
+ * from the PCI ID database (names.c reads it; libpci only where that
+ * cannot). libpci reports fatal errors through a handler
  * that must not return, so every call into it runs under a jump buffer
  * and the handler jumps back with the message recorded on the context.
  */
@@ -212,12 +213,19 @@ int sriov_pci_lookup_names(struct sriov_ctx *ctx, uint16_t vendor,
 	pci_cur_jmp = &jb;
 	if (setjmp(jb) == 0) {
 		a = pci_get_access(ctx);
-		if (a) {
-			*ret_vendor = lookup_dup(a, PCI_LOOKUP_VENDOR, vendor, 0);
-			*ret_device = lookup_dup(a, PCI_LOOKUP_DEVICE, vendor,
-						 device);
-		} else {
+		if (!a)
 			r = -ENOMEM;
+		/* libpci parses the whole database: only for a file
+		 * sriov_names_lookup() cannot read in place */
+		else if (sriov_names_lookup(ctx, a->id_file_name, vendor,
+					    device, ret_vendor,
+					    ret_device) == -ENOENT) {
+			if (!*ret_vendor)
+				*ret_vendor = lookup_dup(a, PCI_LOOKUP_VENDOR,
+							 vendor, 0);
+			if (!*ret_device)
+				*ret_device = lookup_dup(a, PCI_LOOKUP_DEVICE,
+							 vendor, device);
 		}
 	} else {
 		r = -EIO;
