@@ -323,6 +323,7 @@ static void print_report(struct cli *cli, const struct sriov_apply_report *rep,
 	out_list_end(o);
 	if (diff)
 		emit_diff(o, rep);
+	cli_report_notes(cli);
 	failed_steps(cli, rep, code);
 	out_obj_end(o);
 }

@@ -26,6 +26,7 @@ struct cli {
 	int verbose;
 	bool help;               /* -h/--help anywhere: the object's help */
 	bool progress_shown;     /* a progress line is on stderr */
+	size_t notes_shown;      /* the library's notes already on stderr */
 	const char *sysfs_root;
 	const char *dev_root;
 	const char *state_dir;
@@ -89,6 +90,13 @@ int cli_error(struct cli *cli, int code, const char *fmt, ...)
  */
 void cli_report_error(struct cli *cli, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * The library's notes on the change being reported (sriov_ctx_notes()):
+ * JSON, a "notes" array member of the report being written; text, one
+ * "sriovctl: note: ..." line each on stderr (not with -q). An error
+ * written alone carries them too.
+ */
+void cli_report_notes(struct cli *cli);
 /* Reports the library's last error for a failed call returning r < 0. */
 int cli_lib_error(struct cli *cli, int r, int code);
 

@@ -133,6 +133,31 @@ int cli_dispatch(struct cli *cli, const struct object *obj, int argc,
 	return v->run(cli, argc, argv);
 }
 
+/* Text: each note on stderr once (not with -q). */
+static void show_notes(struct cli *cli)
+{
+	const char *const *notes;
+	size_t n = sriov_ctx_notes(cli->ctx, &notes);
+
+	for (size_t i = cli->notes_shown; i < n; i++)
+		if (!cli->quiet)
+			text_write_line(stderr, "%s: note: %s", cli->prog, notes[i]);
+	cli->notes_shown = n;
+}
+
+void cli_report_notes(struct cli *cli)
+{
+	const char *const *notes;
+
+	if (!cli->json) {
+		cli_progress_clear(cli);
+		show_notes(cli);
+		return;
+	}
+	sriov_ctx_notes(cli->ctx, &notes);
+	out_strv(cli->out, "notes", NULL, notes);
+}
+
 /*
  * Text: the message on stderr. JSON: an "error" member of the report
  * being written or, alone, a document that replaces whatever the command
@@ -149,6 +174,7 @@ static void report_error(struct cli *cli, int code, bool alone,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (!cli->json) {
 		cli_progress_clear(cli);
+		show_notes(cli);
 		text_write_line(stderr, "%s: %s", cli->prog, msg);
 		return;
 	}
@@ -156,6 +182,9 @@ static void report_error(struct cli *cli, int code, bool alone,
 		out_free(cli->out);
 		cli->out = out_new(true, cli->pretty);
 		out_obj_begin(cli->out, NULL, NULL);
+		/* what was noted before the failure is not lost with the report */
+		if (sriov_ctx_notes(cli->ctx, NULL))
+			cli_report_notes(cli);
 	}
 	out_obj_begin(cli->out, "error", NULL);
 	out_int(cli->out, "code", NULL, code, true);

@@ -43,6 +43,7 @@ static void print_report(struct cli *cli, const char *pci,
 		out_obj_end(o);
 	}
 	out_list_end(o);
+	cli_report_notes(cli);
 	if (error)
 		cli_report_error(cli, code, "%s", error);
 	out_obj_end(o);

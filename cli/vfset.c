@@ -130,6 +130,7 @@ int vf_set(struct cli *cli, int argc, char **argv)
 	for (size_t i = 0; i < rep->n; i++)
 		print_change(cli, &rep->vfs[i]);
 	out_list_end(cli->out);
+	cli_report_notes(cli);
 	r = rep->n_failed ? EXIT_FAILED : EXIT_OK;
 	if (r)
 		cli_report_error(cli, r, "%zu of %zu VFs have settings that failed",

@@ -85,6 +85,7 @@ SRIOV_EXPORT void sriov_ctx_free(struct sriov_ctx *ctx)
 	sriov_names_cleanup(ctx);
 	sriov_rtnl_ctx_cleanup(ctx);
 	sriov_devlink_ctx_cleanup(ctx);
+	sriov_notes_free(ctx);
 	if (ctx->sysfs_fd >= 0)
 		close(ctx->sysfs_fd);
 	free(ctx->sysfs_root);

@@ -62,6 +62,9 @@ struct sriov_ctx {
 	sriov_progress_fn progress_fn;
 	void *progress_userdata;
 	char errbuf[SRIOV_ERRBUF_LEN];
+	/* what the user should know about a change that went ahead */
+	char **notes;
+	size_t n_notes;
 
 	struct pci_access *pacc; /* lazily created */
 	struct sriov_names *names; /* names.c: hwdb and pci.ids, on first use */
@@ -111,6 +114,13 @@ int sriov_err(struct sriov_ctx *ctx, int err, const char *fmt, ...)
 void sriov_log(struct sriov_ctx *ctx, enum sriov_log_level level,
 	       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 #define sriov_dbg(ctx, ...) sriov_log(ctx, SRIOV_LOG_DEBUG, __VA_ARGS__)
+/*
+ * Adds a note for the caller's report (sriov_ctx_notes()), logged at debug
+ * level too (the report shows it); the same text twice is kept once.
+ */
+void sriov_note(struct sriov_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void sriov_notes_free(struct sriov_ctx *ctx);
 /* Tells the caller's progress callback, when there is one. */
 void sriov_progress(struct sriov_ctx *ctx, const char *what, size_t done,
 		    size_t total, const char *pending, const char *state);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The library's voice: the caller's log callback and the last error's text. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -44,6 +46,54 @@ int sriov_err(struct sriov_ctx *ctx, int err, const char *fmt, ...)
 	va_end(ap);
 	sriov_log(ctx, SRIOV_LOG_ERR, "%s", ctx->errbuf);
 	return -err;
+}
+
+void sriov_note(struct sriov_ctx *ctx, const char *fmt, ...)
+{
+	char msg[SRIOV_ERRBUF_LEN], **notes;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	sriov_dbg(ctx, "note: %s", msg);
+	for (size_t i = 0; i < ctx->n_notes; i++)
+		if (!strcmp(ctx->notes[i], msg))
+			return;
+	notes = realloc(ctx->notes, (ctx->n_notes + 2) * sizeof(*notes));
+	if (!notes)
+		return;
+	ctx->notes = notes;
+	notes[ctx->n_notes] = strdup(msg);
+	if (notes[ctx->n_notes])
+		ctx->n_notes++;
+	notes[ctx->n_notes] = NULL;
+}
+
+void sriov_notes_free(struct sriov_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->n_notes; i++)
+		free(ctx->notes[i]);
+	free(ctx->notes);
+	ctx->notes = NULL;
+	ctx->n_notes = 0;
+}
+
+SRIOV_EXPORT size_t sriov_ctx_notes(const struct sriov_ctx *ctx,
+				    const char *const **ret_notes)
+{
+	static const char *const none[] = { NULL };
+
+	if (ret_notes)
+		*ret_notes = ctx && ctx->notes ? (const char *const *)ctx->notes
+					       : none;
+	return ctx ? ctx->n_notes : 0;
+}
+
+SRIOV_EXPORT void sriov_ctx_clear_notes(struct sriov_ctx *ctx)
+{
+	if (ctx)
+		sriov_notes_free(ctx);
 }
 
 SRIOV_EXPORT void sriov_ctx_set_progress(struct sriov_ctx *ctx,

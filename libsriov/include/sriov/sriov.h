@@ -77,6 +77,15 @@ SRIOV_EXPORT void sriov_ctx_set_progress(struct sriov_ctx *ctx,
 					 sriov_progress_fn fn, void *userdata);
 /* Text of the last error, "" when none. Valid until the next call. */
 SRIOV_EXPORT const char *sriov_ctx_last_error(const struct sriov_ctx *ctx);
+/*
+ * Notes on changes that went ahead but that the user should know about (a
+ * driver quirk worked around, a PF whose link is down): their number, and
+ * in *ret_notes a NULL-terminated array owned by the context, valid until
+ * the next call on it. They accumulate until sriov_ctx_clear_notes().
+ */
+SRIOV_EXPORT size_t sriov_ctx_notes(const struct sriov_ctx *ctx,
+				    const char *const **ret_notes);
+SRIOV_EXPORT void sriov_ctx_clear_notes(struct sriov_ctx *ctx);
 SRIOV_EXPORT const char *sriov_ctx_sysfs_root(const struct sriov_ctx *ctx);
 SRIOV_EXPORT const char *sriov_ctx_dev_root(const struct sriov_ctx *ctx);
 SRIOV_EXPORT const char *sriov_ctx_state_dir(const struct sriov_ctx *ctx);
