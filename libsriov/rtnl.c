@@ -383,6 +383,30 @@ static bool error_is_fatal(int kerr)
 	}
 }
 
+/*
+ * Clearing a VF's VLAN: drivers that cannot set it from the host answer
+ * EPERM even when it is already clear (libvirt tolerates it too), so that
+ * EPERM is the VLAN's own result; the caller reads back whether it is 0.
+ */
+static bool vlan_clear(const struct sriov_rtnl_vf_set *s)
+{
+	return (s->cfg.mask & SRIOV_VF_HAS_VLAN) && s->cfg.vlan == 0 &&
+	       s->cfg.qos == 0;
+}
+
+static bool stops_run(int kerr, const struct sriov_rtnl_vf_set *vfs,
+		      size_t from, size_t to, uint32_t fields)
+{
+	if (!error_is_fatal(kerr))
+		return false;
+	if (kerr != -EPERM || !(fields & SRIOV_VF_HAS_VLAN))
+		return true;
+	for (size_t i = from; i < to; i++)
+		if (vlan_clear(&vfs[i]))
+			return false;
+	return true;
+}
+
 static int fatal_error(struct set_run *run, int kerr, const char *extack)
 {
 	return sriov_err(run->nl->ctx, -kerr, "RTM_SETLINK on ifindex %d: %s%s%s",
@@ -500,7 +524,7 @@ static int isolate_vf(struct set_run *run, size_t i, int known_kerr,
 	}
 	if (kerr == 0)
 		return 0;
-	if (error_is_fatal(kerr))
+	if (stops_run(kerr, run->vfs, i, i + 1, mask))
 		return fatal_error(run, kerr, extack);
 	if (group_count(mask) == 1)
 		return record_failure(run, i, mask, kerr, extack);
@@ -510,7 +534,7 @@ static int isolate_vf(struct set_run *run, size_t i, int known_kerr,
 		if (!fields)
 			continue;
 		r = send_fields(run, s, fields, extack, &kerr);
-		if (r == 0 && kerr && error_is_fatal(kerr))
+		if (r == 0 && kerr && stops_run(kerr, run->vfs, i, i + 1, fields))
 			r = fatal_error(run, kerr, extack);
 		if (r == 0 && kerr)
 			r = record_failure(run, i, fields, kerr, extack);
@@ -554,7 +578,7 @@ static int send_batch(struct set_run *run, size_t start, size_t *ret_next)
 	r = send_acked(run->nl, msg, extack, sizeof(extack), &kerr);
 	if (r < 0 || kerr == 0)
 		return r;
-	if (error_is_fatal(kerr))
+	if (stops_run(kerr, run->vfs, start, next, SRIOV_VF_HAS_VLAN))
 		return fatal_error(run, kerr, extack);
 	sriov_dbg(run->nl->ctx, "RTM_SETLINK of entries %zu-%zu: %s; sending them one by one",
 		  start, next - 1, strerror(-kerr));

@@ -135,6 +135,8 @@ struct sriov_rtnl_vf_result {
  * A negative errno means the whole operation failed and nothing more was
  * sent: invalid input (-EINVAL, before anything is sent), no privilege
  * (-EPERM), the PF is gone (-ENODEV), out of memory, or a socket error.
+ * An EPERM to clearing a VLAN (VLAN 0, QoS 0) is that field's result, not
+ * the end of the run: some drivers answer so when the host cannot set it.
  */
 int sriov_rtnl_set_vfs(struct sriov_rtnl *nl, int ifindex,
 		       const struct sriov_rtnl_vf_set *vfs, size_t n,

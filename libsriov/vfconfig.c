@@ -95,6 +95,54 @@ static int pf_ifindex(struct sriov_pf *pf, int *ret)
 	return 0;
 }
 
+/*
+ * PF drivers that refuse VF settings, or drop them, while the PF's netdev
+ * is down (sriovctl-vf(8), NOTES): bnxt_en answers EINVAL ("vf ndo called
+ * though PF is down"), bnx2x likewise ("PF is down").
+ */
+static const char *const needs_link_up[] = { "bnxt_en", "bnx2x", NULL };
+
+static bool netdev_attr_is(struct sriov_pf *pf, const char *ifname,
+			   const char *attr, char *buf, size_t size)
+{
+	const char *comps[] = { "bus", pf->bus, "devices", pf->dev_name, "net",
+				ifname, attr, NULL };
+	char path[SYSFS_PATH_MAX];
+
+	return sriov_sysfs_join(pf->ctx, path, sizeof(path), comps) == 0 &&
+	       sriov_sysfs_read(pf->ctx, path, buf, size, true) >= 0;
+}
+
+/*
+ * When pf's driver needs its link up for VF settings and the netdev is
+ * down (IFF_UP off, or operstate down), what to tell the user in buf;
+ * false otherwise.
+ */
+static bool pf_link_hint(struct sriov_pf *pf, char *buf, size_t size)
+{
+	char ifname[64], v[32];
+	unsigned long flags;
+	bool down = false;
+	size_t k = 0;
+
+	if (!pf->info.driver || !pf->info.netdevs[0])
+		return false;
+	while (needs_link_up[k] && strcmp(needs_link_up[k], pf->info.driver))
+		k++;
+	if (!needs_link_up[k] || pf_netdev_now(pf, ifname, sizeof(ifname)) < 0)
+		return false;
+	if (netdev_attr_is(pf, ifname, "flags", v, sizeof(v)) &&
+	    sriov_parse_uint(v, 16, 0xffffffff, &flags) == 0)
+		down = !(flags & 0x1); /* IFF_UP */
+	if (!down && netdev_attr_is(pf, ifname, "operstate", v, sizeof(v)))
+		down = !strcmp(v, "down");
+	if (down)
+		snprintf(buf, size,
+			 "%s (%s): its link is down and %s refuses or drops VF settings while it is; bring it up first: ip link set %s up",
+			 pf->dev_name, ifname, pf->info.driver, ifname);
+	return down;
+}
+
 SRIOV_EXPORT int sriov_pf_read_vf_config(struct sriov_pf *pf, bool stats)
 {
 	struct sriov_vf_config *cfg = NULL;
@@ -293,8 +341,13 @@ static int plan_all(struct sriov_vf *const *vfs,
 		int r = sriov_vf_config_check(pf->ctx, &desired[i]);
 
 		/* the first VF of each PF reads the whole PF */
-		if (r == 0 && !pf_seen_before(vfs, i))
+		if (r == 0 && !pf_seen_before(vfs, i)) {
+			char hint[320];
+
+			if (pf_link_hint(pf, hint, sizeof(hint)))
+				sriov_note(pf->ctx, "%s", hint);
 			r = sriov_pf_read_vf_config(pf, false);
+		}
 		if (r < 0)
 			return r;
 		ch[i].vf = vfs[i];
@@ -310,6 +363,33 @@ static int plan_all(struct sriov_vf *const *vfs,
 			return r;
 	}
 	return 0;
+}
+
+static const char *vf_pf_name(const struct sriov_vf *vf)
+{
+	return vf->pf->info.pci[0] ? vf->pf->info.pci : vf->pf->dev_name;
+}
+
+/*
+ * A VLAN clear the driver answered with EPERM, while the VF reads back
+ * VLAN 0: the driver cannot set it from the host, and it is clear. Taken
+ * as done, with a note.
+ */
+static bool vlan_clear_tolerated(const struct sriov_vf_change *ch,
+				 const struct sriov_rtnl_vf_set *set,
+				 const struct sriov_rtnl_vf_result *res,
+				 uint32_t bit)
+{
+	const struct sriov_vf_config *a = &ch->after;
+
+	if (bit != SRIOV_VF_HAS_VLAN || res->error[bit_index(bit)] != -EPERM ||
+	    set->cfg.vlan || set->cfg.qos || !(a->mask & SRIOV_VF_HAS_VLAN) ||
+	    a->vlan || a->qos)
+		return false;
+	sriov_note(ch->vf->pf->ctx,
+		   "%s VF %u: the driver refused clearing the VLAN (EPERM) but the VF reads back VLAN 0: taken as cleared",
+		   vf_pf_name(ch->vf), ch->vf->info.index);
+	return true;
 }
 
 static void verify_vf(struct sriov_vf_change *ch,
@@ -328,7 +408,11 @@ static void verify_vf(struct sriov_vf_change *ch,
 		if ((bit & RATES) && (ch->before.mask & bit) &&
 		    sriov_vf_field_equal(&ch->before, &set->cfg, bit))
 			continue;
-		if (res && (res->failed & bit)) {
+		if (res && (res->failed & bit) &&
+		    vlan_clear_tolerated(ch, set, res, bit)) {
+			if (ch->before.vlan || ch->before.qos)
+				ch->changed |= bit;
+		} else if (res && (res->failed & bit)) {
 			change_fail(ch, bit, res->error[bit_index(bit)],
 				    res->msg[bit_index(bit)]);
 		} else if ((ch->after.mask & bit) &&
@@ -344,6 +428,129 @@ static void verify_vf(struct sriov_vf_change *ch,
 	}
 }
 
+static void change_clear(struct sriov_vf_change *ch, uint32_t bit)
+{
+	struct sriov_vf_field_error *errs = (struct sriov_vf_field_error *)ch->errors;
+
+	for (size_t e = 0; e < ch->n_errors; e++)
+		if (errs[e].field == bit) {
+			free((char *)errs[e].message);
+			memmove(errs + e, errs + e + 1,
+				(ch->n_errors - e - 1) * sizeof(*errs));
+			ch->n_errors--;
+			break;
+		}
+	ch->failed &= ~bit;
+}
+
+static const uint8_t alt_zero_mac[6] = { 0x02, 0, 0, 0, 0, 0 };
+
+static bool mac_is_zero(const uint8_t *mac)
+{
+	static const uint8_t zero[6];
+
+	return !memcmp(mac, zero, sizeof(zero));
+}
+
+/* One PF's write: its sets (mine[0..k), of ch[idx[j]]) and where to send. */
+struct pf_write {
+	struct sriov_pf *pf;
+	struct sriov_rtnl *nl;
+	int ifindex;
+	struct sriov_vf_change *ch;
+	const size_t *idx;
+	const struct sriov_rtnl_vf_set *mine;
+	size_t k;
+};
+
+static void zero_mac_taken(struct sriov_vf_change *ch)
+{
+	const char *msg = NULL;
+	int err = sriov_vf_change_error(ch, SRIOV_VF_HAS_MAC, &msg);
+	char why[160];
+
+	snprintf(why, sizeof(why), "%s%s%s", strerror(-err),
+		 msg && *msg && strcmp(msg, strerror(-err)) ? ": " : "",
+		 msg && strcmp(msg, strerror(-err)) ? msg : "");
+	sriov_note(ch->vf->pf->ctx,
+		   "%s VF %u: the driver refused MAC 00:00:00:00:00:00 (%s); set the locally administered 02:00:00:00:00:00 instead",
+		   vf_pf_name(ch->vf), ch->vf->info.index, why);
+	change_clear(ch, SRIOV_VF_HAS_MAC);
+	memcpy(ch->after.mac, alt_zero_mac, sizeof(alt_zero_mac));
+	ch->after.mask |= SRIOV_VF_HAS_MAC;
+	if (!(ch->before.mask & SRIOV_VF_HAS_MAC) ||
+	    memcmp(ch->before.mac, alt_zero_mac, sizeof(alt_zero_mac)))
+		ch->changed |= SRIOV_VF_HAS_MAC;
+}
+
+/*
+ * Drivers that refuse an all-zero MAC (i40e, ice ...) get, once, the
+ * locally administered 02:00:00:00:00:00 instead, as libvirt does.
+ */
+static int retry_zero_macs(const struct pf_write *w)
+{
+	_cleanup_free_ struct sriov_rtnl_vf_set *alt = calloc(w->k, sizeof(*alt));
+	_cleanup_free_ size_t *at = calloc(w->k, sizeof(*at));
+	struct sriov_rtnl_vf_result *res = NULL;
+	size_t m = 0, n_failed = 0;
+	int r;
+
+	if (!alt || !at)
+		return -ENOMEM;
+	for (size_t j = 0; j < w->k; j++) {
+		if (!(w->ch[w->idx[j]].failed & SRIOV_VF_HAS_MAC) ||
+		    !mac_is_zero(w->mine[j].cfg.mac))
+			continue;
+		alt[m].vf = w->mine[j].vf;
+		alt[m].cfg.mask = SRIOV_VF_HAS_MAC;
+		memcpy(alt[m].cfg.mac, alt_zero_mac, sizeof(alt_zero_mac));
+		at[m++] = w->idx[j];
+	}
+	if (m == 0)
+		return 0;
+	r = sriov_rtnl_set_vfs(w->nl, w->ifindex, alt, m, &res, &n_failed);
+	if (r == 0)
+		r = sriov_pf_read_vf_config(w->pf, false);
+	for (size_t j = 0; r == 0 && j < m; j++) {
+		const struct sriov_vf *vf = w->ch[at[j]].vf;
+
+		if (!(res[j].failed & SRIOV_VF_HAS_MAC) && vf->has_config &&
+		    !memcmp(vf->config.mac, alt_zero_mac, sizeof(alt_zero_mac)))
+			zero_mac_taken(&w->ch[at[j]]);
+	}
+	sriov_rtnl_results_free(res, m);
+	return r;
+}
+
+/* A PF whose link is down and whose driver needs it up: say so in errors. */
+static int name_link_down(const struct pf_write *w, int r)
+{
+	char hint[320], err[SRIOV_ERRBUF_LEN];
+
+	if (!pf_link_hint(w->pf, hint, sizeof(hint)))
+		return r;
+	if (r < 0) {
+		snprintf(err, sizeof(err), "%s", w->pf->ctx->errbuf);
+		return sriov_err(w->pf->ctx, -r, "%s; %s", err, hint);
+	}
+	for (size_t j = 0; j < w->k; j++) {
+		struct sriov_vf_change *ch = &w->ch[w->idx[j]];
+		struct sriov_vf_field_error *errs =
+			(struct sriov_vf_field_error *)ch->errors;
+
+		for (size_t e = 0; e < ch->n_errors; e++) {
+			char *msg = NULL;
+
+			if (asprintf(&msg, "%s; %s", errs[e].message ? errs[e].message : "",
+				     hint) < 0)
+				return -ENOMEM;
+			free((char *)errs[e].message);
+			errs[e].message = msg;
+		}
+	}
+	return r;
+}
+
 /* Writes the planned sets of one PF under its lock and reads back. */
 static int execute_pf(struct sriov_pf *pf, struct sriov_vf_change *ch,
 		      const struct sriov_rtnl_vf_set *sets, size_t n)
@@ -351,9 +558,9 @@ static int execute_pf(struct sriov_pf *pf, struct sriov_vf_change *ch,
 	_cleanup_free_ struct sriov_rtnl_vf_set *mine = NULL;
 	_cleanup_free_ size_t *idx = NULL;
 	struct sriov_rtnl_vf_result *res = NULL;
-	struct sriov_rtnl *nl;
+	struct pf_write w = { .pf = pf, .ch = ch };
 	size_t k = 0, n_failed = 0;
-	int ifindex, lock_fd = -1, r;
+	int lock_fd = -1, r;
 
 	mine = calloc(n, sizeof(*mine));
 	idx = calloc(n, sizeof(*idx));
@@ -366,21 +573,26 @@ static int execute_pf(struct sriov_pf *pf, struct sriov_vf_change *ch,
 		}
 	if (k == 0)
 		return 0;
-	r = pf_ifindex(pf, &ifindex);
+	w.idx = idx;
+	w.mine = mine;
+	w.k = k;
+	r = pf_ifindex(pf, &w.ifindex);
 	if (r == 0)
-		r = ctx_rtnl(pf->ctx, &nl);
+		r = ctx_rtnl(pf->ctx, &w.nl);
 	if (r == 0)
 		r = sriov_lock_name(pf->ctx, pf->dev_name, &lock_fd);
 	if (r == 0)
-		r = sriov_rtnl_set_vfs(nl, ifindex, mine, k, &res, &n_failed);
+		r = sriov_rtnl_set_vfs(w.nl, w.ifindex, mine, k, &res, &n_failed);
 	if (r == 0)
 		r = sriov_pf_read_vf_config(pf, false);
-	sriov_unlock(lock_fd);
 	for (size_t j = 0; r == 0 && j < k; j++)
 		verify_vf(&ch[idx[j]], &mine[j], &res[j]);
+	if (r == 0)
+		r = retry_zero_macs(&w);
+	sriov_unlock(lock_fd);
 	if (res)
 		sriov_rtnl_results_free(res, k);
-	return r;
+	return name_link_down(&w, r);
 }
 
 /* What the VF would look like; rates sent only as a pair count as one. */

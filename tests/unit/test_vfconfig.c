@@ -124,6 +124,17 @@ static int setup_host(void **state)
 	return build(state, host_topology, "enp3s0");
 }
 
+/* A bnxt_en PF whose link is down (IFF_UP off, operstate down). */
+static const char bnxt_down_topology[] =
+	"pf 0000:05:00.0 vendor=14e4 device=16d7 class=020000 driver=bnxt_en "
+	"netdev=ens2f0np0 operstate=down total=8 numvfs=2 offset=8 stride=1 "
+	"vfdevice=16dc vfdriver=bnxt_en vfnetdev=ens2f0v%d iommu=separate\n";
+
+static int setup_bnxt_down(void **state)
+{
+	return build(state, bnxt_down_topology, "ens2f0np0");
+}
+
 static int setup_big(void **state)
 {
 	return build(state, big_topology, "ens1f0");
@@ -739,6 +750,192 @@ static void test_failed_rate_names_asked_field(void **state)
 	assert_int_equal(failed, F_MAX);
 }
 
+/* The notes of the context, one string; "" when none. */
+static const char *notes_text(struct fixture *f)
+{
+	static char buf[4096];
+	const char *const *notes;
+	size_t n = sriov_ctx_notes(f->ctx, &notes), len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && len < sizeof(buf); i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s\n", notes[i]);
+	assert_null(notes[n]);
+	return buf;
+}
+
+/* A driver that answers EPERM to a VLAN clear though VF 0's VLAN is 0. */
+static int vlan0_clear_transact(void *userdata, const void *req, size_t len,
+				void **ret_reply, size_t *ret_len)
+{
+	struct rtnl_fake *fk = userdata;
+	int r = rtnl_fake_transact(userdata, req, len, ret_reply, ret_len);
+
+	if (((const struct nlmsghdr *)req)->nlmsg_type == RTM_SETLINK) {
+		fk->vf[0].vlan = 0;
+		fk->vf[0].qos = 0;
+	}
+	return r;
+}
+
+/*
+ * 16. Clearing a VLAN answered with EPERM: the VF that reads back VLAN 0
+ * is done, with a note; the others fail on their VLAN alone; the run goes
+ * on (EPERM used to end it) and trust lands everywhere.
+ */
+static void test_vlan_clear_eperm(void **state)
+{
+	struct fixture *f = *state;
+	struct sriov_vf_change_report *rep;
+	struct sriov_vf_config want[3];
+
+	f->ctx->rtnl_transport = vlan0_clear_transact;
+	for (unsigned int i = 0; i < 3; i++) {
+		f->fk->vf[i].vlan = 10;
+		want[i] = (struct sriov_vf_config){ .mask = F_VLAN | F_TRUST,
+						    .trust = true };
+	}
+	rtnl_fake_refuse(f->fk, F_VLAN, -1, EPERM, NULL);
+	rep = set_all(f, want, false);
+	assert_int_equal(rep->n_failed, 2);
+	assert_int_equal(rep->vfs[0].failed, 0);
+	assert_int_equal(rep->vfs[0].changed, F_VLAN | F_TRUST);
+	assert_int_equal(rep->vfs[0].after.vlan, 0);
+	for (unsigned int i = 1; i < 3; i++) {
+		assert_int_equal(rep->vfs[i].failed, F_VLAN);
+		assert_int_equal(sriov_vf_change_error(&rep->vfs[i], F_VLAN, NULL), -EPERM);
+		assert_int_equal(rep->vfs[i].changed, F_TRUST);
+		assert_int_equal(rep->vfs[i].after.vlan, 10);
+	}
+	for (unsigned int i = 0; i < 3; i++)
+		assert_true(f->fk->vf[i].trust);
+	assert_non_null(strstr(notes_text(f), "0000:03:00.0 VF 0: the driver refused clearing the VLAN (EPERM)"));
+	assert_null(strstr(notes_text(f), "VF 1"));
+	sriov_vf_change_report_free(rep);
+}
+
+/* 17. EPERM to setting a VLAN (not clearing it) still ends the run. */
+static void test_vlan_set_eperm_fatal(void **state)
+{
+	struct fixture *f = *state;
+	struct sriov_vf_change_report *rep = NULL;
+	struct sriov_vf_config want = { .mask = F_VLAN, .vlan = 20 };
+
+	rtnl_fake_refuse(f->fk, F_VLAN, -1, EPERM, NULL);
+	assert_int_equal(sriov_vf_set_config(f->vfs, &want, 1, false, &rep), -EPERM);
+	assert_null(rep);
+	assert_int_equal(sriov_ctx_notes(f->ctx, NULL), 0);
+}
+
+/*
+ * 18. A driver that refuses MAC 00:00:00:00:00:00 gets 02:00:00:00:00:00
+ * once, with a note per VF; a VF that refuses that too keeps the error.
+ */
+static void test_zero_mac_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct sriov_vf_change_report *rep;
+	struct sriov_vf_config want[3];
+	static const uint8_t alt[6] = { 0x02, 0, 0, 0, 0, 0 };
+
+	f->fk->refuse_zero_mac = true;
+	rtnl_fake_refuse(f->fk, F_MAC, 2, EADDRNOTAVAIL, "no MAC changes on VF 2");
+	for (unsigned int i = 0; i < 3; i++) {
+		f->fk->vf[i].mac[0] = 0x02;
+		f->fk->vf[i].mac[5] = (uint8_t)(0x20 + i);
+		want[i] = (struct sriov_vf_config){ .mask = F_MAC };
+	}
+	rep = set_all(f, want, false);
+	assert_int_equal(rep->n_failed, 1);
+	for (unsigned int i = 0; i < 2; i++) {
+		assert_int_equal(rep->vfs[i].failed, 0);
+		assert_int_equal(rep->vfs[i].n_errors, 0);
+		assert_int_equal(rep->vfs[i].changed, F_MAC);
+		assert_memory_equal(rep->vfs[i].after.mac, alt, 6);
+		assert_memory_equal(f->fk->vf[i].mac, alt, 6);
+	}
+	assert_int_equal(rep->vfs[2].failed, F_MAC);
+	assert_int_equal(sriov_vf_change_error(&rep->vfs[2], F_MAC, NULL), -EADDRNOTAVAIL);
+	assert_int_equal(f->fk->vf[2].mac[5], 0x22);
+	assert_non_null(strstr(notes_text(f),
+		"0000:03:00.0 VF 1: the driver refused MAC 00:00:00:00:00:00 (Invalid argument: Invalid Ethernet address); set the locally administered 02:00:00:00:00:00 instead"));
+	assert_null(strstr(notes_text(f), "VF 2"));
+	/*
+	 * VF 0: the batch, alone, then the alternative in a batch with the
+	 * others and, as VF 2 refused it, alone once more
+	 */
+	assert_int_equal(rtnl_fake_count_attrs(f->fk, 0, IFLA_VF_MAC), 4);
+	sriov_vf_change_report_free(rep);
+}
+
+/* 19. A driver that takes the zero MAC gets it, without a note. */
+static void test_zero_mac_taken(void **state)
+{
+	struct fixture *f = *state;
+	struct sriov_vf_change_report *rep;
+	struct sriov_vf_config want = { .mask = F_MAC };
+
+	f->fk->vf[0].mac[0] = 0x02;
+	rep = set_n(f, &want, 1, false);
+	assert_int_equal(rep->vfs[0].changed, F_MAC);
+	assert_memory_equal(f->fk->vf[0].mac, (const uint8_t[6]){ 0 }, 6);
+	assert_int_equal(sriov_ctx_notes(f->ctx, NULL), 0);
+	sriov_vf_change_report_free(rep);
+}
+
+/*
+ * 20. bnxt_en with its link down: named in a note before the write, which
+ * goes ahead; when the driver then refuses, each error names it too.
+ */
+static void test_link_down_named(void **state)
+{
+	struct fixture *f = *state;
+	struct sriov_vf_change_report *rep;
+	struct sriov_vf_config want[2] = {
+		{ .mask = F_TRUST, .trust = true }, { .mask = F_TRUST, .trust = true },
+	};
+	const char *hint = "0000:05:00.0 (ens2f0np0): its link is down and bnxt_en refuses or drops VF settings while it is; bring it up first: ip link set ens2f0np0 up";
+
+	rep = set_all(f, want, true);
+	assert_string_equal(notes_text(f), "0000:05:00.0 (ens2f0np0): its link is down and bnxt_en refuses or drops VF settings while it is; bring it up first: ip link set ens2f0np0 up\n");
+	assert_int_equal(f->fk->n_setlink, 0);
+	sriov_vf_change_report_free(rep);
+	rep = set_all(f, want, false);
+	assert_int_equal(rep->n_failed, 0);
+	assert_true(f->fk->vf[1].trust);
+	sriov_vf_change_report_free(rep);
+
+	rtnl_fake_refuse(f->fk, F_SPOOF, -1, EINVAL, "vf ndo called though PF is down");
+	want[0] = want[1] = (struct sriov_vf_config){ .mask = F_SPOOF, .spoofchk = false };
+	f->fk->vf[0].spoofchk = f->fk->vf[1].spoofchk = true;
+	rep = set_all(f, want, false);
+	assert_int_equal(rep->n_failed, 2);
+	assert_non_null(strstr(change_message(&rep->vfs[1], F_SPOOF), "vf ndo called though PF is down; "));
+	assert_non_null(strstr(change_message(&rep->vfs[1], F_SPOOF), hint));
+	sriov_vf_change_report_free(rep);
+	/* a failure of the whole write names it as well */
+	f->fk->fail_setlink = ENODEV;
+	want[0].spoofchk = want[1].spoofchk = true;
+	f->fk->vf[0].spoofchk = f->fk->vf[1].spoofchk = false;
+	rep = NULL;
+	assert_int_equal(sriov_vf_set_config(f->vfs, want, 2, false, &rep), -ENODEV);
+	assert_non_null(strstr(sriov_ctx_last_error(f->ctx), hint));
+}
+
+/* 21. A PF whose link is up, or whose driver does not mind: no note. */
+static void test_no_note_when_up(void **state)
+{
+	struct fixture *f = *state;
+	struct sriov_vf_change_report *rep;
+	struct sriov_vf_config want[3];
+
+	fill_desired(want, 3);
+	rep = set_all(f, want, false);
+	assert_int_equal(rep->n_failed, 0);
+	assert_int_equal(sriov_ctx_notes(f->ctx, NULL), 0);
+	sriov_vf_change_report_free(rep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -759,6 +956,13 @@ int main(void)
 						teardown),
 		T(test_after_of_unchanged_vfs),
 		T(test_failed_rate_names_asked_field),
+		T(test_vlan_clear_eperm),
+		T(test_vlan_set_eperm_fatal),
+		T(test_zero_mac_refused),
+		T(test_zero_mac_taken),
+		cmocka_unit_test_setup_teardown(test_link_down_named,
+						setup_bnxt_down, teardown),
+		T(test_no_note_when_up),
 #undef T
 	};
 
