@@ -57,6 +57,7 @@ SRIOV_EXPORT int sriov_ctx_new(const struct sriov_ctx_opts *opts,
 	if (!ctx)
 		return -ENOMEM;
 	ctx->sysfs_fd = -1;
+	ctx->held_fd = -1;
 	r = dup_or_default(o.sysfs_root, "/sys", &ctx->sysfs_root);
 	if (r == 0)
 		r = dup_or_default(o.dev_root, "/dev", &ctx->dev_root);

@@ -52,6 +52,8 @@ struct sriov_iommu_group {
 
 struct sriov_ctx {
 	int sysfs_fd;            /* O_PATH directory fd of the sysfs root */
+	int held_fd;             /* sysfs.c: a held device's directory, or -1 */
+	struct sriov_pci_addr held_addr;
 	char *sysfs_root;
 	bool live;               /* the root is the running kernel's /sys */
 	char *dev_root;

@@ -174,6 +174,19 @@ int sriov_sysfs_check_attr(struct sriov_ctx *ctx, const char *path)
 	return 0;
 }
 
+/* The value of an open attribute, less its trailing newline and blanks. */
+static ssize_t read_value(int fd, char *buf, size_t size)
+{
+	ssize_t n = read(fd, buf, size - 1);
+
+	if (n < 0)
+		return -errno;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		n--;
+	buf[n] = '\0';
+	return n;
+}
+
 int sriov_sysfs_read(struct sriov_ctx *ctx, const char *path, char *buf,
 	       size_t size, bool quiet_enoent)
 {
@@ -183,21 +196,94 @@ int sriov_sysfs_read(struct sriov_ctx *ctx, const char *path, char *buf,
 	fd = open_attr(ctx, path, O_RDONLY, quiet_enoent, false);
 	if (fd < 0)
 		return fd;
-	n = read(fd, buf, size - 1);
-	if (n < 0)
-		return path_err(ctx, errno, "cannot read", path);
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		n--;
-	buf[n] = '\0';
-	return (int)n;
+	n = read_value(fd, buf, size);
+	return n < 0 ? path_err(ctx, (int)-n, "cannot read", path) : (int)n;
+}
+
+/*
+ * A held device: its directory fd, through which the sriov_sysfs_dev_*
+ * functions read its attributes with one lookup each instead of a walk
+ * from the root (the fd was opened beneath the root; names are single
+ * validated components, opened without following links).
+ */
+void sriov_sysfs_dev_hold(struct sriov_ctx *ctx,
+			  const struct sriov_pci_addr *addr,
+			  struct sriov_sysfs_hold *ret_prev)
+{
+	char path[SYSFS_PATH_MAX];
+	int fd = -1;
+
+	ret_prev->fd = ctx->held_fd;
+	ret_prev->addr = ctx->held_addr;
+	if (sriov_sysfs_dev_path(ctx, addr, NULL, path, sizeof(path)) == 0)
+		fd = open_beneath(ctx, path, O_PATH | O_DIRECTORY);
+	/* without it the reads take their paths from the root, as before */
+	ctx->held_fd = fd < 0 ? -1 : fd;
+	ctx->held_addr = *addr;
+}
+
+void sriov_sysfs_dev_release(struct sriov_ctx *ctx,
+			     const struct sriov_sysfs_hold *prev)
+{
+	if (ctx->held_fd >= 0)
+		close(ctx->held_fd);
+	ctx->held_fd = prev->fd;
+	ctx->held_addr = prev->addr;
+}
+
+/* The held directory's fd when addr is the held device, else -1. */
+static int held_fd(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
+		   const char *name)
+{
+	if (ctx->held_fd < 0 || !name || !sriov_name_valid(name) ||
+	    sriov_pci_addr_cmp(&ctx->held_addr, addr))
+		return -1;
+	return ctx->held_fd;
+}
+
+static int held_err(struct sriov_ctx *ctx, int err, const char *what,
+		    const struct sriov_pci_addr *addr, const char *name)
+{
+	char path[SYSFS_PATH_MAX];
+
+	if (sriov_sysfs_dev_path(ctx, addr, name, path, sizeof(path)) < 0)
+		return -err;
+	if (err == ELOOP || err == EISDIR)
+		return sriov_err(ctx, EINVAL, "%s/%s is not a regular file",
+				 ctx->sysfs_root, path);
+	return path_err(ctx, err, what, path);
+}
+
+static int held_read(struct sriov_ctx *ctx, int dfd,
+		     const struct sriov_pci_addr *addr, const char *attr,
+		     char *buf, size_t size, bool quiet_enoent)
+{
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	ssize_t n;
+
+	fd = openat(dfd, attr, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY |
+			       O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && quiet_enoent)
+		return -ENOENT;
+	if (fd < 0)
+		return held_err(ctx, errno, "cannot open", addr, attr);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return held_err(ctx, ELOOP, NULL, addr, attr);
+	n = read_value(fd, buf, size);
+	return n < 0 ? held_err(ctx, (int)-n, "cannot read", addr, attr)
+		     : (int)n;
 }
 
 int sriov_sysfs_dev_read(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 		   const char *attr, char *buf, size_t size, bool quiet_enoent)
 {
 	char path[SYSFS_PATH_MAX];
-	int r = sriov_sysfs_dev_path(ctx, addr, attr, path, sizeof(path));
+	int dfd = held_fd(ctx, addr, attr), r;
 
+	if (dfd >= 0)
+		return held_read(ctx, dfd, addr, attr, buf, size, quiet_enoent);
+	r = sriov_sysfs_dev_path(ctx, addr, attr, path, sizeof(path));
 	return r < 0 ? r : sriov_sysfs_read(ctx, path, buf, size, quiet_enoent);
 }
 
@@ -213,10 +299,7 @@ int sriov_sysfs_dev_read_range(struct sriov_ctx *ctx,
 	long value;
 	int r;
 
-	r = sriov_sysfs_dev_path(ctx, addr, attr, path, sizeof(path));
-	if (r < 0)
-		return r;
-	r = sriov_sysfs_read(ctx, path, buf, sizeof(buf), true);
+	r = sriov_sysfs_dev_read(ctx, addr, attr, buf, sizeof(buf), true);
 	if (r < 0)
 		return r;
 	if (*s == '-') {
@@ -225,6 +308,9 @@ int sriov_sysfs_dev_read_range(struct sriov_ctx *ctx,
 	}
 	r = sriov_parse_uint(s, base, 0x7fffffff, &v);
 	value = neg ? -(long)v : (long)v;
+	if ((r < 0 || value < min || value > max) &&
+	    sriov_sysfs_dev_path(ctx, addr, attr, path, sizeof(path)) < 0)
+		return -EINVAL;
 	if (r < 0 || value < min || value > max)
 		return sriov_err(ctx, r < 0 ? EINVAL : ERANGE,
 				 "unexpected value \"%s\" in %s/%s (expected %d to %d)",
@@ -240,24 +326,36 @@ int sriov_sysfs_dev_read_int(struct sriov_ctx *ctx,
 	return sriov_sysfs_dev_read_range(ctx, addr, attr, base, 0, INT_MAX, ret);
 }
 
-int sriov_sysfs_readlink_name(struct sriov_ctx *ctx, const char *path, char *buf,
+/* The last component of the link name beneath dfd, in buf; the path for
+ * messages built only when one is needed. */
+static int link_name_at(struct sriov_ctx *ctx, int dfd, const char *name,
+			const struct sriov_pci_addr *addr, char *buf,
 			size_t size)
 {
-	char target[SYSFS_PATH_MAX];
+	char target[SYSFS_PATH_MAX], path[SYSFS_PATH_MAX];
 	const char *base;
 	ssize_t n;
 
-	n = readlinkat(ctx->sysfs_fd, path, target, sizeof(target) - 1);
+	n = readlinkat(dfd, name, target, sizeof(target) - 1);
 	if (n < 0)
 		return -errno;
 	target[n] = '\0';
 	base = strrchr(target, '/');
 	base = base ? base + 1 : target;
-	if (!sriov_name_valid(base) || strlen(base) >= size)
-		return sriov_err(ctx, EINVAL, "unexpected link target %s in %s",
-				 target, path);
-	strcpy(buf, base);
-	return 0;
+	if (sriov_name_valid(base) && strlen(base) < size) {
+		strcpy(buf, base);
+		return 0;
+	}
+	if (addr && sriov_sysfs_dev_path(ctx, addr, name, path, sizeof(path)) < 0)
+		return -EINVAL;
+	return sriov_err(ctx, EINVAL, "unexpected link target %s in %s",
+			 target, addr ? path : name);
+}
+
+int sriov_sysfs_readlink_name(struct sriov_ctx *ctx, const char *path, char *buf,
+			size_t size)
+{
+	return link_name_at(ctx, ctx->sysfs_fd, path, NULL, buf, size);
 }
 
 int sriov_sysfs_dev_link_name(struct sriov_ctx *ctx,
@@ -265,8 +363,11 @@ int sriov_sysfs_dev_link_name(struct sriov_ctx *ctx,
 			char *buf, size_t size)
 {
 	char path[SYSFS_PATH_MAX];
-	int r = sriov_sysfs_dev_path(ctx, addr, link, path, sizeof(path));
+	int dfd = held_fd(ctx, addr, link), r;
 
+	if (dfd >= 0)
+		return link_name_at(ctx, dfd, link, addr, buf, size);
+	r = sriov_sysfs_dev_path(ctx, addr, link, path, sizeof(path));
 	return r < 0 ? r : sriov_sysfs_readlink_name(ctx, path, buf, size);
 }
 
@@ -474,30 +575,33 @@ static int names_push(char ***names, size_t *n, size_t *cap, const char *s)
 	return 0;
 }
 
-int sriov_sysfs_list(struct sriov_ctx *ctx, const char *path, char ***ret_names,
-	       size_t *ret_count)
+/* The entries of the directory open at fd, appended to names. */
+static int list_fd(int fd, char ***names, size_t *n, size_t *cap)
 {
-	_cleanup_closedir_ DIR *dir = NULL;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	int fd;
+	char buf[8192] __attribute__((aligned(8)));
+	ssize_t len;
 
-	fd = open_beneath(ctx, path, O_RDONLY | O_DIRECTORY);
-	if (fd < 0)
-		return fd == -ENOENT ? -ENOENT : open_err(ctx, -fd, path);
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return path_err(ctx, errno, "cannot list", path);
-	}
-	while ((de = readdir(dir))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (names_push(&names, &n, &cap, de->d_name) < 0) {
-			sriov_sysfs_names_free(names);
-			return sriov_err(ctx, ENOMEM, "out of memory");
+	while ((len = getdents64(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t off = 0; off < len;) {
+			struct dirent64 *de = (struct dirent64 *)(void *)(buf + off);
+
+			off += de->d_reclen;
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+				continue;
+			if (names_push(names, n, cap, de->d_name) < 0)
+				return -ENOMEM;
 		}
+	return len < 0 ? -errno : 0;
+}
+
+static int list_done(struct sriov_ctx *ctx, int r, const char *path,
+		     char **names, size_t n, char ***ret_names,
+		     size_t *ret_count)
+{
+	if (r < 0) {
+		sriov_sysfs_names_free(names);
+		return r == -ENOMEM ? sriov_err(ctx, ENOMEM, "out of memory")
+				    : path_err(ctx, -r, "cannot list", path);
 	}
 	if (!names)
 		names = calloc(1, sizeof(*names));
@@ -508,4 +612,41 @@ int sriov_sysfs_list(struct sriov_ctx *ctx, const char *path, char ***ret_names,
 	if (ret_count)
 		*ret_count = n;
 	return 0;
+}
+
+int sriov_sysfs_list(struct sriov_ctx *ctx, const char *path, char ***ret_names,
+	       size_t *ret_count)
+{
+	_cleanup_close_ int fd = -1;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int r;
+
+	fd = open_beneath(ctx, path, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return fd == -ENOENT ? -ENOENT : open_err(ctx, -fd, path);
+	r = list_fd(fd, &names, &n, &cap);
+	return list_done(ctx, r, path, names, n, ret_names, ret_count);
+}
+
+int sriov_sysfs_dev_list(struct sriov_ctx *ctx,
+			 const struct sriov_pci_addr *addr, const char *name,
+			 char ***ret_names, size_t *ret_count)
+{
+	char path[SYSFS_PATH_MAX];
+	_cleanup_close_ int fd = -1;
+	int dfd = held_fd(ctx, addr, name), r;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+
+	r = sriov_sysfs_dev_path(ctx, addr, name, path, sizeof(path));
+	if (r < 0)
+		return r;
+	if (dfd < 0)
+		return sriov_sysfs_list(ctx, path, ret_names, ret_count);
+	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ENOENT : open_err(ctx, errno, path);
+	r = list_fd(fd, &names, &n, &cap);
+	return list_done(ctx, r, path, names, n, ret_names, ret_count);
 }

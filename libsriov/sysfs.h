@@ -89,6 +89,26 @@ int sriov_sysfs_write_bounded(struct sriov_ctx *ctx, const char *path,
  */
 int sriov_sysfs_list(struct sriov_ctx *ctx, const char *path, char ***ret_names,
 	       size_t *ret_count);
+/* The same for the directory name of a PCI device ("net"). */
+int sriov_sysfs_dev_list(struct sriov_ctx *ctx,
+			 const struct sriov_pci_addr *addr, const char *name,
+			 char ***ret_names, size_t *ret_count);
 void sriov_sysfs_names_free(char **names);
+
+/*
+ * Holds a PCI device's directory open until the release: meanwhile the
+ * sriov_sysfs_dev_* functions read that device's attributes, links and
+ * listings through it, one lookup each instead of a walk from the root.
+ * Holds nest; the release restores the hold before it.
+ */
+struct sriov_sysfs_hold {
+	int fd;
+	struct sriov_pci_addr addr;
+};
+void sriov_sysfs_dev_hold(struct sriov_ctx *ctx,
+			  const struct sriov_pci_addr *addr,
+			  struct sriov_sysfs_hold *ret_prev);
+void sriov_sysfs_dev_release(struct sriov_ctx *ctx,
+			     const struct sriov_sysfs_hold *prev);
 
 #endif

@@ -96,12 +96,8 @@ static int read_int_or_none(struct sriov_ctx *ctx,
 int sriov_dev_read_netdevs(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
 			   char ***ret)
 {
-	char path[SYSFS_PATH_MAX];
-	int r = sriov_sysfs_dev_path(ctx, a, "net", path, sizeof(path));
+	int r = sriov_sysfs_dev_list(ctx, a, "net", ret, NULL);
 
-	if (r < 0)
-		return r;
-	r = sriov_sysfs_list(ctx, path, ret, NULL);
 	if (r != -ENOENT)
 		return r;
 	/* no net/ directory: not a network device, or not registered yet */
@@ -136,13 +132,17 @@ int sriov_vf_reload(struct sriov_vf *vf)
 	struct sriov_ctx *ctx = vf->pf->ctx;
 	const struct sriov_pci_addr *a = &vf->info.addr;
 	char *driver = NULL, *override = NULL, **net = NULL;
-	int r = read_dup(ctx, a, sriov_dev_read_driver, &driver);
+	struct sriov_sysfs_hold prev;
+	int r;
 
+	sriov_sysfs_dev_hold(ctx, a, &prev);
+	r = read_dup(ctx, a, sriov_dev_read_driver, &driver);
 	if (r == 0)
 		r = read_dup(ctx, a, sriov_dev_read_override, &override);
 	if (r == 0)
 		r = sriov_dev_read_netdevs(ctx, a, &net);
 	if (r < 0) {
+		sriov_sysfs_dev_release(ctx, &prev);
 		free(driver);
 		free(override);
 		return r;
@@ -158,6 +158,7 @@ int sriov_vf_reload(struct sriov_vf *vf)
 	vf->info.driver_override = vf->driver_override;
 	vf->info.netdev = vf->netdev;
 	vf->info.iommu_group = read_iommu_group(ctx, a);
+	sriov_sysfs_dev_release(ctx, &prev);
 	return 0;
 }
 
@@ -279,6 +280,7 @@ static int pf_read_strings(struct sriov_pf *pf)
 int sriov_pf_load(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 		  struct sriov_pf **ret_pf)
 {
+	struct sriov_sysfs_hold prev;
 	struct sriov_pf *pf;
 	char path[SYSFS_PATH_MAX];
 	int r;
@@ -296,6 +298,7 @@ int sriov_pf_load(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 	memcpy(pf->dev_name, pf->info.pci, sizeof(pf->info.pci));
 	pf->info.bus = pf->bus;
 	pf->info.dev_name = pf->dev_name;
+	sriov_sysfs_dev_hold(ctx, addr, &prev);
 	r = read_ids(ctx, addr, &pf->info.vendor_id, &pf->info.device_id,
 		     &pf->info.class_code);
 	if (r == 0)
@@ -308,6 +311,7 @@ int sriov_pf_load(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 		pf_fill_from_cap(&pf->info);
 		r = pf_load_vfs(pf);
 	}
+	sriov_sysfs_dev_release(ctx, &prev);
 	if (r < 0) {
 		sriov_pf_free(pf);
 		return r;
@@ -316,43 +320,33 @@ int sriov_pf_load(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
 	return 0;
 }
 
-static int cmp_addr(const void *a, const void *b)
+/*
+ * A VF of a PF loaded so far: its routing ID is the PF's plus offset plus
+ * a multiple of stride (PCIe SR-IOV), so each PF answers with one look at
+ * the slot of that index.
+ */
+static bool is_known_vf(struct sriov_ctx *ctx, const struct sriov_pci_addr *a)
 {
-	return sriov_pci_addr_cmp(a, b);
-}
+	unsigned int rid = (unsigned int)a->bus << 8 | a->slot << 3 | a->function;
 
-/* Sorted addresses of every VF loaded so far, to skip them while scanning. */
-static struct sriov_pci_addr *known_vfs(struct sriov_ctx *ctx, size_t *ret_n)
-{
-	struct sriov_pci_addr *v;
-	size_t n = 0;
+	for (size_t i = 0; i < ctx->n_pfs; i++) {
+		const struct sriov_pf *pf = ctx->pfs[i];
+		const struct sriov_pf_info *in = &pf->info;
+		unsigned int first, idx;
 
-	for (size_t i = 0; i < ctx->n_pfs; i++)
-		n += ctx->pfs[i]->n_vfs;
-	v = malloc((n ? n : 1) * sizeof(*v));
-	if (!v)
-		return NULL;
-	n = 0;
-	for (size_t i = 0; i < ctx->n_pfs; i++)
-		for (size_t j = 0; j < ctx->pfs[i]->n_vfs; j++)
-			if (ctx->pfs[i]->vfs[j])
-				v[n++] = ctx->pfs[i]->vfs[j]->info.addr;
-	qsort(v, n, sizeof(*v), cmp_addr);
-	*ret_n = n;
-	return v;
-}
-
-static bool is_known_vf(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
-			struct sriov_pci_addr **vfs, size_t *n_vfs,
-			size_t *n_pfs_seen)
-{
-	/* refresh lazily: only after a PF was added */
-	if (*n_pfs_seen != ctx->n_pfs) {
-		free(*vfs);
-		*vfs = known_vfs(ctx, n_vfs);
-		*n_pfs_seen = ctx->n_pfs;
+		if (!pf->n_vfs || in->vf_offset <= 0 || in->vf_stride <= 0 ||
+		    in->addr.domain != a->domain)
+			continue;
+		first = ((unsigned int)in->addr.bus << 8 | in->addr.slot << 3 |
+			 in->addr.function) + (unsigned int)in->vf_offset;
+		if (rid < first || (rid - first) % (unsigned int)in->vf_stride)
+			continue;
+		idx = (rid - first) / (unsigned int)in->vf_stride;
+		if (idx < pf->n_vfs && pf->vfs[idx] &&
+		    !sriov_pci_addr_cmp(&pf->vfs[idx]->info.addr, a))
+			return true;
 	}
-	return *vfs && bsearch(a, *vfs, *n_vfs, sizeof(**vfs), cmp_addr);
+	return false;
 }
 
 static int scan_device(struct sriov_ctx *ctx, const struct sriov_pci_addr *a)
@@ -384,8 +378,7 @@ static int cmp_pf(const void *a, const void *b)
 
 static int scan_all(struct sriov_ctx *ctx)
 {
-	_cleanup_free_ struct sriov_pci_addr *vfs = NULL;
-	size_t n_vfs = 0, n_pfs_seen = (size_t)-1, n_names;
+	size_t n_names;
 	char **names;
 	int r;
 
@@ -399,7 +392,7 @@ static int scan_all(struct sriov_ctx *ctx)
 		struct sriov_pci_addr a;
 
 		if (sriov_pci_addr_parse(names[i], &a) < 0 ||
-		    is_known_vf(ctx, &a, &vfs, &n_vfs, &n_pfs_seen))
+		    is_known_vf(ctx, &a))
 			continue;
 		r = scan_device(ctx, &a);
 	}
