@@ -125,7 +125,26 @@ static const char *status_of(const struct sriov_vfio_result *d)
 	return d->changed ? "changed" : "ok";
 }
 
-static void print_result(struct out *o, const struct sriov_vfio_result *d)
+/* The names of the SRIOV_VF_HAS_* fields of mask; null for a bind. */
+static void print_field_names(struct out *o, const char *key, const char *label,
+			      uint32_t mask, bool release)
+{
+	const char *names[17];
+	size_t n = 0;
+
+	if (!release) {
+		out_str(o, key, NULL, NULL);
+		return;
+	}
+	for (uint32_t bit = 1; bit && n < 16; bit <<= 1)
+		if ((mask & bit) && sriov_vf_field_name(bit))
+			names[n++] = sriov_vf_field_name(bit);
+	names[n] = NULL;
+	out_strv(o, key, label, names);
+}
+
+static void print_result(struct out *o, const struct sriov_vfio_result *d,
+			 bool release)
 {
 	out_obj_begin(o, NULL, NULL);
 	out_str(o, "pci", "pci", d->pci);
@@ -142,6 +161,9 @@ static void print_result(struct out *o, const struct sriov_vfio_result *d)
 	out_str(o, "group_dev", NULL, d->group_dev);
 	out_yesno(o, "changed", NULL, d->changed);
 	out_yesno(o, "rolled_back", NULL, d->rolled_back);
+	print_field_names(o, "settings_restored", NULL, d->settings_restored, release);
+	print_field_names(o, "settings_failed", NULL, d->settings_failed, release);
+	out_yesno(o, "reset", NULL, d->reset);
 	out_str(o, "status", "status", status_of(d));
 	out_int(o, "errno", NULL, -d->error, d->error != 0);
 	out_str(o, "error", NULL, d->message);
@@ -150,7 +172,7 @@ static void print_result(struct out *o, const struct sriov_vfio_result *d)
 
 /* The report; on failure with the error (sriovctl(8), OUTPUT). */
 static int print_report(struct cli *cli, const struct sriov_vfio_report *rep,
-			int code)
+			bool release, int code)
 {
 	struct out *o = cli->out;
 
@@ -159,7 +181,7 @@ static int print_report(struct cli *cli, const struct sriov_vfio_report *rep,
 	out_yesno(o, "dry_run", NULL, cli->dry_run);
 	out_list_begin(o, "devices", cli->dry_run ? "planned" : "devices");
 	for (size_t i = 0; i < rep->n; i++)
-		print_result(o, &rep->devs[i]);
+		print_result(o, &rep->devs[i], release);
 	out_list_end(o);
 	if (code)
 		cli_report_error(cli, code, "%s", sriov_ctx_last_error(cli->ctx));
@@ -178,6 +200,10 @@ static int move(struct cli *cli, int argc, char **argv, bool release)
 
 	if (!release && cli_take_option(&argc, argv, "--owner", &o.owner) < 0)
 		return cli_error(cli, EXIT_USAGE, "--owner needs USER[:GROUP]");
+	if (release) {
+		o.keep_settings = cli_take_flag(&argc, argv, "--keep-settings");
+		o.reset = cli_take_flag(&argc, argv, "--reset");
+	}
 	r = cli_take_timeout(cli, &argc, argv, &o.timeout_ms);
 	if (r == 0)
 		r = cli_resolve_devices(cli, argc, argv, &devs, &n);
@@ -188,7 +214,7 @@ static int move(struct cli *cli, int argc, char **argv, bool release)
 	free(devs);
 	if (!rep)
 		return cli_lib_error(cli, r, cli_exit_for(r));
-	r = print_report(cli, rep, r < 0 ? cli_exit_for(r) : EXIT_OK);
+	r = print_report(cli, rep, release, r < 0 ? cli_exit_for(r) : EXIT_OK);
 	sriov_vfio_report_free(rep);
 	return r;
 }
@@ -501,8 +527,8 @@ static int vfio_vf_token(struct cli *cli, int argc, char **argv)
 const struct verb vfio_verbs[] = {
 	{ "bind", 1, -1, vfio_bind, "VFSPEC... [--owner USER[:GROUP]] [--timeout SEC]",
 	  "move devices to vfio-pci (journaled, rolled back on failure)" },
-	{ "release", 1, -1, vfio_release, "VFSPEC... [--timeout SEC]",
-	  "return devices from vfio-pci to their drivers" },
+	{ "release", 1, -1, vfio_release, "VFSPEC... [--keep-settings] [--reset] [--timeout SEC]",
+	  "return devices from vfio-pci to their drivers and VF settings" },
 	{ "check", 1, -1, vfio_check, "VFSPEC... [--user USER] [--memory SIZE] [--viommu] [--no-reset] [--vf-token UUID]",
 	  "open VFIO as QEMU does, map DMA, and check what QEMU needs" },
 	{ "vf-token", 2, 2, vfio_vf_token, "PF UUID",

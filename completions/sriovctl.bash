@@ -32,7 +32,7 @@ _sriovctl_opts()
 {
 	case $1 in
 	'vfio bind') echo --owner --timeout -- ;;
-	'vfio release') echo --timeout -- ;;
+	'vfio release') echo --timeout -- --keep-settings --reset ;;
 	'vfio check') echo --user --memory --vf-token -- --viommu --no-reset ;;
 	'qemu args') echo --id-prefix --bus --rombar --format --vf-token --user --memory -- \
 		--root-ports --iommufd --no-check ;;

@@ -204,7 +204,7 @@ function __sriovctl_opts
         case 'vfio bind'
             printf '%s\n' --owner --timeout --
         case 'vfio release'
-            printf '%s\n' --timeout --
+            printf '%s\n' --timeout -- --keep-settings --reset
         case 'vfio check'
             printf '%s\n' --user --memory --vf-token -- --viommu --no-reset
         case 'qemu args'
@@ -441,7 +441,7 @@ complete -c sriovctl -n '__sriovctl_at iommu' -a list -d 'list IOMMU groups and 
 complete -c sriovctl -n '__sriovctl_at iommu' -a show -d 'show one group, by number or member'
 complete -c sriovctl -n '__sriovctl_at iommu' -a help -d 'show this help'
 complete -c sriovctl -n '__sriovctl_at vfio' -a bind -d 'move devices to vfio-pci (journaled, rolled back on failure)'
-complete -c sriovctl -n '__sriovctl_at vfio' -a release -d 'return devices from vfio-pci to their drivers'
+complete -c sriovctl -n '__sriovctl_at vfio' -a release -d 'return devices from vfio-pci to their drivers and VF settings'
 complete -c sriovctl -n '__sriovctl_at vfio' -a check -d 'open VFIO as QEMU does, map DMA, and check what QEMU needs'
 complete -c sriovctl -n '__sriovctl_at vfio' -a vf-token -d 'set the VF token of a PF on vfio-pci (its VFs\' users must give it)'
 complete -c sriovctl -n '__sriovctl_at vfio' -a help -d 'show this help'

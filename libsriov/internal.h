@@ -217,6 +217,14 @@ struct sriov_rtnl;
 void sriov_rtnl_ctx_cleanup(struct sriov_ctx *ctx);
 /* devlink.c */
 void sriov_devlink_ctx_cleanup(struct sriov_ctx *ctx);
+/*
+ * sriov_vf_set_config() for a caller that holds the lock of every PF
+ * involved (sriov_lock_pf()); it takes none.
+ */
+int sriov_vf_set_config_locked(struct sriov_vf *const *vfs,
+			       const struct sriov_vf_config *desired, size_t n,
+			       bool dry_run,
+			       struct sriov_vf_change_report **ret_report);
 /* The settable fields of want that cur lacks or holds another value of. */
 uint32_t sriov_vf_config_diff(const struct sriov_vf_config *cur,
 			      const struct sriov_vf_config *want);

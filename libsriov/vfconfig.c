@@ -553,7 +553,7 @@ static int name_link_down(const struct pf_write *w, int r)
 
 /* Writes the planned sets of one PF under its lock and reads back. */
 static int execute_pf(struct sriov_pf *pf, struct sriov_vf_change *ch,
-		      const struct sriov_rtnl_vf_set *sets, size_t n)
+		      const struct sriov_rtnl_vf_set *sets, size_t n, bool lock)
 {
 	_cleanup_free_ struct sriov_rtnl_vf_set *mine = NULL;
 	_cleanup_free_ size_t *idx = NULL;
@@ -579,7 +579,7 @@ static int execute_pf(struct sriov_pf *pf, struct sriov_vf_change *ch,
 	r = pf_ifindex(pf, &w.ifindex);
 	if (r == 0)
 		r = ctx_rtnl(pf->ctx, &w.nl);
-	if (r == 0)
+	if (r == 0 && lock)
 		r = sriov_lock_name(pf->ctx, pf->dev_name, &lock_fd);
 	if (r == 0)
 		r = sriov_rtnl_set_vfs(w.nl, w.ifindex, mine, k, &res, &n_failed);
@@ -604,10 +604,10 @@ static void dry_run_vf(struct sriov_vf_change *ch,
 	ch->changed = sriov_vf_config_diff(&ch->before, &set->cfg);
 }
 
-SRIOV_EXPORT int sriov_vf_set_config(struct sriov_vf *const *vfs,
-				     const struct sriov_vf_config *desired,
-				     size_t n, bool dry_run,
-				     struct sriov_vf_change_report **ret_report)
+static int set_config(struct sriov_vf *const *vfs,
+		      const struct sriov_vf_config *desired, size_t n,
+		      bool dry_run, bool lock,
+		      struct sriov_vf_change_report **ret_report)
 {
 	_cleanup_free_ struct sriov_rtnl_vf_set *sets = NULL;
 	struct sriov_vf_change_report *rep;
@@ -629,7 +629,7 @@ SRIOV_EXPORT int sriov_vf_set_config(struct sriov_vf *const *vfs,
 		if (dry_run)
 			dry_run_vf(&rep->vfs[i], &sets[i]);
 		else if (!pf_seen_before(vfs, i))
-			r = execute_pf(vfs[i]->pf, rep->vfs, sets, n);
+			r = execute_pf(vfs[i]->pf, rep->vfs, sets, n, lock);
 	}
 	for (size_t i = 0; i < n; i++)
 		rep->n_failed += rep->vfs[i].failed != 0;
@@ -639,4 +639,20 @@ SRIOV_EXPORT int sriov_vf_set_config(struct sriov_vf *const *vfs,
 	}
 	*ret_report = rep;
 	return 0;
+}
+
+SRIOV_EXPORT int sriov_vf_set_config(struct sriov_vf *const *vfs,
+				     const struct sriov_vf_config *desired,
+				     size_t n, bool dry_run,
+				     struct sriov_vf_change_report **ret_report)
+{
+	return set_config(vfs, desired, n, dry_run, true, ret_report);
+}
+
+int sriov_vf_set_config_locked(struct sriov_vf *const *vfs,
+			       const struct sriov_vf_config *desired, size_t n,
+			       bool dry_run,
+			       struct sriov_vf_change_report **ret_report)
+{
+	return set_config(vfs, desired, n, dry_run, false, ret_report);
 }

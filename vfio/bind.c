@@ -48,7 +48,7 @@ static int cmp_addr(const void *a, const void *b)
 
 /* The devices, without duplicates, read once to learn their locks. */
 static int call_load(struct call *c, const struct sriov_pci_addr *devs,
-		     size_t n)
+		     size_t n, const struct sriov_vf_config *cfgs)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct op *op = &c->ops[c->n];
@@ -60,6 +60,7 @@ static int call_load(struct call *c, const struct sriov_pci_addr *devs,
 		if (dup)
 			continue;
 		op->res = &c->rep->devs[c->rep->n++];
+		op->restore = cfgs ? &cfgs[i] : NULL;
 		sriov_pci_addr_format(&devs[i], op->res->pci);
 		op->res->vf = -1;
 		op->res->iommu_group = SRIOV_NO_VALUE;
@@ -192,9 +193,9 @@ static int bind_one(struct call *c, struct op *op)
 	return r;
 }
 
-static int release_one(struct call *c, struct op *op)
+/* Journals the release of op before anything of it is touched. */
+static int release_begin(struct call *c, struct op *op)
 {
-	struct xfer x = op_xfer(c, op);
 	int r;
 
 	if (!op->had_entry) {
@@ -203,10 +204,22 @@ static int release_one(struct call *c, struct op *op)
 	}
 	entry_init(op, JOURNAL_RELEASING);
 	r = sriov_journal_write(c->ctx, &op->e);
-	if (r < 0)
-		return r;
-	op->touched = true;
-	r = sriov_drv_restore(&x, &op->d, &op->e);
+	if (r == 0)
+		op->touched = true;
+	return r;
+}
+
+static int release_one(struct call *c, struct op *op)
+{
+	struct xfer x = op_xfer(c, op);
+	int r = 0;
+
+	if (c->o.reset) {
+		r = sriov_drv_reset(&x, &op->d);
+		op->res->reset = r == 0;
+	}
+	if (r == 0)
+		r = sriov_drv_restore(&x, &op->d, &op->e);
 	op->in_flight = x.in_flight;
 	return r;
 }
@@ -322,9 +335,25 @@ static int finish_release(struct call *c)
 	return 0;
 }
 
-static int call_execute(struct call *c)
+/*
+ * A release journals every device first, then gives the VFs their
+ * settings back (one request per PF) while no host driver has them.
+ */
+static int release_prepare(struct call *c)
 {
 	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < c->n; i++)
+		if (c->ops[i].todo && (r = release_begin(c, &c->ops[i])) < 0)
+			sriov_op_fail(c, &c->ops[i], r);
+	if (r == 0)
+		sriov_release_settings(c);
+	return r;
+}
+
+static int call_execute(struct call *c)
+{
+	int r = c->release ? release_prepare(c) : 0;
 
 	for (size_t i = 0; r == 0 && i < c->n; i++) {
 		struct op *op = &c->ops[i];
@@ -369,6 +398,8 @@ static int call_run(struct call *c)
 	if (r < 0 || todo == 0 || c->o.dry_run) {
 		if (r == 0 && c->release && !c->o.dry_run)
 			drop_stale_records(c);
+		if (r == 0 && c->release && c->o.dry_run && todo)
+			sriov_release_settings(c);
 		if (r == 0 && !c->release && todo && !sriov_driver_loaded(c->ctx, VFIO_PCI) &&
 		    !c->ctx->live)
 			r = sriov_driver_ensure(c->ctx, VFIO_PCI);
@@ -380,6 +411,21 @@ static int call_run(struct call *c)
 			return r;
 	}
 	return call_execute(c);
+}
+
+/* A release whose moves worked but whose settings did not all come back. */
+static int settings_outcome(struct call *c)
+{
+	size_t n = 0;
+	const char *first = NULL;
+
+	for (size_t i = 0; i < c->n; i++)
+		if (c->ops[i].res->settings_failed && n++ == 0)
+			first = c->ops[i].res->message;
+	if (n == 0)
+		return 0;
+	return sriov_err(c->ctx, EIO, "%s%s", first ? first : "VF settings not given back",
+			 n > 1 ? " (and on other devices)" : "");
 }
 
 static char *group_dev(struct sriov_ctx *ctx, int group)
@@ -444,6 +490,7 @@ static int call_init(struct call *c, struct sriov_ctx *ctx,
 
 static int run(struct sriov_ctx *ctx, const struct sriov_pci_addr *devs,
 	       size_t n, const struct sriov_vfio_opts *opts, bool release,
+	       const struct sriov_vf_config *cfgs,
 	       struct sriov_vfio_report **ret_report)
 {
 	struct call c;
@@ -454,13 +501,15 @@ static int run(struct sriov_ctx *ctx, const struct sriov_pci_addr *devs,
 		return -EINVAL;
 	r = call_init(&c, ctx, opts, n, release);
 	if (r == 0)
-		r = call_load(&c, devs, n);
+		r = call_load(&c, devs, n, cfgs);
 	if (r == 0)
 		r = call_lock(&c);
 	if (r == 0)
 		r = call_reload(&c);
 	if (r == 0)
 		r = call_run(&c);
+	if (r == 0 && release)
+		r = settings_outcome(&c);
 	if (c.rep && c.rep->devs) {
 		call_report(&c, r);
 		*ret_report = c.rep;
@@ -476,7 +525,7 @@ SRIOV_EXPORT int sriov_vfio_bind(struct sriov_ctx *ctx,
 				 const struct sriov_vfio_opts *opts,
 				 struct sriov_vfio_report **ret_report)
 {
-	return run(ctx, devs, n, opts, false, ret_report);
+	return run(ctx, devs, n, opts, false, NULL, ret_report);
 }
 
 SRIOV_EXPORT int sriov_vfio_release(struct sriov_ctx *ctx,
@@ -484,5 +533,14 @@ SRIOV_EXPORT int sriov_vfio_release(struct sriov_ctx *ctx,
 				    const struct sriov_vfio_opts *opts,
 				    struct sriov_vfio_report **ret_report)
 {
-	return run(ctx, devs, n, opts, true, ret_report);
+	return run(ctx, devs, n, opts, true, NULL, ret_report);
+}
+
+int sriov_vfio_release_with(struct sriov_ctx *ctx,
+			    const struct sriov_pci_addr *devs, size_t n,
+			    const struct sriov_vfio_opts *opts,
+			    const struct sriov_vf_config *cfgs,
+			    struct sriov_vfio_report **ret_report)
+{
+	return run(ctx, devs, n, opts, true, cfgs, ret_report);
 }

@@ -18,6 +18,8 @@ struct op {
 	bool touched;                    /* the journal and maybe sysfs were written */
 	bool in_flight;                  /* a write timed out and may still land */
 	size_t lock;                     /* index into call.lock_fds */
+	/* release: the settings to give back instead of the journal's */
+	const struct sriov_vf_config *restore;
 	struct sriov_vfio_result *res;
 };
 
@@ -35,6 +37,20 @@ struct call {
 	size_t n_locks;
 	struct sriov_vfio_report *rep;
 };
+
+/*
+ * sriov_vfio_release() that gives each VF back cfgs[i] (n entries, a zero
+ * mask: the journal's settings) instead of the journal's: a claim's
+ * settings from before the claim. cfgs may be NULL.
+ */
+int sriov_vfio_release_with(struct sriov_ctx *ctx,
+			    const struct sriov_pci_addr *devs, size_t n,
+			    const struct sriov_vfio_opts *opts,
+			    const struct sriov_vf_config *cfgs,
+			    struct sriov_vfio_report **ret_report);
+
+/* settings.c: the VF settings a release gives back, one request per PF. */
+void sriov_release_settings(struct call *c);
 
 /* refuse.c: the safety checks, run under the locks before any write. */
 int sriov_check_bind(struct call *c, struct op *op, struct sriov_inuse *u);

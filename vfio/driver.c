@@ -83,6 +83,19 @@ int sriov_drv_bind(struct xfer *x, struct vdev *d, const char *driver)
 	return write_file(x, d, comps, d->pci, what);
 }
 
+int sriov_drv_reset(struct xfer *x, struct vdev *d)
+{
+	const char *comps[] = { "bus", "pci", "devices", d->pci, "reset", NULL };
+	char path[SYSFS_PATH_MAX];
+
+	if (sriov_sysfs_join(x->ctx, path, sizeof(path), comps) == 0 &&
+	    !sriov_sysfs_exists(x->ctx, path))
+		return sriov_err(x->ctx, EOPNOTSUPP,
+				 "%s: cannot reset it: the kernel knows no reset method for it (no reset attribute)",
+				 d->pci);
+	return write_file(x, d, comps, "1", "reset it");
+}
+
 static int reload(struct xfer *x, struct vdev *d, int r)
 {
 	return r < 0 ? r : sriov_vdev_reload(x->ctx, d);

@@ -61,6 +61,8 @@ int sriov_drv_set_override(struct xfer *x, struct vdev *d, const char *driver);
 int sriov_drv_unbind(struct xfer *x, struct vdev *d, const char *driver);
 int sriov_drv_probe(struct xfer *x, struct vdev *d);
 int sriov_drv_bind(struct xfer *x, struct vdev *d, const char *driver);
+/* A function-level reset through the device's reset attribute. */
+int sriov_drv_reset(struct xfer *x, struct vdev *d);
 /* override vfio-pci, unbind, drivers_probe, explicit bind, verify. */
 int sriov_drv_to_vfio(struct xfer *x, struct vdev *d);
 /*

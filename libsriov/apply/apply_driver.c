@@ -81,9 +81,11 @@ static void moved(struct apply_run *run, struct sriov_apply_result *res,
 static int move(struct apply_run *run, struct pf_plan *p, bool release,
 		const char *owner, struct sriov_apply_result **res, size_t n)
 {
+	/* the desired state owns the VF settings: a release leaves them */
 	struct sriov_vfio_opts o = { .sz = sizeof(o), .owner = owner,
 				     .dry_run = run->o.check,
-				     .timeout_ms = run->o.timeout_ms };
+				     .timeout_ms = run->o.timeout_ms,
+				     .keep_settings = true };
 	_cleanup_free_ struct sriov_pci_addr *addrs = calloc(n, sizeof(*addrs));
 	_cleanup_free_ const char **pcis = calloc(n, sizeof(*pcis));
 	struct sriov_vfio_report *vr = NULL;

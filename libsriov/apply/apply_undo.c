@@ -46,8 +46,10 @@ static int undo_owner(struct apply_undo *u, struct sriov_apply_result *res)
 static int undo_driver(struct apply_undo *u, struct sriov_apply_result *res)
 {
 	const struct sriov_vf *vf = sriov_pf_get_vf(u->p->pf, (unsigned int)res->vf);
+	/* the settings have an undo step of their own */
 	struct sriov_vfio_opts o = { .sz = sizeof(o),
-				     .timeout_ms = u->run->o.timeout_ms };
+				     .timeout_ms = u->run->o.timeout_ms,
+				     .keep_settings = true };
 	struct sriov_vfio_report *vr = NULL;
 	struct sriov_pci_addr a;
 	bool to_vfio = res->str_before &&

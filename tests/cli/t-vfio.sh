@@ -104,13 +104,21 @@ run -j -n vfio bind 'enp3s0#0-1' "$VF3"
 expect_rc "dry-run bind" 0
 jq_eq "dry run: what would change" '[.changed,.dry_run,[.devices[].status]]' '[true,true,["changed","changed","ok"]]'
 jq_eq "device object keys" '.devices[0] | keys' \
-	'["changed","driver","driver_before","errno","error","group_dev","iommu_group","pci","pf","rolled_back","status","vf"]'
+	'["changed","driver","driver_before","errno","error","group_dev","iommu_group","pci","pf","reset","rolled_back","settings_failed","settings_restored","status","vf"]'
 jq_eq "device fields" '.devices[0] | [.pci,.pf,.vf,.driver_before,.driver]' "[\"$VF0\",\"0000:03:00.0\",0,\"igbvf\",\"vfio-pci\"]"
 run -n vfio bind 'enp3s0#0'
 expect_match "text: planned table" '^  PCI +VF +GROUP +BEFORE +AFTER +STATUS' "$out"
 run -j -n vfio release 'enp3s0#3' 'enp3s0#0'
 expect_rc "dry-run release" 0
 jq_eq "release plan" '[.changed,[.devices[].status],.devices[0].driver]' '[true,["changed","ok"],null]'
+jq_eq "release: settings need the running kernel, none on a built tree" '[.devices[].settings_restored,.devices[].settings_failed,.devices[].reset]' '[[],[],[],[],false,false]'
+run -j -n vfio bind 'enp3s0#0'
+jq_eq "bind: no settings given back (null)" '[.devices[0].settings_restored,.devices[0].settings_failed]' '[null,null]'
+run -j -n vfio release 'enp3s0#3' --keep-settings --reset
+expect_rc "release --keep-settings --reset: a dry run" 0
+jq_eq "plans the move alone" '[.changed,.devices[0].status,.devices[0].reset]' '[true,"changed",false]'
+expect_usage_error "release: unknown option" vfio release 'enp3s0#3' --keep
+expect_usage_error "bind takes no --reset" vfio bind 'enp3s0#0' --reset
 expect_eq "nothing written by refusals and dry runs" "$before" "$(tree_sum)"
 expect_eq "no journal entry left" "" "$(ls "$state/journal" 2>/dev/null)"
 

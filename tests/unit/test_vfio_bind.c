@@ -451,6 +451,160 @@ static void test_settings_journaled(void **state)
 	rtnl_fake_free(fk);
 }
 
+static struct rtnl_fake *fake_rtnl(struct vfio_sim *s)
+{
+	struct rtnl_fake *fk = rtnl_fake_new(2, "enp3s0", 4);
+
+	s->ctx->rtnl_transport = rtnl_fake_transact;
+	s->ctx->rtnl_transport_data = fk;
+	return fk;
+}
+
+static void drop_fake_rtnl(struct vfio_sim *s, struct rtnl_fake *fk)
+{
+	sriov_ctx_free(s->ctx);
+	s->ctx = NULL;
+	vfio_sim_ctx(s);
+	rtnl_fake_free(fk);
+}
+
+/* What a VM (or vf set) does to a VF's settings while it is passed through. */
+static void vm_changes(struct rtnl_fake *fk, unsigned int vf)
+{
+	const uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 0x99 };
+
+	memcpy(fk->vf[vf].mac, mac, 6);
+	fk->vf[vf].vlan = 7;
+	fk->vf[vf].qos = 3;
+	fk->vf[vf].trust = true;
+	fk->vf[vf].spoofchk = false;
+	fk->vf[vf].max_tx_rate = 500;
+}
+
+/* A release gives back the settings journaled at bind time, in one request. */
+static void test_release_restores_settings(void **state)
+{
+	struct vfio_sim *s = *state;
+	struct rtnl_fake *fk = fake_rtnl(s);
+	struct sriov_vfio_report *rep;
+	const uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 0x42 };
+	const char *pcis[] = { IGB_VF0, IGB_VF1, NULL };
+	struct sriov_vfio_opts o = { .sz = sizeof(o) };
+
+	memcpy(fk->vf[1].mac, mac, 6);
+	fk->vf[1].vlan = 42;
+	fk->vf[1].spoofchk = true;
+	assert_int_equal(do_op(s, false, pcis, &o, &rep), 0);
+	sriov_vfio_report_free(rep);
+	vm_changes(fk, 0);
+	vm_changes(fk, 1);
+	rtnl_fake_clear_log(fk);
+	assert_int_equal(do_op(s, true, pcis, &o, &rep), 0);
+	assert_string_equal(vfio_sim_driver(s, IGB_VF1), "igbvf");
+	assert_memory_equal(fk->vf[1].mac, mac, 6);
+	assert_int_equal(fk->vf[1].vlan, 42);
+	assert_int_equal(fk->vf[1].qos, 0);
+	assert_false(fk->vf[1].trust);
+	assert_true(fk->vf[1].spoofchk);
+	assert_int_equal(fk->vf[1].max_tx_rate, 0);
+	assert_int_equal(fk->vf[0].vlan, 0);
+	assert_false(fk->vf[0].trust);
+	assert_int_equal(rep->devs[1].settings_restored,
+			 SRIOV_VF_HAS_MAC | SRIOV_VF_HAS_VLAN | SRIOV_VF_HAS_MAX_TX_RATE |
+			 SRIOV_VF_HAS_SPOOFCHK | SRIOV_VF_HAS_TRUST);
+	assert_int_equal(rep->devs[1].settings_failed, 0);
+	/* both VFs of the PF in one request */
+	assert_int_equal(fk->n_setlink, 1);
+	assert_string_equal(fk->violation, "");
+	sriov_vfio_report_free(rep);
+	drop_fake_rtnl(s, fk);
+}
+
+static void test_release_keep_settings(void **state)
+{
+	struct vfio_sim *s = *state;
+	struct rtnl_fake *fk = fake_rtnl(s);
+	struct sriov_vfio_report *rep;
+	const char *pcis[] = { IGB_VF1, NULL };
+	struct sriov_vfio_opts o = { .sz = sizeof(o) };
+
+	assert_int_equal(do_op(s, false, pcis, &o, &rep), 0);
+	sriov_vfio_report_free(rep);
+	vm_changes(fk, 1);
+	rtnl_fake_clear_log(fk);
+	o.keep_settings = true;
+	assert_int_equal(do_op(s, true, pcis, &o, &rep), 0);
+	assert_string_equal(vfio_sim_driver(s, IGB_VF1), "igbvf");
+	assert_int_equal(fk->vf[1].vlan, 7);
+	assert_true(fk->vf[1].trust);
+	assert_int_equal(fk->n_setlink, 0);
+	assert_int_equal(rep->devs[0].settings_restored, 0);
+	sriov_vfio_report_free(rep);
+	drop_fake_rtnl(s, fk);
+}
+
+/* Without a journal entry: spoof checking on, trust off, VLAN 0; the MAC stays. */
+static void test_release_safe_defaults(void **state)
+{
+	struct vfio_sim *s = *state;
+	struct rtnl_fake *fk = fake_rtnl(s);
+	struct sriov_vfio_report *rep;
+
+	strcpy(s->devs[1].driver, "vfio-pci");
+	strcpy(s->devs[1].override, "vfio-pci");
+	vfio_sim_set(s);
+	vm_changes(fk, 1);
+	assert_int_equal(release1(s, IGB_VF1, false, &rep), 0);
+	assert_string_equal(vfio_sim_driver(s, IGB_VF1), "igbvf");
+	assert_int_equal(fk->vf[1].vlan, 0);
+	assert_false(fk->vf[1].trust);
+	assert_true(fk->vf[1].spoofchk);
+	assert_int_equal(fk->vf[1].mac[5], 0x99);
+	assert_int_equal(fk->vf[1].max_tx_rate, 500);
+	sriov_vfio_report_free(rep);
+	drop_fake_rtnl(s, fk);
+}
+
+/* A setting the driver rejects: the move stands, the call fails with -EIO. */
+static void test_release_settings_fail(void **state)
+{
+	struct vfio_sim *s = *state;
+	struct rtnl_fake *fk = fake_rtnl(s);
+	struct sriov_vfio_report *rep;
+
+	assert_int_equal(bind1(s, IGB_VF1, false, false, &rep), 0);
+	sriov_vfio_report_free(rep);
+	vm_changes(fk, 1);
+	rtnl_fake_refuse(fk, SRIOV_VF_HAS_TRUST, 1, EINVAL, "trust is locked");
+	assert_int_equal(release1(s, IGB_VF1, false, &rep), -EIO);
+	assert_string_equal(vfio_sim_driver(s, IGB_VF1), "igbvf");
+	assert_true(rep->devs[0].changed);
+	assert_false(rep->devs[0].rolled_back);
+	assert_int_equal(rep->devs[0].settings_failed, SRIOV_VF_HAS_TRUST);
+	assert_non_null(strstr(rep->devs[0].message, "trust is locked"));
+	assert_int_equal(vfio_sim_journal_count(s), 0);
+	sriov_vfio_report_free(rep);
+	drop_fake_rtnl(s, fk);
+}
+
+/* --reset writes the reset attribute while the device is still on vfio-pci. */
+static void test_release_reset(void **state)
+{
+	struct vfio_sim *s = *state;
+	struct sriov_vfio_report *rep;
+	const char *pcis[] = { IGB_VF1, NULL };
+	struct sriov_vfio_opts o = { .sz = sizeof(o), .reset = true };
+
+	assert_int_equal(bind1(s, IGB_VF1, false, false, &rep), 0);
+	sriov_vfio_report_free(rep);
+	s->n_writes = 0;
+	assert_int_equal(do_op(s, true, pcis, &o, &rep), 0);
+	assert_true(rep->devs[0].reset);
+	assert_string_equal(s->writes[0], "devices/" IGB_VF1 "/reset=1");
+	assert_string_equal(vfio_sim_driver(s, IGB_VF1), "igbvf");
+	sriov_vfio_report_free(rep);
+}
+
 /* A failure at write k: every device back where it was, no journal left. */
 static void rollback_at(int k, bool two, bool autoprobe_off)
 {
@@ -633,6 +787,11 @@ int main(void)
 		T(test_owner_bare_user),
 		T(test_handles_follow),
 		T(test_settings_journaled),
+		T(test_release_restores_settings),
+		T(test_release_keep_settings),
+		T(test_release_safe_defaults),
+		T(test_release_settings_fail),
+		T(test_release_reset),
 		cmocka_unit_test(test_rollback_each_step),
 		cmocka_unit_test(test_release_rollback_each_step),
 		T(test_probe_fails),

@@ -59,6 +59,10 @@ struct sriov_vfio_opts {
 	bool dry_run;      /* plan and report, write nothing */
 	const char *owner; /* bind: "USER[:GROUP]" gets /dev/vfio/N; NULL: leave */
 	int timeout_ms;    /* bound on each sysfs write; 0: 30 s */
+	/* release: leave the VF settings as they are (see sriov_vfio_release()) */
+	bool keep_settings;
+	/* release: a function-level reset (the reset attribute) before the move */
+	bool reset;
 };
 
 struct sriov_vfio_result {
@@ -73,6 +77,9 @@ struct sriov_vfio_result {
 	bool rolled_back;               /* it was changed, then restored */
 	int error;                      /* 0, or -errno (-ECANCELED: refused) */
 	const char *message;            /* why it failed or was refused */
+	uint32_t settings_restored;     /* release: SRIOV_VF_HAS_* written back */
+	uint32_t settings_failed;       /* release: SRIOV_VF_HAS_* that failed */
+	bool reset;                     /* release: the device was reset */
 };
 
 struct sriov_vfio_report {
@@ -104,6 +111,18 @@ SRIOV_EXPORT int sriov_vfio_bind(struct sriov_ctx *ctx,
  * journal recorded at bind time, or, without a journal entry, to whatever
  * the kernel matches once driver_override is cleared. Devices not on
  * vfio-pci are left alone. Refused while the device's VFIO group is open.
+ *
+ * Before the host driver takes a VF back, its settings are given back
+ * over rtnetlink (one request per PF, on the running kernel only): those
+ * the journal recorded at bind time (MAC, VLAN/QoS/protocol, rates,
+ * spoof checking, trust, link state), and for spoof checking, trust and
+ * the VLAN, when the journal lacks them, safe defaults (spoof checking
+ * on, trust off, VLAN 0). Only fields that differ are written;
+ * keep_settings leaves them all alone. A setting that fails does not
+ * undo the move: it is named in settings_failed and the device's error,
+ * and the call returns -EIO. With reset, the device's reset attribute
+ * is written after the settings and before the driver moves; a device
+ * without one fails the call and stays on vfio-pci.
  */
 SRIOV_EXPORT int sriov_vfio_release(struct sriov_ctx *ctx,
 				    const struct sriov_pci_addr *devs, size_t n,
