@@ -27,6 +27,7 @@ struct cli {
 	bool help;               /* -h/--help anywhere: the object's help */
 	bool progress_shown;     /* a progress line is on stderr */
 	size_t notes_shown;      /* the library's notes already on stderr */
+	bool port_warned;        /* a devlink port read failed: said once */
 	const char *sysfs_root;
 	const char *dev_root;
 	const char *state_dir;

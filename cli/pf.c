@@ -75,6 +75,25 @@ static void print_pf_sriov(struct out *o, const struct sriov_pf_info *i,
 		OPT_INT(i->vf_total_msix));
 }
 
+/* null everywhere when the PF has no devlink instance */
+static void print_pf_eswitch(struct cli *cli, struct sriov_pf *pf, bool detail)
+{
+	struct sriov_eswitch_info e = { "", SRIOV_NO_VALUE, SRIOV_NO_VALUE,
+					SRIOV_NO_VALUE };
+	struct out *o = cli->out;
+
+	if (sriov_pf_read_eswitch(pf, &e) < 0 && !cli->quiet)
+		text_write_line(stderr, "sriovctl: warning: %s",
+				sriov_ctx_last_error(cli->ctx));
+	out_str(o, "devlink", detail ? "devlink" : NULL, e.handle[0] ? e.handle : NULL);
+	out_str(o, "eswitch_mode", detail ? "eswitch mode" : "eswitch",
+		sriov_eswitch_mode_name(e.mode));
+	out_str(o, "inline_mode", detail ? "eswitch inline mode" : NULL,
+		sriov_eswitch_inline_mode_name(e.inline_mode));
+	out_str(o, "encap_mode", detail ? "eswitch encap mode" : NULL,
+		sriov_eswitch_encap_mode_name(e.encap_mode));
+}
+
 void print_pf(struct cli *cli, struct sriov_pf *pf, bool detail)
 {
 	const struct sriov_pf_info *i = sriov_pf_get_info(pf);
@@ -96,6 +115,7 @@ void print_pf(struct cli *cli, struct sriov_pf *pf, bool detail)
 	out_int(o, "numa_node", "numa", i->numa_node, i->numa_node >= 0);
 	out_int(o, "iommu_group", "iommu", OPT_INT(i->iommu_group));
 	print_pf_sriov(o, i, detail);
+	print_pf_eswitch(cli, pf, detail);
 	if (!detail)
 		out_str(o, NULL, "device", i->device_name);
 	if (i->cap.present)

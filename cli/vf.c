@@ -6,6 +6,41 @@
 
 #include "vfconf.h"
 
+/*
+ * In switchdev mode: the VF's devlink port, representor and port
+ * function; null otherwise and where the host has no devlink.
+ */
+static void print_vf_port(struct cli *cli, const struct sriov_vf *vf, bool detail)
+{
+	static const char *const states[] = { "inactive", "active" };
+	static const char *const opstates[] = { "detached", "attached" };
+	struct sriov_vf_port p;
+	struct out *o = cli->out;
+	int r = sriov_vf_read_port((struct sriov_vf *)vf, &p);
+
+	if (r < 0 && r != -ENOENT && r != -EOPNOTSUPP && !cli->quiet &&
+	    !cli->port_warned) {
+		text_write_line(stderr, "sriovctl: warning: %s",
+				sriov_ctx_last_error(cli->ctx));
+		cli->port_warned = true;
+	}
+	out_str(o, "devlink_port", detail ? "devlink port" : NULL, r == 0 ? p.port : NULL);
+	out_str(o, "representor", detail ? "representor" : "rep",
+		r == 0 && p.representor[0] ? p.representor : NULL);
+	if (r < 0 || (!p.hw_addr[0] && p.state == SRIOV_NO_VALUE &&
+		      p.opstate == SRIOV_NO_VALUE)) {
+		out_str(o, "port_function", NULL, NULL);
+		return;
+	}
+	out_obj_begin(o, "port_function", detail ? "port function" : NULL);
+	out_str(o, "hw_addr", detail ? "hw_addr" : NULL, p.hw_addr[0] ? p.hw_addr : NULL);
+	out_str(o, "state", detail ? "state" : NULL,
+		p.state >= 0 && p.state <= 1 ? states[p.state] : NULL);
+	out_str(o, "opstate", detail ? "opstate" : NULL,
+		p.opstate >= 0 && p.opstate <= 1 ? opstates[p.opstate] : NULL);
+	out_obj_end(o);
+}
+
 void print_vf(struct cli *cli, const struct sriov_vf *vf, bool detail)
 {
 	const struct sriov_vf_info *i = sriov_vf_get_info(vf);
@@ -29,6 +64,7 @@ void print_vf(struct cli *cli, const struct sriov_vf *vf, bool detail)
 	out_int(o, "numa_node", detail ? "numa" : NULL, i->numa_node,
 		i->numa_node >= 0);
 	print_vf_config(o, sriov_vf_get_config(vf), detail);
+	print_vf_port(cli, vf, detail);
 	out_obj_end(o);
 }
 

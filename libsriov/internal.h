@@ -32,6 +32,8 @@ struct sriov_pf {
 	size_t n_vfs;
 	struct sriov_vf **vfs;   /* indexed by VF number, may hold NULLs */
 	unsigned long generation; /* grows when vfs[] is read again */
+	bool eswitch_loaded;     /* eswitch holds what devlink said */
+	struct sriov_eswitch_info eswitch;
 };
 
 struct sriov_vf {
@@ -104,6 +106,7 @@ struct sriov_ctx {
 	struct sriov_dl_port *dl_ports;
 	size_t n_dl_ports;
 	bool dl_ports_loaded;
+	int dl_ports_error;      /* of the dump, when it failed */
 
 	struct sriov_iommu_group **groups;
 	size_t n_groups;

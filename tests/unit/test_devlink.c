@@ -22,7 +22,9 @@
 #include <netlink/attr.h>
 
 #include "devlink.h"
+#include "eswitch.h"
 #include "devlink_fake.h"
+#include "fakesys.h"
 #include "tmpctx.h"
 
 struct fix {
@@ -359,6 +361,61 @@ static void test_malformed_answers(void **state)
 	nlbuf_free(&b);
 }
 
+/* The model: a PCI PF of a built tree whose devlink instance the fake has. */
+static const char mlx_topology[] =
+	"pf 0000:03:00.0 vendor=15b3 device=1017 class=020000 driver=mlx5_core "
+	"netdev=enp3s0f0np0 total=8 numvfs=4 offset=2 stride=1 vfdevice=1018 "
+	"vfdriver=mlx5_core vfnetdev=enp3s0f0v%d iommu=separate\n"
+	"pf 0000:04:00.0 vendor=8086 device=10c9 class=020000 driver=igb "
+	"netdev=enp4s0 total=8 numvfs=2 offset=128 stride=2 vfdevice=10ca "
+	"vfdriver=igbvf iommu=separate\n";
+
+static void test_model(void **state)
+{
+	struct fix *f = *state;
+	struct devlink_fake_dev *d;
+	struct sriov_eswitch_info e;
+	struct sriov_vf_port port;
+	struct sriov_pf *pf, *igb;
+	char err[256];
+
+	assert_int_equal(fakesys_build(f->t->dir, mlx_topology, err, sizeof(err)), 0);
+	d = devlink_fake_find(f->fk, "pci", "0000:03:00.0");
+	d->num_vfs = 4;
+	d->port_fn = true;
+	assert_int_equal(sriov_pf_find(f->t->ctx, "0000:03:00.0", &pf), 0);
+	assert_int_equal(sriov_pf_find(f->t->ctx, "0000:04:00.0", &igb), 0);
+	assert_int_equal(sriov_pf_read_eswitch(pf, &e), 0);
+	assert_string_equal(e.handle, "pci/0000:03:00.0");
+	assert_string_equal(sriov_eswitch_mode_name(e.mode), "legacy");
+	/* legacy: no port, and no dump asked for */
+	assert_int_equal(sriov_vf_read_port(sriov_pf_get_vf(pf, 1), &port), -ENOENT);
+	assert_int_equal(f->fk->n_dumps, 0);
+	/* no devlink instance: nulls, not an error */
+	assert_int_equal(sriov_pf_read_eswitch(igb, &e), 0);
+	assert_string_equal(e.handle, "");
+	assert_int_equal(e.mode, SRIOV_NO_VALUE);
+
+	d->mode = DEVLINK_ESWITCH_MODE_SWITCHDEV;
+	sriov_ctx_dl_forget(f->t->ctx);
+	for (unsigned int vf = 0; vf < 4; vf++) {
+		char want[32];
+
+		assert_int_equal(sriov_vf_read_port(sriov_pf_get_vf(pf, vf), &port), 0);
+		snprintf(want, sizeof(want), "pci/0000:03:00.0/%u", 1 + vf);
+		assert_string_equal(port.port, want);
+		snprintf(want, sizeof(want), "ens1f0pf0vf%u", vf);
+		assert_string_equal(port.representor, want);
+		snprintf(want, sizeof(want), "02:00:00:00:00:%02x", vf);
+		assert_string_equal(port.hw_addr, want);
+		assert_int_equal(port.state, 1);
+		assert_int_equal(port.opstate, 1);
+	}
+	/* one dump for every VF of the command */
+	assert_int_equal(f->fk->n_dumps, 1);
+	assert_int_equal(sriov_vf_read_port(sriov_pf_get_vf(igb, 0), &port), -ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -373,6 +430,7 @@ int main(void)
 		T(test_dump_error),
 		T(test_added_command),
 		T(test_malformed_answers),
+		T(test_model),
 #undef T
 	};
 

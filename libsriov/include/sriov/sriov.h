@@ -353,6 +353,54 @@ SRIOV_EXPORT int sriov_pf_read_vf_config(struct sriov_pf *pf, bool stats);
 SRIOV_EXPORT const struct sriov_vf_config *
 sriov_vf_get_config(const struct sriov_vf *vf);
 
+/*
+ * The NIC's embedded switch, over devlink (generic netlink). A PF whose
+ * device has no devlink instance, a kernel without devlink, or a sysfs
+ * root that is not the running kernel's all read as "no devlink": handle
+ * "" and every value SRIOV_NO_VALUE, not an error.
+ */
+#define SRIOV_ESWITCH_LEGACY 0
+#define SRIOV_ESWITCH_SWITCHDEV 1
+#define SRIOV_DEVLINK_HANDLE_STRLEN 112
+
+struct sriov_eswitch_info {
+	char handle[SRIOV_DEVLINK_HANDLE_STRLEN]; /* "pci/0000:03:00.0", or "" */
+	int mode;          /* SRIOV_ESWITCH_* or SRIOV_NO_VALUE */
+	int inline_mode;   /* 0 none, 1 link, 2 network, 3 transport, or SRIOV_NO_VALUE */
+	int encap_mode;    /* 0 none, 1 basic, or SRIOV_NO_VALUE */
+};
+
+/* Two devlink requests: does the instance exist, and its eswitch. */
+SRIOV_EXPORT int sriov_pf_read_eswitch(struct sriov_pf *pf,
+				       struct sriov_eswitch_info *ret);
+/* "legacy", "switchdev", or NULL; the parser is -EINVAL for other names. */
+SRIOV_EXPORT const char *sriov_eswitch_mode_name(int mode);
+SRIOV_EXPORT int sriov_eswitch_mode_parse(const char *name, int *ret_mode);
+/* "none", "link", "network", "transport" / "none", "basic"; or NULL. */
+SRIOV_EXPORT const char *sriov_eswitch_inline_mode_name(int mode);
+SRIOV_EXPORT const char *sriov_eswitch_encap_mode_name(int mode);
+
+/*
+ * A VF's devlink port in switchdev mode: the port of flavour pcivf of
+ * its PF's devlink instance whose vfnum is the VF number (and pfnum the
+ * PF's function, when several PFs share the instance), never found by
+ * netdev names. All ports come from one dump, kept on the context until
+ * the eswitch mode changes.
+ */
+struct sriov_vf_port {
+	char port[SRIOV_DEVLINK_HANDLE_STRLEN + 12]; /* "pci/0000:03:00.0/2" */
+	unsigned int index;
+	char representor[16];   /* the representor netdev, or "" */
+	int representor_ifindex; /* or SRIOV_NO_VALUE */
+	char hw_addr[96];       /* the port function's, "aa:bb:..", or "" */
+	int state;              /* 1 active, 0 inactive, SRIOV_NO_VALUE */
+	int opstate;            /* 1 attached, 0 detached, SRIOV_NO_VALUE */
+};
+
+/* -ENOENT (quietly) when the VF has no devlink port. */
+SRIOV_EXPORT int sriov_vf_read_port(struct sriov_vf *vf,
+				    struct sriov_vf_port *ret);
+
 /* Why one field of a VF's change failed. */
 struct sriov_vf_field_error {
 	uint32_t field;                 /* one SRIOV_VF_HAS_* bit */

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The embedded switch in the model (private to the library). */
+#ifndef SRIOV_ESWITCH_H
+#define SRIOV_ESWITCH_H
+
+#include "devlink.h"
+
+/* The context's devlink, when the PF's device has an instance: -ENODEV if not. */
+int sriov_pf_devlink(struct sriov_pf *pf, struct sriov_devlink **ret);
+/*
+ * Every devlink port of the host, from one dump kept on the context (its
+ * error too, so that a failed dump is not repeated per VF).
+ */
+int sriov_ctx_dl_ports(struct sriov_ctx *ctx, const struct sriov_dl_port **ret,
+		       size_t *ret_n);
+/* Forgets the ports and every PF's eswitch: the mode changed. */
+void sriov_ctx_dl_forget(struct sriov_ctx *ctx);
+
+#endif
