@@ -137,6 +137,13 @@ int cli_parse_size(const char *s, uint64_t *ret);
 /* --memory: cli_parse_size(), not 0, at most CLI_MEMORY_MAX; else exit 2 */
 #define CLI_MEMORY_MAX ((uint64_t)1 << 52)
 int cli_parse_memory(struct cli *cli, const char *s, uint64_t *ret);
+/*
+ * qemuver.c: a QEMU version as SRIOV_QEMU_VERSION(), from "X.Y[.Z]"
+ * (--qemu-version) or from the output of "PATH -version" (--qemu);
+ * else the reason, exit code 2.
+ */
+int cli_qemu_version_parse(struct cli *cli, const char *text, unsigned int *ret);
+int cli_qemu_version_ask(struct cli *cli, const char *path, unsigned int *ret);
 
 /* Common field writers shared by the object files. */
 void print_pf(struct cli *cli, struct sriov_pf *pf, bool detail);

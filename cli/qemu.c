@@ -8,6 +8,7 @@
 #include "sriov/vfio.h"
 
 enum format { F_SHELL, F_ARGS, F_JSON, F_LIBVIRT };
+static const char *const format_names[] = { "shell", "args", "json", "libvirt" };
 
 struct qargs {
 	struct sriov_qemu_opts o;
@@ -54,14 +55,12 @@ static char *shell_line(char *const *argv)
 
 static int parse_format(struct cli *cli, const char *f, struct qargs *q)
 {
-	static const char *const names[] = { "shell", "args", "json", "libvirt" };
-
 	if (!f) {
 		q->format = cli->json ? F_JSON : F_SHELL;
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(f, names[i])) {
+	for (size_t i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++)
+		if (!strcmp(f, format_names[i])) {
 			q->format = (enum format)i;
 			return 0;
 		}
@@ -69,11 +68,49 @@ static int parse_format(struct cli *cli, const char *f, struct qargs *q)
 			 "invalid --format \"%s\": expected shell, args, json or libvirt", f);
 }
 
+static int parse_chassis(struct cli *cli, const char *s, struct qargs *q)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = s[0] >= '0' && s[0] <= '9' ? strtoul(s, &end, 10) : 0;
+	if (!v || errno || *end || v > 255)
+		return cli_error(cli, EXIT_USAGE,
+				 "invalid --chassis-base \"%s\": expected a multiple of 8 from 8 to 240", s);
+	if (!q->o.root_ports)
+		return cli_error(cli, EXIT_USAGE, "--chassis-base applies to --root-ports only");
+	q->o.chassis_base = (unsigned int)v;
+	return 0;
+}
+
+/* --iommufd needs a QEMU that has it: its version, given or asked. */
+static int parse_qemu(struct cli *cli, const char *path, const char *version,
+		      struct qargs *q)
+{
+	if (path && version)
+		return cli_error(cli, EXIT_USAGE, "--qemu and --qemu-version exclude each other");
+	if (version && cli_qemu_version_parse(cli, version, &q->o.qemu_version))
+		return EXIT_USAGE;
+	if (path && cli_qemu_version_ask(cli, path, &q->o.qemu_version))
+		return EXIT_USAGE;
+	if (q->o.iommufd && !q->o.qemu_version)
+		return cli_error(cli, EXIT_USAGE,
+				 "--iommufd needs the QEMU that will run: --qemu PATH (asks it) or --qemu-version X.Y; QEMU has -object iommufd since %u.%u",
+				 SRIOV_QEMU_IOMMUFD_VERSION / 10000,
+				 SRIOV_QEMU_IOMMUFD_VERSION / 100 % 100);
+	return 0;
+}
+
 static int parse_args(struct cli *cli, int *argc, char **argv, struct qargs *q)
 {
-	const char *rombar = NULL, *format = NULL, *mem = NULL;
+	const char *rombar = NULL, *format = NULL, *mem = NULL, *chassis = NULL,
+		   *qemu = NULL, *version = NULL;
 
-	if (cli_take_option(argc, argv, "--id-prefix", &q->o.id_prefix) < 0 ||
+	if (cli_take_option(argc, argv, "--chassis-base", &chassis) < 0 ||
+	    cli_take_option(argc, argv, "--qemu", &qemu) < 0 ||
+	    cli_take_option(argc, argv, "--qemu-version", &version) < 0 ||
+	    cli_take_option(argc, argv, "--id-prefix", &q->o.id_prefix) < 0 ||
 	    cli_take_option(argc, argv, "--bus", &q->o.bus) < 0 ||
 	    cli_take_option(argc, argv, "--rombar", &rombar) < 0 ||
 	    cli_take_option(argc, argv, "--format", &format) < 0 ||
@@ -89,6 +126,9 @@ static int parse_args(struct cli *cli, int *argc, char **argv, struct qargs *q)
 	if (rombar && strcmp(rombar, "0") && strcmp(rombar, "1"))
 		return cli_error(cli, EXIT_USAGE, "invalid --rombar \"%s\": expected 0 or 1",
 				 rombar);
+	if ((chassis && parse_chassis(cli, chassis, q)) ||
+	    parse_qemu(cli, qemu, version, q))
+		return EXIT_USAGE;
 	q->o.rombar = !rombar ? SRIOV_ROMBAR_DEFAULT
 			      : rombar[0] == '1' ? SRIOV_ROMBAR_ON : SRIOV_ROMBAR_OFF;
 	return parse_format(cli, format, q);
@@ -179,33 +219,48 @@ static int build(struct cli *cli, const struct qargs *q,
 	return r;
 }
 
-static void print_libvirt(struct cli *cli, char *xml)
+/*
+ * -j, and --format json: one object whatever the format (sriovctl-qemu(8)),
+ * members that do not apply null.
+ */
+static void print_json(struct cli *cli, const struct qargs *q,
+		       const struct emitted *e)
 {
-	if (cli->json) {
-		out_obj_begin(cli->out, NULL, NULL);
-		out_str(cli->out, "libvirt_xml", NULL, xml);
-		out_obj_end(cli->out);
-		return;
-	}
-	if (*xml && xml[strlen(xml) - 1] == '\n')
-		xml[strlen(xml) - 1] = '\0';
-	out_str(cli->out, NULL, "xml", xml);
+	char *line = e->argv ? shell_line(e->argv) : NULL;
+
+	out_obj_begin(cli->out, NULL, NULL);
+	out_str(cli->out, "format", NULL,
+		format_names[q->format == F_JSON ? F_ARGS : q->format]);
+	if (e->argv)
+		out_strv(cli->out, "args", NULL, (const char *const *)e->argv);
+	else
+		out_str(cli->out, "args", NULL, NULL);
+	out_str(cli->out, "command_line", NULL, line);
+	out_str(cli->out, "libvirt_xml", NULL, e->xml);
+	out_obj_end(cli->out);
+	free(line);
 }
 
-static void print_args(struct cli *cli, const struct qargs *q, char **argv)
+static void print_text(struct cli *cli, const struct qargs *q, struct emitted *e)
 {
 	char *line;
 
-	if (q->format == F_SHELL && !cli->json) {
-		line = shell_line(argv);
+	if (e->xml) {
+		size_t len = strlen(e->xml);
+
+		if (len && e->xml[len - 1] == '\n')
+			e->xml[len - 1] = '\0';
+		out_str(cli->out, NULL, "xml", e->xml);
+	} else if (q->format == F_SHELL) {
+		line = shell_line(e->argv);
 		out_str(cli->out, NULL, "args", line ? line : "");
 		free(line);
-		return;
+	} else {
+		out_list_begin(cli->out, NULL, NULL);
+		for (char **a = e->argv; *a; a++)
+			out_str(cli->out, NULL, NULL, *a);
+		out_list_end(cli->out);
 	}
-	out_list_begin(cli->out, NULL, NULL);
-	for (char **a = argv; *a; a++)
-		out_str(cli->out, NULL, NULL, *a);
-	out_list_end(cli->out);
 }
 
 /* Emitted first, so that bad options are usage errors whatever the devices. */
@@ -218,10 +273,10 @@ static int emit(struct cli *cli, const struct qargs *q,
 	if (r < 0)
 		return cli_lib_error(cli, r, cli_exit_for(r));
 	r = q->no_check ? 0 : check_devices(cli, q, devs, n);
-	if (r == 0 && e.xml)
-		print_libvirt(cli, e.xml);
+	if (r == 0 && cli->json)
+		print_json(cli, q, &e);
 	else if (r == 0)
-		print_args(cli, q, e.argv);
+		print_text(cli, q, &e);
 	free(e.xml);
 	sriov_strv_free(e.argv);
 	return r ? r : EXIT_OK;
@@ -251,7 +306,7 @@ static int qemu_args(struct cli *cli, int argc, char **argv)
 }
 
 const struct verb qemu_verbs[] = {
-	{ "args", 1, -1, qemu_args, "VFSPEC... [--id-prefix P] [--root-ports] [--bus B] [--rombar 0|1] [--iommufd] [--vf-token UUID] [--format shell|args|json|libvirt] [--user USER] [--memory SIZE] [--no-check]",
+	{ "args", 1, -1, qemu_args, "VFSPEC... [--id-prefix P] [--root-ports] [--chassis-base N] [--bus B] [--rombar 0|1] [--iommufd] [--qemu PATH|--qemu-version X.Y] [--vf-token UUID] [--format shell|args|json|libvirt] [--user USER] [--memory SIZE] [--no-check]",
 	  "QEMU -device arguments (or libvirt XML) for devices on vfio-pci" },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };

@@ -34,7 +34,7 @@ _sriovctl_opts()
 	'vfio bind') echo --owner --timeout -- ;;
 	'vfio release') echo --timeout -- --keep-settings --reset ;;
 	'vfio check') echo --user --memory --vf-token -- --viommu --no-reset ;;
-	'qemu args') echo --id-prefix --bus --rombar --format --vf-token --user --memory -- \
+	'qemu args') echo --id-prefix --chassis-base --bus --rombar --qemu --qemu-version --format --vf-token --user --memory -- \
 		--root-ports --iommufd --no-check ;;
 	'doctor ') echo --memory -- ;;
 	'apply ') echo --pf --timeout -- --check --diff --recover --schema ;;

@@ -208,7 +208,7 @@ function __sriovctl_opts
         case 'vfio check'
             printf '%s\n' --user --memory --vf-token -- --viommu --no-reset
         case 'qemu args'
-            printf '%s\n' --id-prefix --bus --rombar --format --vf-token --user --memory -- \
+            printf '%s\n' --id-prefix --chassis-base --bus --rombar --qemu --qemu-version --format --vf-token --user --memory -- \
                 --root-ports --iommufd --no-check
         case 'doctor '
             printf '%s\n' --memory --

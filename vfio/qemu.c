@@ -10,8 +10,14 @@
 
 #define DEFAULT_PREFIX "hostdev"
 #define ID_MAX 32
-/* Root ports get chassis numbers from here, clear of hand-written ones. */
-#define CHASSIS_BASE 100
+/*
+ * A root port's chassis number is also its devfn: slot chassis / 8,
+ * function chassis % 8. The default leaves slots 1-7 of the bus to
+ * hand-written devices; slot 0 is the host bridge, slot 31 q35's LPC.
+ */
+#define CHASSIS_DEFAULT 64
+#define CHASSIS_MIN 8
+#define CHASSIS_END 248
 #define MAX_DEVICES 150
 
 SRIOV_EXPORT void sriov_strv_free(char **strv)
@@ -37,6 +43,34 @@ static bool qemu_id_valid(const char *s)
 	return true;
 }
 
+static void version_text(unsigned int v, char *buf, size_t size)
+{
+	snprintf(buf, size, "%u.%u.%u", v / 10000, v / 100 % 100, v % 100);
+}
+
+static int check_chassis(struct sriov_ctx *ctx, const struct sriov_qemu_opts *o,
+			 size_t n)
+{
+	char have[32], need[32];
+
+	if (o->root_ports &&
+	    (o->chassis_base % 8 || o->chassis_base < CHASSIS_MIN ||
+	     o->chassis_base + n > CHASSIS_END))
+		return sriov_err(ctx, EINVAL,
+				 "invalid chassis base %u: for %zu root ports a multiple of 8 from %d to %zu (the ports sit at slot base/8 and up, of slots 1 to 30)",
+				 o->chassis_base, n, CHASSIS_MIN,
+				 (CHASSIS_END - n) / 8 * 8);
+	if (o->iommufd && o->qemu_version &&
+	    o->qemu_version < SRIOV_QEMU_IOMMUFD_VERSION) {
+		version_text(o->qemu_version, have, sizeof(have));
+		version_text(SRIOV_QEMU_IOMMUFD_VERSION, need, sizeof(need));
+		return sriov_err(ctx, EINVAL,
+				 "QEMU %s has no iommufd backend (-object iommufd and vfio-pci's iommufd= came with QEMU %s): leave out iommufd",
+				 have, need);
+	}
+	return 0;
+}
+
 static int check_opts(struct sriov_ctx *ctx, const struct sriov_qemu_opts *o,
 		      size_t n)
 {
@@ -58,7 +92,7 @@ static int check_opts(struct sriov_ctx *ctx, const struct sriov_qemu_opts *o,
 		return sriov_err(ctx, EINVAL,
 				 "rombar must be SRIOV_ROMBAR_DEFAULT, _OFF or _ON, not %d",
 				 o->rombar);
-	return 0;
+	return check_chassis(ctx, o, n);
 }
 
 static int load_opts(struct sriov_ctx *ctx, const struct sriov_qemu_opts *opts,
@@ -72,6 +106,8 @@ static int load_opts(struct sriov_ctx *ctx, const struct sriov_qemu_opts *opts,
 	}
 	if (!o->id_prefix)
 		o->id_prefix = DEFAULT_PREFIX;
+	if (!o->chassis_base)
+		o->chassis_base = CHASSIS_DEFAULT;
 	return check_opts(ctx, o, n);
 }
 
@@ -127,6 +163,23 @@ static int vf_token(struct sriov_ctx *ctx, const struct sriov_qemu_opts *o,
 	return 0;
 }
 
+/*
+ * Root port i at devfn chassis_base + i: eight to a slot, as libvirt packs
+ * them; function 0 carries multifunction=on when the slot holds more.
+ */
+static void push_root_port(struct strv *s, const struct sriov_qemu_opts *o,
+			   size_t i, size_t n)
+{
+	size_t chassis = o->chassis_base + i;
+	bool multi = chassis % 8 == 0 && i + 1 < n;
+
+	push(s, "-device");
+	push(s, "pcie-root-port,id=%srp%zu,chassis=%zu,slot=0%s%s,addr=0x%zx.0x%zx%s",
+	     o->id_prefix, i, chassis, o->bus ? ",bus=" : "",
+	     o->bus ? o->bus : "", chassis / 8, chassis % 8,
+	     multi ? ",multifunction=on" : "");
+}
+
 static void push_device(struct strv *s, const struct sriov_qemu_opts *o,
 			const struct sriov_pci_addr *a, size_t i,
 			const char *token)
@@ -135,15 +188,10 @@ static void push_device(struct strv *s, const struct sriov_qemu_opts *o,
 	     fd[ID_MAX + 24] = "", tok[48] = "";
 
 	sriov_pci_addr_format(a, pci);
-	if (o->root_ports) {
-		push(s, "-device");
-		push(s, "pcie-root-port,id=%srp%zu,chassis=%zu,slot=0%s%s",
-		     o->id_prefix, i, CHASSIS_BASE + i, o->bus ? ",bus=" : "",
-		     o->bus ? o->bus : "");
+	if (o->root_ports)
 		snprintf(bus, sizeof(bus), ",bus=%srp%zu", o->id_prefix, i);
-	} else if (o->bus) {
+	else if (o->bus)
 		snprintf(bus, sizeof(bus), ",bus=%s", o->bus);
-	}
 	if (o->rombar != SRIOV_ROMBAR_DEFAULT)
 		snprintf(rom, sizeof(rom), ",rombar=%d", o->rombar == SRIOV_ROMBAR_ON);
 	if (o->iommufd)
@@ -173,6 +221,9 @@ SRIOV_EXPORT int sriov_qemu_args(struct sriov_ctx *ctx,
 		push(&s, "-object");
 		push(&s, "iommufd,id=%siommufd", o.id_prefix);
 	}
+	/* the ports first, as libvirt puts controllers before devices */
+	for (size_t i = 0; o.root_ports && i < n; i++)
+		push_root_port(&s, &o, i, n);
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		const char *token;
 
@@ -200,11 +251,37 @@ static bool vlan_set(const struct sriov_vf_config *c)
 	return c && (c->mask & SRIOV_VF_HAS_VLAN) && c->vlan;
 }
 
+/*
+ * libvirt sets the VLAN of an <interface type='hostdev'> itself when the
+ * domain starts, from <vlan><tag id=/> alone: a VLAN QoS (priority) or
+ * 802.1ad would be lost. Such a VF is passed as <hostdev>, which libvirt
+ * leaves as it is, and the comment says why.
+ */
+static bool vlan_beyond_libvirt(FILE *f, const struct sriov_pci_addr *a,
+				const struct sriov_vf_config *c)
+{
+	char pci[SRIOV_PCI_ADDR_STRLEN], qos[16] = "";
+	bool ad;
+
+	if (!vlan_set(c))
+		return false;
+	ad = c->vlan_proto == SRIOV_VLAN_PROTO_8021AD;
+	if (!c->qos && !ad)
+		return false;
+	if (c->qos)
+		snprintf(qos, sizeof(qos), " qos %u", c->qos);
+	sriov_pci_addr_format(a, pci);
+	fprintf(f, "<!-- %s: VLAN %u%s%s is kept by passing it as <hostdev>: libvirt would set the VLAN of an <interface type='hostdev'> itself without %s -->\n",
+		pci, c->vlan, qos, ad ? " 802.1ad" : "",
+		c->qos && ad ? "QoS and 802.1ad" : c->qos ? "QoS" : "802.1ad");
+	return true;
+}
+
 static void xml_device(FILE *f, const struct sriov_qemu_opts *o,
 		       const struct sriov_pci_addr *a,
 		       const struct sriov_vf_config *c, size_t i)
 {
-	bool iface = mac_set(c) || vlan_set(c);
+	bool iface = (mac_set(c) || vlan_set(c)) && !vlan_beyond_libvirt(f, a, c);
 	const char *tag = iface ? "interface" : "hostdev";
 	char mac[SRIOV_VF_VALUE_STRLEN];
 
@@ -212,14 +289,14 @@ static void xml_device(FILE *f, const struct sriov_qemu_opts *o,
 		fprintf(f, "<interface type='hostdev' managed='no'>\n");
 	else
 		fprintf(f, "<hostdev mode='subsystem' type='pci' managed='no'>\n");
-	if (mac_set(c) &&
+	if (iface && mac_set(c) &&
 	    sriov_vf_key_format(&sriov_vf_field_def(SRIOV_VF_HAS_MAC)->pub, c,
 				mac, sizeof(mac)) == 0)
 		fprintf(f, "  <mac address='%s'/>\n", mac);
 	fprintf(f, "  <source>\n    <address %sdomain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%x'/>\n  </source>\n",
 		iface ? "type='pci' " : "", a->domain, a->bus, a->slot,
 		a->function);
-	if (vlan_set(c))
+	if (iface && vlan_set(c))
 		fprintf(f, "  <vlan>\n    <tag id='%u'/>\n  </vlan>\n", c->vlan);
 	if (o->rombar != SRIOV_ROMBAR_DEFAULT)
 		fprintf(f, "  <rom bar='%s'/>\n",

@@ -65,7 +65,7 @@ for format in shell args json libvirt; do
 	expect_rc "qemu args -j --format $format exits 0" 0
 done
 run qemu args 'enp1s0f0#0' --no-check --format json
-jq_eq "qemu args --format json without -j: the array" '.[0]' '"-device"'
+jq_eq "qemu args --format json without -j: the object of -j" '.args[0]' '"-device"'
 run -j -n pf disable enp6s0f0
 jq_eq "pf disable -n: the report of pf set" '[.changed, .dry_run, .num_vfs]' '[true,true,0]'
 

@@ -76,7 +76,7 @@ expect_rc "qemu args: VF not on vfio-pci refused" 3
 expect_match "says why" 'is on igbvf, not vfio-pci: bind it first' "$err"
 run qemu args 04:00.1 --no-check
 expect_rc "--no-check emits anyway" 0
-run qemu args 'enp3s0#3' --iommufd
+run qemu args 'enp3s0#3' --iommufd --qemu-version 9.2
 expect_rc "--iommufd without kernel iommufd refused" 3
 expect_match "says why" 'no iommufd' "$err"
 mkdir -p "$state/journal"
@@ -128,19 +128,23 @@ expect_rc "qemu args on a VF on vfio-pci" 0
 expect_eq "shell format" "-device vfio-pci,host=$VF3,id=hostdev0" "$out"
 run qemu args "$VF3" --root-ports --id-prefix net --bus pcie.0 --rombar 0 --format args
 expect_eq "one argument a line" "-device
-pcie-root-port,id=netrp0,chassis=100,slot=0,bus=pcie.0
+pcie-root-port,id=netrp0,chassis=64,slot=0,bus=pcie.0,addr=0x8.0x0
 -device
 vfio-pci,host=$VF3,id=net0,bus=netrp0,rombar=0" "$out"
 run qemu args "$VF3" --format json
-jq_eq "--format json: an array" '.' "[\"-device\",\"vfio-pci,host=$VF3,id=hostdev0\"]"
+jq_eq "--format json: the object of -j" '[.format,.args,.command_line,.libvirt_xml]' \
+	"[\"args\",[\"-device\",\"vfio-pci,host=$VF3,id=hostdev0\"],\"-device vfio-pci,host=$VF3,id=hostdev0\",null]"
 run -j qemu args "$VF3"
-jq_eq "-j: the same array" 'length' '2'
+jq_eq "-j: the same object" '[.format,(.args | length)]' '["args",2]'
+run -j qemu args "$VF3" --format shell
+jq_eq "-j --format shell: the same members" '[.format,(.args | length),.command_line]' \
+	"[\"shell\",2,\"-device vfio-pci,host=$VF3,id=hostdev0\"]"
 run qemu args "$VF3" --format libvirt
 expect_match "libvirt hostdev" "^<hostdev mode='subsystem' type='pci' managed='no'>" "$out"
 expect_match "source address" "<address domain='0x0000' bus='0x03' slot='0x10' function='0x6'/>" "$out"
 run -j qemu args "$VF3" --format libvirt
-jq_eq "libvirt in JSON" '.libvirt_xml | test("^<hostdev")' 'true'
-run qemu args "$VF3" --iommufd --no-check
+jq_eq "libvirt in JSON: the same members" '[.format,.args,.command_line,(.libvirt_xml | test("^<hostdev"))]' '["libvirt",null,null,true]'
+run qemu args "$VF3" --iommufd --qemu-version 9.0 --no-check
 expect_eq "iommufd object" "-object iommufd,id=hostdeviommufd -device vfio-pci,host=$VF3,id=hostdev0,iommufd=hostdeviommufd" "$out"
 run -j qemu args 'enp3s0#0'
 jq_eq "refusal in JSON" '.error.code' '3'

@@ -99,11 +99,19 @@ static void test_args(void **state)
 			    "-device vfio-pci,host=0000:03:10.0,id=net0,bus=pcie.1,rombar=0");
 	o.root_ports = true;
 	o.rombar = SRIOV_ROMBAR_ON;
+	/* ports first, eight to a slot, function 0 multifunction=on */
 	assert_string_equal(args(x, 2, &o),
-			    "-device pcie-root-port,id=netrp0,chassis=100,slot=0,bus=pcie.1 "
+			    "-device pcie-root-port,id=netrp0,chassis=64,slot=0,bus=pcie.1,addr=0x8.0x0,multifunction=on "
+			    "-device pcie-root-port,id=netrp1,chassis=65,slot=0,bus=pcie.1,addr=0x8.0x1 "
 			    "-device vfio-pci,host=0000:03:10.0,id=net0,bus=netrp0,rombar=1 "
-			    "-device pcie-root-port,id=netrp1,chassis=101,slot=0,bus=pcie.1 "
 			    "-device vfio-pci,host=0000:03:10.2,id=net1,bus=netrp1,rombar=1");
+	/* a lone port needs no multifunction; the base moves it to its slot */
+	o.chassis_base = 128;
+	o.bus = NULL;
+	o.rombar = SRIOV_ROMBAR_DEFAULT;
+	assert_string_equal(args(x, 1, &o),
+			    "-device pcie-root-port,id=netrp0,chassis=128,slot=0,addr=0x10.0x0 "
+			    "-device vfio-pci,host=0000:03:10.0,id=net0,bus=netrp0");
 	o = (struct sriov_qemu_opts){ .sz = sizeof(o), .iommufd = true };
 	assert_string_equal(args(x, 1, &o),
 			    "-object iommufd,id=hostdeviommufd "
@@ -115,6 +123,7 @@ static void test_args_invalid(void **state)
 	struct fx *x = *state;
 	static const char *const bad_ids[] = { "", "0net", "net dev", "a,b",
 					       "x=1", "n\"", "averyveryveryverylongprefixofmorethan32" };
+	static const unsigned int bad_bases[] = { 4, 12, 241, 248, 256 };
 	struct sriov_qemu_opts o = { .sz = sizeof(o) };
 	char **argv = NULL;
 
@@ -130,7 +139,30 @@ static void test_args_invalid(void **state)
 	assert_int_equal(sriov_qemu_args(x->ctx, x->a, 1, &o, &argv), -EINVAL);
 	o.rombar = SRIOV_ROMBAR_DEFAULT;
 	assert_int_equal(sriov_qemu_args(x->ctx, x->a, 0, &o, &argv), -ERANGE);
+	/* chassis bases: multiples of 8, the ports within slots 1 to 30 */
+	o.root_ports = true;
+	for (size_t i = 0; i < sizeof(bad_bases) / sizeof(bad_bases[0]); i++) {
+		o.chassis_base = bad_bases[i];
+		assert_int_equal(sriov_qemu_args(x->ctx, x->a, 1, &o, &argv), -EINVAL);
+		assert_non_null(strstr(sriov_ctx_last_error(x->ctx), "invalid chassis base"));
+	}
+	o.chassis_base = 240;
+	assert_int_equal(sriov_qemu_args(x->ctx, x->a, 2, &o, &argv), 0);
+	sriov_strv_free(argv);
+	argv = NULL;
+	o.chassis_base = 0;
+	o.root_ports = false;
+	/* iommufd only for a QEMU that has it; an unknown version is the caller's */
+	o.iommufd = true;
+	o.qemu_version = SRIOV_QEMU_VERSION(8, 2, 7);
+	assert_int_equal(sriov_qemu_args(x->ctx, x->a, 1, &o, &argv), -EINVAL);
+	assert_string_equal(sriov_ctx_last_error(x->ctx),
+			    "QEMU 8.2.7 has no iommufd backend (-object iommufd and vfio-pci's iommufd= came with QEMU 9.0.0): leave out iommufd");
 	assert_null(argv);
+	o.qemu_version = SRIOV_QEMU_VERSION(9, 0, 0);
+	assert_int_equal(sriov_qemu_args(x->ctx, x->a, 1, &o, &argv), 0);
+	sriov_strv_free(argv);
+	argv = NULL;
 	sriov_strv_free(NULL);
 }
 
@@ -175,6 +207,72 @@ static void test_libvirt(void **state)
 	o.root_ports = true;
 	assert_int_equal(sriov_libvirt_xml(x->ctx, x->a, NULL, 1, &o, &xml), -EINVAL);
 	assert_non_null(strstr(sriov_ctx_last_error(x->ctx), "libvirt"));
+}
+
+/* libvirt's schema (virt-xml-validate, Debian's libvirt0) takes the XML. */
+static void assert_libvirt_valid(const char *xml)
+{
+	char path[] = "/tmp/sriov-qemu-domain-XXXXXX", cmd[128];
+	int fd = mkstemp(path);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+
+	assert_non_null(f);
+	fprintf(f, "<domain type='kvm'>\n  <name>t</name>\n  <memory>131072</memory>\n"
+		   "  <os>\n    <type arch='x86_64' machine='q35'>hvm</type>\n  </os>\n"
+		   "  <devices>\n%s  </devices>\n</domain>\n", xml);
+	assert_int_equal(fclose(f), 0);
+	snprintf(cmd, sizeof(cmd), "virt-xml-validate %s domain >/dev/null", path);
+	assert_int_equal(system(cmd), 0);
+	unlink(path);
+}
+
+/*
+ * libvirt sets an <interface>'s VLAN from the tag alone: a VF with a VLAN
+ * QoS or 802.1ad is passed as <hostdev>, with a comment that says why.
+ */
+static void test_libvirt_vlan(void **state)
+{
+	struct fx *x = *state;
+	struct sriov_vf_config qos = { .mask = SRIOV_VF_HAS_MAC | SRIOV_VF_HAS_VLAN,
+				       .mac = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 },
+				       .vlan = 42, .qos = 3,
+				       .vlan_proto = SRIOV_VLAN_PROTO_8021Q };
+	struct sriov_vf_config ad = { .mask = SRIOV_VF_HAS_VLAN, .vlan = 7,
+				      .vlan_proto = SRIOV_VLAN_PROTO_8021AD };
+	struct sriov_vf_config plain = { .mask = SRIOV_VF_HAS_MAC | SRIOV_VF_HAS_VLAN,
+					 .mac = { 0x52, 0x54, 0, 0xab, 0xcd, 0xef },
+					 .vlan = 100,
+					 .vlan_proto = SRIOV_VLAN_PROTO_8021Q };
+	const struct sriov_vf_config *cfgs[2] = { &qos, &ad };
+	char *xml = NULL;
+
+	assert_int_equal(sriov_libvirt_xml(x->ctx, x->a, cfgs, 2, NULL, &xml), 0);
+	assert_string_equal(xml,
+		"<!-- 0000:03:10.0: VLAN 42 qos 3 is kept by passing it as <hostdev>: libvirt would set the VLAN of an <interface type='hostdev'> itself without QoS -->\n"
+		"<hostdev mode='subsystem' type='pci' managed='no'>\n"
+		"  <source>\n"
+		"    <address domain='0x0000' bus='0x03' slot='0x10' function='0x0'/>\n"
+		"  </source>\n"
+		"  <alias name='ua-hostdev0'/>\n"
+		"</hostdev>\n"
+		"<!-- 0000:03:10.2: VLAN 7 802.1ad is kept by passing it as <hostdev>: libvirt would set the VLAN of an <interface type='hostdev'> itself without 802.1ad -->\n"
+		"<hostdev mode='subsystem' type='pci' managed='no'>\n"
+		"  <source>\n"
+		"    <address domain='0x0000' bus='0x03' slot='0x10' function='0x2'/>\n"
+		"  </source>\n"
+		"  <alias name='ua-hostdev1'/>\n"
+		"</hostdev>\n");
+	assert_libvirt_valid(xml);
+	free(xml);
+	ad.qos = 5;
+	cfgs[0] = &plain;
+	assert_int_equal(sriov_libvirt_xml(x->ctx, x->a, cfgs, 2, NULL, &xml), 0);
+	assert_non_null(strstr(xml, "<interface type='hostdev' managed='no'>\n"
+				    "  <mac address='52:54:00:ab:cd:ef'/>"));
+	assert_non_null(strstr(xml, "<tag id='100'/>"));
+	assert_non_null(strstr(xml, "VLAN 7 qos 5 802.1ad is kept by passing it as <hostdev>: libvirt would set the VLAN of an <interface type='hostdev'> itself without QoS and 802.1ad -->\n<hostdev "));
+	assert_libvirt_valid(xml);
+	free(xml);
 }
 
 /* A VF whose PF is on vfio-pci opens only with the PF's VF token. */
@@ -320,6 +418,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_args, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_args_invalid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_libvirt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_libvirt_vlan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_usable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vf_token, setup, teardown),
 		cmocka_unit_test(test_memlock),

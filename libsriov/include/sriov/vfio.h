@@ -364,7 +364,20 @@ struct sriov_qemu_opts {
 	int rombar;             /* enum sriov_rombar */
 	bool iommufd;           /* through an iommufd object */
 	const char *vf_token;   /* the PF's VF token, for VFs whose PF is on vfio-pci */
+	/*
+	 * Root ports: the first one's chassis number, which is also its
+	 * devfn on the bus: a multiple of 8 from 8 to 240; 0: 64 (slot 8).
+	 * Runs for one VM with disjoint ranges do not collide.
+	 */
+	unsigned int chassis_base;
+	/* The QEMU that takes the arguments, SRIOV_QEMU_VERSION(); 0: unknown */
+	unsigned int qemu_version;
 };
+
+#define SRIOV_QEMU_VERSION(major, minor, micro) \
+	((major) * 10000u + (minor) * 100u + (micro))
+/* The first QEMU with "-object iommufd" and vfio-pci's iommufd= */
+#define SRIOV_QEMU_IOMMUFD_VERSION SRIOV_QEMU_VERSION(9, 0, 0)
 
 /*
  * The null UUID. The kernel gives a PF on vfio-pci a random VF token;
@@ -374,8 +387,11 @@ struct sriov_qemu_opts {
 
 /*
  * QEMU arguments for the devices, in order: "-device", "vfio-pci,..."
- * (and pcie-root-port, iommufd object). *ret_argv is a NULL-terminated
- * array; free it with sriov_strv_free().
+ * (and pcie-root-port, iommufd object). Root ports are packed eight to a
+ * slot (function 0 with multifunction=on), as libvirt does, so that up
+ * to 150 fit on one bus. iommufd with a known qemu_version older than
+ * SRIOV_QEMU_IOMMUFD_VERSION is -EINVAL with the reason. *ret_argv is a
+ * NULL-terminated array; free it with sriov_strv_free().
  */
 SRIOV_EXPORT int sriov_qemu_args(struct sriov_ctx *ctx,
 				 const struct sriov_pci_addr *devs, size_t n,
@@ -384,7 +400,10 @@ SRIOV_EXPORT int sriov_qemu_args(struct sriov_ctx *ctx,
 /*
  * libvirt domain XML for the devices: <interface type='hostdev'> with the
  * MAC and VLAN of cfgs[i] when it has them (cfgs or cfgs[i] may be NULL),
- * else <hostdev mode='subsystem' type='pci' managed='no'>. malloc'ed.
+ * else <hostdev mode='subsystem' type='pci' managed='no'>. A VF with a
+ * VLAN QoS (priority) or an 802.1ad VLAN gets <hostdev> after a comment
+ * that says why: libvirt sets the VLAN of an <interface> itself and
+ * would drop both. malloc'ed.
  */
 SRIOV_EXPORT int sriov_libvirt_xml(struct sriov_ctx *ctx,
 				   const struct sriov_pci_addr *devs,

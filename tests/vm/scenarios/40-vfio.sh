@@ -109,7 +109,7 @@ expect_match "with our id" 'id "hostdev0"' "$OUT"
 
 case_begin igb: QEMU with root ports and a JSON argument list
 expect_json $S -j qemu args "$IGB#1" --root-ports --id-prefix vf --rombar 0
-expect_eq "argument list" "[\"-device\",\"pcie-root-port,id=vfrp0,chassis=100,slot=0\",\"-device\",\"vfio-pci,host=$IGB_VF1,id=vf0,bus=vfrp0,rombar=0\"]" "$(jqv .)"
+expect_eq "argument list" "[\"-device\",\"pcie-root-port,id=vfrp0,chassis=64,slot=0,addr=0x8.0x0\",\"-device\",\"vfio-pci,host=$IGB_VF1,id=vf0,bus=vfrp0,rombar=0\"]" "$(jqv .args)"
 # shellcheck disable=SC2046
 guest_qemu $($S qemu args "$IGB#1" --root-ports --id-prefix vf --rombar 0)
 expect_eq "QEMU exit status" 0 "$RC"
