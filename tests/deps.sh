@@ -9,7 +9,8 @@ packages="make gcc libc6-dev pkg-config
 	pciutils pci.ids iproute2 mandoc man-db bash zsh fish binutils jq shellcheck
 	ansible-core systemd python3-jsonschema
 	ansible-lint yamllint python3-pycodestyle pylint python3-voluptuous
-	clang libclang-rt-14-dev"
+	clang libclang-rt-14-dev
+	qemu-system-x86 libvirt-clients libvirt0"
 if [ -f "$here/vm/packages.txt" ]; then
 	packages="$packages $(grep -v '^#' "$here/vm/packages.txt")"
 fi
