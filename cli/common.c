@@ -238,6 +238,7 @@ struct sriov_ctx *cli_ctx(struct cli *cli)
 		.sysfs_root = cli->sysfs_root,
 		.dev_root = cli->dev_root,
 		.state_dir = cli->state_dir,
+		.modules_dir = getenv("SRIOVCTL_MODULES_DIR"),
 	};
 	int r;
 

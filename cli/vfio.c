@@ -125,6 +125,13 @@ static const char *status_of(const struct sriov_vfio_result *d)
 	return d->changed ? "changed" : "ok";
 }
 
+/* A VFIO driver other than the plain one: the device's vfio-pci variant. */
+static bool on_variant(const struct sriov_vfio_result *d)
+{
+	return d->driver_after && strcmp(d->driver_after, "vfio-pci") != 0 &&
+	       sriov_vfio_driver_is_vfio(d->driver_after);
+}
+
 /* The names of the SRIOV_VF_HAS_* fields of mask; null for a bind. */
 static void print_field_names(struct out *o, const char *key, const char *label,
 			      uint32_t mask, bool release)
@@ -158,6 +165,7 @@ static void print_result(struct out *o, const struct sriov_vfio_result *d,
 		d->iommu_group != SRIOV_NO_VALUE);
 	out_str(o, "driver_before", "before", d->driver_before);
 	out_str(o, "driver", "after", d->driver_after);
+	out_yesno(o, "variant_driver", NULL, on_variant(d));
 	out_str(o, "group_dev", NULL, d->group_dev);
 	out_yesno(o, "changed", NULL, d->changed);
 	out_yesno(o, "rolled_back", NULL, d->rolled_back);
@@ -186,6 +194,13 @@ static int print_report(struct cli *cli, const struct sriov_vfio_report *rep,
 	if (code)
 		cli_report_error(cli, code, "%s", sriov_ctx_last_error(cli->ctx));
 	out_obj_end(o);
+	for (size_t i = 0; !cli->json && !cli->quiet && i < rep->n; i++)
+		if (rep->devs[i].changed && on_variant(&rep->devs[i]))
+			text_write_line(stderr,
+					"sriovctl: %s: %s %s, its vfio-pci variant driver (named for it in modules.alias); --driver vfio-pci %s the plain one",
+					rep->devs[i].pci, cli->dry_run ? "would go to" : "went to",
+					rep->devs[i].driver_after,
+					cli->dry_run ? "would bind" : "binds");
 	return code;
 }
 
@@ -204,6 +219,8 @@ static int move(struct cli *cli, int argc, char **argv, bool release)
 		o.keep_settings = cli_take_flag(&argc, argv, "--keep-settings");
 		o.reset = cli_take_flag(&argc, argv, "--reset");
 	}
+	if (!release && cli_take_option(&argc, argv, "--driver", &o.driver) < 0)
+		return cli_error(cli, EXIT_USAGE, "--driver needs a VFIO driver, such as vfio-pci");
 	r = cli_take_timeout(cli, &argc, argv, &o.timeout_ms);
 	if (r == 0)
 		r = cli_resolve_devices(cli, argc, argv, &devs, &n);
@@ -525,7 +542,7 @@ static int vfio_vf_token(struct cli *cli, int argc, char **argv)
 }
 
 const struct verb vfio_verbs[] = {
-	{ "bind", 1, -1, vfio_bind, "VFSPEC... [--owner USER[:GROUP]] [--timeout SEC]",
+	{ "bind", 1, -1, vfio_bind, "VFSPEC... [--owner USER[:GROUP]] [--driver DRIVER] [--timeout SEC]",
 	  "move devices to vfio-pci (journaled, rolled back on failure)" },
 	{ "release", 1, -1, vfio_release, "VFSPEC... [--keep-settings] [--reset] [--timeout SEC]",
 	  "return devices from vfio-pci to their drivers and VF settings" },

@@ -31,7 +31,7 @@ _sriovctl_verbs()
 _sriovctl_opts()
 {
 	case $1 in
-	'vfio bind') echo --owner --timeout -- ;;
+	'vfio bind') echo --owner --driver --timeout -- ;;
 	'vfio release') echo --timeout -- --keep-settings --reset ;;
 	'vfio check') echo --user --memory --vf-token -- --viommu --no-reset ;;
 	'qemu args') echo --id-prefix --chassis-base --bus --rombar --qemu --qemu-version --format --vf-token --user --memory -- \
@@ -51,6 +51,7 @@ _sriovctl_opt_values()
 	--user) echo @user ;;
 	--rombar) printf '%s\n' 0 1 ;;
 	--format) printf '%s\n' shell args json libvirt ;;
+	--driver) echo vfio-pci ;;
 	esac
 }
 

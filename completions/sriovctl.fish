@@ -202,7 +202,7 @@ end
 function __sriovctl_opts
     switch "$argv"
         case 'vfio bind'
-            printf '%s\n' --owner --timeout --
+            printf '%s\n' --owner --driver --timeout --
         case 'vfio release'
             printf '%s\n' --timeout -- --keep-settings --reset
         case 'vfio check'
@@ -283,6 +283,9 @@ function __sriovctl_next_opts
             return
         case --format
             printf '%s\n' shell args json libvirt
+            return
+        case --driver
+            echo vfio-pci
             return
         case '?*'
             return

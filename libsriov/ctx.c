@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 
 #include "internal.h"
 
@@ -38,6 +39,24 @@ static int ctx_open_sysfs(struct sriov_ctx *ctx)
 	return 0;
 }
 
+/* The running kernel's modules only go with its own sysfs. */
+static int ctx_modules_dir(struct sriov_ctx *ctx, const char *dir)
+{
+	struct utsname u;
+
+	if (dir && *dir) {
+		ctx->modules_dir = strdup(dir);
+		return ctx->modules_dir ? 0 : -ENOMEM;
+	}
+	if (!ctx->live || uname(&u) < 0 || strchr(u.release, '/'))
+		return 0;
+	if (asprintf(&ctx->modules_dir, "/lib/modules/%s", u.release) < 0) {
+		ctx->modules_dir = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 SRIOV_EXPORT int sriov_ctx_new(const struct sriov_ctx_opts *opts,
 			       struct sriov_ctx **ret_ctx)
 {
@@ -66,6 +85,8 @@ SRIOV_EXPORT int sriov_ctx_new(const struct sriov_ctx_opts *opts,
 				   &ctx->state_dir);
 	if (r == 0)
 		r = ctx_open_sysfs(ctx);
+	if (r == 0)
+		r = ctx_modules_dir(ctx, o.modules_dir);
 	if (r < 0) {
 		/* keep the reason readable for callers that only get -errno */
 		errno = -r;
@@ -91,6 +112,7 @@ SRIOV_EXPORT void sriov_ctx_free(struct sriov_ctx *ctx)
 		close(ctx->sysfs_fd);
 	free(ctx->sysfs_root);
 	free(ctx->dev_root);
+	free(ctx->modules_dir);
 	free(ctx->state_dir);
 	free(ctx);
 }

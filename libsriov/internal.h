@@ -60,6 +60,7 @@ struct sriov_ctx {
 	bool live;               /* the root is the running kernel's /sys */
 	char *dev_root;
 	char *state_dir;
+	char *modules_dir;       /* NULL: none (a sysfs root not the kernel's) */
 	sriov_log_fn log_fn;
 	enum sriov_log_level log_max;
 	void *log_userdata;

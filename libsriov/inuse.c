@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "inuse.h"
+#include "iommu.h"
 #include "sysfs.h"
 
 struct sriov_inuse {
@@ -141,7 +142,7 @@ bool sriov_inuse_vf(struct sriov_inuse *u, const struct sriov_vf *vf,
 	pid_t pid;
 	int ifindex, n;
 
-	if (i->driver && !strcmp(i->driver, "vfio-pci") &&
+	if (sriov_driver_is_vfio(u->ctx, i->driver) &&
 	    (pid = sriov_inuse_group(u, i->iommu_group)) > 0) {
 		snprintf(reason, size, "VF %u (%s): VFIO group %d is open (pid %d)",
 			 i->index, i->pci, i->iommu_group, (int)pid);

@@ -27,6 +27,26 @@ SRIOV_EXPORT bool sriov_vfio_driver_is_vfio(const char *driver)
 	       (len >= 8 && !strcmp(driver + len - 8, "vfio-pci"));
 }
 
+/*
+ * vfio-pci and its variants are built on vfio_pci_core, which lists the
+ * modules that use it in its holders/: a driver by any name whose module
+ * is one of them hands its devices to VFIO.
+ */
+bool sriov_driver_is_vfio(struct sriov_ctx *ctx, const char *driver)
+{
+	const char *link[] = { "bus", "pci", "drivers", driver, "module", NULL };
+	char path[SYSFS_PATH_MAX], module[128];
+	const char *holder[] = { "module", "vfio_pci_core", "holders", module, NULL };
+
+	if (sriov_vfio_driver_is_vfio(driver))
+		return true;
+	if (!driver || !*driver || sriov_sysfs_join(ctx, path, sizeof(path), link) < 0 ||
+	    sriov_sysfs_readlink_name(ctx, path, module, sizeof(module)) < 0)
+		return false;
+	return sriov_sysfs_join(ctx, path, sizeof(path), holder) == 0 &&
+	       sriov_sysfs_exists(ctx, path);
+}
+
 static bool driver_viable(const char *driver)
 {
 	return !driver || !*driver || sriov_vfio_driver_is_vfio(driver) ||
@@ -43,7 +63,9 @@ void sriov_vgroup_clear(struct vgroup *g)
 	for (size_t i = 0; i < g->n; i++)
 		free((char *)g->members[i].driver);
 	free(g->members);
+	free(g->on_vfio);
 	g->members = NULL;
+	g->on_vfio = NULL;
 	g->n = 0;
 }
 
@@ -89,10 +111,13 @@ int sriov_vgroup_load(struct sriov_ctx *ctx, int id, struct vgroup *ret)
 	if (r < 0)
 		return r;
 	g.members = calloc(n ? n : 1, sizeof(*g.members));
-	if (!g.members)
+	g.on_vfio = calloc(n ? n : 1, sizeof(*g.on_vfio));
+	if (!g.members || !g.on_vfio)
 		r = -ENOMEM;
-	for (size_t i = 0; r == 0 && i < n; i++, g.n++)
+	for (size_t i = 0; r == 0 && i < n; i++, g.n++) {
 		r = member_read(ctx, names[i], &g.members[i]);
+		g.on_vfio[i] = r == 0 && sriov_driver_is_vfio(ctx, g.members[i].driver);
+	}
 	sriov_sysfs_names_free(names);
 	if (r < 0) {
 		sriov_vgroup_clear(&g);
@@ -126,7 +151,8 @@ size_t sriov_vgroup_blockers(const struct vgroup *g,
 	for (size_t i = 0; i < g->n; i++) {
 		const struct sriov_iommu_member *m = &g->members[i];
 
-		if (driver_viable(m->driver) || skipped(m->pci, skip, n_skip))
+		if (driver_viable(m->driver) || (g->on_vfio && g->on_vfio[i]) ||
+		    skipped(m->pci, skip, n_skip))
 			continue;
 		n++;
 		if (len < size)

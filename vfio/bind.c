@@ -94,6 +94,21 @@ static int call_lock(struct call *c)
 	return 0;
 }
 
+/* The VFIO driver of a bind: the one asked for, else the device's variant or vfio-pci. */
+static int choose_target(struct call *c, struct op *op)
+{
+	int r = 0;
+
+	if (c->o.driver)
+		snprintf(op->target, sizeof(op->target), "%s", c->o.driver);
+	else
+		r = sriov_vfio_variant_find(c->ctx, &op->d, op->target,
+					    sizeof(op->target));
+	if (r == 0 && !op->target[0])
+		snprintf(op->target, sizeof(op->target), "%s", VFIO_PCI);
+	return r;
+}
+
 /* Reads each device again under its lock and decides what is to be done. */
 static int call_reload(struct call *c)
 {
@@ -110,8 +125,11 @@ static int call_reload(struct call *c)
 			if (!sriov_pci_addr_cmp(&c->locks[l], &lock))
 				op->lock = l;
 		memcpy(op->before, op->d.driver, sizeof(op->before));
-		vfio = sriov_vfio_driver_is_vfio(op->d.driver);
+		vfio = sriov_driver_is_vfio(c->ctx, op->d.driver);
 		op->todo = c->release ? vfio : !vfio;
+		r = op->todo && !c->release ? choose_target(c, op) : 0;
+		if (r < 0)
+			return sriov_op_fail(c, op, r);
 		memcpy(op->res->pf, op->d.pf, sizeof(op->res->pf));
 		op->res->vf = op->d.vf;
 		op->res->iommu_group = op->d.group;
@@ -188,7 +206,7 @@ static int bind_one(struct call *c, struct op *op)
 	if (r < 0)
 		return r;
 	op->touched = true;
-	r = sriov_drv_to_vfio(&x, &op->d);
+	r = sriov_drv_to_vfio(&x, &op->d, op->target);
 	op->in_flight = x.in_flight;
 	return r;
 }
@@ -247,7 +265,7 @@ static void rollback_one(struct call *c, struct op *op)
 
 	snprintf(first, sizeof(first), "%s", sriov_ctx_last_error(c->ctx));
 	if (c->release) {
-		r = sriov_drv_to_vfio(&x, &op->d);
+		r = sriov_drv_to_vfio(&x, &op->d, op->before);
 		op->e.state = JOURNAL_BOUND;
 		if (r == 0)
 			r = op->had_entry ? sriov_journal_write(c->ctx, &op->e)
@@ -387,6 +405,22 @@ static void drop_stale_records(struct call *c)
 	}
 }
 
+/* Each driver a bind moves devices to is there, or loaded (libkmod). */
+static int ensure_targets(struct call *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		struct op *op = &c->ops[i];
+		int r;
+
+		if (!op->todo)
+			continue;
+		r = sriov_driver_ensure(c->ctx, op->target);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 static int call_run(struct call *c)
 {
 	size_t todo = 0;
@@ -400,13 +434,13 @@ static int call_run(struct call *c)
 			drop_stale_records(c);
 		if (r == 0 && c->release && c->o.dry_run && todo)
 			sriov_release_settings(c);
-		if (r == 0 && !c->release && todo && !sriov_driver_loaded(c->ctx, VFIO_PCI) &&
-		    !c->ctx->live)
-			r = sriov_driver_ensure(c->ctx, VFIO_PCI);
+		/* a dry run names a driver that could not be loaded into such a tree */
+		if (r == 0 && !c->release && todo && !c->ctx->live)
+			r = ensure_targets(c);
 		return r;
 	}
 	if (!c->release) {
-		r = sriov_driver_ensure(c->ctx, VFIO_PCI);
+		r = ensure_targets(c);
 		if (r < 0)
 			return r;
 	}
@@ -447,13 +481,13 @@ static void call_report(struct call *c, int r)
 			if (c->o.dry_run && op->todo && r == 0)
 				snprintf(now.driver, sizeof(now.driver), "%s",
 					 c->release ? (op->e.driver[0] ? op->e.driver : "")
-						    : VFIO_PCI);
+						    : op->target);
 			res->driver_after = now.driver[0] ? strdup(now.driver) : NULL;
 		}
 		res->changed = c->o.dry_run ? op->todo && r == 0
 					    : strcmp(now.driver, op->before) != 0;
 		if (!c->release && op->d.group != SRIOV_NO_VALUE &&
-		    sriov_vfio_driver_is_vfio(now.driver))
+		    sriov_driver_is_vfio(c->ctx, now.driver))
 			res->group_dev = group_dev(c->ctx, op->d.group);
 		c->rep->changed = c->rep->changed || res->changed;
 		c->rep->n_failed += res->error != 0;
@@ -474,6 +508,10 @@ static int call_init(struct call *c, struct sriov_ctx *ctx,
 		memcpy(&c->o, opts, opts->sz < sizeof(c->o) ? opts->sz : sizeof(c->o));
 	if (c->o.timeout_ms <= 0)
 		c->o.timeout_ms = VFIO_DEFAULT_TIMEOUT_MS;
+	if (!release && c->o.driver && !sriov_vfio_driver_is_vfio(c->o.driver))
+		return sriov_err(ctx, EINVAL,
+				 "invalid driver \"%s\": a VFIO driver such as vfio-pci or one of its variants (NAME_vfio_pci)",
+				 c->o.driver);
 	c->chown = !release && c->o.owner != NULL;
 	if (c->chown && sriov_owner_parse(ctx, c->o.owner, &c->uid, &c->gid) < 0)
 		return -EINVAL;

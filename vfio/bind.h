@@ -12,6 +12,7 @@ struct sriov_inuse;
 struct op {
 	struct vdev d;                   /* as read under the lock, then as now */
 	char before[JOURNAL_NAME_MAX];   /* driver before the call */
+	char target[JOURNAL_NAME_MAX];   /* bind: vfio-pci or its variant */
 	struct journal_entry e;          /* as journaled */
 	bool had_entry;                  /* release: a bind record existed */
 	bool todo;                       /* the device must move */

@@ -525,7 +525,7 @@ static int openable(struct sriov_ctx *ctx, const struct vdev *d)
 	if (d->group == SRIOV_NO_VALUE)
 		return sriov_err(ctx, ECANCELED,
 				 "%s is in no IOMMU group (is the IOMMU on?)", d->pci);
-	if (!sriov_vfio_driver_is_vfio(d->driver))
+	if (!sriov_driver_is_vfio(ctx, d->driver))
 		return sriov_err(ctx, ECANCELED,
 				 "%s is on %s, not vfio-pci: bind it first (sriovctl vfio bind %s)",
 				 d->pci, d->driver[0] ? d->driver : "no driver", d->pci);

@@ -101,22 +101,22 @@ static int reload(struct xfer *x, struct vdev *d, int r)
 	return r < 0 ? r : sriov_vdev_reload(x->ctx, d);
 }
 
-int sriov_drv_to_vfio(struct xfer *x, struct vdev *d)
+int sriov_drv_to_vfio(struct xfer *x, struct vdev *d, const char *driver)
 {
 	int r = sriov_vdev_reload(x->ctx, d);
 
 	if (r == 0)
-		r = sriov_drv_set_override(x, d, VFIO_PCI);
-	if (r == 0 && d->driver[0] && strcmp(d->driver, VFIO_PCI) != 0)
+		r = sriov_drv_set_override(x, d, driver);
+	if (r == 0 && d->driver[0] && strcmp(d->driver, driver) != 0)
 		r = reload(x, d, sriov_drv_unbind(x, d, d->driver));
 	if (r == 0 && !d->driver[0])
 		r = reload(x, d, sriov_drv_probe(x, d));
 	/* drivers_probe did not honour the override */
 	if (r == 0 && !d->driver[0])
-		r = reload(x, d, sriov_drv_bind(x, d, VFIO_PCI));
-	if (r == 0 && strcmp(d->driver, VFIO_PCI) != 0)
-		r = sriov_err(x->ctx, EIO, "%s: still on %s after binding it to vfio-pci",
-			      d->pci, d->driver[0] ? d->driver : "no driver");
+		r = reload(x, d, sriov_drv_bind(x, d, driver));
+	if (r == 0 && strcmp(d->driver, driver) != 0)
+		r = sriov_err(x->ctx, EIO, "%s: still on %s after binding it to %s",
+			      d->pci, d->driver[0] ? d->driver : "no driver", driver);
 	return r;
 }
 

@@ -87,7 +87,7 @@ SRIOV_EXPORT int sriov_vfio_usable(struct sriov_ctx *ctx,
 	r = sriov_vdev_load(ctx, dev, &d);
 	if (r < 0)
 		return r;
-	if (!sriov_vfio_driver_is_vfio(d.driver))
+	if (!sriov_driver_is_vfio(ctx, d.driver))
 		return sriov_err(ctx, ECANCELED,
 				 "%s is on %s, not vfio-pci: bind it first (sriovctl vfio bind %s)",
 				 d.pci, d.driver[0] ? d.driver : "no driver",
@@ -410,5 +410,5 @@ bool sriov_vdev_needs_vf_token(struct sriov_ctx *ctx, const struct vdev *d)
 	if (d->vf < 0 || !d->pf[0] || sriov_pci_addr_parse(d->pf, &a) < 0 ||
 	    sriov_vdev_load(ctx, &a, &pf) < 0)
 		return false;
-	return sriov_vfio_driver_is_vfio(pf.driver);
+	return sriov_driver_is_vfio(ctx, pf.driver);
 }

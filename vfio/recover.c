@@ -85,7 +85,7 @@ static int replay(struct sriov_ctx *ctx, struct vdev *d,
 	int r;
 
 	if (e->state == JOURNAL_BOUND) {
-		bool vfio = sriov_vfio_driver_is_vfio(d->driver);
+		bool vfio = sriov_driver_is_vfio(ctx, d->driver);
 
 		res->action = vfio ? "keep" : "drop";
 		if (!vfio && !dry_run)
@@ -120,7 +120,7 @@ static int entry_trusted(struct sriov_ctx *ctx, const struct journal_entry *e,
 		why = "it names no VF, but the device is one";
 	else if (e->state != JOURNAL_BOUND && d->driver[0] &&
 		 strcmp(d->driver, e->driver) != 0 &&
-		 !sriov_vfio_driver_is_vfio(d->driver))
+		 !sriov_driver_is_vfio(ctx, d->driver))
 		why = "the device is on a driver the entry does not name";
 	if (!why)
 		return 0;

@@ -68,7 +68,7 @@ static int token_holder(struct sriov_ctx *ctx, const struct vdev *d)
 		return sriov_err(ctx, ECANCELED,
 				 "%s is not an SR-IOV PF: only a PF on vfio-pci has a VF token",
 				 d->pci);
-	if (!sriov_vfio_driver_is_vfio(d->driver))
+	if (!sriov_driver_is_vfio(ctx, d->driver))
 		return sriov_err(ctx, ECANCELED,
 				 "%s is on %s, not vfio-pci: the kernel keeps a VF token only for a PF on vfio-pci (its VFs need none otherwise)",
 				 d->pci, d->driver[0] ? d->driver : "no driver");

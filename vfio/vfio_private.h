@@ -63,13 +63,21 @@ int sriov_drv_probe(struct xfer *x, struct vdev *d);
 int sriov_drv_bind(struct xfer *x, struct vdev *d, const char *driver);
 /* A function-level reset through the device's reset attribute. */
 int sriov_drv_reset(struct xfer *x, struct vdev *d);
-/* override vfio-pci, unbind, drivers_probe, explicit bind, verify. */
-int sriov_drv_to_vfio(struct xfer *x, struct vdev *d);
+/* override driver (vfio-pci or a variant), unbind, drivers_probe, explicit bind, verify. */
+int sriov_drv_to_vfio(struct xfer *x, struct vdev *d, const char *driver);
 /*
  * Back to the journaled driver and override (or, with default_match,
  * to whatever the kernel matches), from any state a move left behind.
  */
 int sriov_drv_restore(struct xfer *x, struct vdev *d, const struct journal_entry *e);
+
+/*
+ * variant.c: the vfio-pci variant driver modules.alias names for d (the
+ * match with the fewest wildcards), or "" for plain vfio-pci; "" also
+ * without a modules directory or modules.alias.
+ */
+int sriov_vfio_variant_find(struct sriov_ctx *ctx, const struct vdev *d,
+			    char *ret, size_t size);
 
 /* kmod.c */
 /*

@@ -104,7 +104,7 @@ run -j -n vfio bind 'enp3s0#0-1' "$VF3"
 expect_rc "dry-run bind" 0
 jq_eq "dry run: what would change" '[.changed,.dry_run,[.devices[].status]]' '[true,true,["changed","changed","ok"]]'
 jq_eq "device object keys" '.devices[0] | keys' \
-	'["changed","driver","driver_before","errno","error","group_dev","iommu_group","pci","pf","reset","rolled_back","settings_failed","settings_restored","status","vf"]'
+	'["changed","driver","driver_before","errno","error","group_dev","iommu_group","pci","pf","reset","rolled_back","settings_failed","settings_restored","status","variant_driver","vf"]'
 jq_eq "device fields" '.devices[0] | [.pci,.pf,.vf,.driver_before,.driver]' "[\"$VF0\",\"0000:03:00.0\",0,\"igbvf\",\"vfio-pci\"]"
 run -n vfio bind 'enp3s0#0'
 expect_match "text: planned table" '^  PCI +VF +GROUP +BEFORE +AFTER +STATUS' "$out"

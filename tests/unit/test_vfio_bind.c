@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "iommu.h"
 #include "journal.h"
 #include "rtnl_fake.h"
 #include "users.h"
@@ -765,12 +766,155 @@ static void test_spec_resolve(void **state)
 	assert_int_equal(sriov_vfio_spec_resolve(s->ctx, IGB_PF "#9", &a, &n), -ERANGE);
 }
 
+/* A modules.alias in DIR.modules for the context, as a kernel's would read. */
+static void sim_modules(struct vfio_sim *s, const char *alias)
+{
+	char dir[128], path[160];
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s.modules", s->root);
+	snprintf(path, sizeof(path), "%s/modules.alias", dir);
+	assert_true(mkdir(dir, 0755) == 0 || errno == EEXIST);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(alias, f);
+	assert_int_equal(fclose(f), 0);
+	free(s->ctx->modules_dir);
+	s->ctx->modules_dir = strdup(dir);
+}
+
+static void sim_modules_remove(struct vfio_sim *s)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/modules.alias", s->ctx->modules_dir);
+	unlink(path);
+	rmdir(s->ctx->modules_dir);
+}
+
+/* The catch-all entry is plain vfio-pci; the most specific match wins. */
+static const char variant_aliases[] =
+	"# Aliases extracted from modules themselves.\n"
+	"alias pci:v00008086d000010CAsv*sd*bc*sc*i* igbvf\n"
+	"alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci\n"
+	"alias vfio_pci:v00008086d*sv*sd*bc*sc*i* intel_vfio_pci\n"
+	"alias vfio_pci:v00008086d000010CAsv*sd*bc*sc*i* igbvf_vfio_pci\n"
+	"alias vfio_pci:v00001B36d00000010sv*sd*bc*sc*i* nvme_vfio_pci\n";
+
+/*
+ * A vfio-pci variant driver named in modules.alias for the device: bind
+ * takes it through driver_override, everything after treats it as VFIO,
+ * release goes back to the host driver; opts.driver "vfio-pci" forces the
+ * plain one.
+ */
+static void test_bind_variant(void **state)
+{
+	struct vfio_sim *s = *state;
+	struct sriov_vfio_opts o = { .sz = sizeof(o) };
+	const char *vf1[] = { IGB_VF1, NULL };
+	struct sriov_vfio_report *rep;
+	struct sriov_pci_addr a;
+	struct journal_entry e;
+
+	s->variant = "igbvf_vfio_pci";
+	vfio_sim_set(s);
+	sim_modules(s, variant_aliases);
+	assert_int_equal(bind1(s, IGB_VF1, false, true, &rep), 0);
+	assert_string_equal(rep->devs[0].driver_after, "igbvf_vfio_pci");
+	assert_true(rep->devs[0].changed);
+	sriov_vfio_report_free(rep);
+	assert_untouched(s, IGB_VF1, "igbvf");
+
+	assert_int_equal(bind1(s, IGB_VF1, false, false, &rep), 0);
+	assert_string_equal(rep->devs[0].driver_after, "igbvf_vfio_pci");
+	assert_non_null(rep->devs[0].group_dev);
+	sriov_vfio_report_free(rep);
+	assert_string_equal(vfio_sim_driver(s, IGB_VF1), "igbvf_vfio_pci");
+	assert_string_equal(vfio_sim_override(s, IGB_VF1), "igbvf_vfio_pci");
+	assert_true(vfio_sim_wrote(s, "devices/" IGB_VF1 "/driver_override=igbvf_vfio_pci"));
+	assert_int_equal(sriov_journal_read(s->ctx, IGB_VF1, &e), 0);
+	assert_int_equal(e.state, JOURNAL_BOUND);
+	assert_string_equal(e.driver, "igbvf");
+	/* a VFIO driver for QEMU, and for a second bind: nothing to do */
+	sriov_pci_addr_parse(IGB_VF1, &a);
+	assert_int_equal(sriov_vfio_usable(s->ctx, &a), 0);
+	assert_int_equal(bind1(s, IGB_VF1, false, false, &rep), 0);
+	assert_false(rep->devs[0].changed);
+	sriov_vfio_report_free(rep);
+
+	assert_int_equal(release1(s, IGB_VF1, false, &rep), 0);
+	assert_string_equal(rep->devs[0].driver_after, "igbvf");
+	sriov_vfio_report_free(rep);
+	assert_untouched(s, IGB_VF1, "igbvf");
+
+	o.driver = "vfio-pci";
+	assert_int_equal(do_op(s, false, vf1, &o, &rep), 0);
+	assert_string_equal(rep->devs[0].driver_after, "vfio-pci");
+	sriov_vfio_report_free(rep);
+	assert_string_equal(vfio_sim_driver(s, IGB_VF1), "vfio-pci");
+	assert_int_equal(release1(s, IGB_VF1, false, &rep), 0);
+	sriov_vfio_report_free(rep);
+
+	o.driver = "igbvf";
+	assert_int_equal(do_op(s, false, vf1, &o, &rep), -EINVAL);
+	assert_null(rep);
+	assert_non_null(strstr(sriov_ctx_last_error(s->ctx), "invalid driver \"igbvf\""));
+	assert_untouched(s, IGB_VF1, "igbvf");
+	sim_modules_remove(s);
+}
+
+/* The catch-all alone, or no modules.alias: plain vfio-pci. */
+static void test_bind_no_variant(void **state)
+{
+	struct vfio_sim *s = *state;
+	struct sriov_vfio_report *rep;
+
+	sim_modules(s, "alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci\n");
+	assert_int_equal(bind1(s, IGB_VF1, false, true, &rep), 0);
+	assert_string_equal(rep->devs[0].driver_after, "vfio-pci");
+	sriov_vfio_report_free(rep);
+	sim_modules_remove(s);
+	assert_int_equal(bind1(s, IGB_VF1, false, true, &rep), 0);
+	assert_string_equal(rep->devs[0].driver_after, "vfio-pci");
+	sriov_vfio_report_free(rep);
+	/* a variant named for the device but not in the tree: nothing moves */
+	sim_modules(s, variant_aliases);
+	assert_int_equal(bind1(s, IGB_VF1, false, false, &rep), -ENOENT);
+	sriov_vfio_report_free(rep);
+	assert_non_null(strstr(sriov_ctx_last_error(s->ctx), "igbvf_vfio_pci driver is not loaded"));
+	assert_untouched(s, IGB_VF1, "igbvf");
+	sim_modules_remove(s);
+}
+
+/* A driver by any name whose module uses vfio_pci_core is a VFIO driver. */
+static void test_vfio_by_module(void **state)
+{
+	static const char *const dirs[] = { "vfio_pci_core", "vfio_pci_core/holders",
+					    "vfio_pci_core/holders/igbvf" };
+	struct vfio_sim *s = *state;
+	char path[192];
+
+	assert_false(sriov_driver_is_vfio(s->ctx, "igbvf"));
+	assert_true(sriov_driver_is_vfio(s->ctx, "vfio-pci"));
+	assert_false(sriov_driver_is_vfio(s->ctx, NULL));
+
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/module/%s", s->root, dirs[i]);
+		assert_int_equal(mkdir(path, 0755), 0);
+	}
+	assert_true(sriov_driver_is_vfio(s->ctx, "igbvf"));
+	assert_false(sriov_driver_is_vfio(s->ctx, "nvme"));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_bind_and_release),
+		T(test_bind_variant),
+		T(test_bind_no_variant),
+		T(test_vfio_by_module),
 		T(test_already_done),
 		T(test_release_without_record),
 		T(test_autoprobe_off),

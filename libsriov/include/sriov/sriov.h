@@ -64,6 +64,12 @@ struct sriov_ctx_opts {
 	const char *sysfs_root; /* NULL: "/sys" */
 	const char *dev_root;   /* NULL: "/dev" */
 	const char *state_dir;  /* NULL: "/run/sriovctl" */
+	/*
+	 * Where modules.alias is read (vfio-pci variant drivers); NULL:
+	 * /lib/modules/RELEASE of the running kernel, and with another
+	 * sysfs_root none.
+	 */
+	const char *modules_dir;
 };
 
 SRIOV_EXPORT int sriov_ctx_new(const struct sriov_ctx_opts *opts,

@@ -63,6 +63,12 @@ struct sriov_vfio_opts {
 	bool keep_settings;
 	/* release: a function-level reset (the reset attribute) before the move */
 	bool reset;
+	/*
+	 * bind: the VFIO driver; NULL: the device's vfio-pci variant driver
+	 * when modules.alias names one (ctx's modules_dir), else vfio-pci.
+	 * "vfio-pci" forces the plain driver.
+	 */
+	const char *driver;
 };
 
 struct sriov_vfio_result {

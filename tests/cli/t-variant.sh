@@ -1,0 +1,94 @@
+# vfio-pci variant drivers on a built tree with a modules.alias of its own
+# (SRIOVCTL_MODULES_DIR): vfio bind picks the one named for the device and
+# says so, --driver vfio-pci forces the plain one; a VF on a variant (or on
+# any driver whose module uses vfio_pci_core) counts as on VFIO for qemu
+# args, vfio check, release, the in-use checks and doctor.
+root=$TMP/variant
+dev=$TMP/variant-dev
+mods=$TMP/variant-modules
+cat >"$TMP/variant.topo" <<'EOF'
+module vfio_pci
+driver mlx5_vfio_pci
+pf 0000:03:00.0 vendor=15b3 device=1017 class=020000 driver=mlx5_core netdev=enp3s0f0 total=8 numvfs=4 offset=2 stride=1 vfdevice=1018 vfdriver=mlx5_core vfnetdev=none iommu=separate
+vf 0000:03:00.0#2 driver=mlx5_vfio_pci override=mlx5_vfio_pci
+vf 0000:03:00.0#3 driver=acme_passthru
+pf 0000:04:00.0 vendor=8086 device=10c9 class=020000 driver=igb netdev=enp4s0 total=8 numvfs=2 offset=128 stride=2 vfdevice=10ca vfdriver=igbvf vfnetdev=none iommu=separate
+EOF
+"$FAKESYS" "$TMP/variant.topo" "$root" >/dev/null || fail "build variant tree"
+mkdir -p "$mods" "$dev/vfio"
+cat >"$mods/modules.alias" <<'EOF'
+# Aliases extracted from modules themselves.
+alias pci:v000015B3d00001018sv*sd*bc*sc*i* mlx5_core
+alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci
+alias vfio_pci:v000015B3d*sv*sd*bc*sc*i* mellanox_any_vfio_pci
+alias vfio_pci:v000015B3d00001018sv*sd*bc*sc*i* mlx5_vfio_pci
+alias vfio_pci:v00001D0Fd00007115sv*sd*bc*sc*i* other_vfio_pci
+EOF
+export SRIOVCTL_SYSFS_ROOT="$root" SRIOVCTL_DEV_ROOT="$dev" SRIOVCTL_STATE_DIR="$TMP/variant-state" \
+	SRIOVCTL_MODULES_DIR="$mods"
+VF0=0000:03:00.2 VF2=0000:03:00.4 VF3=0000:03:00.5 IGBVF=0000:04:10.0
+tree_sum() { find "$root" -type f -exec cat {} + 2>/dev/null | cksum; }
+before=$(tree_sum)
+
+# --- bad input --------------------------------------------------------------------
+expect_usage_error "bind --driver without value" vfio bind "$VF0" --driver
+expect_usage_error "bind --driver that is no VFIO driver" vfio bind "$VF0" --driver mlx5_core
+run vfio bind "$VF0" --driver mlx5_core
+expect_match "says why" 'invalid driver "mlx5_core": a VFIO driver' "$err"
+expect_usage_error "release takes no --driver" vfio release "$VF2" --driver vfio-pci
+
+# --- the variant driver, as libvirt picks it -----------------------------------------
+run -j -n vfio bind "$VF0"
+expect_rc "dry-run bind of an mlx5 VF" 0
+jq_eq "the most specific vfio_pci alias: mlx5_vfio_pci, said so" \
+	'[.devices[0] | .driver_before, .driver, .variant_driver, .status]' \
+	'["mlx5_core","mlx5_vfio_pci",true,"changed"]'
+run -n vfio bind "$VF0"
+expect_match "text: the planned driver" "^  $VF0 .* mlx5_core +mlx5_vfio_pci +changed$" "$out"
+expect_match "text: a note names the variant and the way to the plain one" \
+	"$VF0: would go to mlx5_vfio_pci, its vfio-pci variant driver .*--driver vfio-pci would bind the plain one" "$err"
+run -j -n vfio bind "$VF0" --driver vfio-pci
+jq_eq "--driver vfio-pci: the plain one" '[.devices[0] | .driver, .variant_driver]' '["vfio-pci",false]'
+run -j -n vfio bind "$IGBVF"
+jq_eq "an igb VF: only the catch-all matches, plain vfio-pci" '[.devices[0] | .driver, .variant_driver]' '["vfio-pci",false]'
+SRIOVCTL_MODULES_DIR=$TMP/no-such-dir run -j -n vfio bind "$VF0"
+jq_eq "no modules.alias: plain vfio-pci" '.devices[0].driver' '"vfio-pci"'
+expect_eq "dry runs wrote nothing" "$before" "$(tree_sum)"
+
+# --- a VF on a variant is on VFIO -------------------------------------------------------
+run -j -n vfio bind "$VF2"
+jq_eq "bind: already on a VFIO driver, nothing to do" '[.changed,.devices[0].status,.devices[0].variant_driver]' '[false,"ok",true]'
+run -j -n vfio release "$VF2"
+jq_eq "release: planned back to the host driver" '[.changed,.devices[0].status]' '[true,"changed"]'
+run qemu args "$VF2"
+expect_eq "qemu args takes it" "-device vfio-pci,host=$VF2,id=hostdev0" "$out"
+run vfio check "$VF2"
+expect_rc "vfio check gets past the driver (fails at the container: no VFIO here)" 1
+if printf '%s' "$err" | grep -q 'not vfio-pci'; then fail "vfio check: a variant is VFIO"; else pass "vfio check: a variant is VFIO"; fi
+run -j doctor
+jq_eq "doctor: the VF is not listed as on a host driver" \
+	"[.findings[] | select((.subject // \"\") == \"$VF2\") | .status] | map(select(. == \"fail\")) | length" '0'
+
+# any driver whose module uses vfio_pci_core
+run qemu args "$VF3"
+expect_rc "a driver VFIO does not know: refused" 3
+expect_match "says why" "is on acme_passthru, not vfio-pci" "$err"
+mkdir -p "$root/module/vfio_pci_core/holders/acme_passthru"
+run qemu args "$VF3"
+expect_rc "once its module uses vfio_pci_core: taken" 0
+
+# in use: an open group node of a VF on a variant stops pf disable
+group=$(basename "$(readlink "$root/bus/pci/devices/$VF2/iommu_group")")
+: >"$dev/vfio/$group"
+# shellcheck disable=SC2217 # sleep holds the node open, as a VM does
+sleep 300 <"$dev/vfio/$group" >/dev/null 2>&1 &
+holder=$!
+run -n pf disable 03:00.0
+expect_rc "pf disable with the variant's group open: refused" 3
+expect_match "names the holder" "VFIO group $group is open \\(pid $holder\\)" "$err"
+run -n vfio release "$VF2"
+expect_rc "vfio release: refused too" 3
+kill "$holder"
+wait "$holder" 2>/dev/null
+run -n vfio release "$VF2"
+expect_rc "nobody holds it: release goes through" 0
