@@ -21,7 +21,7 @@ udevadm settle --timeout=30
 VF1=$(link_name "$PCI/$IGB_PF/virtfn1")
 expect_eq "VF 1 on igbvf" igbvf "$(driver "$VF1")"
 
-case_begin the kernel's modules.alias: only the catch-all, plain vfio-pci
+case_begin modules.alias of the kernel: only the catch-all, plain vfio-pci
 expect_match "depmod wrote vfio_pci's catch-all" \
 	'^alias vfio_pci:v\*d\*sv\*sd\*bc\*sc\*i\* vfio_pci$' "$(grep '^alias vfio_pci:' "$ALIAS")"
 note "modalias of $VF1: $(attr "$PCI/$VF1/modalias")"
