@@ -191,7 +191,8 @@ static int port_reply(struct sriov_devlink *dl, const struct sriov_dl_msg *m,
 	struct sriov_ctx *ctx = sriov_devlink_get_ctx(dl);
 	struct port_list *l = data;
 
-	if (m->cmd != DEVLINK_CMD_PORT_NEW && m->cmd != DEVLINK_CMD_PORT_GET)
+	/* the kernel (6.1) answers port dumps as DEVLINK_CMD_NEW: go by content */
+	if (!m->tb[DEVLINK_ATTR_PORT_INDEX].present)
 		return 0;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 16;
