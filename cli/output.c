@@ -11,16 +11,32 @@ struct node {
 	enum node_type type;
 	char *key;     /* JSON key, NULL: text only */
 	char *label;   /* text label, NULL: JSON only */
-	char *json;    /* scalar as JSON text */
 	char *text;    /* scalar as text */
 	struct node *parent;
 	struct node *first, *last, *next;
 };
 
+/* JSON is written as the values come, into a buffer out_flush() writes. */
+struct jbuf {
+	char *s;
+	size_t len, cap;
+};
+
+struct jlevel {
+	bool obj;           /* an object: members need keys */
+	bool has_members;
+};
+
 struct out {
 	bool json, pretty;
+	/* text: a tree, for tables need every row to size their columns */
 	struct node *root;  /* a synthetic list holding top-level values */
 	struct node *cur;
+	/* JSON */
+	struct jbuf jb;
+	struct jlevel *levels; /* [0] is the top level */
+	size_t depth, n_levels;
+	size_t skip;        /* > 0: inside a container JSON leaves out */
 };
 
 static void *xcalloc(size_t n, size_t sz)
@@ -52,18 +68,6 @@ static char *xvasprintf(const char *fmt, va_list ap)
 	return s;
 }
 
-static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = xvasprintf(fmt, ap);
-	va_end(ap);
-	return s;
-}
-
 static void node_free(struct node *n)
 {
 	while (n) {
@@ -72,7 +76,6 @@ static void node_free(struct node *n)
 		node_free(n->first);
 		free(n->key);
 		free(n->label);
-		free(n->json);
 		free(n->text);
 		free(n);
 		n = next;
@@ -88,6 +91,8 @@ struct out *out_new(bool json, bool pretty)
 	o->root = xcalloc(1, sizeof(*o->root));
 	o->root->type = N_LIST;
 	o->cur = o->root;
+	o->n_levels = 8;
+	o->levels = xcalloc(o->n_levels, sizeof(*o->levels));
 	return o;
 }
 
@@ -96,7 +101,126 @@ void out_free(struct out *o)
 	if (!o)
 		return;
 	node_free(o->root);
+	free(o->jb.s);
+	free(o->levels);
 	free(o);
+}
+
+static void jb_put(struct jbuf *b, const char *s, size_t n)
+{
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+
+		while (cap < b->len + n)
+			cap *= 2;
+		b->s = realloc(b->s, cap);
+		if (!b->s) {
+			fputs("sriovctl: out of memory\n", stderr);
+			exit(1);
+		}
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+}
+
+static void jb_puts(struct jbuf *b, const char *s)
+{
+	jb_put(b, s, strlen(s));
+}
+
+static void jb_string(struct jbuf *b, const char *s);
+
+static void jb_indent(struct out *o, size_t depth)
+{
+	static const char spaces[] = "                                ";
+
+	if (!o->pretty)
+		return;
+	jb_put(&o->jb, "\n", 1);
+	for (size_t n = 2 * depth; n > 0;) {
+		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+
+		jb_put(&o->jb, spaces, k);
+		n -= k;
+	}
+}
+
+/*
+ * Starts a value in the current container: the comma, the indentation,
+ * the key. False when JSON leaves it out: a field without key in an
+ * object, anything inside a container left out.
+ */
+static bool jb_member(struct out *o, const char *key)
+{
+	struct jlevel *l = &o->levels[o->depth];
+
+	if (o->skip || (o->depth > 0 && l->obj && !key))
+		return false;
+	if (o->depth == 0)
+		return true;
+	if (l->has_members)
+		jb_put(&o->jb, ",", 1);
+	l->has_members = true;
+	jb_indent(o, o->depth);
+	if (l->obj) {
+		jb_string(&o->jb, key);
+		jb_puts(&o->jb, o->pretty ? ": " : ":");
+	}
+	return true;
+}
+
+/* A value at the top level ends its line. */
+static void jb_done(struct out *o)
+{
+	if (o->depth == 0)
+		jb_put(&o->jb, "\n", 1);
+}
+
+static void jb_open(struct out *o, const char *key, bool obj)
+{
+	if (!jb_member(o, key)) {
+		o->skip++;
+		return;
+	}
+	jb_put(&o->jb, obj ? "{" : "[", 1);
+	if (++o->depth == o->n_levels) {
+		o->n_levels *= 2;
+		o->levels = realloc(o->levels, o->n_levels * sizeof(*o->levels));
+		if (!o->levels) {
+			fputs("sriovctl: out of memory\n", stderr);
+			exit(1);
+		}
+	}
+	o->levels[o->depth] = (struct jlevel){ .obj = obj };
+}
+
+static void jb_close(struct out *o)
+{
+	const struct jlevel *l;
+
+	if (o->skip) {
+		o->skip--;
+		return;
+	}
+	l = &o->levels[o->depth--];
+	if (l->has_members)
+		jb_indent(o, o->depth);
+	jb_put(&o->jb, l->obj ? "}" : "]", 1);
+	jb_done(o);
+}
+
+/* A scalar: raw JSON text (a number, true, null) or a string. */
+static void jb_scalar(struct out *o, const char *key, const char *raw,
+		      const char *str)
+{
+	if (!jb_member(o, key))
+		return;
+	if (str)
+		jb_string(&o->jb, str);
+	else
+		jb_puts(&o->jb, raw);
+	jb_done(o);
 }
 
 static struct node *add(struct out *o, enum node_type t, const char *key,
@@ -118,76 +242,92 @@ static struct node *add(struct out *o, enum node_type t, const char *key,
 
 void out_obj_begin(struct out *o, const char *key, const char *label)
 {
-	o->cur = add(o, N_OBJ, key, label);
+	if (o->json)
+		jb_open(o, key, true);
+	else
+		o->cur = add(o, N_OBJ, key, label);
 }
 
 void out_list_begin(struct out *o, const char *key, const char *label)
 {
-	o->cur = add(o, N_LIST, key, label);
+	if (o->json)
+		jb_open(o, key, false);
+	else
+		o->cur = add(o, N_LIST, key, label);
 }
 
 void out_obj_end(struct out *o)
 {
-	o->cur = o->cur->parent;
+	if (o->json)
+		jb_close(o);
+	else
+		o->cur = o->cur->parent;
 }
 
 void out_list_end(struct out *o)
 {
-	o->cur = o->cur->parent;
+	out_obj_end(o);
 }
 
+/* Text: a field of the tree, its text taken over. */
 static void scalar(struct out *o, enum node_type t, const char *key,
-		   const char *label, char *json, char *text)
+		   const char *label, char *text)
 {
-	struct node *n = add(o, t, key, label);
-
-	n->json = json;
-	n->text = text;
+	add(o, t, key, label)->text = text;
 }
 
 void out_str(struct out *o, const char *key, const char *label,
 	     const char *value)
 {
-	if (!value)
-		scalar(o, N_NULL, key, label, xstrdup("null"), xstrdup("-"));
+	if (o->json)
+		jb_scalar(o, key, "null", value);
 	else
-		scalar(o, N_STR, key, label, xstrdup(value), xstrdup(value));
+		scalar(o, value ? N_STR : N_NULL, key, label,
+		       xstrdup(value ? value : "-"));
 }
 
 void out_int(struct out *o, const char *key, const char *label,
 	     long long value, bool present)
 {
-	if (!present)
-		scalar(o, N_NULL, key, label, xstrdup("null"), xstrdup("-"));
+	char num[32];
+
+	snprintf(num, sizeof(num), "%lld", value);
+	if (o->json)
+		jb_scalar(o, key, present ? num : "null", NULL);
 	else
-		scalar(o, N_NUM, key, label, xasprintf("%lld", value),
-		       xasprintf("%lld", value));
+		scalar(o, present ? N_NUM : N_NULL, key, label,
+		       xstrdup(present ? num : "-"));
 }
 
 void out_hex(struct out *o, const char *key, const char *label,
 	     unsigned long value, int width, bool present)
 {
-	if (!present)
-		scalar(o, N_NULL, key, label, xstrdup("null"), xstrdup("-"));
+	char hex[32];
+
+	snprintf(hex, sizeof(hex), "%0*lx", width, value);
+	if (o->json)
+		jb_scalar(o, key, "null", present ? hex : NULL);
 	else
-		scalar(o, N_STR, key, label, xasprintf("%0*lx", width, value),
-		       xasprintf("%0*lx", width, value));
+		scalar(o, present ? N_STR : N_NULL, key, label,
+		       xstrdup(present ? hex : "-"));
 }
 
 void out_bool(struct out *o, const char *key, const char *label, int value)
 {
-	if (value < 0)
-		scalar(o, N_NULL, key, label, xstrdup("null"), xstrdup("-"));
+	if (o->json)
+		jb_scalar(o, key, value < 0 ? "null" : value ? "true" : "false",
+			  NULL);
 	else
-		scalar(o, N_BOOL, key, label,
-		       xstrdup(value ? "true" : "false"),
-		       xstrdup(value ? "on" : "off"));
+		scalar(o, value < 0 ? N_NULL : N_BOOL, key, label,
+		       xstrdup(value < 0 ? "-" : value ? "on" : "off"));
 }
 
 void out_yesno(struct out *o, const char *key, const char *label, bool value)
 {
-	scalar(o, N_BOOL, key, label, xstrdup(value ? "true" : "false"),
-	       xstrdup(value ? "yes" : "no"));
+	if (o->json)
+		jb_scalar(o, key, value ? "true" : "false", NULL);
+	else
+		scalar(o, N_BOOL, key, label, xstrdup(value ? "yes" : "no"));
 }
 
 void out_text(struct out *o, const char *label, const char *fmt, ...)
@@ -195,32 +335,38 @@ void out_text(struct out *o, const char *label, const char *fmt, ...)
 	va_list ap;
 	char *s;
 
+	if (o->json)
+		return;         /* text only */
 	va_start(ap, fmt);
 	if (vasprintf(&s, fmt, ap) < 0)
 		s = xstrdup("?");
 	va_end(ap);
-	scalar(o, N_STR, NULL, label, NULL, s);
+	scalar(o, N_STR, NULL, label, s);
 }
 
 void out_strv(struct out *o, const char *key, const char *label,
 	      const char *const *values)
 {
-	struct node *n = add(o, N_STRV, key, label);
+	struct node *n;
 	size_t tlen = 1;
 
-	o->cur = n;
-	for (size_t i = 0; values && values[i]; i++) {
-		scalar(o, N_STR, NULL, NULL, xstrdup(values[i]), NULL);
+	if (o->json) {
+		jb_open(o, key, false);
+		for (size_t i = 0; values && values[i]; i++)
+			jb_scalar(o, NULL, NULL, values[i]);
+		jb_close(o);
+		return;
+	}
+	n = add(o, N_STRV, key, label);
+	for (size_t i = 0; values && values[i]; i++)
 		tlen += strlen(values[i]) + 1;
-	}
-	o->cur = n->parent;
 	n->text = xcalloc(1, tlen + 1);
-	for (struct node *c = n->first; c; c = c->next) {
-		if (c != n->first)
+	for (size_t i = 0; values && values[i]; i++) {
+		if (i)
 			strcat(n->text, ",");
-		strcat(n->text, c->json);
+		strcat(n->text, values[i]);
 	}
-	if (!n->first) {
+	if (!values || !values[0]) {
 		free(n->text);
 		n->text = xstrdup("-");
 	}
@@ -262,37 +408,61 @@ static bool is_control(unsigned int cp)
 	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0);
 }
 
+static bool json_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 /*
  * JSON is UTF-8: a byte that is not part of well-formed UTF-8 becomes
  * U+FFFD, and control characters are escaped, so that what came from
  * sysfs or a file can neither break a parser nor reach a terminal raw.
+ * Runs of printable ASCII are copied whole.
  */
-void json_write_string(FILE *f, const char *s)
+static void jb_string(struct jbuf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
-	fputc('"', f);
+	jb_put(b, "\"", 1);
 	while (*p) {
+		const unsigned char *run = p;
 		unsigned int cp;
-		size_t n = utf8_seq(p, &cp);
+		char esc[8];
+		size_t n;
 
+		while (json_plain(*p))
+			p++;
+		if (p > run)
+			jb_put(b, (const char *)run, (size_t)(p - run));
+		if (!*p)
+			break;
+		n = utf8_seq(p, &cp);
 		if (n == 0)
-			fputs("\\ufffd", f);
-		else if (cp == '"' || cp == '\\')
-			fprintf(f, "\\%c", (int)cp);
-		else if (cp == '\n')
-			fputs("\\n", f);
-		else if (cp == '\t')
-			fputs("\\t", f);
-		else if (cp == '\r')
-			fputs("\\r", f);
-		else if (is_control(cp))
-			fprintf(f, "\\u%04x", cp);
-		else
-			fwrite(p, 1, n, f);
+			jb_puts(b, "\\ufffd");
+		else if (cp == '"' || cp == '\\' || cp == '\n' || cp == '\t' ||
+			 cp == '\r') {
+			esc[0] = '\\';
+			esc[1] = cp == '\n' ? 'n' : cp == '\t' ? 't' :
+				 cp == '\r' ? 'r' : (char)cp;
+			jb_put(b, esc, 2);
+		} else if (is_control(cp)) {
+			snprintf(esc, sizeof(esc), "\\u%04x", cp);
+			jb_put(b, esc, 6);
+		} else {
+			jb_put(b, (const char *)p, n);
+		}
 		p += n ? n : 1;
 	}
-	fputc('"', f);
+	jb_put(b, "\"", 1);
+}
+
+void json_write_string(FILE *f, const char *s)
+{
+	struct jbuf b = { 0 };
+
+	jb_string(&b, s);
+	fwrite(b.s, 1, b.len, f);
+	free(b.s);
 }
 
 /*
@@ -342,61 +512,6 @@ void text_write_line(FILE *f, const char *fmt, ...)
 	text_put(f, s, false);
 	fputc('\n', f);
 	free(s);
-}
-
-static void json_indent(FILE *f, bool pretty, int depth)
-{
-	if (!pretty)
-		return;
-	fputc('\n', f);
-	for (int i = 0; i < depth; i++)
-		fputs("  ", f);
-}
-
-static void json_node(FILE *f, const struct node *n, bool pretty, int depth);
-
-static void json_children(FILE *f, const struct node *n, bool pretty,
-			  int depth, bool keys)
-{
-	bool first = true;
-
-	for (const struct node *c = n->first; c; c = c->next) {
-		if (keys && !c->key)
-			continue;
-		if (!first)
-			fputc(',', f);
-		first = false;
-		json_indent(f, pretty, depth + 1);
-		if (keys) {
-			json_write_string(f, c->key);
-			fputs(pretty ? ": " : ":", f);
-		}
-		json_node(f, c, pretty, depth + 1);
-	}
-	if (!first)
-		json_indent(f, pretty, depth);
-}
-
-static void json_node(FILE *f, const struct node *n, bool pretty, int depth)
-{
-	switch (n->type) {
-	case N_OBJ:
-		fputc('{', f);
-		json_children(f, n, pretty, depth, true);
-		fputc('}', f);
-		break;
-	case N_LIST:
-	case N_STRV:
-		fputc('[', f);
-		json_children(f, n, pretty, depth, false);
-		fputc(']', f);
-		break;
-	case N_STR:
-		json_write_string(f, n->json);
-		break;
-	default:
-		fputs(n->json, f);
-	}
 }
 
 static bool is_scalar(const struct node *n)
@@ -549,14 +664,11 @@ static void text_node(FILE *f, const struct node *n)
 
 void out_flush(struct out *o, FILE *f)
 {
-	for (const struct node *n = o->root->first; n; n = n->next) {
-		if (o->json) {
-			json_node(f, n, o->pretty, 0);
-			fputc('\n', f);
-		} else {
-			text_node(f, n);
-		}
-	}
+	if (o->jb.len)
+		fwrite(o->jb.s, 1, o->jb.len, f);
+	o->jb.len = 0;
+	for (const struct node *n = o->root->first; n; n = n->next)
+		text_node(f, n);
 	node_free(o->root->first);
 	o->root->first = o->root->last = NULL;
 	o->cur = o->root;
