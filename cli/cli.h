@@ -57,6 +57,7 @@ extern const struct verb vf_verbs[];
 extern const struct verb iommu_verbs[];
 extern const struct verb vfio_verbs[];
 extern const struct verb qemu_verbs[];
+extern const struct verb claim_verbs[];
 
 /* Runs argv[0] from a verb table; "help" lists the table. */
 int cli_dispatch(struct cli *cli, const struct object *obj, int argc,
@@ -132,6 +133,9 @@ int cmd_recover(struct cli *cli, int argc, char **argv);
 /* argv[1..]: device specifications, no options left; exit code or 0. */
 int cli_resolve_devices(struct cli *cli, int argc, char **argv,
 			struct sriov_pci_addr **ret_addrs, size_t *ret_n);
+/* claim.c: the VFs of a claim's lease; exit code or 0. */
+int cli_claim_devices(struct cli *cli, const char *name,
+		      struct sriov_pci_addr **ret_addrs, size_t *ret_n);
 /* "4G", "512M", "1024" (bytes); -1 when invalid. */
 int cli_parse_size(const char *s, uint64_t *ret);
 /* --memory: cli_parse_size(), not 0, at most CLI_MEMORY_MAX; else exit 2 */

@@ -14,6 +14,7 @@ const struct object cli_objects[] = {
 	{ "iommu", iommu_verbs, NULL, "IOMMU groups" },
 	{ "vfio", vfio_verbs, NULL, "move devices to vfio-pci and back, check VFIO" },
 	{ "qemu", qemu_verbs, NULL, "QEMU arguments and libvirt XML for passthrough" },
+	{ "claim", claim_verbs, NULL, "lease free VFs to a VM and give them back whole" },
 	{ "doctor", NULL, cmd_doctor, "check the host's readiness for passthrough" },
 	{ "recover", NULL, cmd_recover, "finish or undo changes a crash interrupted" },
 	{ "apply", NULL, cmd_apply, "converge the host to desired-state files" },

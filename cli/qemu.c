@@ -286,9 +286,12 @@ static int qemu_args(struct cli *cli, int argc, char **argv)
 {
 	struct qargs q = { .o = { .sz = sizeof(q.o) } };
 	struct sriov_pci_addr *devs;
+	const char *claim = NULL;
 	size_t n;
 	int r;
 
+	if (cli_take_option(&argc, argv, "--claim", &claim) < 0)
+		return cli_error(cli, EXIT_USAGE, "--claim needs a claim's NAME");
 	r = parse_args(cli, &argc, argv, &q);
 	if (r == 0 && q.format == F_JSON && !cli->json) {
 		/* the output, and errors with it, are JSON */
@@ -296,8 +299,11 @@ static int qemu_args(struct cli *cli, int argc, char **argv)
 		out_free(cli->out);
 		cli->out = out_new(true, cli->pretty);
 	}
+	if (r == 0 && claim && argc > 1)
+		r = cli_error(cli, EXIT_USAGE, "--claim names the devices: no VFSPEC with it");
 	if (r == 0)
-		r = cli_resolve_devices(cli, argc, argv, &devs, &n);
+		r = claim ? cli_claim_devices(cli, claim, &devs, &n)
+			  : cli_resolve_devices(cli, argc, argv, &devs, &n);
 	if (r)
 		return r;
 	r = emit(cli, &q, devs, n);
@@ -306,7 +312,7 @@ static int qemu_args(struct cli *cli, int argc, char **argv)
 }
 
 const struct verb qemu_verbs[] = {
-	{ "args", 1, -1, qemu_args, "VFSPEC... [--id-prefix P] [--root-ports] [--chassis-base N] [--bus B] [--rombar 0|1] [--iommufd] [--qemu PATH|--qemu-version X.Y] [--vf-token UUID] [--format shell|args|json|libvirt] [--user USER] [--memory SIZE] [--no-check]",
+	{ "args", 1, -1, qemu_args, "VFSPEC...|--claim NAME [--id-prefix P] [--root-ports] [--chassis-base N] [--bus B] [--rombar 0|1] [--iommufd] [--qemu PATH|--qemu-version X.Y] [--vf-token UUID] [--format shell|args|json|libvirt] [--user USER] [--memory SIZE] [--no-check]",
 	  "QEMU -device arguments (or libvirt XML) for devices on vfio-pci" },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };

@@ -8,7 +8,7 @@
 # "--", as sriovctl takes them; the last --sysfs-root typed on the line is
 # passed on to those calls.
 
-_sriovctl_objects=(pf vf iommu vfio qemu doctor recover apply restore help)
+_sriovctl_objects=(pf vf iommu vfio qemu claim doctor recover apply restore help)
 # Objects without verbs: their arguments follow the object directly.
 _sriovctl_verbless=' doctor recover apply restore '
 _sriovctl_options=(--json --pretty --dry-run --force --quiet --verbose
@@ -23,6 +23,7 @@ _sriovctl_verbs()
 	iommu) echo list show help ;;
 	vfio) echo bind release check vf-token help ;;
 	qemu) echo args help ;;
+	claim) echo add list show release gc help ;;
 	esac
 }
 
@@ -34,8 +35,12 @@ _sriovctl_opts()
 	'vfio bind') echo --owner --driver --timeout -- ;;
 	'vfio release') echo --timeout -- --keep-settings --reset ;;
 	'vfio check') echo --user --memory --vf-token -- --viommu --no-reset ;;
-	'qemu args') echo --id-prefix --chassis-base --bus --rombar --qemu --qemu-version --format --vf-token --user --memory -- \
+	'qemu args') echo --claim --id-prefix --chassis-base --bus --rombar --qemu --qemu-version --format --vf-token --user --memory -- \
 		--root-ports --iommufd --no-check ;;
+	'claim add') echo --count --pf --numa --device --driver --owner --holder-pid --timeout -- \
+		--spread ;;
+	'claim release') echo --timeout -- --keep-settings --reset ;;
+	'claim gc') echo --timeout -- --all --keep-settings --reset ;;
 	'doctor ') echo --memory -- ;;
 	'apply ') echo --pf --timeout -- --check --diff --recover --schema ;;
 	'restore ') echo -- --check --diff ;;
@@ -51,7 +56,7 @@ _sriovctl_opt_values()
 	--user) echo @user ;;
 	--rombar) printf '%s\n' 0 1 ;;
 	--format) printf '%s\n' shell args json libvirt ;;
-	--driver) echo vfio-pci ;;
+	--driver) printf '%s\n' vfio-pci host ;;
 	esac
 }
 
@@ -159,10 +164,11 @@ _sriovctl_next_opts()
 		return
 	fi
 	local skip=' '
-	[[ $used == ' ' && $plain == 0 && $obj != vfio && $obj != qemu ]] &&
+	[[ $used == ' ' && $plain == 0 && $obj != vfio && $obj != qemu && $obj != claim ]] &&
 		echo help
 	case $obj in
 	doctor) ((plain > 0)) && return ;; # "doctor [--memory SIZE]"
+	claim) ;; # a NAME of the user's, then options and VF settings
 	apply)
 		# FILE|DIR|-... with options, or --recover or --schema alone
 		[[ $used == *' --schema '* ]] && return

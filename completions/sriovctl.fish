@@ -208,8 +208,15 @@ function __sriovctl_opts
         case 'vfio check'
             printf '%s\n' --user --memory --vf-token -- --viommu --no-reset
         case 'qemu args'
-            printf '%s\n' --id-prefix --chassis-base --bus --rombar --qemu --qemu-version --format --vf-token --user --memory -- \
+            printf '%s\n' --claim --id-prefix --chassis-base --bus --rombar --qemu --qemu-version --format --vf-token --user --memory -- \
                 --root-ports --iommufd --no-check
+        case 'claim add'
+            printf '%s\n' --count --pf --numa --device --driver --owner --holder-pid --timeout -- \
+                --spread
+        case 'claim release'
+            printf '%s\n' --timeout -- --keep-settings --reset
+        case 'claim gc'
+            printf '%s\n' --timeout -- --all --keep-settings --reset
         case 'doctor '
             printf '%s\n' --memory --
         case 'apply '
@@ -285,19 +292,21 @@ function __sriovctl_next_opts
             printf '%s\n' shell args json libvirt
             return
         case --driver
-            echo vfio-pci
+            printf '%s\n' vfio-pci host
             return
         case '?*'
             return
     end
     set -l skip
     if test (count $used) -eq 0 -a $plain -eq 0
-        contains -- $argv[1] vfio qemu; or echo help
+        contains -- $argv[1] vfio qemu claim; or echo help
     end
     switch $argv[1]
         case doctor
             # "doctor [--memory SIZE]"
             test $plain -gt 0; and return
+        case claim
+            # a NAME of the user's, then options and VF settings
         case apply
             # FILE|DIR|-... with options, or --recover or --schema alone
             contains -- --schema $used; and return
@@ -422,13 +431,14 @@ complete -c sriovctl -n $first -a vf -d 'virtual functions'
 complete -c sriovctl -n $first -a iommu -d 'IOMMU groups'
 complete -c sriovctl -n $first -a vfio -d 'move devices to vfio-pci and back, check VFIO'
 complete -c sriovctl -n $first -a qemu -d 'QEMU arguments and libvirt XML for passthrough'
+complete -c sriovctl -n $first -a claim -d 'lease free VFs to a VM and give them back whole'
 complete -c sriovctl -n $first -a doctor -d 'check the host\'s readiness for passthrough'
 complete -c sriovctl -n $first -a recover -d 'finish or undo changes a crash interrupted'
 complete -c sriovctl -n $first -a apply -d 'converge the host to desired-state files'
 complete -c sriovctl -n $first -a restore -d 'VFs back to safe settings and their host driver'
 complete -c sriovctl -n $first -a help -d 'show this help, or an object\'s help'
 # "help OBJECT" takes only the objects that have verbs
-complete -c sriovctl -n '__sriovctl_at help' -a 'pf vf iommu vfio qemu'
+complete -c sriovctl -n '__sriovctl_at help' -a 'pf vf iommu vfio qemu claim'
 
 # Verbs.
 complete -c sriovctl -n '__sriovctl_at pf' -a list -d 'list SR-IOV physical functions'
@@ -450,6 +460,12 @@ complete -c sriovctl -n '__sriovctl_at vfio' -a vf-token -d 'set the VF token of
 complete -c sriovctl -n '__sriovctl_at vfio' -a help -d 'show this help'
 complete -c sriovctl -n '__sriovctl_at qemu' -a args -d 'QEMU -device arguments (or libvirt XML) for devices on vfio-pci'
 complete -c sriovctl -n '__sriovctl_at qemu' -a help -d 'show this help'
+complete -c sriovctl -n '__sriovctl_at claim' -a add -d 'lease N free VFs: configure them and bind them to vfio-pci'
+complete -c sriovctl -n '__sriovctl_at claim' -a list -d 'every claim'
+complete -c sriovctl -n '__sriovctl_at claim' -a show -d 'one claim, with QEMU arguments for its VFs'
+complete -c sriovctl -n '__sriovctl_at claim' -a release -d 'give a claim\'s VFs back as they were, then drop its lease'
+complete -c sriovctl -n '__sriovctl_at claim' -a gc -d 'release the claims whose holder process is gone (or all)'
+complete -c sriovctl -n '__sriovctl_at claim' -a help -d 'show this help'
 
 # Arguments: names from the tool itself, and keywords.
 complete -c sriovctl -n __sriovctl_has_verb -a '(__sriovctl_next)'

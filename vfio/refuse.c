@@ -69,7 +69,7 @@ static int check_group_open(struct call *c, struct op *op,
 		      op->d.pci, op->d.group, (int)pid);
 }
 
-static bool netdev_up(struct sriov_ctx *ctx, const char *ifname)
+bool sriov_netdev_up(struct sriov_ctx *ctx, const char *ifname)
 {
 	const char *comps[] = { "class", "net", ifname, "flags", NULL };
 	char path[SYSFS_PATH_MAX], buf[32];
@@ -102,7 +102,7 @@ static bool host_uses(struct call *c, struct sriov_inuse *u,
 		snprintf(why, size, "%s", text ? text + 3 : reason);
 		return true;
 	}
-	if (netdev_up(c->ctx, d->netdev)) {
+	if (sriov_netdev_up(c->ctx, d->netdev)) {
 		snprintf(why, size, "%s is up", d->netdev);
 		return true;
 	}

@@ -10,10 +10,6 @@
 
 #include "bind.h"
 
-#define RESTORED_FIELDS                                                     \
-	(SRIOV_VF_HAS_MAC | SRIOV_VF_HAS_VLAN | SRIOV_VF_HAS_MIN_TX_RATE |  \
-	 SRIOV_VF_HAS_MAX_TX_RATE | SRIOV_VF_HAS_SPOOFCHK |                 \
-	 SRIOV_VF_HAS_TRUST | SRIOV_VF_HAS_LINK_STATE)
 #define DEFAULT_FIELDS \
 	(SRIOV_VF_HAS_SPOOFCHK | SRIOV_VF_HAS_TRUST | SRIOV_VF_HAS_VLAN)
 
@@ -42,7 +38,7 @@ static uint32_t want_of(const struct op *op, const struct sriov_vf_config *cur,
 	memset(want, 0, sizeof(*want));
 	if (src) {
 		*want = *src;
-		want->mask &= RESTORED_FIELDS;
+		want->mask &= SRIOV_RESTORED_FIELDS;
 	}
 	def = DEFAULT_FIELDS & ~want->mask & cur->mask;
 	if (def & SRIOV_VF_HAS_SPOOFCHK)

@@ -40,6 +40,15 @@ struct vdev {
 	int num_vfs;                      /* of a PF */
 };
 
+/* The VF settings a release gives back (sriov_vfio_release(), claims). */
+#define SRIOV_RESTORED_FIELDS                                               \
+	(SRIOV_VF_HAS_MAC | SRIOV_VF_HAS_VLAN | SRIOV_VF_HAS_MIN_TX_RATE |  \
+	 SRIOV_VF_HAS_MAX_TX_RATE | SRIOV_VF_HAS_SPOOFCHK |                 \
+	 SRIOV_VF_HAS_TRUST | SRIOV_VF_HAS_LINK_STATE)
+
+/* refuse.c: the interface is up (IFF_UP): the host uses it. */
+bool sriov_netdev_up(struct sriov_ctx *ctx, const char *ifname);
+
 /* device.c */
 int sriov_vdev_load(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
 	      struct vdev *ret);

@@ -17,6 +17,9 @@
 extern "C" {
 #endif
 
+/* Longest claim name: [A-Za-z0-9_.-], not starting with '.' or '-'. */
+#define SRIOV_CLAIM_NAME_MAX 64
+
 /* IOMMU group viability */
 
 /*
@@ -135,6 +138,116 @@ SRIOV_EXPORT int sriov_vfio_release(struct sriov_ctx *ctx,
 				    const struct sriov_vfio_opts *opts,
 				    struct sriov_vfio_report **ret_report);
 SRIOV_EXPORT void sriov_vfio_report_free(struct sriov_vfio_report *report);
+
+/* Claims: VFs leased to a VM launcher, and given back whole */
+
+enum sriov_claim_driver {
+	SRIOV_CLAIM_DRIVER_VFIO = 0,  /* the VFs move to vfio-pci (journaled) */
+	SRIOV_CLAIM_DRIVER_HOST = 1,  /* they stay on their host driver */
+};
+
+enum sriov_claim_mac {
+	SRIOV_CLAIM_MAC_NONE = 0,     /* MACs left alone */
+	SRIOV_CLAIM_MAC_AUTO = 1,     /* derived from the claim's name and VF */
+	SRIOV_CLAIM_MAC_LIST = 2,     /* macs: one per VF, in the claim's order */
+	SRIOV_CLAIM_MAC_COUNT = 3,    /* macs: the first, then one more per VF */
+};
+
+/* Options that may grow: set sz to sizeof(struct sriov_claim_opts). */
+struct sriov_claim_opts {
+	size_t sz;
+	/* claim add */
+	size_t count;                 /* VFs to claim, at least 1 */
+	const char *const *pfs;       /* only VFs of these PFs (names); NULL: any */
+	size_t n_pfs;
+	bool numa_set;                /* only VFs whose PF is on NUMA node numa_node */
+	int numa_node;
+	uint32_t device;              /* VF vendor:device as 0xVVVVDDDD; 0: any */
+	bool spread;                  /* across PFs; default: fill one PF first */
+	int driver;                   /* enum sriov_claim_driver */
+	const char *owner;            /* "USER[:GROUP]" gets the group nodes */
+	struct sriov_vf_config settings; /* for every VF (its mac is not used) */
+	int mac_mode;                 /* enum sriov_claim_mac */
+	const uint8_t *macs;          /* 6 bytes per address */
+	size_t n_macs;
+	long holder_pid;              /* the process holding the claim; 0: none */
+	/* every verb */
+	bool dry_run;
+	int timeout_ms;               /* bound on locks and sysfs writes; 0: 30 s */
+	/* claim release and gc */
+	bool keep_settings;
+	bool reset;
+};
+
+struct sriov_claim_vf {
+	char pci[SRIOV_PCI_ADDR_STRLEN];
+	char pf[SRIOV_PCI_ADDR_STRLEN];
+	int vf;
+	int iommu_group;              /* SRIOV_NO_VALUE: none */
+	char driver_before[SRIOV_CLAIM_NAME_MAX + 1]; /* "": none */
+	char driver[SRIOV_CLAIM_NAME_MAX + 1];        /* when claimed; "": none */
+	bool has_before;
+	struct sriov_vf_config before; /* settings from before the claim */
+	struct sriov_vf_config settings; /* what the claim set (mask) */
+};
+
+struct sriov_claim {
+	char name[SRIOV_CLAIM_NAME_MAX + 1];
+	int64_t created;              /* seconds since the epoch */
+	long holder_pid;              /* 0: none */
+	uint64_t holder_start;        /* the holder's start time (clock ticks) */
+	bool holder_alive;            /* as read by sriov_claim_get() and gc */
+	char owner[SRIOV_CLAIM_NAME_MAX * 2 + 2]; /* "": none */
+	int driver;                   /* enum sriov_claim_driver */
+	bool complete;                /* false: claim add did not finish */
+	size_t n;
+	struct sriov_claim_vf *vfs;
+};
+
+/*
+ * Picks opts->count free VFs, records the lease STATE_DIR/claims/NAME.json
+ * (atomic, 0600), binds them to vfio-pci as sriov_vfio_bind() does (group
+ * nodes to opts->owner) unless the driver is HOST, and gives them the
+ * settings and MACs asked. Free means: in no other lease, not used by the
+ * host (addresses, routes, a master, the interface up), no open VFIO group
+ * or device, not on a VFIO driver, no interrupted change in the journal,
+ * and (for vfio-pci) an IOMMU group that the VF alone makes viable. VFs
+ * are taken in PF address and VF order, one PF filled first, or with
+ * spread round-robin across PFs. The choice is made under one claims lock,
+ * so parallel calls never share a VF. -EINVAL: bad options, an existing
+ * name, filters that match no VF; -EBUSY: fewer free VFs than asked, with
+ * what was found in the last error, nothing taken. A failure part-way
+ * undoes what was done. *ret_claim (sriov_claim_free()) on success; with
+ * dry_run it is the plan and nothing is written.
+ */
+SRIOV_EXPORT int sriov_claim_add(struct sriov_ctx *ctx, const char *name,
+				 const struct sriov_claim_opts *opts,
+				 struct sriov_claim **ret_claim);
+/* The lease of a claim, validated; -ENOENT when there is none. */
+SRIOV_EXPORT int sriov_claim_get(struct sriov_ctx *ctx, const char *name,
+				 struct sriov_claim **ret_claim);
+/* The names of every lease, sorted; free with sriov_strv_free(). */
+SRIOV_EXPORT int sriov_claim_list(struct sriov_ctx *ctx, char ***ret_names,
+				  size_t *ret_n);
+/*
+ * Gives a claim's VFs back whole: vfio-pci VFs through
+ * sriov_vfio_release() with the settings from before the claim, VFs left
+ * on their host driver get those settings back; then the lease is
+ * removed. On failure the lease stays. *ret_claim (may be NULL) is the
+ * lease as it was.
+ */
+SRIOV_EXPORT int sriov_claim_release(struct sriov_ctx *ctx, const char *name,
+				     const struct sriov_claim_opts *opts,
+				     struct sriov_claim **ret_claim);
+/*
+ * Releases the claims whose holder process is gone (all with all; leases
+ * without a holder are kept otherwise). *ret_released and *ret_failed
+ * (sriov_strv_free()) name them; returns the first failure's -errno.
+ */
+SRIOV_EXPORT int sriov_claim_gc(struct sriov_ctx *ctx, bool all,
+				const struct sriov_claim_opts *opts,
+				char ***ret_released, char ***ret_failed);
+SRIOV_EXPORT void sriov_claim_free(struct sriov_claim *claim);
 
 /* Recovery after a crash */
 
