@@ -84,14 +84,15 @@ int sriov_apply_get_uint(const struct pctx *p, const struct ynode *n,
 	char what[64];
 	unsigned long v;
 
+	if (n->type == Y_SCALAR && n->plain && n->len &&
+	    strspn(n->str, "0123456789") == n->len &&
+	    (n->str[0] != '0' || n->len == 1) &&
+	    sriov_parse_uint(n->str, 10, max, &v) == 0) {
+		*ret = v;
+		return 0;
+	}
 	snprintf(what, sizeof(what), "a whole number from 0 to %lu", max);
-	if (n->type != Y_SCALAR || !n->plain || !n->len ||
-	    strspn(n->str, "0123456789") != n->len ||
-	    (n->str[0] == '0' && n->len > 1) ||
-	    sriov_parse_uint(n->str, 10, max, &v) < 0)
-		return sriov_apply_expected(p, n, key, what);
-	*ret = v;
-	return 0;
+	return sriov_apply_expected(p, n, key, what);
 }
 
 int sriov_apply_get_bool(const struct pctx *p, const struct ynode *n,
@@ -121,13 +122,14 @@ int sriov_apply_get_str(const struct pctx *p, const struct ynode *n,
 {
 	char what[48];
 
+	if (n->type == Y_SCALAR && !sriov_ynode_is_null(n) &&
+	    n->len == strlen(n->str) && n->len < max) {
+		*ret = n->str;
+		return 0;
+	}
 	snprintf(what, sizeof(what), "a string of at most %zu characters",
 		 max - 1);
-	if (n->type != Y_SCALAR || sriov_ynode_is_null(n) || n->len != strlen(n->str) ||
-	    n->len >= max)
-		return sriov_apply_expected(p, n, key, what);
-	*ret = n->str;
-	return 0;
+	return sriov_apply_expected(p, n, key, what);
 }
 
 static size_t key_list_add(char *buf, size_t size, size_t len,
