@@ -6,12 +6,12 @@
 # case measures and why).
 #
 # Usage: bench/run.sh [--build-dir DIR] [--runs N] [--out DIR]
-#                     [--cases "1 2 3 4 5 6 7"] [--no-vm] [--keep] [-v]
+#                     [--cases "1 2 3 4 5 6 7 8"] [--no-vm] [--keep] [-v]
 #   --build-dir DIR  sriovctl, libsriov.so.0 and fakesys (default build)
 #   --runs N         runs per contender, at least 5 (default 5)
 #   --out DIR        where results.md/.json go (default: bench/)
 #   --cases LIST     a subset of the cases (default all)
-#   --no-vm          host cases only (6, 7)
+#   --no-vm          host cases only (6, 7, 8)
 #   --keep           keep the work directory (raw results, console log)
 #   -v               show the guest's console as it runs
 #   --profile        also print full strace -r traces of sriovctl to the
@@ -29,7 +29,7 @@ ROOT=$(cd "$BENCH_DIR/.." && pwd)
 build_dir=build
 runs=5
 out=$BENCH_DIR
-cases="1 2 3 4 5 6 7"
+cases="1 2 3 4 5 6 7 8"
 vm=1
 keep=0
 verbose=0
@@ -92,6 +92,11 @@ for t in tools/btime tools/nlcount floor/setlink floor/getlink; do
 	gcc -O2 -Wall -Wextra -o "$tools/$name" "$BENCH_DIR/$t.c"
 done
 BTIME=$tools/btime
+# host only: the parsing half of apply, linked to this build's libsriov
+host_tools=$work/host-tools
+mkdir -p "$host_tools"
+gcc -O2 -Wall -Wextra -I"$ROOT/libsriov/include" -o "$host_tools/bench-parse" \
+	"$BENCH_DIR/tools/parse.c" -L"$build_dir" -l:libsriov.so.0 -Wl,-rpath,"$build_dir"
 
 bench_start=$SECONDS
 meta() { echo "@@BMETA $*" >>"$raw"; }
@@ -148,10 +153,34 @@ if has_case 7; then
 		M startup host ip-V "$r" ip -V
 		M startup host sriovctl-version "$r" "$SRIOVCTL" --version
 		M startup host sriovctl-pf-list "$r" "$SRIOVCTL" --sysfs-root "$demo" pf list
+		M startup host lspci-n "$r" lspci -n -A linux-sysfs -O "sysfs.path=$demo/bus/pci"
 	done
 	info startup host sriovctl-pf-list syscalls "$(syscalls "$SRIOVCTL" --sysfs-root "$demo" pf list)"
 	info startup host sriovctl-version syscalls "$(syscalls "$SRIOVCTL" --version)"
 	info startup host sriovctl-version libraries "$(ldd "$SRIOVCTL" | grep -c '=>')"
+fi
+
+# --- 8: parsing a desired state of 4,096 VF entries (host) ----------------
+if has_case 8; then
+	echo "bench: case 8, parsing a desired-state file of 4,096 VF entries" >&2
+	parse_tree=$trees/parse
+	"$FAKESYS" --preset demo "$parse_tree" >/dev/null
+	# 16 PFs x 256 VFs, each VF with a MAC, VLAN+QoS, spoofchk, trust, max rate
+	python3 - "$work/desired-4096.yaml" <<-'PY'
+		import sys
+		with open(sys.argv[1], "w") as f:
+		    f.write("pfs:\n")
+		    for p in range(16):
+		        f.write(f"  - pci: \"0000:{0x10 + p:02x}:00.0\"\n    num_vfs: 256\n    vfs:\n")
+		        for v in range(256):
+		            f.write(f"      - vf: {v}\n        mac: \"02:00:00:{p:02x}:{v >> 8:02x}:{v & 255:02x}\"\n"
+		                    "        vlan: 20\n        qos: 2\n        spoofchk: false\n"
+		                    "        trust: true\n        max_tx_rate: 200\n")
+	PY
+	for r in $(seq 1 "$runs"); do
+		M parse 4096 bench-parse "$r" "$host_tools/bench-parse" "$parse_tree" "$work/desired-4096.yaml"
+	done
+	info parse 4096 bench-parse pfs "$(cat "$work/o.bench-parse")"
 fi
 
 # --- the VM cases (1-5, 7 in the guest) ------------------------------------
