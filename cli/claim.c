@@ -301,19 +301,19 @@ static int claim_list(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* qemu args of a claim on vfio-pci; null when they cannot be given. */
+/*
+ * What "qemu args --claim NAME" prints for a claim on vfio-pci, as a list;
+ * null when they cannot be given.
+ */
 static void print_qemu_args(struct cli *cli, const struct sriov_claim *c)
 {
-	struct sriov_qemu_opts q = { .sz = sizeof(q), .id_prefix = c->name };
+	struct sriov_qemu_opts q = { .sz = sizeof(q) };
 	struct sriov_pci_addr *a = calloc(c->n, sizeof(*a));
 	char **argv = NULL;
 	bool ok = a && c->driver == SRIOV_CLAIM_DRIVER_VFIO;
 
 	for (size_t i = 0; ok && i < c->n; i++)
 		sriov_pci_addr_parse(c->vfs[i].pci, &a[i]);
-	/* claim names may hold '.': QEMU ids take [A-Za-z0-9_-] */
-	if (ok && strchr(c->name, '.'))
-		q.id_prefix = "hostdev";
 	ok = ok && sriov_qemu_args(cli->ctx, a, c->n, &q, &argv) == 0;
 	if (ok) {
 		out_strv(cli->out, "qemu_args", "qemu args", (const char *const *)argv);
