@@ -262,7 +262,7 @@ fuzz:
 
 # The boot unit, its per-PF template and the udev rule, with paths filled in.
 APPLY_UNITS := $(BUILD)/contrib/sriovctl-apply.service \
-	$(BUILD)/contrib/sriovctl-apply@.service
+	$(BUILD)/contrib/sriovctl-apply@.service $(BUILD)/contrib/sriovctl-ready.target
 APPLY_RULES := $(BUILD)/contrib/90-sriovctl-apply.rules
 # VFs meant for passthrough, NM_UNMANAGED for NetworkManager
 VF_RULES := contrib/udev/80-sriovctl-vf.rules

@@ -139,11 +139,15 @@ jq_eq "restore plans the driver of VFs without netdev" '[.results[] | .action] |
 # the boot unit and its per-PF template, with sriovctl where the build has it
 units=$CLI_DIR/../../contrib/systemd
 mkdir -p "$TMP/units"
-for u in sriovctl-apply.service sriovctl-apply@.service; do
+for u in sriovctl-apply.service sriovctl-apply@.service sriovctl-ready.target; do
 	sed "s|@BINDIR@|$(cd "$(dirname "$SRIOVCTL")" && pwd)|g" "$units/$u.in" >"$TMP/units/$u"
 done
 expect_match "the boot unit runs apply on /etc/sriovctl before network-pre.target" \
 	'^Before=network-pre.target' "$(cat "$TMP/units/sriovctl-apply.service")"
+expect_match "the ready target waits for the boot unit and needs it" \
+	'^Requires=sriovctl-apply.service$' "$(cat "$TMP/units/sriovctl-ready.target")"
+expect_match "a PF that binds during the boot apply waits for it" \
+	'^After=.*sriovctl-apply.service' "$(cat "$TMP/units/sriovctl-apply@.service")"
 expect_match "the udev rule starts the per-PF unit when a PF binds" \
 	'ACTION=="bind", SUBSYSTEM=="pci", ATTR\{sriov_totalvfs\}=="\?\*"' "$(cat "$units/90-sriovctl-apply.rules.in")"
 if command -v systemd-analyze >/dev/null 2>&1; then
@@ -152,4 +156,6 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 	# (systemd 252's verify chokes on ":" in instance names; "x" stands in)
 	out=$(SYSTEMD_UNIT_PATH=$TMP/units: systemd-analyze verify --man=no sriovctl-apply@x.service 2>&1)
 	expect_eq "systemd-analyze verify sriovctl-apply@.service" "" "$out"
+	out=$(SYSTEMD_UNIT_PATH=$TMP/units: systemd-analyze verify --man=no sriovctl-ready.target 2>&1)
+	expect_eq "systemd-analyze verify sriovctl-ready.target" "" "$out"
 fi
