@@ -29,6 +29,10 @@ VMLINUX=$CACHE/vmlinux            # the kernel, uncompressed ELF
 BASE_CPIO=$CACHE/base.cpio        # static part of the initramfs
 BASE_LIST=$CACHE/base.files       # the paths it holds
 READY=$CACHE/ready                # stamp: all of the above is complete
+# The systemd-booted guest's layer over base.cpio (systemd, udev's units).
+SYSTEMD_DIR=$CACHE/systemd
+SYSTEMD_CPIO=$SYSTEMD_DIR/systemd.cpio
+SYSTEMD_READY=$SYSTEMD_DIR/ready  # stamp: systemd.cpio is complete
 
 # The cached QEMU 10, with its own libraries, modules and firmware.
 HOST_QEMU=(env "LD_LIBRARY_PATH=$HOST_ROOT/usr/lib/$ARCH_TRIPLET:$HOST_ROOT/lib/$ARCH_TRIPLET"
@@ -71,6 +75,9 @@ EOF
 # The command that boots the VM, in VM_CMD: the console (ttyS0) goes to
 # file $1, the results line (ttyS1) to stdout; $2 is the initrd, $3 more
 # kernel parameters. The guest powers off when done; a panic ends QEMU too.
+# no_timer_check: on a loaded host the emulated CPU can be too slow for
+# the kernel's early IO-APIC timer check, which then panics ("timer
+# doesn't work through Interrupt-remapped IO-APIC").
 vm_command() { # console-file initrd extra-kernel-params
 	# shellcheck disable=SC2054
 	VM_CMD=("${HOST_QEMU[@]}" -nodefaults -no-user-config -display none -monitor none
@@ -78,7 +85,7 @@ vm_command() { # console-file initrd extra-kernel-params
 		-m "${SRIOVCTL_VM_MEM:-1024}" -smp "${SRIOVCTL_VM_SMP:-1}" -no-reboot
 		"${VM_DEVICES[@]}"
 		-kernel "$VMLINUX" -initrd "$2"
-		-append "console=ttyS0 quiet intel_iommu=on iommu=pt panic=-1 $3"
+		-append "console=ttyS0 quiet intel_iommu=on iommu=pt panic=-1 no_timer_check $3"
 		-serial "file:$1" -chardev stdio,id=results -serial chardev:results)
 }
 
@@ -132,21 +139,52 @@ stage_guest_files() { # build-dir stage-dir
 	done
 }
 
-# The initrd: the cached base archive, then one with this run's files.
-# Each archive must start on a 4-byte boundary (the kernel skips zero
-# padding between them), which matters once the base is compressed.
-make_initrd() { # stage-dir out
-	local size
-	size=$(stat -c %s "$BASE_CPIO")
+# The systemd-booted guest on top of stage_guest_files: sriovctl from
+# "make install" (binary, library, units, udev rules), /etc/sriovctl, the
+# PF drivers in /etc/modules-load.d (so that they are bound when the boot
+# unit runs), the units enabled as an administrator would, and the
+# harness's own units from tests/vm/systemd/.
+stage_systemd_files() { # build-dir stage-dir
+	local build=$1 stage=$2 sd=$VM_DIR/systemd
+	rm -f "$stage/usr/bin/sriovctl"
+	make -s -C "$VM_DIR/../.." BUILD="$(cd "$build" && pwd)" PREFIX=/usr \
+		LIBDIR=/usr/lib/$ARCH_TRIPLET DESTDIR="$stage" install >"$stage.install.log" 2>&1 ||
+		die "make install into the guest failed:"$'\n'"$(tail -n 5 "$stage.install.log")"
+	rm -rf "${stage:?}/usr/include" "${stage:?}/usr/share"
+	mkdir -p "$stage/etc/sriovctl" "$stage/etc/systemd/system" "$stage/etc/modules-load.d" \
+		"$stage/tests/systemd"
+	cp "$sd/host.yaml" "$stage/etc/sriovctl/"
+	cp "$sd"/*.service "$stage/etc/systemd/system/"
+	cp "$sd/consumer" "$sd/igb-state" "$stage/tests/systemd/"
+	printf '%s\n' igb nvme >"$stage/etc/modules-load.d/sriovctl-vm.conf"
+	printf 'PRETTY_NAME="sriovctl test guest"\nID=debian\n' >"$stage/etc/os-release"
+	echo sriovctl-vm >"$stage/etc/hostname"
+	: >"$stage/etc/fstab"
+	systemctl --root="$stage" --quiet enable sriovctl-apply.service \
+		sriovctl-vm-consumer.service sriovctl-vm-tests.service
+}
+
+# The initrd: the cached base archive, more cached layers, then one with
+# this run's files. Each archive must start on a 4-byte boundary (the
+# kernel skips zero padding between them), which matters once the base is
+# compressed.
+make_initrd() { # stage-dir out [layer.cpio...]
+	local stage=$1 out=$2 f size
+	shift 2
 	{
-		cat "$BASE_CPIO"
-		head -c $(((4 - size % 4) % 4)) /dev/zero
-		(cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet)
-	} >"$2"
+		for f in "$BASE_CPIO" "$@"; do
+			size=$(stat -c %s "$f")
+			cat "$f"
+			head -c $(((4 - size % 4) % 4)) /dev/zero
+		done
+		(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet)
+	} >"$out"
 }
 
 # Make sure the cache is complete (downloads only when it is not).
 ensure_cache() {
 	"$VM_DIR/fetch.sh" || die "could not prepare the VM cache in $CACHE (see above)"
-	[ -f "$READY" ] || die "the VM cache in $CACHE is incomplete"
+	if [ ! -f "$READY" ] || [ ! -f "$SYSTEMD_READY" ]; then
+		die "the VM cache in $CACHE is incomplete"
+	fi
 }

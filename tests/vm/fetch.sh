@@ -7,11 +7,16 @@
 #                  out-of-tree netdevsim), systemd-udevd, iproute2, gojq,
 #                  QEMU 7.2 for the guest, and every library they load
 #   debs/          the downloaded packages, kept so a rebuild needs no network
+#   systemd/       systemd.cpio: systemd, its units and libraries, laid over
+#                  base.cpio for the systemd-booted guest; its own debs/
 #
 # Versions are resolved at run time through a private apt configuration;
 # the system's apt sources are only read, for the mirror's address.
-# Once everything is in place a stamp makes later runs return at once
-# without touching the network; --refresh resolves versions again.
+# Each part has its own stamp, a digest of the code and package lists it
+# is built from: a change to one part rebuilds that part only, and once
+# every part is in place later runs return at once without touching the
+# network; --refresh resolves versions again. A lock on the cache keeps
+# two runs from building it at the same time.
 #
 # Usage: tests/vm/fetch.sh [--refresh]
 # shellcheck source-path=SCRIPTDIR
@@ -42,11 +47,25 @@ case ${1-} in
 	;;
 esac
 
-# Changing this script (other than its comments) rebuilds the cache,
-# reusing the downloaded packages.
-stamp_id() {
-	{ grep -v '^[[:space:]]*#' "$VM_DIR/fetch.sh"; echo "$SUITE"; } | sha256sum | cut -d' ' -f1
+# A part's stamp: the digest of the functions that build it and of its
+# inputs. Changing them rebuilds that part, reusing the downloaded packages.
+part_id() { # function... -- input...
+	{
+		while [ $# -gt 0 ] && [ "$1" != -- ]; do
+			declare -f "$1"
+			shift
+		done
+		echo "$@" "$SUITE"
+	} | sha256sum | cut -d' ' -f1
 }
+BASE_FUNCS=(system_source write_sources apt_setup candidate simulate resolve_versions deb_file
+	download unpack extract_vmlinux build_netdevsim usr_path ship find_lib ship_libraries
+	ship_modules ship_busybox_links build_base check_host_qemu build_main)
+stamp_id() { part_id "${BASE_FUNCS[@]}" -- "${GUEST_PKGS[@]}" "${GUEST_MODULES[@]}"; }
+# The stamp of the base part written before the parts had stamps of their
+# own (a digest of the whole of fetch.sh then); its base part was built by
+# the code above, unchanged.
+LEGACY_STAMP=68a4c0b4f0a080214340f599779212b254ec6de900f9cdebdaa804bf38773737
 
 # --- apt, privately -----------------------------------------------------
 
@@ -377,16 +396,9 @@ check_host_qemu() {
 		die "host QEMU does not start"
 }
 
-main() {
-	local id
-	id=$(stamp_id)
-	if [ "$refresh" = 0 ] && [ -f "$READY" ] && [ "$(cat "$READY")" = "$id" ]; then
-		# The host QEMU relies on some of the host's libraries: recheck.
-		(check_host_qemu) 2>/dev/null && exit 0
-		log "the cached QEMU no longer starts here: preparing the cache again"
-	fi
-	need_cmd apt-get apt-cache dpkg-deb tar xz cpio depmod make gcc readelf strip ldd sha256sum
-	mkdir -p "$CACHE"
+# The base part: kernel, host QEMU, the busybox guest (base.cpio).
+build_main() {
+	local f
 	rm -f "$READY" "$CACHE/base.cpio.gz"
 	rm -rf "$WORK"
 	mkdir -p "$WORK"
@@ -416,8 +428,94 @@ main() {
 			rm -f "$f"
 	done
 	rm -rf "$WORK"
-	echo "$id" >"$READY"
-	log "cache ready in $CACHE ($(du -sh "$CACHE" | cut -f1)), kernel $ABI"
+	stamp_id >"$READY"
+}
+
+base_ready() {
+	local have
+	[ "$refresh" = 0 ] && [ -f "$READY" ] || return 1
+	have=$(cat "$READY")
+	[ "$have" = "$(stamp_id)" ] || [ "$have" = "$LEGACY_STAMP" ] || return 1
+	# The host QEMU relies on some of the host's libraries: recheck.
+	(check_host_qemu) 2>/dev/null && return 0
+	log "the cached QEMU no longer starts here: preparing the cache again"
+	return 1
+}
+
+# --- the systemd layer ----------------------------------------------------------
+
+# Debian's systemd as PID 1, with udev's units and kmod (which
+# kmod-static-nodes.service runs), over the base image: the
+# files of these packages (no documentation) and the libraries they load
+# that base.cpio lacks. Own packages folder, own stamp.
+SYSTEMD_PKGS=(systemd udev kmod)
+
+# Files and symlinks a package installs, relative to /, documentation aside.
+package_files() { # deb
+	dpkg-deb --fsys-tarfile "$1" | tar -t --quoting-style=literal | sed 's|^\./||' |
+		grep -vE '/$|^usr/share/(doc|man|locale|lintian|bash-completion|zsh|bug|polkit-1)/'
+}
+
+build_systemd() {
+	local DEB_DIR=$SYSTEMD_DIR/debs WORK=$SYSTEMD_DIR/work STAGE SYSROOT p f
+	rm -f "$SYSTEMD_READY"
+	rm -rf "$WORK"
+	mkdir -p "$WORK" "$DEB_DIR"
+	[ -n "${APT_OPTS+set}" ] || apt_setup
+	simulate -o "Dir::State::status=$APT_DIR/empty-status" "${SYSTEMD_PKGS[@]}" >"$WORK/systemd.list"
+	# shellcheck disable=SC2046 # one package per word
+	download $(cat "$WORK/systemd.list")
+	STAGE=$WORK/stage
+	SYSROOT=$WORK/sysroot
+	log "systemd: unpacking $(wc -l <"$WORK/systemd.list") packages"
+	unpack "$SYSROOT" "$WORK/systemd.list"
+	mkdir -p "$STAGE"
+	for p in "${SYSTEMD_PKGS[@]}"; do
+		f=$(deb_file "$(grep "^$p=" "$WORK/systemd.list")")
+		[ -n "$f" ] || die "package $p missing from $DEB_DIR"
+		# shellcheck disable=SC2046 # one path per word (no blanks in them)
+		ship $(package_files "$f")
+	done
+	ship_libraries
+	# What base.cpio has stays as it is there.
+	(cd "$STAGE" && find . ! -type d | sed 's|^\./||') | while read -r p; do
+		if grep -qxF "$p" "$BASE_LIST"; then rm -f "${STAGE:?}/$p"; fi
+	done
+	log "systemd: packing the layer ($(du -sh "$STAGE" | cut -f1))"
+	(cd "$STAGE" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio -o -H newc -R 0:0 --quiet) >"$SYSTEMD_CPIO.new"
+	mv "$SYSTEMD_CPIO.new" "$SYSTEMD_CPIO"
+	for f in "$DEB_DIR"/*.deb; do
+		grep -qxF "$(dpkg-deb -f "$f" Package)=$(dpkg-deb -f "$f" Version)" "$WORK/systemd.list" ||
+			rm -f "$f"
+	done
+	rm -rf "$WORK"
+	systemd_id >"$SYSTEMD_READY"
+}
+
+systemd_id() {
+	part_id package_files build_systemd ship usr_path find_lib ship_libraries unpack deb_file \
+		-- "${SYSTEMD_PKGS[@]}" "$(cat "$READY")"
+}
+
+systemd_ready() {
+	[ "$refresh" = 0 ] && [ -f "$SYSTEMD_READY" ] && [ "$(cat "$SYSTEMD_READY")" = "$(systemd_id)" ]
+}
+
+main() {
+	mkdir -p "$CACHE" "$SYSTEMD_DIR"
+	exec 9>"$CACHE/lock"
+	if ! flock -n 9; then
+		log "waiting for another run that prepares $CACHE"
+		flock 9
+	fi
+	if base_ready && systemd_ready; then
+		exit 0
+	fi
+	need_cmd apt-get apt-cache dpkg-deb tar xz cpio depmod make gcc readelf strip ldd sha256sum
+	base_ready || build_main
+	systemd_ready || build_systemd
+	log "cache ready in $CACHE ($(du -sh "$CACHE" | cut -f1)), kernel $(cat "$CACHE/kernel-release")"
 }
 
 main

@@ -11,11 +11,14 @@
 #         got:      7
 #   vm: 12 passed, 1 failed
 #
-# Usage: tests/vm/run.sh [--build-dir DIR] [--timeout SECONDS] [--keep]
-#                        [-v|--verbose] [SCENARIO...]
+# Usage: tests/vm/run.sh [--build-dir DIR] [--timeout SECONDS] [--jobs N]
+#                        [--keep] [-v|--verbose] [SCENARIO...]
 #   --build-dir DIR   where to find sriovctl and libsriov.so.0 (default: build)
-#   --timeout SEC     hard limit on the VM's run (default 600,
+#   --timeout SEC     hard limit on each VM's run (default 600,
 #                     env SRIOVCTL_VM_TIMEOUT)
+#   -j, --jobs N      VMs booted side by side (default 2, env SRIOVCTL_VM_JOBS);
+#                     the scenarios marked "# vm-guest: systemd" run in a
+#                     systemd-booted guest, the others in the busybox one
 #   --keep            keep the work directory (console log, initrd) even
 #                     when everything passed; it is always kept on failure
 #   -v, --verbose     also show the guest's console and scenario logs
@@ -39,6 +42,7 @@ usage() {
 
 build_dir=build
 timeout=${SRIOVCTL_VM_TIMEOUT:-600}
+jobs=${SRIOVCTL_VM_JOBS:-2}
 keep=0
 verbose=0
 scenarios=()
@@ -48,6 +52,8 @@ while [ $# -gt 0 ]; do
 	--build-dir=*) build_dir=${1#*=} ;;
 	--timeout) timeout=${2:?}; shift ;;
 	--timeout=*) timeout=${1#*=} ;;
+	-j | --jobs) jobs=${2:?}; shift ;;
+	--jobs=*) jobs=${1#*=} ;;
 	--keep) keep=1 ;;
 	-v | --verbose) verbose=1 ;;
 	-h | --help) usage ;;
@@ -56,7 +62,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-[[ $timeout =~ ^[0-9]+$ ]] || usage
+[[ $timeout =~ ^[0-9]+$ && $jobs =~ ^[0-9]+$ ]] || usage
 
 # Setting up counts as a case too: a machine that cannot run the tier
 # says so in the summary instead of skipping.
@@ -82,16 +88,23 @@ else
 		files+=("$VM_DIR/scenarios/$s.sh")
 	done
 fi
+# Scenarios marked "# vm-guest: systemd" run in the systemd-booted guest,
+# the others in the busybox one; each guest boots only when it has some.
+busybox_files=()
+systemd_files=()
+for f in "${files[@]}"; do
+	if grep -q '^# vm-guest: systemd$' "$f"; then
+		systemd_files+=("$f")
+	else
+		busybox_files+=("$f")
+	fi
+done
 work=$(mktemp -d "${TMPDIR:-/tmp}/sriovctl-vm.XXXXXX")
-stage=$work/stage
-stage_guest_files "$build_dir" "$stage"
-cp "${files[@]}" "$stage/tests/scenarios/"
-make_initrd "$stage" "$work/initrd"
 
 # Turn the guest's results stream into per-case lines and the counts.
 # The last line of the stream is the QEMU exit status added below.
-report() { # counts-file
-	awk -v verbose="$verbose" -v timeout="$timeout" -v counts="$1" '
+report() { # counts-file guest
+	awk -v verbose="$verbose" -v timeout="$timeout" -v counts="$1" -v guest="$2" '
 		function out(s) { print s; fflush() }
 		/^@@CASE pass / { out("PASS " $3); passed++; next }
 		/^@@CASE fail / { out("FAIL " $3); failed++; next }
@@ -103,36 +116,90 @@ report() { # counts-file
 		END {
 			if (!finished) {
 				why = status == 124 ? "timed out after " timeout " s" : "QEMU exit status " status
-				out("FAIL vm/guest-finished")
-				out("    the guest stopped before running every scenario (" why ")")
+				out("FAIL vm/" guest "-guest-finished")
+				out("    the " guest " guest stopped before running every scenario (" why ")")
 				failed++
 			}
 			print passed + 0, failed + 0 > counts
 		}'
 }
 
-vm_command "$work/console.log" "$work/initrd" ""
-log "booting $(cat "$CACHE/kernel-release") with $(host_qemu -version | head -n1)"
-start=$SECONDS
-if [ "$verbose" = 1 ]; then
-	: >"$work/console.log"
-	tail -f "$work/console.log" > >(sed -u 's/\r$//; s/^/  console| /') &
-	tail_pid=$!
-fi
-set +e
-{
-	timeout --foreground -k 10 "$timeout" "${VM_CMD[@]}" </dev/null 2>"$work/qemu.log"
-	echo "@@QEMU-EXIT $?"
-} | tr -d '\r' | tee "$work/results.log" | report "$work/counts"
-set -e
-[ -z "${tail_pid:-}" ] || kill "$tail_pid" 2>/dev/null || true
-read -r passed failed <"$work/counts" || { passed=0 failed=1; }
-log "VM ran for $((SECONDS - start)) s"
+# Build one guest's initrd, boot it and report its cases; its files are
+# in $work/GUEST (console.log, results.log, counts).
+run_guest() { # guest(busybox|systemd) scenario-file...
+	local guest=$1 dir=$work/$1 stage=$work/$1/stage params='' layers=() tail_pid='' start
+	shift
+	mkdir -p "$dir"
+	stage_guest_files "$build_dir" "$stage"
+	cp "$@" "$stage/tests/scenarios/"
+	if [ "$guest" = systemd ]; then
+		stage_systemd_files "$build_dir" "$stage"
+		layers=("$SYSTEMD_CPIO")
+		params="rdinit=/lib/systemd/systemd systemd.unit=multi-user.target"
+	fi
+	make_initrd "$stage" "$dir/initrd" "${layers[@]}"
+	vm_command "$dir/console.log" "$dir/initrd" "$params"
+	log "booting the $guest guest: $(cat "$CACHE/kernel-release") with $(host_qemu -version | head -n1)"
+	start=$SECONDS
+	if [ "$verbose" = 1 ]; then
+		: >"$dir/console.log"
+		tail -f "$dir/console.log" > >(sed -u "s/\r\$//; s/^/  $guest console| /") &
+		tail_pid=$!
+	fi
+	set +e
+	{
+		timeout --foreground -k 10 "$timeout" "${VM_CMD[@]}" </dev/null 2>"$dir/qemu.log"
+		echo "@@QEMU-EXIT $?"
+	} | tr -d '\r' | tee "$dir/results.log" | report "$dir/counts" "$guest"
+	set -e
+	[ -z "$tail_pid" ] || kill "$tail_pid" 2>/dev/null || true
+	log "the $guest guest ran for $((SECONDS - start)) s"
+}
 
+guests=()
+[ ${#busybox_files[@]} -eq 0 ] || guests+=(busybox)
+[ ${#systemd_files[@]} -eq 0 ] || guests+=(systemd)
+guest_files() { # guest -> its scenario files, one per line
+	if [ "$1" = systemd ]; then printf '%s\n' "${systemd_files[@]}"; else printf '%s\n' "${busybox_files[@]}"; fi
+}
+# Each guest has one vCPU: with jobs > 1 they boot side by side, and each
+# one's lines are shown when it is done.
+if [ "$jobs" -le 1 ] || [ ${#guests[@]} -le 1 ]; then
+	for g in "${guests[@]}"; do
+		mapfile -t gf < <(guest_files "$g")
+		run_guest "$g" "${gf[@]}"
+	done
+else
+	running=0
+	for g in "${guests[@]}"; do
+		if [ "$running" -ge "$jobs" ]; then
+			wait -n || true
+			running=$((running - 1))
+		fi
+		mapfile -t gf < <(guest_files "$g")
+		mkdir -p "$work/$g"
+		run_guest "$g" "${gf[@]}" >"$work/$g/report" 2>&1 &
+		running=$((running + 1))
+	done
+	wait
+	for g in "${guests[@]}"; do
+		cat "$work/$g/report"
+	done
+fi
+
+passed=0
+failed=0
+for g in "${guests[@]}"; do
+	read -r p f <"$work/$g/counts" || { p=0 f=1; }
+	passed=$((passed + p))
+	failed=$((failed + f))
+	if [ "$f" != 0 ]; then
+		echo "--- last console lines of the $g guest ($work/$g/console.log):"
+		tail -n 30 "$work/$g/console.log" | tr -d '\r'
+		[ ! -s "$work/$g/qemu.log" ] || { echo "--- QEMU said:"; cat "$work/$g/qemu.log"; }
+	fi
+done
 if [ "$failed" != 0 ]; then
-	echo "--- last console lines ($work/console.log):"
-	tail -n 30 "$work/console.log" | tr -d '\r'
-	[ ! -s "$work/qemu.log" ] || { echo "--- QEMU said:"; cat "$work/qemu.log"; }
 	echo "--- logs kept in $work"
 elif [ "$keep" = 1 ]; then
 	log "work directory kept: $work"
