@@ -102,7 +102,7 @@ Q := @
 msg = @printf '  %-8s %s\n' $(1) $(2);
 endif
 
-.PHONY: all clean install uninstall deps check check-unit check-cli \
+.PHONY: FORCE all clean install uninstall deps check check-unit check-cli \
 	check-docs check-abi check-layers check-fuzz check-ansible check-vm demo \
 	bench fakesys san-build unit-build fuzz
 all: $(BUILD)/sriovctl $(BUILD)/libsriov.a $(BUILD)/libsriov.pc \
@@ -266,7 +266,14 @@ APPLY_UNITS := $(BUILD)/contrib/sriovctl-apply.service \
 APPLY_RULES := $(BUILD)/contrib/90-sriovctl-apply.rules
 # VFs meant for passthrough, NM_UNMANAGED for NetworkManager
 VF_RULES := contrib/udev/80-sriovctl-vf.rules
-$(BUILD)/contrib/%: contrib/systemd/%.in Makefile
+# The paths filled in, rewritten only when they change: a unit generated
+# for one PREFIX is generated again for another.
+UNIT_PATHS := $(BINDIR) $(SYSTEMCTL)
+$(BUILD)/contrib/paths: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(UNIT_PATHS)' | cmp -s - $@ || echo '$(UNIT_PATHS)' > $@
+FORCE:
+$(BUILD)/contrib/%: contrib/systemd/%.in Makefile $(BUILD)/contrib/paths
 	@mkdir -p $(dir $@)
 	$(call msg,GEN,$@)sed -e 's|@BINDIR@|$(BINDIR)|g' \
 		-e 's|@SYSTEMCTL@|$(SYSTEMCTL)|g' $< > $@
