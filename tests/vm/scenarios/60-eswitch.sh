@@ -41,6 +41,8 @@ for n in 8 64; do
 	case_begin "$n VFs: switchdev through iproute2, representors for every VF"
 	expect_ok sysfs_write "$n" "$NSIM_DEV/sriov_numvfs"
 	expect_ok $DL dev eswitch set "$HANDLE" mode switchdev
+	# udev renames the new representors; both listings below see the names
+	udevadm settle --timeout=60
 	expect_json $S -j pf show "$NSIM"
 	expect_eq "mode" '"switchdev"' "$(jqv .eswitch_mode)"
 	expect_json $S -j vf list "$NSIM"
