@@ -166,7 +166,7 @@ static int take_add_options(struct cli *cli, int *argc, char **argv,
 			    struct add_args *a)
 {
 	const char *count = NULL, *numa = NULL, *dev = NULL, *drv = NULL, *pid = NULL;
-	unsigned long v;
+	unsigned long v = 0;
 	int r;
 
 	if (cli_take_option(argc, argv, "--count", &count) < 0 ||
@@ -195,6 +195,8 @@ static int take_add_options(struct cli *cli, int *argc, char **argv,
 	if (r == 0 && drv && strcmp(drv, "vfio-pci") && strcmp(drv, "host"))
 		r = cli_error(cli, EXIT_USAGE, "invalid --driver \"%s\": expected vfio-pci or host", drv);
 	a->o.driver = drv && !strcmp(drv, "host") ? SRIOV_CLAIM_DRIVER_HOST : SRIOV_CLAIM_DRIVER_VFIO;
+	/* named, vfio-pci is the plain driver, as for vfio bind --driver */
+	a->o.vfio_driver = drv && !strcmp(drv, "vfio-pci") ? drv : NULL;
 	if (r == 0 && pid && (r = parse_count(cli, "--holder-pid", pid, 1, 0x7fffffff, &v)) == 0)
 		a->o.holder_pid = (long)v;
 	return r;

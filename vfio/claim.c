@@ -452,7 +452,8 @@ static int set_settings(struct add *a, struct sriov_vf **vfs)
 static int bind_all(struct add *a)
 {
 	struct sriov_vfio_opts vo = { .sz = sizeof(vo), .owner = a->o.owner,
-				      .timeout_ms = a->o.timeout_ms };
+				      .timeout_ms = a->o.timeout_ms,
+				      .driver = a->o.vfio_driver };
 	struct sriov_vfio_report *rep = NULL;
 	struct sriov_pci_addr *addrs = calloc(a->claim->n, sizeof(*addrs));
 	int r = addrs ? 0 : -ENOMEM;

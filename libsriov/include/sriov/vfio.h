@@ -177,6 +177,11 @@ struct sriov_claim_opts {
 	/* claim release and gc */
 	bool keep_settings;
 	bool reset;
+	/*
+	 * claim add on VFIO: as sriov_vfio_opts.driver (NULL: the device's
+	 * vfio-pci variant driver when there is one; "vfio-pci": the plain one)
+	 */
+	const char *vfio_driver;
 };
 
 struct sriov_claim_vf {
