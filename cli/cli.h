@@ -58,6 +58,7 @@ extern const struct verb iommu_verbs[];
 extern const struct verb vfio_verbs[];
 extern const struct verb qemu_verbs[];
 extern const struct verb claim_verbs[];
+extern const struct verb rate_verbs[];
 
 /* Runs argv[0] from a verb table; "help" lists the table. */
 int cli_dispatch(struct cli *cli, const struct object *obj, int argc,

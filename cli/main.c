@@ -15,6 +15,7 @@ const struct object cli_objects[] = {
 	{ "vfio", vfio_verbs, NULL, "move devices to vfio-pci and back, check VFIO" },
 	{ "qemu", qemu_verbs, NULL, "QEMU arguments and libvirt XML for passthrough" },
 	{ "claim", claim_verbs, NULL, "lease free VFs to a VM and give them back whole" },
+	{ "rate", rate_verbs, NULL, "devlink rates of VFs and rate nodes (switchdev mode)" },
 	{ "doctor", NULL, cmd_doctor, "check the host's readiness for passthrough" },
 	{ "recover", NULL, cmd_recover, "finish or undo changes a crash interrupted" },
 	{ "apply", NULL, cmd_apply, "converge the host to desired-state files" },

@@ -8,7 +8,7 @@
 # "--", as sriovctl takes them; the last --sysfs-root typed on the line is
 # passed on to those calls.
 
-_sriovctl_objects=(pf vf iommu vfio qemu claim doctor recover apply restore help)
+_sriovctl_objects=(pf vf iommu vfio qemu claim rate doctor recover apply restore help)
 # Objects without verbs: their arguments follow the object directly.
 _sriovctl_verbless=' doctor recover apply restore '
 _sriovctl_options=(--json --pretty --dry-run --force --quiet --verbose
@@ -24,6 +24,7 @@ _sriovctl_verbs()
 	vfio) echo bind release check vf-token help ;;
 	qemu) echo args help ;;
 	claim) echo add list show release gc help ;;
+	rate) echo list set add del help ;;
 	esac
 }
 
@@ -120,6 +121,27 @@ _sriovctl_next()
 			[[ $key == qos || $key == proto ]] || break
 		done
 		for key in "$@"; do
+			[[ $used == *" $key "* ]] || echo "$key"
+		done
+		;;
+	'rate list') ((n == 0)) && echo @pf ;;
+	'rate set' | 'rate add' | 'rate del')
+		# VFSPEC, or PF/NODE: the PF first
+		if ((n == 0)); then
+			[[ $verb == set ]] && echo @vfspec
+			echo @pf
+			echo @opts
+			return
+		fi
+		[[ $verb == del ]] && { echo @opts; return; }
+		case $prev in
+		tx-share | tx-max) printf '%s\n' 100mbit 1gbit 10gbit && return ;;
+		parent) return ;;
+		esac
+		for w in "${args[@]:1}"; do used+="$w "; done
+		for key in tx-share tx-max parent noparent; do
+			[[ $verb == add && $key == noparent ]] && continue
+			[[ $key == *parent && $used == *parent\ * ]] && continue
 			[[ $used == *" $key "* ]] || echo "$key"
 		done
 		;;

@@ -403,6 +403,33 @@ function __sriovctl_next
             for key in $keys
                 contains -- $key $used; or echo $key
             end
+        case 'rate list'
+            test $n -eq 0; and __sriovctl_pf_names
+        case 'rate set' 'rate add' 'rate del'
+            # VFSPEC, or PF/NODE: the PF first
+            if test $n -eq 0
+                test $verb = set; and __sriovctl_vf_specs
+                __sriovctl_pf_names
+                return
+            end
+            test $verb = del; and return
+            switch $args[$n]
+                case tx-share tx-max
+                    printf '%s\n' 100mbit 1gbit 10gbit
+                    return
+                case parent
+                    return
+            end
+            set -a used $args[2..-1]
+            set -l keys tx-share tx-max parent
+            test $verb = set; and set -a keys noparent
+            for key in $keys
+                if string match -q '*parent' -- $key
+                    contains -- parent $used; and continue
+                    contains -- noparent $used; and continue
+                end
+                contains -- $key $used; or echo $key
+            end
         case 'recover '
             test $n -eq 0; and echo help
     end
@@ -432,13 +459,14 @@ complete -c sriovctl -n $first -a iommu -d 'IOMMU groups'
 complete -c sriovctl -n $first -a vfio -d 'move devices to vfio-pci and back, check VFIO'
 complete -c sriovctl -n $first -a qemu -d 'QEMU arguments and libvirt XML for passthrough'
 complete -c sriovctl -n $first -a claim -d 'lease free VFs to a VM and give them back whole'
+complete -c sriovctl -n $first -a rate -d 'devlink rates of VFs and rate nodes (switchdev mode)'
 complete -c sriovctl -n $first -a doctor -d 'check the host\'s readiness for passthrough'
 complete -c sriovctl -n $first -a recover -d 'finish or undo changes a crash interrupted'
 complete -c sriovctl -n $first -a apply -d 'converge the host to desired-state files'
 complete -c sriovctl -n $first -a restore -d 'VFs back to safe settings and their host driver'
 complete -c sriovctl -n $first -a help -d 'show this help, or an object\'s help'
 # "help OBJECT" takes only the objects that have verbs
-complete -c sriovctl -n '__sriovctl_at help' -a 'pf vf iommu vfio qemu claim'
+complete -c sriovctl -n '__sriovctl_at help' -a 'pf vf iommu vfio qemu claim rate'
 
 # Verbs.
 complete -c sriovctl -n '__sriovctl_at pf' -a list -d 'list SR-IOV physical functions'
@@ -466,6 +494,11 @@ complete -c sriovctl -n '__sriovctl_at claim' -a show -d 'one claim, with QEMU a
 complete -c sriovctl -n '__sriovctl_at claim' -a release -d 'give a claim\'s VFs back as they were, then drop its lease'
 complete -c sriovctl -n '__sriovctl_at claim' -a gc -d 'release the claims whose holder process is gone (or all)'
 complete -c sriovctl -n '__sriovctl_at claim' -a help -d 'show this help'
+complete -c sriovctl -n '__sriovctl_at rate' -a list -d 'list rate leaves (VFs) and nodes with their rates'
+complete -c sriovctl -n '__sriovctl_at rate' -a set -d 'set VF leaves or a node'
+complete -c sriovctl -n '__sriovctl_at rate' -a add -d 'add a rate node'
+complete -c sriovctl -n '__sriovctl_at rate' -a del -d 'delete a rate node'
+complete -c sriovctl -n '__sriovctl_at rate' -a help -d 'show this help'
 
 # Arguments: names from the tool itself, and keywords.
 complete -c sriovctl -n __sriovctl_has_verb -a '(__sriovctl_next)'

@@ -45,4 +45,10 @@ int sriov_dl_rate_new(struct sriov_devlink *dl, const struct sriov_dl_rate *r,
 		      uint32_t mask);
 int sriov_dl_rate_del(struct sriov_devlink *dl, const struct sriov_dl_rate *r);
 
+/*
+ * 1 when pf's devlink instance is in switchdev mode, 0 when it is not or
+ * has none, a negative errno when devlink could not say (rate.c).
+ */
+int sriov_pf_eswitch_is_switchdev(struct sriov_pf *pf);
+
 #endif

@@ -124,6 +124,15 @@ static bool no_devlink(int r)
 	return r == -EOPNOTSUPP || r == -EPROTONOSUPPORT || r == -ENOENT;
 }
 
+/* Not the request's fault: the host (or a built sysfs tree) has no devlink. */
+static int no_devlink_here(struct sriov_ctx *ctx)
+{
+	char why[SRIOV_ERRBUF_LEN];
+
+	memcpy(why, ctx->errbuf, sizeof(why));
+	return sriov_err(ctx, ENXIO, "devlink is not available here: %.400s", why);
+}
+
 /* -ENODEV, with the reason, when pf has no devlink instance. */
 static int pf_has_devlink(struct sriov_pf *pf, struct sriov_devlink *dl)
 {
@@ -158,6 +167,8 @@ SRIOV_EXPORT int sriov_rate_list(struct sriov_ctx *ctx, struct sriov_pf *pf,
 		*ret_n = 0;
 		return 0;
 	}
+	if (r < 0 && no_devlink(r))
+		r = no_devlink_here(ctx);
 	if (r == 0 && pf)
 		r = pf_has_devlink(pf, v.dl);
 	if (r < 0) {
@@ -277,8 +288,7 @@ static int view_for_change(struct sriov_ctx *ctx, struct rate_view *v)
 	int r = view_load(ctx, v, true);
 
 	if (r < 0 && no_devlink(r))
-		return sriov_err(ctx, EOPNOTSUPP, "devlink is not available here: %s",
-				 ctx->errbuf);
+		return no_devlink_here(ctx);
 	return r;
 }
 
@@ -618,4 +628,22 @@ SRIOV_EXPORT int sriov_pf_rate_node_del(struct sriov_pf *pf, const char *name,
 	if (r == 0)
 		*ret_change = ch;
 	return r;
+}
+
+int sriov_pf_eswitch_is_switchdev(struct sriov_pf *pf)
+{
+	struct sriov_dl_eswitch e;
+	struct sriov_devlink *dl;
+	char saved[SRIOV_ERRBUF_LEN];
+	int r;
+
+	/* asked while reporting another error: keep that one's text */
+	memcpy(saved, pf->ctx->errbuf, sizeof(saved));
+	r = sriov_devlink_ctx(pf->ctx, &dl);
+	if (r == 0)
+		r = sriov_dl_eswitch_get(dl, pf->bus, pf->dev_name, &e);
+	memcpy(pf->ctx->errbuf, saved, sizeof(saved));
+	if (r < 0)
+		return no_devlink(r) || r == -ENODEV ? 0 : r;
+	return e.mode == DEVLINK_ESWITCH_MODE_SWITCHDEV;
 }

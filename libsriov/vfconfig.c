@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devlink_rate.h"
 #include "rtnl.h"
 #include "sysfs.h"
 #include "vffield.h"
@@ -551,6 +552,35 @@ static int name_link_down(const struct pf_write *w, int r)
 	return r;
 }
 
+/*
+ * Drivers that keep VF rates in devlink rate objects in switchdev mode
+ * (netdevsim, for one) refuse the legacy ones: say where they went.
+ */
+static void rates_in_switchdev(struct sriov_pf *pf, struct sriov_vf_change *ch,
+			       int *switchdev)
+{
+	const char *name = pf->info.pci[0] ? pf->info.pci
+			 : pf->netdevs && pf->netdevs[0] ? pf->netdevs[0] : pf->dev_name;
+	char msg[384];
+
+	for (uint32_t bit = 1; bit & RATES; bit <<= 1) {
+		const char *was = NULL;
+		int err = sriov_vf_change_error(ch, bit, &was);
+
+		if (!err)
+			continue;
+		if (*switchdev == -1)
+			*switchdev = sriov_pf_eswitch_is_switchdev(pf) == 1;
+		if (!*switchdev)
+			return;
+		snprintf(msg, sizeof(msg),
+			 "%s: in switchdev mode VF rates are devlink rate objects; use sriovctl rate set %s#%u %s RATE",
+			 was ? was : strerror(-err), name, ch->vf->info.index,
+			 bit == SRIOV_VF_HAS_MIN_TX_RATE ? "tx-share" : "tx-max");
+		change_fail(ch, bit, err, msg);
+	}
+}
+
 /* Writes the planned sets of one PF under its lock and reads back. */
 static int execute_pf(struct sriov_pf *pf, struct sriov_vf_change *ch,
 		      const struct sriov_rtnl_vf_set *sets, size_t n, bool lock)
@@ -560,7 +590,7 @@ static int execute_pf(struct sriov_pf *pf, struct sriov_vf_change *ch,
 	struct sriov_rtnl_vf_result *res = NULL;
 	struct pf_write w = { .pf = pf, .ch = ch };
 	size_t k = 0, n_failed = 0;
-	int lock_fd = -1, r;
+	int lock_fd = -1, r, switchdev = -1;
 
 	mine = calloc(n, sizeof(*mine));
 	idx = calloc(n, sizeof(*idx));
@@ -590,6 +620,8 @@ static int execute_pf(struct sriov_pf *pf, struct sriov_vf_change *ch,
 	if (r == 0)
 		r = retry_zero_macs(&w);
 	sriov_unlock(lock_fd);
+	for (size_t j = 0; r == 0 && j < k; j++)
+		rates_in_switchdev(pf, &ch[idx[j]], &switchdev);
 	if (res)
 		sriov_rtnl_results_free(res, k);
 	return name_link_down(&w, r);

@@ -180,7 +180,8 @@ static void test_list_without_devlink(void **state)
 	assert_int_equal(sriov_rate_list(f->ctx, NULL, &rates, &n), 0);
 	assert_int_equal(n, 0);
 	free(rates);
-	assert_int_equal(sriov_rate_list(f->ctx, f->pf, &rates, &n), -EOPNOTSUPP);
+	assert_int_equal(sriov_rate_list(f->ctx, f->pf, &rates, &n), -ENXIO);
+	assert_non_null(strstr(sriov_ctx_last_error(f->ctx), "devlink is not available"));
 }
 
 static struct sriov_rate_config cfg(uint32_t mask, uint64_t share, uint64_t max,

@@ -63,7 +63,8 @@ struct sriov_rate {
  * The rate objects of pf's devlink instance, or with pf NULL of every PF
  * of the host (and devlink instances that are no PF, pf NULL): one rate
  * dump and one port dump. A host or root without devlink has none (0,
- * n 0); a pf without a devlink instance is -ENODEV. *ret_rates is freed
+ * n 0), or with a pf -ENXIO; a pf without a devlink instance is -ENODEV.
+ * The functions that change rates are -ENXIO without devlink. *ret_rates is freed
  * with free().
  */
 SRIOV_EXPORT int sriov_rate_list(struct sriov_ctx *ctx, struct sriov_pf *pf,
