@@ -152,6 +152,8 @@ static int rate_request(struct sriov_devlink *dl, uint8_t cmd,
 		return r2;
 	if (put_target(msg, r) < 0 || put_values(msg, mask, v) < 0)
 		return sriov_err(sriov_devlink_get_ctx(dl), ENOMEM, "out of memory");
+	/* one line per change sent: what -vv shows and tests count */
+	sriov_dbg(sriov_devlink_get_ctx(dl), "devlink: %s", what);
 	return sriov_devlink_do(dl, msg, what, NULL, NULL);
 }
 

@@ -47,6 +47,14 @@ static int view_load(struct sriov_ctx *ctx, struct rate_view *v, bool ports)
 	return r;
 }
 
+/* The PF as commands take it: its PCI address, else its netdev. */
+static const char *user_name(const struct sriov_pf *pf)
+{
+	if (pf->info.pci[0])
+		return pf->info.pci;
+	return pf->netdevs && pf->netdevs[0] ? pf->netdevs[0] : pf->dev_name;
+}
+
 static bool is_pf(const struct sriov_pf *pf, const char *bus, const char *dev)
 {
 	return !strcmp(pf->bus, bus) && !strcmp(pf->dev_name, dev);
@@ -233,22 +241,60 @@ static int write_values(struct sriov_devlink *dl, const struct sriov_dl_rate *t,
 	return r < 0 ? r : sriov_dl_rate_set(dl, t, SRIOV_DL_RATE_PARENT, v);
 }
 
-/* Sets t back to its values before (best effort), keeping the first error's text. */
+/* Which values of a differ from b's. */
+static uint32_t values_diff(const struct sriov_dl_rate *a,
+			    const struct sriov_dl_rate *b)
+{
+	return (a->tx_share != b->tx_share ? SRIOV_DL_RATE_SHARE : 0) |
+	       (a->tx_max != b->tx_max ? SRIOV_DL_RATE_MAX : 0) |
+	       (strcmp(a->parent, b->parent) ? SRIOV_DL_RATE_PARENT : 0);
+}
+
+/* The object r names, in a dump. */
+static const struct sriov_dl_rate *find_same(const struct sriov_dl_rate *v,
+					     size_t n, const struct sriov_dl_rate *r)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].node == r->node && !strcmp(v[i].bus, r->bus) &&
+		    !strcmp(v[i].dev, r->dev) &&
+		    (r->node ? !strcmp(v[i].name, r->name)
+			     : v[i].port_index == r->port_index))
+			return &v[i];
+	return NULL;
+}
+
+/*
+ * Sets objects before[n-1] ... before[0] back to those values, where a
+ * dump says they differ (the kernel applies a request's values one by one,
+ * so a refused one may have left others changed); best effort, keeping
+ * the first error's text.
+ */
 static void set_back(struct sriov_ctx *ctx, struct sriov_devlink *dl,
-		     const struct sriov_dl_rate *before, uint32_t mask)
+		     const struct sriov_dl_rate *before, const uint32_t *mask,
+		     size_t n)
 {
 	char saved[SRIOV_ERRBUF_LEN];
+	struct sriov_dl_rate *now = NULL;
+	size_t n_now = 0;
+	bool failed = false;
 	int r;
 
 	memcpy(saved, ctx->errbuf, sizeof(saved));
-	r = write_values(dl, before, mask, before, true);
-	if (r < 0) {
-		size_t len = strlen(saved);
-		int w = snprintf(saved + len, sizeof(saved) - len,
-				 "; setting it back failed too: %.200s", ctx->errbuf);
+	r = sriov_dl_rate_dump(dl, &now, &n_now);
+	for (size_t i = n; i-- > 0;) {
+		const struct sriov_dl_rate *o = r == 0 ? find_same(now, n_now, &before[i]) : NULL;
+		uint32_t d = o ? values_diff(o, &before[i]) & mask[i] : mask[i];
 
-		(void)w;
+		if (d && write_values(dl, &before[i], d, &before[i], true) < 0 && !failed) {
+			size_t len = strlen(saved);
+			int w = snprintf(saved + len, sizeof(saved) - len,
+					 "; setting it back failed too: %.200s", ctx->errbuf);
+
+			(void)w;
+			failed = true;
+		}
 	}
+	free(now);
 	memcpy(ctx->errbuf, saved, sizeof(saved));
 }
 
@@ -264,7 +310,7 @@ static int check_parent(struct sriov_pf *pf, const struct rate_view *v,
 	if (!find_node(v, pf, want->parent))
 		return sriov_err(pf->ctx, ENODEV,
 				 "rate node \"%s\" does not exist on %s/%s; add it with sriovctl rate add %s/%s",
-				 want->parent, pf->bus, pf->dev_name, pf->dev_name,
+				 want->parent, pf->bus, pf->dev_name, user_name(pf),
 				 want->parent);
 	return 0;
 }
@@ -312,7 +358,7 @@ static int no_leaf(struct sriov_vf *vf)
 
 	return sriov_err(pf->ctx, EOPNOTSUPP,
 			 "VF %u of %s has no devlink rate leaf: rates are set through devlink in switchdev mode (sriovctl pf set %s eswitch switchdev)",
-			 vf->info.index, pf->dev_name, pf->dev_name);
+			 vf->info.index, user_name(pf), user_name(pf));
 }
 
 /* Locks the PFs of vfs[0..n), each once; fds[] as long as vfs. */
@@ -356,11 +402,8 @@ static int write_leaves(struct sriov_ctx *ctx, struct sriov_devlink *dl,
 		with_values(&v, diff[i], want);
 		r = write_values(dl, &before[i], diff[i], &v, before[i].parent[0]);
 	}
-	if (r == 0)
-		return 0;
-	while (i-- > 0)
-		if (diff[i])
-			set_back(ctx, dl, &before[i], diff[i]);
+	if (r < 0)
+		set_back(ctx, dl, before, diff, i);
 	return r;
 }
 
@@ -383,7 +426,7 @@ static int verify_leaves(struct sriov_ctx *ctx, struct rate_view *v,
 		if (rate_diff(now, want))
 			return sriov_err(ctx, EIO,
 					 "VF %u of %s: the rate did not take (read back tx_share %llu tx_max %llu parent \"%s\")",
-					 vfs[i]->info.index, vfs[i]->pf->dev_name,
+					 vfs[i]->info.index, user_name(vfs[i]->pf),
 					 (unsigned long long)now->tx_share,
 					 (unsigned long long)now->tx_max, now->parent);
 		vf_change(v, vfs[i], &before[i], now, diff[i], &ch[i]);
@@ -525,7 +568,7 @@ static int node_write(struct sriov_pf *pf, struct sriov_devlink *dl,
 	} else if (r == 0) {
 		r = write_values(dl, node, diff, planned, node->parent[0]);
 		if (r < 0)
-			set_back(pf->ctx, dl, node, diff);
+			set_back(pf->ctx, dl, node, &diff, 1);
 	}
 	sriov_unlock(fd);
 	return r;
@@ -553,7 +596,7 @@ SRIOV_EXPORT int sriov_pf_rate_node_set(struct sriov_pf *pf, const char *name,
 	if (r == 0 && node && create_only)
 		r = sriov_err(pf->ctx, EEXIST,
 			      "rate node %s/%s/%s exists; change it with sriovctl rate set %s/%s",
-			      pf->bus, pf->dev_name, name, pf->dev_name, name);
+			      pf->bus, pf->dev_name, name, user_name(pf), name);
 	if (r < 0) {
 		view_clear(&v);
 		return r;

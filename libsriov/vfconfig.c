@@ -563,7 +563,11 @@ static void rates_in_switchdev(struct sriov_pf *pf, struct sriov_vf_change *ch,
 			 : pf->netdevs && pf->netdevs[0] ? pf->netdevs[0] : pf->dev_name;
 	char msg[384];
 
-	for (uint32_t bit = 1; bit & RATES; bit <<= 1) {
+	static const uint32_t rates[] = { SRIOV_VF_HAS_MIN_TX_RATE,
+					  SRIOV_VF_HAS_MAX_TX_RATE };
+
+	for (size_t i = 0; i < ARRAY_SIZE(rates); i++) {
+		uint32_t bit = rates[i];
 		const char *was = NULL;
 		int err = sriov_vf_change_error(ch, bit, &was);
 

@@ -22,6 +22,7 @@
 #include "devlink_rate_fake.h"
 #include "fakesys.h"
 #include "internal.h"
+#include "rtnl_fake.h"
 #include "sriov/rate.h"
 
 static const char topology[] =
@@ -248,6 +249,8 @@ static void test_refusal_sets_back(void **state)
 	assert_non_null(strstr(sriov_ctx_last_error(f->ctx),
 			       "TX rate value exceed link maximum speed 5000Mbps."));
 	assert_non_null(strstr(sriov_ctx_last_error(f->ctx), "pci/0000:03:00.0/1"));
+	/* 4 sets, then the refused one and the one that sets tx_share back */
+	assert_int_equal(f->fk->n_sets, 6);
 	for (unsigned int vf = 0; vf < 4; vf++) {
 		assert_int_equal(leaf(f, vf)->tx_share, 10 * MBIT);
 		assert_int_equal(leaf(f, vf)->tx_max, 20 * MBIT);
@@ -264,9 +267,9 @@ static void test_refusal_later_leaf(void **state)
 	devlink_rate_fake_of(f->dev)->refuse_vf = 3;
 	assert_int_equal(sriov_vf_set_rate(f->vfs, 4, &c, false, &ch), -EIO);
 	assert_null(ch);
-	/* two sets and one refused, then VFs 2 (which may have taken part of
-	 * it), 1 and 0 set back */
-	assert_int_equal(f->fk->n_sets, 6);
+	/* two sets and one refused, then VFs 1 and 0 set back: VF 2 took
+	 * nothing, as a dump after the refusal shows */
+	assert_int_equal(f->fk->n_sets, 5);
 	for (unsigned int vf = 0; vf < 4; vf++)
 		assert_int_equal(leaf(f, vf)->tx_max, 0);
 }
@@ -348,6 +351,58 @@ static void test_checked_before_writing(void **state)
 	assert_int_equal(f->dev->n_rate_nodes, 0);
 }
 
+static int pf_ifindex(const char *dir)
+{
+	char path[256];
+	int ifindex = 0;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/sys/class/net/ens1f0/ifindex", dir);
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	assert_int_equal(fscanf(fp, "%d", &ifindex), 1);
+	fclose(fp);
+	return ifindex;
+}
+
+/* vf set's legacy rates, refused in switchdev mode, name rate set. */
+static void test_legacy_rates_in_switchdev(void **state)
+{
+	struct fixture *f = *state;
+	struct rtnl_fake *rk = rtnl_fake_new(pf_ifindex(f->dir), "ens1f0", 4);
+	struct sriov_vf_change_report *rep = NULL;
+	struct sriov_vf_config want = { .mask = SRIOV_VF_HAS_MIN_TX_RATE |
+						SRIOV_VF_HAS_MAX_TX_RATE,
+					.min_tx_rate = 10, .max_tx_rate = 100 };
+	const char *msg = NULL;
+
+	f->ctx->rtnl_transport = rtnl_fake_transact;
+	f->ctx->rtnl_transport_data = rk;
+	rtnl_fake_refuse(rk, SRIOV_VF_HAS_MIN_TX_RATE | SRIOV_VF_HAS_MAX_TX_RATE,
+			 -1, EOPNOTSUPP, NULL);
+	assert_int_equal(sriov_vf_set_config(f->vfs + 1, &want, 1, false, &rep), 0);
+	assert_int_equal(rep->n_failed, 1);
+	assert_int_equal(sriov_vf_change_error(&rep->vfs[0], SRIOV_VF_HAS_MAX_TX_RATE, &msg),
+			 -EOPNOTSUPP);
+	assert_non_null(strstr(msg, "Operation not supported: in switchdev mode"));
+	assert_non_null(strstr(msg, "use sriovctl rate set 0000:03:00.0#1 tx-max RATE"));
+	sriov_vf_change_error(&rep->vfs[0], SRIOV_VF_HAS_MIN_TX_RATE, &msg);
+	assert_non_null(strstr(msg, "rate set 0000:03:00.0#1 tx-share RATE"));
+	sriov_vf_change_report_free(rep);
+
+	/* in legacy mode the kernel's reason stays as it is */
+	f->dev->mode = DEVLINK_ESWITCH_MODE_LEGACY;
+	assert_int_equal(sriov_vf_set_config(f->vfs + 1, &want, 1, false, &rep), 0);
+	sriov_vf_change_error(&rep->vfs[0], SRIOV_VF_HAS_MAX_TX_RATE, &msg);
+	assert_string_equal(msg, "Operation not supported");
+	sriov_vf_change_report_free(rep);
+	assert_int_equal(f->fk->n_sets, 0);
+	f->ctx->rtnl_transport = NULL;
+	sriov_ctx_free(f->ctx);
+	f->ctx = NULL;
+	rtnl_fake_free(rk);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -360,6 +415,7 @@ int main(void)
 		T(test_refusal_later_leaf),
 		T(test_nodes),
 		T(test_checked_before_writing),
+		T(test_legacy_rates_in_switchdev),
 #undef T
 	};
 
