@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "devlink_rate.h"
+#include "eswitch.h"
 #include "sriov/rate.h"
 
 #define ALL_FIELDS (SRIOV_RATE_HAS_TX_SHARE | SRIOV_RATE_HAS_TX_MAX | \
@@ -21,14 +22,13 @@ struct rate_view {
 	struct sriov_devlink *dl;
 	struct sriov_dl_rate *rates;
 	size_t n_rates;
-	struct sriov_dl_port *ports;
+	const struct sriov_dl_port *ports;   /* the context's (eswitch.h) */
 	size_t n_ports;
 };
 
 static void view_clear(struct rate_view *v)
 {
 	free(v->rates);
-	free(v->ports);
 	v->rates = NULL;
 	v->ports = NULL;
 	v->n_rates = v->n_ports = 0;
@@ -41,7 +41,7 @@ static int view_load(struct sriov_ctx *ctx, struct rate_view *v, bool ports)
 	if (r == 0)
 		r = sriov_dl_rate_dump(v->dl, &v->rates, &v->n_rates);
 	if (r == 0 && ports)
-		r = sriov_dl_port_dump(v->dl, &v->ports, &v->n_ports);
+		r = sriov_ctx_dl_ports(ctx, &v->ports, &v->n_ports);
 	if (r < 0)
 		view_clear(v);
 	return r;
@@ -675,18 +675,15 @@ SRIOV_EXPORT int sriov_pf_rate_node_del(struct sriov_pf *pf, const char *name,
 
 int sriov_pf_eswitch_is_switchdev(struct sriov_pf *pf)
 {
-	struct sriov_dl_eswitch e;
-	struct sriov_devlink *dl;
+	struct sriov_eswitch_info e;
 	char saved[SRIOV_ERRBUF_LEN];
 	int r;
 
 	/* asked while reporting another error: keep that one's text */
 	memcpy(saved, pf->ctx->errbuf, sizeof(saved));
-	r = sriov_devlink_ctx(pf->ctx, &dl);
-	if (r == 0)
-		r = sriov_dl_eswitch_get(dl, pf->bus, pf->dev_name, &e);
+	r = sriov_pf_read_eswitch(pf, &e);
 	memcpy(pf->ctx->errbuf, saved, sizeof(saved));
 	if (r < 0)
-		return no_devlink(r) || r == -ENODEV ? 0 : r;
-	return e.mode == DEVLINK_ESWITCH_MODE_SWITCHDEV;
+		return r;
+	return e.mode == SRIOV_ESWITCH_SWITCHDEV;
 }

@@ -20,6 +20,7 @@
 #include <linux/devlink.h>
 
 #include "devlink_rate_fake.h"
+#include "eswitch.h"
 #include "fakesys.h"
 #include "internal.h"
 #include "rtnl_fake.h"
@@ -390,8 +391,10 @@ static void test_legacy_rates_in_switchdev(void **state)
 	assert_non_null(strstr(msg, "rate set 0000:03:00.0#1 tx-share RATE"));
 	sriov_vf_change_report_free(rep);
 
-	/* in legacy mode the kernel's reason stays as it is */
+	/* in legacy mode the kernel's reason stays as it is (the context
+	 * forgets the mode, as after a change through the library) */
 	f->dev->mode = DEVLINK_ESWITCH_MODE_LEGACY;
+	sriov_ctx_dl_forget(f->ctx);
 	assert_int_equal(sriov_vf_set_config(f->vfs + 1, &want, 1, false, &rep), 0);
 	sriov_vf_change_error(&rep->vfs[0], SRIOV_VF_HAS_MAX_TX_RATE, &msg);
 	assert_string_equal(msg, "Operation not supported");
