@@ -147,6 +147,6 @@ const struct verb vf_verbs[] = {
 	{ "list", 0, 2, vf_list, "[PF] [--stats]", "list VFs, of one PF or of all" },
 	{ "show", 1, 2, vf_show, "VFSPEC [--stats]", "show VFs: PF#N, PF#0-3,7 or a VF address" },
 	{ "set", 2, -1, vf_set, "VFSPEC SETTING VALUE...",
-	  "mac, vlan [qos] [proto], min/max-tx-rate, spoofchk, trust, state, query-rss, node/port-guid" },
+	  "mac, vlan [qos] [proto], min/max-tx-rate, spoofchk, trust, state, query-rss, node/port-guid; switchdev: hw-addr, state active|inactive" },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };

@@ -3,6 +3,7 @@
 #define SRIOVCTL_VFCONF_H
 
 #include "cli.h"
+#include "sriov/portfn.h"
 
 /* "mac ADDR vlan ID qos Q ..." into a config with its mask; exit code. */
 int parse_vf_settings(struct cli *cli, int argc, char **argv,
@@ -56,5 +57,21 @@ enum vf_labels {
 /* The keys of the field table of the given fields; null when not known. */
 void print_vf_settings(struct out *o, const struct sriov_vf_config *c,
 		       uint32_t fields, enum vf_labels how);
+
+/*
+ * vfportfn.c: "hw-addr MAC" and "state active|inactive" (the devlink
+ * port function) taken out of vf set's words into ret; exit code or 0.
+ */
+int vf_take_port_fn(struct cli *cli, int *argc, char **argv,
+		    struct sriov_port_fn_config *ret);
+/* Appends the field names of mask ("hw_addr", "fn_state") at names[n]. */
+size_t vf_port_fn_names(uint32_t mask, const char **names, size_t n);
+/* The error objects of the failed attributes (ch may be NULL). */
+void vf_port_fn_errors(struct out *o, const struct sriov_port_fn_change *ch);
+/* "field: reason" of each failed attribute appended at buf[len]. */
+size_t vf_port_fn_reason(const struct sriov_port_fn_change *ch, char *buf,
+			 size_t len, size_t size);
+/* "port_function": {hw_addr, state} of a before or after object. */
+void vf_port_fn_print(struct out *o, const struct sriov_port_fn_config *c);
 
 #endif

@@ -102,7 +102,7 @@ _sriovctl_next()
 		if ((n % 2 == 0)); then
 			case $prev in
 			autoprobe | spoofchk | trust | query-rss) printf '%s\n' on off ;;
-			state) printf '%s\n' auto enable disable ;;
+			state) printf '%s\n' auto enable disable active inactive ;;
 			proto) printf '%s\n' 802.1Q 802.1ad ;;
 			esac
 			return
@@ -112,7 +112,7 @@ _sriovctl_next()
 		pf\ set) set -- num-vfs autoprobe --timeout ;;
 		pf\ disable) set -- --timeout ;;
 		vf\ set) set -- mac vlan min-tx-rate max-tx-rate spoofchk trust \
-			state query-rss node-guid port-guid ;;
+			state query-rss node-guid port-guid hw-addr ;;
 		esac
 		# qos and proto belong to the vlan just before them
 		for ((w = n - 2; w >= 1; w -= 2)); do

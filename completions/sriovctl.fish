@@ -376,7 +376,7 @@ function __sriovctl_next
                     case autoprobe spoofchk trust query-rss
                         printf '%s\n' on off
                     case state
-                        printf '%s\n' auto enable disable
+                        printf '%s\n' auto enable disable active inactive
                     case proto
                         printf '%s\n' 802.1Q 802.1ad
                 end
@@ -393,7 +393,7 @@ function __sriovctl_next
                     set keys --timeout
                 case 'vf set'
                     set keys mac vlan min-tx-rate max-tx-rate spoofchk trust \
-                        state query-rss node-guid port-guid
+                        state query-rss node-guid port-guid hw-addr
             end
             # qos and proto belong to the vlan just before them
             for i in (seq (math $n - 1) -2 2)

@@ -57,3 +57,13 @@ expect_rc "rate del without devlink fails" 1
 run -j rate list ens1f0
 expect_rc "rate list of a PF without devlink fails" 1
 expect_eq "the tree is untouched" "$before" "$(tree_sum)"
+
+# vf set's port function words are checked before anything is asked
+expect_usage_error "hw-addr that is no MAC" vf set ens1f0#0 hw-addr zz
+expect_usage_error "a multicast hw-addr" vf set ens1f0#0 hw-addr 01:00:00:00:00:01
+expect_usage_error "a zero hw-addr" vf set ens1f0#0 hw-addr 00:00:00:00:00:00
+expect_usage_error "hw-addr to two VFs" vf set ens1f0#0-1 hw-addr 02:00:00:00:00:01
+expect_usage_error "hw-addr without a value" vf set ens1f0#0 hw-addr
+expect_usage_error "state twice" vf set ens1f0#0 state active state inactive
+expect_usage_error "a state that is neither" vf set ens1f0#0 state up
+expect_eq "the tree is still untouched" "$before" "$(tree_sum)"

@@ -24,6 +24,7 @@
 #include "fakesys.h"
 #include "internal.h"
 #include "rtnl_fake.h"
+#include "sriov/portfn.h"
 #include "sriov/rate.h"
 
 static const char topology[] =
@@ -406,6 +407,82 @@ static void test_legacy_rates_in_switchdev(void **state)
 	rtnl_fake_free(rk);
 }
 
+static unsigned int port_sets;
+
+/* PORT_SET as the devlink core answers it for a driver without port
+ * function operations (netdevsim), or accepting it for one with them
+ * (the fake keeps reporting its own values). */
+static int port_set(struct devlink_fake *fk, const struct devlink_fake_req *req,
+		    struct nlbuf *out, const char **extack)
+{
+	(void)fk, (void)out;
+	port_sets++;
+	if (!req->dev || !req->tb[DEVLINK_ATTR_PORT_INDEX].present ||
+	    !req->tb[DEVLINK_ATTR_PORT_FUNCTION].present)
+		return -EINVAL;
+	if (!req->dev->port_fn) {
+		*extack = "Port doesn't support function attributes";
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+static void test_port_function(void **state)
+{
+	struct fixture *f = *state;
+	struct sriov_port_fn_config want = { .mask = SRIOV_PORT_FN_HAS_HW_ADDR |
+						     SRIOV_PORT_FN_HAS_STATE,
+					     .hw_addr = { 0x02, 0, 0, 0, 0, 0x21 },
+					     .state = SRIOV_PORT_FN_ACTIVE };
+	struct sriov_port_fn_change *ch = NULL;
+
+	port_sets = 0;
+	devlink_fake_add_handler(f->fk, DEVLINK_CMD_PORT_SET, port_set);
+	/* netdevsim: each attribute fails alone, with the kernel's reason */
+	assert_int_equal(sriov_vf_set_port_function(f->vfs + 1, 1, &want, false, &ch), 0);
+	assert_int_equal(ch[0].failed, want.mask);
+	assert_int_equal(ch[0].changed, 0);
+	assert_int_equal(ch[0].error[0], -EOPNOTSUPP);
+	assert_non_null(strstr(ch[0].message[0], "Port doesn't support function attributes"));
+	assert_non_null(strstr(ch[0].message[1], "Port doesn't support function attributes"));
+	assert_int_equal(port_sets, 2);
+	free(ch);
+
+	/* a driver that reports its function: what it holds is not sent */
+	f->dev->port_fn = true;
+	sriov_ctx_dl_forget(f->ctx);
+	want.hw_addr[5] = 1;      /* the fake's address of VF 1 */
+	assert_int_equal(sriov_vf_set_port_function(f->vfs + 1, 1, &want, false, &ch), 0);
+	assert_int_equal(ch[0].changed | ch[0].failed, 0);
+	assert_int_equal(port_sets, 2);
+	free(ch);
+	/* another address is sent; reading back shows it did not take */
+	want.hw_addr[5] = 0x21;
+	want.mask = SRIOV_PORT_FN_HAS_HW_ADDR;
+	assert_int_equal(sriov_vf_set_port_function(f->vfs + 1, 1, &want, true, &ch), 0);
+	assert_int_equal(ch[0].changed, SRIOV_PORT_FN_HAS_HW_ADDR);
+	assert_int_equal(ch[0].after.hw_addr[5], 0x21);
+	assert_int_equal(port_sets, 2);
+	free(ch);
+	assert_int_equal(sriov_vf_set_port_function(f->vfs + 1, 1, &want, false, &ch), 0);
+	assert_int_equal(port_sets, 3);
+	assert_int_equal(ch[0].failed, SRIOV_PORT_FN_HAS_HW_ADDR);
+	assert_int_equal(ch[0].error[0], -EIO);
+	assert_non_null(strstr(ch[0].message[0], "reports another value"));
+	free(ch);
+
+	/* legacy mode: no port, said per attribute */
+	f->dev->mode = DEVLINK_ESWITCH_MODE_LEGACY;
+	sriov_ctx_dl_forget(f->ctx);
+	assert_int_equal(sriov_vf_set_port_function(f->vfs, 2, &want, false, &ch), 0);
+	assert_int_equal(ch[1].failed, SRIOV_PORT_FN_HAS_HW_ADDR);
+	assert_non_null(strstr(ch[1].message[0], "switchdev mode"));
+	free(ch);
+	want.hw_addr[0] = 1;
+	assert_int_equal(sriov_vf_set_port_function(f->vfs, 1, &want, false, &ch), -EINVAL);
+	assert_int_equal(port_sets, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -419,6 +496,7 @@ int main(void)
 		T(test_nodes),
 		T(test_checked_before_writing),
 		T(test_legacy_rates_in_switchdev),
+		T(test_port_function),
 #undef T
 	};
 

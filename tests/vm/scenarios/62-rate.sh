@@ -8,7 +8,9 @@
 # request sent); bad input (a bad unit, a parent that does not exist, a
 # rate over the link speed, which the kernel refuses part-way) exits 2
 # with the kernel's rates as they were; legacy vf set rates name the rate
-# command; the node goes before the eswitch goes back to legacy mode.
+# command; vf set hw-addr and state active|inactive go through the devlink
+# port function, which netdevsim refuses per attribute; the node goes
+# before the eswitch goes back to legacy mode.
 # shellcheck source-path=SCRIPTDIR/.. source=lib.sh
 . /tests/lib.sh
 
@@ -124,6 +126,23 @@ expect_match "min_tx_rate" "use sriovctl rate set $NSIM#1 tx-share RATE" \
 	"$(jqv '.results[0].errors[] | select(.field == "min_tx_rate") | .message')"
 expect_ok $S rate set "$NSIM#1" tx-max 100
 expect_eq "what it says works: debugfs" 100 "$(attr "$DBG/ports/129/tx_max")"
+
+case_begin "port function: hw-addr and state fail per attribute on netdevsim"
+expect_fail 1 $S -j vf set "$NSIM#1" hw-addr 02:00:00:00:00:21 state active trust on
+expect_eq "trust changed, the port function attributes failed" \
+	'["trust"] ["hw_addr","fn_state"] "failed"' \
+	"$(jqv '.results[0].changed, .results[0].failed, .results[0].status' | tr '\n' ' ' | sed 's/ $//')"
+expect_match "with the kernel's reason" \
+	"^\"setting the port function hw_addr of $H/129: Operation not supported: .*Port doesn't support function attributes\"\$" \
+	"$(jqv '.results[0].errors[] | select(.field == "hw_addr") | .message')"
+expect_match "each attribute its own" "port function state of $H/129: Operation not supported: .*(support function attributes|does not support state setting)" \
+	"$(jqv '.results[0].errors[] | select(.field == "fn_state") | .message')"
+expect_eq "ip: trust on" true "$($IP -j -d link show "$NSIM" | jq '.[0].vfinfo_list[1].trust')"
+expect_fail '!' $DL port function set "$H/129" hw_addr 02:00:00:00:00:21
+expect_match "devlink says the same" "Port doesn't support function attributes" "$OUT"
+expect_ok $S vf set "$NSIM#1" trust off
+expect_fail 2 $S vf set "$NSIM#1-2" hw-addr 02:00:00:00:00:21
+expect_fail 2 $S vf set "$NSIM#1" hw-addr 01:00:00:00:00:21
 
 case_begin "the node goes before legacy mode"
 expect_fail '!' $DL dev eswitch set "$H" mode legacy
