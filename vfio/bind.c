@@ -416,7 +416,7 @@ static int ensure_targets(struct call *c)
 			continue;
 		r = sriov_driver_ensure(c->ctx, op->target);
 		if (r < 0)
-			return r;
+			return sriov_op_fail(c, op, r);
 	}
 	return 0;
 }

@@ -15,6 +15,7 @@
 static struct {
 	void *handle;
 	__typeof__(kmod_new) *new_ctx;
+	__typeof__(kmod_set_log_fn) *set_log_fn;
 	__typeof__(kmod_unref) *unref;
 	__typeof__(kmod_module_new_from_name) *module_new;
 	__typeof__(kmod_module_unref) *module_unref;
@@ -35,6 +36,7 @@ static const struct {
 	void **slot;
 } kmod_fns[] = {
 	KMOD_FN(new_ctx, kmod_new),
+	KMOD_FN(set_log_fn, kmod_set_log_fn),
 	KMOD_FN(unref, kmod_unref),
 	KMOD_FN(module_new, kmod_module_new_from_name),
 	KMOD_FN(module_unref, kmod_module_unref),
@@ -70,6 +72,23 @@ static bool kmod_open(struct sriov_ctx *ctx)
 	return ok;
 }
 
+/* libkmod logs to stderr by default; the library never prints: its errors say why. */
+static void kmod_quiet(void *data, int priority, const char *file, int line,
+		       const char *fn, const char *format, va_list args)
+{
+	(void)data, (void)priority, (void)file, (void)line, (void)fn,
+		(void)format, (void)args;
+}
+
+static struct kmod_ctx *kmod_ctx_new(void)
+{
+	struct kmod_ctx *k = kmod.new_ctx(NULL, NULL);
+
+	if (k)
+		kmod.set_log_fn(k, kmod_quiet, NULL);
+	return k;
+}
+
 static bool driver_present(struct sriov_ctx *ctx, const char *driver,
 			   char *path, size_t size)
 {
@@ -93,7 +112,7 @@ static int load_module(struct sriov_ctx *ctx, const char *name)
 
 	if (!kmod_open(ctx))
 		return -ENOENT;
-	k = kmod.new_ctx(NULL, NULL);
+	k = kmod_ctx_new();
 	if (!k)
 		return sriov_err(ctx, ENOMEM, "cannot initialise libkmod");
 	r = kmod.module_new(k, name, &mod);
@@ -150,7 +169,7 @@ static bool alias_names(struct sriov_ctx *ctx, const char *alias,
 	struct kmod_ctx *k;
 	bool found = false;
 
-	if (!kmod_open(ctx) || !(k = kmod.new_ctx(NULL, NULL)))
+	if (!kmod_open(ctx) || !(k = kmod_ctx_new()))
 		return false;
 	if (kmod.lookup(k, alias, &list) == 0)
 		for (l = list; l && !found; l = kmod.list_next(list, l)) {
@@ -189,7 +208,7 @@ int sriov_module_available(struct sriov_ctx *ctx, const char *name)
 
 	if (!ctx->live || !kmod_open(ctx))
 		return -1;
-	k = kmod.new_ctx(NULL, NULL);
+	k = kmod_ctx_new();
 	if (k && kmod.module_new(k, name, &mod) == 0)
 		r = kmod.get_path(mod) != NULL ||
 		    kmod.get_initstate(mod) == KMOD_MODULE_BUILTIN;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -182,6 +183,66 @@ static void test_bind_killed_driverless(void **state)
 	assert_string_equal(vfio_sim_driver(s, NVME_VF0), "");
 	assert_string_equal(vfio_sim_override(s, NVME_VF0), "");
 	sriov_recover_report_free(rep);
+}
+
+/* A modules.alias that names a vfio-pci variant driver for igb VFs. */
+static void variant_modules(struct vfio_sim *s, bool write)
+{
+	char dir[128], path[160];
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s.modules", s->root);
+	snprintf(path, sizeof(path), "%s/modules.alias", dir);
+	if (write) {
+		assert_int_equal(mkdir(dir, 0755), 0);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fputs("alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci\n"
+		      "alias vfio_pci:v00008086d000010CAsv*sd*bc*sc*i* igbvf_vfio_pci\n", f);
+		assert_int_equal(fclose(f), 0);
+	}
+	free(s->ctx->modules_dir);
+	s->ctx->modules_dir = strdup(dir);
+}
+
+/*
+ * A bind to a variant killed once the variant has the VF: recover puts it
+ * back on igbvf; a finished one is kept, and release takes it back.
+ */
+static void test_variant(void **state)
+{
+	struct vfio_sim *s = *state;
+	struct sriov_recover_report *rep;
+	char path[160];
+
+	s->variant = "igbvf_vfio_pci";
+	vfio_sim_set(s);
+	variant_modules(s, true);
+	/* override, unbind, drivers_probe: killed after the probe took effect */
+	assert_int_equal(killed_at(s, false, IGB_VF1, 3, true), 9);
+	assert_string_equal(vfio_sim_driver(s, IGB_VF1), "igbvf_vfio_pci");
+	restart(s);
+	variant_modules(s, false);
+	rep = recover(s, 0);
+	assert_int_equal(rep->n, 1);
+	assert_string_equal(rep->entries[0].state, "binding");
+	assert_string_equal(rep->entries[0].action, "restore");
+	assert_string_equal(rep->entries[0].driver, "igbvf");
+	sriov_recover_report_free(rep);
+	assert_string_equal(vfio_sim_driver(s, IGB_VF1), "igbvf");
+	assert_string_equal(vfio_sim_override(s, IGB_VF1), "");
+
+	assert_int_equal(change(s, false, IGB_VF1), 0);
+	assert_string_equal(vfio_sim_driver(s, IGB_VF1), "igbvf_vfio_pci");
+	rep = recover(s, 0);
+	assert_string_equal(rep->entries[0].action, "keep");
+	sriov_recover_report_free(rep);
+	assert_int_equal(change(s, true, IGB_VF1), 0);
+	assert_string_equal(vfio_sim_driver(s, IGB_VF1), "igbvf");
+	assert_int_equal(vfio_sim_journal_count(s), 0);
+	snprintf(path, sizeof(path), "%s/modules.alias", s->ctx->modules_dir);
+	unlink(path);
+	rmdir(s->ctx->modules_dir);
 }
 
 static void test_keep_and_drop(void **state)
@@ -355,6 +416,7 @@ int main(void)
 		T(test_bind_killed_driverless),
 		T(test_restore_driver_missing),
 		T(test_keep_and_drop),
+		T(test_variant),
 		T(test_dry_run),
 		T(test_damaged_entry),
 		T(test_double_failure),

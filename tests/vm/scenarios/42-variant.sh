@@ -41,6 +41,9 @@ run $S vfio bind "$VF1"
 expect_eq "bind: fails (exit 1)" 1 "$RC"
 note "vfio bind: $OUT"
 expect_match "libkmod has no such module" 'cannot load module igbvf_vfio_pci' "$OUT"
+expect_eq "libkmod's own log stays quiet" "" "$(printf '%s\n' "$OUT" | grep libkmod)"
+expect_match "the report: the VF failed, still on igbvf" \
+	'^  0000:01:10\.2 +0000:01:00\.0#1 +[0-9]+ +igbvf +igbvf +failed$' "$OUT"
 expect_eq "the VF stays on igbvf" igbvf "$(driver "$VF1")"
 expect_eq "its override untouched" '(null)' "$(override "$VF1")"
 expect_json $S -j vfio bind "$VF1" --driver vfio-pci
