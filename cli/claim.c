@@ -303,6 +303,15 @@ static int claim_list(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
+const char *cli_claim_id_prefix(const char *claim, char *buf, size_t size)
+{
+	bool letter = (*claim >= 'a' && *claim <= 'z') || (*claim >= 'A' && *claim <= 'Z');
+	int len = snprintf(buf, size, "%s%s-", letter ? "" : "c", claim);
+
+	/* CLI_QEMU_ID_PREFIX_MAX: what sriov_qemu_args() takes */
+	return len > 0 && (size_t)len < size && len <= CLI_QEMU_ID_PREFIX_MAX ? buf : NULL;
+}
+
 /*
  * What "qemu args --claim NAME" prints for a claim on vfio-pci, as a list;
  * null when they cannot be given.
@@ -311,11 +320,12 @@ static void print_qemu_args(struct cli *cli, const struct sriov_claim *c)
 {
 	struct sriov_qemu_opts q = { .sz = sizeof(q) };
 	struct sriov_pci_addr *a = calloc(c->n, sizeof(*a));
-	char **argv = NULL;
+	char **argv = NULL, prefix[64];
 	bool ok = a && c->driver == SRIOV_CLAIM_DRIVER_VFIO;
 
 	for (size_t i = 0; ok && i < c->n; i++)
 		sriov_pci_addr_parse(c->vfs[i].pci, &a[i]);
+	q.id_prefix = cli_claim_id_prefix(c->name, prefix, sizeof(prefix));
 	ok = ok && sriov_qemu_args(cli->ctx, a, c->n, &q, &argv) == 0;
 	if (ok) {
 		out_strv(cli->out, "qemu_args", "qemu args", (const char *const *)argv);

@@ -147,6 +147,14 @@ int cli_parse_memory(struct cli *cli, const char *s, uint64_t *ret);
  * (--qemu-version) or from the output of "PATH -version" (--qemu);
  * else the reason, exit code 2.
  */
+/* The longest id prefix sriov_qemu_args() takes */
+#define CLI_QEMU_ID_PREFIX_MAX 32
+/*
+ * claim.c: the id prefix of the devices of a claim, "NAME-" (a "c" first
+ * when NAME does not start with a letter), so that two claims of one VM
+ * get distinct ids; NULL (the default prefix) when it would be too long.
+ */
+const char *cli_claim_id_prefix(const char *claim, char *buf, size_t size);
 int cli_qemu_version_parse(struct cli *cli, const char *text, unsigned int *ret);
 int cli_qemu_version_ask(struct cli *cli, const char *path, unsigned int *ret);
 

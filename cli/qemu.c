@@ -286,6 +286,7 @@ static int qemu_args(struct cli *cli, int argc, char **argv)
 {
 	struct qargs q = { .o = { .sz = sizeof(q.o) } };
 	struct sriov_pci_addr *devs;
+	char prefix[CLI_QEMU_ID_PREFIX_MAX + 1];
 	const char *claim = NULL;
 	size_t n;
 	int r;
@@ -293,6 +294,8 @@ static int qemu_args(struct cli *cli, int argc, char **argv)
 	if (cli_take_option(&argc, argv, "--claim", &claim) < 0)
 		return cli_error(cli, EXIT_USAGE, "--claim needs a claim's NAME");
 	r = parse_args(cli, &argc, argv, &q);
+	if (r == 0 && claim && !q.o.id_prefix)
+		q.o.id_prefix = cli_claim_id_prefix(claim, prefix, sizeof(prefix));
 	if (r == 0 && q.format == F_JSON && !cli->json) {
 		/* the output, and errors with it, are JSON */
 		cli->json = true;

@@ -78,7 +78,7 @@ run qemu args --claim web
 expect_rc "qemu args --claim: its VFs are not on vfio-pci" 3
 run qemu args --claim web --no-check
 expect_eq "qemu args --claim: the claim's VFs in its order" \
-	"-device vfio-pci,host=$IGB0,id=hostdev0 -device vfio-pci,host=$IGB1,id=hostdev1" "$out"
+	"-device vfio-pci,host=$IGB0,id=web-0 -device vfio-pci,host=$IGB1,id=web-1" "$out"
 run -j -n claim release web
 jq_eq "dry-run release keeps the lease" '[.changed,.dry_run,.released]' '[true,true,false]'
 expect_eq "the lease is still there" "db.json web.json " "$(leases)"
