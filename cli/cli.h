@@ -114,6 +114,13 @@ int cli_take_timeout(struct cli *cli, int *argc, char **argv, int *ret);
 int cli_exit_for(int r);
 
 int vf_set(struct cli *cli, int argc, char **argv);
+/* mtu.c: an MTU word (exit 2 when it is no number); "mtu N" out of argv */
+int cli_parse_mtu(struct cli *cli, const char *s, unsigned int *ret);
+int cli_take_mtu(struct cli *cli, int *argc, char **argv, bool *ret_given,
+		 unsigned int *ret_mtu);
+/* vf set VFSPEC mtu N on resolved VFs: checks all, sets, reports. */
+int vf_set_mtu(struct cli *cli, struct sriov_vf **vfs, size_t n,
+	       unsigned int mtu);
 /* Reads a PF's VF settings for output; warns only on real failures. */
 void cli_read_vf_config(struct cli *cli, struct sriov_pf *pf, bool stats);
 /* The PF of a VF: its address, or its device name when it is not PCI. */

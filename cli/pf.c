@@ -98,6 +98,8 @@ void print_pf(struct cli *cli, struct sriov_pf *pf, bool detail)
 {
 	const struct sriov_pf_info *i = sriov_pf_get_info(pf);
 	struct out *o = cli->out;
+	unsigned int mtu = 0;
+	bool known;
 
 	out_obj_begin(o, NULL, NULL);
 	out_str(o, "pci", "pci", i->pci[0] ? i->pci : NULL);
@@ -114,6 +116,8 @@ void print_pf(struct cli *cli, struct sriov_pf *pf, bool detail)
 	/* the kernel's -1 means no NUMA affinity: absent, so null */
 	out_int(o, "numa_node", "numa", i->numa_node, i->numa_node >= 0);
 	out_int(o, "iommu_group", "iommu", OPT_INT(i->iommu_group));
+	known = sriov_pf_get_mtu(pf, &mtu) == 0;
+	out_int(o, "mtu", "mtu", mtu, known);
 	print_pf_sriov(o, i, detail);
 	print_pf_eswitch(cli, pf, detail);
 	if (!detail)
@@ -189,8 +193,8 @@ static int pf_show(struct cli *cli, int argc, char **argv)
 const struct verb pf_verbs[] = {
 	{ "list", 0, 0, pf_list, "", "list SR-IOV physical functions" },
 	{ "show", 1, 1, pf_show, "PF", "show a PF, its capability and VFs" },
-	{ "set", 3, -1, pf_set, "PF num-vfs N [autoprobe on|off] [--timeout SEC]",
-	  "create, resize or remove VFs and wait until they are ready" },
+	{ "set", 3, -1, pf_set, "PF [num-vfs N [autoprobe on|off]] [mtu N] [--timeout SEC]",
+	  "create, resize or remove VFs and wait until they are ready; set the PF's MTU" },
 	{ "disable", 1, 3, pf_disable, "PF [--timeout SEC]",
 	  "remove every VF of a PF" },
 	{ NULL, 0, 0, NULL, NULL, NULL },

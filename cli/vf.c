@@ -45,6 +45,8 @@ void print_vf(struct cli *cli, const struct sriov_vf *vf, bool detail)
 {
 	const struct sriov_vf_info *i = sriov_vf_get_info(vf);
 	struct out *o = cli->out;
+	unsigned int mtu = 0;
+	bool known;
 
 	out_obj_begin(o, NULL, NULL);
 	out_str(o, "pf", "pf", cli_vf_pf_name(vf));
@@ -63,6 +65,8 @@ void print_vf(struct cli *cli, const struct sriov_vf *vf, bool detail)
 		i->iommu_group != SRIOV_NO_VALUE);
 	out_int(o, "numa_node", detail ? "numa" : NULL, i->numa_node,
 		i->numa_node >= 0);
+	known = sriov_vf_get_mtu(vf, &mtu) == 0;
+	out_int(o, "mtu", "mtu", mtu, known);
 	print_vf_config(o, sriov_vf_get_config(vf), detail);
 	print_vf_port(cli, vf, detail);
 	out_obj_end(o);
@@ -147,6 +151,6 @@ const struct verb vf_verbs[] = {
 	{ "list", 0, 2, vf_list, "[PF] [--stats]", "list VFs, of one PF or of all" },
 	{ "show", 1, 2, vf_show, "VFSPEC [--stats]", "show VFs: PF#N, PF#0-3,7 or a VF address" },
 	{ "set", 2, -1, vf_set, "VFSPEC SETTING VALUE...",
-	  "mac, vlan [qos] [proto], min/max-tx-rate, spoofchk, trust, state, query-rss, node/port-guid; switchdev: hw-addr, state active|inactive" },
+	  "mac, vlan [qos] [proto], min/max-tx-rate, spoofchk, trust, state, query-rss, node/port-guid; switchdev: hw-addr, state active|inactive; or mtu alone" },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };

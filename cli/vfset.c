@@ -89,6 +89,26 @@ static int per_vf_check(struct cli *cli, const struct sriov_vf_config *want,
 	return 0;
 }
 
+/* vf set VFSPEC mtu N: the VFs' own netdevs, a report of its own. */
+static int vf_set_mtu_only(struct cli *cli, int argc, char **argv,
+			   unsigned int mtu)
+{
+	struct sriov_vf **vfs;
+	size_t n;
+	int r;
+
+	if (argc > 2)
+		return cli_error(cli, EXIT_USAGE,
+				 "mtu is set on its own: sriovctl vf set VFSPEC mtu N");
+	r = sriov_vf_spec_resolve(cli->ctx, argv[1], &vfs, &n);
+	if (r < 0)
+		return cli_lib_error(cli, r, cli_exit_for(r));
+	r = n == 0 ? cli_error(cli, EXIT_USAGE, "%s has no VFs", argv[1])
+		   : vf_set_mtu(cli, vfs, n, mtu);
+	free(vfs);
+	return r;
+}
+
 int vf_set(struct cli *cli, int argc, char **argv)
 {
 	struct sriov_ctx *ctx = cli_ctx(cli);
@@ -98,12 +118,16 @@ int vf_set(struct cli *cli, int argc, char **argv)
 	struct sriov_port_fn_change *fn = NULL;
 	struct sriov_port_fn_config fn_want;
 	struct vf_macs macs;
-	bool changed = false;
+	bool changed = false, has_mtu;
+	unsigned int mtu = 0;
 	size_t n, n_failed = 0;
 	int r, nargs;
 
 	if (!ctx)
 		return EXIT_USAGE;
+	r = cli_take_mtu(cli, &argc, argv, &has_mtu, &mtu);
+	if (r || has_mtu)
+		return r ? r : vf_set_mtu_only(cli, argc, argv, mtu);
 	nargs = argc - 2;
 	r = vf_take_port_fn(cli, &nargs, argv + 2, &fn_want);
 	if (r == 0)

@@ -109,9 +109,9 @@ _sriovctl_next()
 		fi
 		for ((w = 1; w < n; w += 2)); do used+="${args[w]} "; done
 		case "$obj $verb" in
-		pf\ set) set -- num-vfs autoprobe --timeout ;;
+		pf\ set) set -- num-vfs autoprobe mtu --timeout ;;
 		pf\ disable) set -- --timeout ;;
-		vf\ set) set -- mac vlan min-tx-rate max-tx-rate spoofchk trust \
+		vf\ set) set -- mac vlan min-tx-rate max-tx-rate spoofchk trust mtu \
 			state query-rss node-guid port-guid hw-addr ;;
 		esac
 		# qos and proto belong to the vlan just before them

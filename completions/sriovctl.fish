@@ -388,11 +388,11 @@ function __sriovctl_next
             set -l keys
             switch "$obj $verb"
                 case 'pf set'
-                    set keys num-vfs autoprobe --timeout
+                    set keys num-vfs autoprobe mtu --timeout
                 case 'pf disable'
                     set keys --timeout
                 case 'vf set'
-                    set keys mac vlan min-tx-rate max-tx-rate spoofchk trust \
+                    set keys mac vlan min-tx-rate max-tx-rate spoofchk trust mtu \
                         state query-rss node-guid port-guid hw-addr
             end
             # qos and proto belong to the vlan just before them

@@ -349,6 +349,47 @@ int sriov_rtnl_get_vfs(struct sriov_rtnl *nl, int ifindex, bool want_stats,
 	return r;
 }
 
+int sriov_rtnl_get_mtu(struct sriov_rtnl *nl, int ifindex,
+		       struct sriov_rtnl_mtu *ret)
+{
+	_cleanup_nlmsg_ struct nl_msg *msg = NULL;
+	_cleanup_free_ void *reply = NULL;
+	size_t len = 0;
+	int r;
+
+	if (!nl || !ret || ifindex <= 0)
+		return -EINVAL;
+	r = sriov_rtnl_build_getlink(nl->ctx, ifindex, NULL, 0, &msg);
+	if (r == 0)
+		r = rtnl_exchange(nl, msg, &reply, &len);
+	if (r == 0)
+		r = sriov_rtnl_parse_mtu(nl->ctx, reply, len, ret);
+	return r;
+}
+
+static int send_acked(struct sriov_rtnl *nl, struct nl_msg *msg, char *extack,
+		      size_t extack_size, int *ret_kerr);
+
+int sriov_rtnl_set_mtu(struct sriov_rtnl *nl, int ifindex, unsigned int mtu)
+{
+	_cleanup_nlmsg_ struct nl_msg *msg = NULL;
+	char extack[EXTACK_LEN] = "";
+	int kerr = 0, r;
+
+	if (!nl)
+		return -EINVAL;
+	r = sriov_rtnl_build_setmtu(nl->ctx, ifindex, mtu, &msg);
+	if (r == 0)
+		r = send_acked(nl, msg, extack, sizeof(extack), &kerr);
+	if (r < 0)
+		return r;
+	if (kerr)
+		return sriov_err(nl->ctx, -kerr, "MTU %u on ifindex %d: %s%s%s", mtu,
+				 ifindex, strerror(-kerr), extack[0] ? ": " : "",
+				 extack);
+	return 0;
+}
+
 void sriov_rtnl_results_free(struct sriov_rtnl_vf_result *results, size_t n)
 {
 	if (!results)

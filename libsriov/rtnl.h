@@ -31,6 +31,13 @@ struct nl_msg;
 /* A NETLINK_ROUTE socket (or a test transport) bound to a context. */
 struct sriov_rtnl;
 
+/* vfconfig.c: the context's socket (or test transport), opened on first use. */
+int sriov_ctx_rtnl(struct sriov_ctx *ctx, struct sriov_rtnl **ret);
+/* The PF's netdev as its device lists it now (it may have been renamed). */
+int sriov_pf_netdev_now(const struct sriov_pf *pf, char *buf, size_t size);
+/* Its ifindex, read from the device at each use. */
+int sriov_pf_ifindex(struct sriov_pf *pf, int *ret);
+
 /* Frees a libnl message; for _cleanup_nlmsg_. */
 void sriov_rtnl_msg_freep(struct nl_msg **msg);
 #define _cleanup_nlmsg_ _cleanup_(sriov_rtnl_msg_freep)
@@ -194,6 +201,32 @@ int sriov_rtnl_build_setlink(struct sriov_ctx *ctx, int ifindex,
 int sriov_rtnl_parse_getlink(struct sriov_ctx *ctx, const void *buf,
 			     size_t len, struct sriov_vf_config **ret_vfs,
 			     size_t *ret_count);
+
+/* A netdev's MTU and the range its driver takes (0: not reported). */
+struct sriov_rtnl_mtu {
+	unsigned int mtu, min_mtu, max_mtu;
+};
+
+/*
+ * IFLA_MTU, IFLA_MIN_MTU and IFLA_MAX_MTU of an RTM_NEWLINK answer (or the
+ * NLMSG_ERROR's errno); -EBADMSG without IFLA_MTU.
+ */
+int sriov_rtnl_parse_mtu(struct sriov_ctx *ctx, const void *buf, size_t len,
+			 struct sriov_rtnl_mtu *ret);
+
+/* RTM_GETLINK of ifindex (no VF list): its MTU and range. */
+int sriov_rtnl_get_mtu(struct sriov_rtnl *nl, int ifindex,
+		       struct sriov_rtnl_mtu *ret);
+
+/*
+ * RTM_SETLINK of ifindex with IFLA_MTU = mtu, acked; the kernel's answer
+ * (with its ext-ack text in the context's last error) when it refuses.
+ */
+int sriov_rtnl_set_mtu(struct sriov_rtnl *nl, int ifindex, unsigned int mtu);
+
+/* That RTM_SETLINK (NLM_F_ACK). */
+int sriov_rtnl_build_setmtu(struct sriov_ctx *ctx, int ifindex,
+			    unsigned int mtu, struct nl_msg **ret_msg);
 
 /* The ifi_index of an RTM_NEWLINK answer (or the NLMSG_ERROR's errno). */
 int sriov_rtnl_parse_ifindex(struct sriov_ctx *ctx, const void *buf,

@@ -96,6 +96,22 @@ int sriov_rtnl_build_getlink(struct sriov_ctx *ctx, int ifindex,
 	return 0;
 }
 
+int sriov_rtnl_build_setmtu(struct sriov_ctx *ctx, int ifindex,
+			    unsigned int mtu, struct nl_msg **ret_msg)
+{
+	_cleanup_nlmsg_ struct nl_msg *msg = NULL;
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
+
+	if (ifindex <= 0 || mtu == 0)
+		return sriov_err(ctx, EINVAL, "invalid MTU request");
+	msg = nlmsg_alloc_simple(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK);
+	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_u32(msg, IFLA_MTU, mtu) < 0)
+		return sriov_err(ctx, ENOMEM, "cannot build RTM_SETLINK");
+	*ret_msg = TAKE_PTR(msg);
+	return 0;
+}
+
 static int put_vlan(struct nl_msg *msg, uint32_t vf,
 		    const struct sriov_vf_config *c)
 {

@@ -554,6 +554,46 @@ int sriov_rtnl_parse_getlink(struct sriov_ctx *ctx, const void *buf,
 	return 0;
 }
 
+static int u32_attr(struct sriov_ctx *ctx, const struct attr *a,
+		    unsigned int *ret)
+{
+	uint32_t v;
+
+	if (a->len < sizeof(v))
+		return bad_reply(ctx, "attribute %u has %zu bytes", a->type, a->len);
+	memcpy(&v, a->data, sizeof(v));
+	*ret = v;
+	return 0;
+}
+
+int sriov_rtnl_parse_mtu(struct sriov_ctx *ctx, const void *buf, size_t len,
+			 struct sriov_rtnl_mtu *ret)
+{
+	struct sriov_rtnl_mtu m = { 0 };
+	struct link_reply rep;
+	struct attr a;
+	int r = reply_open(ctx, buf, len, &rep);
+
+	for (size_t off = 0; r == 0 && off < rep.attrs_len; off += a.step) {
+		if (!attr_at(rep.attrs + off, rep.attrs_len - off, &a))
+			return bad_reply(ctx, "attribute %u of length %u at offset %zu, %zu bytes left",
+					 a.type, a.raw_len, off, rep.attrs_len - off);
+		if (a.type == IFLA_MTU)
+			r = u32_attr(ctx, &a, &m.mtu);
+		else if (a.type == IFLA_MIN_MTU)
+			r = u32_attr(ctx, &a, &m.min_mtu);
+		else if (a.type == IFLA_MAX_MTU)
+			r = u32_attr(ctx, &a, &m.max_mtu);
+	}
+	if (r < 0)
+		return r;
+	if (!m.mtu)
+		return bad_reply(ctx, "RTM_NEWLINK of ifindex %d without IFLA_MTU",
+				 rep.ifi.ifi_index);
+	*ret = m;
+	return 0;
+}
+
 int sriov_rtnl_parse_ifindex(struct sriov_ctx *ctx, const void *buf,
 			     size_t len, int *ret_ifindex)
 {

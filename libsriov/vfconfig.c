@@ -17,7 +17,7 @@ void sriov_rtnl_ctx_cleanup(struct sriov_ctx *ctx)
 	ctx->rtnl = NULL;
 }
 
-static int ctx_rtnl(struct sriov_ctx *ctx, struct sriov_rtnl **ret)
+int sriov_ctx_rtnl(struct sriov_ctx *ctx, struct sriov_rtnl **ret)
 {
 	int r = 0;
 
@@ -26,7 +26,7 @@ static int ctx_rtnl(struct sriov_ctx *ctx, struct sriov_rtnl **ret)
 					      ctx->rtnl_transport_data, &ctx->rtnl);
 	else if (!ctx->rtnl && !ctx->live)
 		return sriov_err(ctx, EOPNOTSUPP,
-				 "VF settings come from the running kernel over rtnetlink; they are not available with sysfs root %s",
+				 "VF settings and MTUs are set on the running kernel over rtnetlink; not with sysfs root %s",
 				 ctx->sysfs_root);
 	else if (!ctx->rtnl)
 		r = sriov_rtnl_open(ctx, &ctx->rtnl);
@@ -39,7 +39,7 @@ static int ctx_rtnl(struct sriov_ctx *ctx, struct sriov_rtnl **ret)
  * The PF's netdev as its device lists it now: the name read with the PF,
  * or, when that netdev was renamed since, the device's first one.
  */
-static int pf_netdev_now(struct sriov_pf *pf, char *buf, size_t size)
+int sriov_pf_netdev_now(const struct sriov_pf *pf, char *buf, size_t size)
 {
 	char path[SYSFS_PATH_MAX], **names = NULL;
 	size_t n = 0;
@@ -62,7 +62,7 @@ static int pf_netdev_now(struct sriov_pf *pf, char *buf, size_t size)
 }
 
 /* Read at each use, from the PF's device: a rename cannot redirect it. */
-static int pf_ifindex(struct sriov_pf *pf, int *ret)
+int sriov_pf_ifindex(struct sriov_pf *pf, int *ret)
 {
 	char ifname[64], path[SYSFS_PATH_MAX], buf[32];
 	unsigned long v;
@@ -72,7 +72,7 @@ static int pf_ifindex(struct sriov_pf *pf, int *ret)
 		return sriov_err(pf->ctx, ENODEV,
 				 "%s has no network interface: VF settings are set through the PF's netdev",
 				 pf->info.pci);
-	r = pf_netdev_now(pf, ifname, sizeof(ifname));
+	r = sriov_pf_netdev_now(pf, ifname, sizeof(ifname));
 	if (r < 0)
 		return sriov_err(pf->ctx, -r, "%s: its network interface %s is gone",
 				 pf->dev_name, pf->info.netdevs[0]);
@@ -130,7 +130,7 @@ static bool pf_link_hint(struct sriov_pf *pf, char *buf, size_t size)
 		return false;
 	while (needs_link_up[k] && strcmp(needs_link_up[k], pf->info.driver))
 		k++;
-	if (!needs_link_up[k] || pf_netdev_now(pf, ifname, sizeof(ifname)) < 0)
+	if (!needs_link_up[k] || sriov_pf_netdev_now(pf, ifname, sizeof(ifname)) < 0)
 		return false;
 	if (netdev_attr_is(pf, ifname, "flags", v, sizeof(v)) &&
 	    sriov_parse_uint(v, 16, 0xffffffff, &flags) == 0)
@@ -153,9 +153,9 @@ SRIOV_EXPORT int sriov_pf_read_vf_config(struct sriov_pf *pf, bool stats)
 
 	if (!pf)
 		return -EINVAL;
-	r = pf_ifindex(pf, &ifindex);
+	r = sriov_pf_ifindex(pf, &ifindex);
 	if (r == 0)
-		r = ctx_rtnl(pf->ctx, &nl);
+		r = sriov_ctx_rtnl(pf->ctx, &nl);
 	if (r == 0)
 		r = sriov_rtnl_get_vfs(nl, ifindex, stats, &cfg, &n);
 	if (r < 0)
@@ -610,9 +610,9 @@ static int execute_pf(struct sriov_pf *pf, struct sriov_vf_change *ch,
 	w.idx = idx;
 	w.mine = mine;
 	w.k = k;
-	r = pf_ifindex(pf, &w.ifindex);
+	r = sriov_pf_ifindex(pf, &w.ifindex);
 	if (r == 0)
-		r = ctx_rtnl(pf->ctx, &w.nl);
+		r = sriov_ctx_rtnl(pf->ctx, &w.nl);
 	if (r == 0 && lock)
 		r = sriov_lock_name(pf->ctx, pf->dev_name, &lock_fd);
 	if (r == 0)

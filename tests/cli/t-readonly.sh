@@ -22,8 +22,8 @@ jq_eq "pf list: SR-IOV capability decoded" \
 
 run pf list
 expect_rc "pf list exits 0" 0
-expect_match "pf list: table header" '^PCI +NETDEV +DRIVER +ID +NUMA +IOMMU +VFS +AUTOPROBE +ESWITCH +DEVICE' "$out"
-expect_match "pf list: igb row" '^0000:03:00\.0 +enp3s0 +igb +8086:10c9 +1 +[0-9]+ +3/8 +on ' "$out"
+expect_match "pf list: table header" '^PCI +NETDEV +DRIVER +ID +NUMA +IOMMU +MTU +VFS +AUTOPROBE +ESWITCH +DEVICE' "$out"
+expect_match "pf list: igb row" '^0000:03:00\.0 +enp3s0 +igb +8086:10c9 +1 +[0-9]+ +1500 +3/8 +on ' "$out"
 expect_match "pf list: unbound PF row" '^0000:05:00\.0 +- +- +15b3:1017 ' "$out"
 
 run -j pf show enp3s0

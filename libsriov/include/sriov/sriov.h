@@ -281,6 +281,48 @@ SRIOV_EXPORT const struct sriov_vf_info *
 sriov_vf_get_info(const struct sriov_vf *vf);
 SRIOV_EXPORT struct sriov_pf *sriov_vf_get_pf(const struct sriov_vf *vf);
 
+/*
+ * MTUs (sriovctl-pf(8), sriovctl-vf(8)): of the PF's network interface and
+ * of a VF's own host interface, read from sysfs. -ENODEV when there is no
+ * such interface (an NVMe PF, a VF on vfio-pci or without a driver).
+ */
+SRIOV_EXPORT int sriov_pf_get_mtu(const struct sriov_pf *pf,
+				  unsigned int *ret_mtu);
+SRIOV_EXPORT int sriov_vf_get_mtu(const struct sriov_vf *vf,
+				  unsigned int *ret_mtu);
+
+/* The MTUs any interface may take (ETH_MIN_MTU, IP_MAX_MTU). */
+#define SRIOV_MTU_MIN 68
+#define SRIOV_MTU_MAX 65535
+
+enum {
+	SRIOV_MTU_DRY_RUN = 1 << 0,   /* check and plan, write nothing */
+	SRIOV_MTU_FORCE = 1 << 1,     /* a PF may go below its VFs */
+};
+
+struct sriov_mtu_change {
+	unsigned int before;
+	unsigned int after;           /* read back (dry run: as it would be) */
+	bool changed;
+};
+
+/*
+ * Sets the MTU of the PF's netdev, or of a VF's own host netdev, over
+ * rtnetlink (IFLA_MTU). Checked before anything is written: out of
+ * SRIOV_MTU_MIN..SRIOV_MTU_MAX or of the range the driver reports
+ * (IFLA_MIN_MTU, IFLA_MAX_MTU) is -ERANGE; a VF above its PF's MTU is
+ * -EINVAL; a PF below one of its VFs' is -ECANCELED unless
+ * SRIOV_MTU_FORCE; a VF without a host netdev is -ENODEV. No write when
+ * the value is already there; the write is verified by reading back and
+ * put back when it reads otherwise (-EIO). Under the PF's lock.
+ */
+SRIOV_EXPORT int sriov_pf_set_mtu(struct sriov_pf *pf, unsigned int mtu,
+				  unsigned int flags,
+				  struct sriov_mtu_change *ret_change);
+SRIOV_EXPORT int sriov_vf_set_mtu(struct sriov_vf *vf, unsigned int mtu,
+				  unsigned int flags,
+				  struct sriov_mtu_change *ret_change);
+
 /* A VF by PCI address or as "PF#N". */
 SRIOV_EXPORT int sriov_vf_find(struct sriov_ctx *ctx, const char *name,
 			       struct sriov_vf **ret_vf);
