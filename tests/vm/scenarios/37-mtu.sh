@@ -1,0 +1,77 @@
+#!/bin/sh
+# MTUs on igb: the PF to 9000, then a VF bound to igbvf to 9000; a VF above
+# its PF and a PF below its VF refused (the latter goes with --force); bad
+# values refused with nothing changed. Everything read back with iproute2's
+# ip -j link; the MTUs are left as they were.
+# shellcheck source-path=SCRIPTDIR/.. source=lib.sh
+. /tests/lib.sh
+
+S=sriovctl
+IGB=$(netdev_of "$PCI/$IGB_PF")
+
+jqv() { printf '%s\n' "$OUT" | jq -c "$1" 2>&1; }
+ip_mtu() { $IP -j -d link show "$1" | jq -c '.[0] | [.mtu, .min_mtu, .max_mtu]'; }
+mtu_of() { $IP -j link show "$1" | jq -r '.[0].mtu'; }
+
+case_begin "igb: one VF on igbvf, MTUs as iproute2 reads them"
+pf_mtu0=$(mtu_of "$IGB")
+expect_json $S -j pf set "$IGB_PF" num-vfs 1
+VF=$(link_name "$PCI/$IGB_PF/virtfn0")
+expect_eq "VF 0 on igbvf" igbvf "$(link_name "$PCI/$VF/driver")"
+VFN=$(netdev_of "$PCI/$VF")
+vf_mtu0=$(mtu_of "$VFN")
+note "PF $IGB [mtu,min,max] $(ip_mtu "$IGB"); VF $VFN $(ip_mtu "$VFN")"
+expect_eq "PF MTU before" 1500 "$pf_mtu0"
+expect_json $S -j pf show "$IGB_PF"
+expect_eq "pf show: mtu as ip says" "$pf_mtu0" "$(jqv .mtu)"
+expect_json $S -j vf show "$IGB_PF#0"
+expect_eq "vf show: mtu as ip says" "$vf_mtu0" "$(jqv .mtu)"
+
+case_begin "bad MTUs: exit 2, nothing changed"
+expect_fail 2 $S pf set "$IGB_PF" mtu 0
+expect_fail 2 $S pf set "$IGB_PF" mtu 70000
+expect_fail 2 $S vf set "$IGB_PF#0" mtu 0
+expect_fail 2 $S vf set "$IGB_PF#0" mtu 70000
+# igb takes at most 9216 (IFLA_MAX_MTU)
+expect_fail 2 $S pf set "$IGB_PF" mtu 9300
+expect_match "the driver's range named" "MTU 9300 is outside what $IGB_PF \($IGB\) takes: 68-9216" "$OUT"
+expect_eq "PF MTU unchanged (ip)" "$pf_mtu0" "$(mtu_of "$IGB")"
+expect_eq "VF MTU unchanged (ip)" "$vf_mtu0" "$(mtu_of "$VFN")"
+
+case_begin "a VF above its PF: refused (exit 2), both values named"
+expect_fail 2 $S vf set "$IGB_PF#0" mtu 9000
+expect_match "both values" "VF 0 \($VFN\): MTU 9000 would be above its PF's \($IGB: 1500\)" "$OUT"
+expect_eq "VF MTU unchanged (ip)" "$vf_mtu0" "$(mtu_of "$VFN")"
+
+case_begin "PF to 9000, then the VF"
+expect_json $S -j pf set "$IGB_PF" mtu 9000
+expect_eq "report: before, after, changed" '[1500,9000,true]' "$(jqv '[.mtu_before,.mtu,.changed]')"
+expect_eq "PF MTU (ip)" 9000 "$(mtu_of "$IGB")"
+expect_json $S -j pf set "$IGB_PF" mtu 9000
+expect_eq "again: nothing to change" '[false,9000]' "$(jqv '[.changed,.mtu]')"
+expect_json $S -j vf set "$IGB_PF#0" mtu 9000
+expect_eq "report" '["changed",1500,9000]' "$(jqv '.results[0] | [.status,.mtu_before,.mtu]')"
+expect_eq "VF MTU (ip)" 9000 "$(mtu_of "$VFN")"
+expect_json $S -j vf show "$IGB_PF#0"
+expect_eq "vf show" 9000 "$(jqv .mtu)"
+
+case_begin "the PF below its VF: refused (exit 3) without --force"
+expect_fail 3 $S pf set "$IGB_PF" mtu 1500
+expect_match "names the VF and both values" "MTU 1500 would be below VF 0's \($VFN: 9000\)" "$OUT"
+expect_eq "PF MTU still 9000 (ip)" 9000 "$(mtu_of "$IGB")"
+expect_json $S -j --force pf set "$IGB_PF" mtu 1500
+expect_eq "with --force it goes" '[9000,1500]' "$(jqv '[.mtu_before,.mtu]')"
+expect_eq "PF MTU (ip)" 1500 "$(mtu_of "$IGB")"
+run_out $S -j doctor
+expect_eq "doctor: the VF above its PF" '["warn"]' \
+	"$(jqv '[.findings[] | select(.check == "mtu") | .status]')"
+
+case_begin "MTUs put back as they were"
+expect_json $S -j vf set "$IGB_PF#0" mtu "$vf_mtu0"
+expect_json $S -j pf set "$IGB_PF" mtu "$pf_mtu0"
+expect_eq "PF MTU (ip)" "$pf_mtu0" "$(mtu_of "$IGB")"
+expect_eq "VF MTU (ip)" "$vf_mtu0" "$(mtu_of "$VFN")"
+expect_json $S -j pf disable "$IGB_PF"
+expect_eq "no VFs left" 0 "$(attr "$PCI/$IGB_PF/sriov_numvfs")"
+
+scenario_done
