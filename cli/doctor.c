@@ -230,6 +230,35 @@ static void check_pf_groups(struct doctor *d, struct sriov_pf *pf,
 		    "each of the %zu VFs has an IOMMU group it can take alone onto vfio-pci", n_vfs);
 }
 
+/* VFs whose own netdev has a larger MTU than the PF's drop what is above it. */
+static void check_pf_mtu(struct doctor *d, struct sriov_pf *pf,
+			 const char *name)
+{
+	unsigned int pf_mtu, vf_mtu, worst = 0;
+	size_t n_above = 0, first = 0;
+	char fix[160];
+
+	if (sriov_pf_get_mtu(pf, &pf_mtu) < 0)
+		return;
+	for (size_t v = 0; v < sriov_pf_vf_count(pf); v++) {
+		struct sriov_vf *vf = sriov_pf_get_vf(pf, (unsigned int)v);
+
+		if (!vf || sriov_vf_get_mtu(vf, &vf_mtu) < 0 || vf_mtu <= pf_mtu)
+			continue;
+		if (!n_above++)
+			first = v;
+		if (vf_mtu > worst)
+			worst = vf_mtu;
+	}
+	if (!n_above)
+		return;
+	snprintf(fix, sizeof(fix), "sriovctl pf set %s mtu %u, or lower the VFs: sriovctl vf set '%s#%zu' mtu %u",
+		 name, worst, name, first, pf_mtu);
+	add(d, "mtu", name, V_WARN, fix,
+	    "%zu VF%s MTU above the PF's %u (up to %u, VF %zu first): frames above %u are dropped",
+	    n_above, n_above == 1 ? " has an" : "s have an", pf_mtu, worst, first, pf_mtu);
+}
+
 static void check_pf(struct doctor *d, struct sriov_pf *pf)
 {
 	const struct sriov_pf_info *i = sriov_pf_get_info(pf);
@@ -259,6 +288,7 @@ static void check_pf(struct doctor *d, struct sriov_pf *pf)
 	    i->drivers_autoprobe == SRIOV_NO_VALUE ? "unknown"
 	    : i->drivers_autoprobe ? "on" : "off");
 	check_pf_groups(d, pf, i);
+	check_pf_mtu(d, pf, name);
 	if (sriov_vfio_driver_is_vfio(i->driver))
 		add(d, "vf-token", name, V_INFO,
 		    "have the PF's user set a VF token (VFIO_DEVICE_FEATURE_PCI_VF_TOKEN) and give it to sriovctl qemu args --vf-token UUID",

@@ -58,3 +58,11 @@ run -j pf set enp3s0 num-vfs 3
 jq_eq "pf set report: mtu before and after" '[.mtu_before, .mtu]' '[1500,1500]'
 run -j pf disable 04:00.0 -n
 jq_eq "without a netdev: null" '[.mtu_before, .mtu]' '[null,null]'
+# doctor names a VF above its PF, and only then
+run -j doctor
+jq_eq "doctor: no mtu finding while they agree" '[.findings[] | select(.check == "mtu")] | length' '0'
+echo 9000 >"$root/class/net/enp3s0v2/mtu"
+run -j doctor
+jq_eq "doctor: a VF above its PF" '[.findings[] | select(.check == "mtu") | .subject, .status, (.message | test("1 VF has an MTU above the PF.s 1500 \\(up to 9000, VF 2 first\\)")), (.fix | test("pf set 0000:03:00.0 mtu 9000"))]' \
+	'["0000:03:00.0","warn",true,true]'
+echo 1500 >"$root/class/net/enp3s0v2/mtu"
