@@ -5,7 +5,7 @@
 # claimed VF on vfio-pci with its group node owned as asked, the guest's
 # QEMU 7.2 started with "qemu args --claim"; a claim with VLAN, trust and
 # MACs given back so that "ip -d link show" reads as before; vfio release
-# after vf set; mac ADDR+ on a range; claim gc after the holder was
+# after vf set, and --reset; mac ADDR+ on a range; claim gc after the holder was
 # killed; bad input.
 # shellcheck disable=SC2154,SC2153 # J_* come from json_load, the topology from vm.env
 # shellcheck source-path=SCRIPTDIR/.. source=lib.sh
@@ -128,6 +128,12 @@ expect_json $S -j vfio release "$IGB#2"
 expect_eq "settings given back" '["mac","vlan","spoofchk","trust"]' "$(jqv '.devices[0].settings_restored')"
 expect_eq "every VF setting as before" "$BEFORE" "$(vfinfo)"
 expect_eq "back on igbvf" igbvf "$(driver "$(link_name "$PCI/$IGB_PF/virtfn2")")"
+
+case_begin vfio release --reset resets the VF before igbvf takes it back
+expect_json $S -j vfio bind "$IGB#3"
+expect_json $S -j vfio release "$IGB#3" --reset
+expect_eq "reset, back on igbvf" '[true,"igbvf","changed"]' "$(jqv '[.devices[0].reset, .devices[0].driver, .devices[0].status]')"
+expect_file "$PCI/$(link_name "$PCI/$IGB_PF/virtfn3")/reset"
 
 case_begin vf set mac ADDR+ on a range
 expect_json $S -j vf set "$IGB#0-3" mac 02:00:00:00:01:fe+
