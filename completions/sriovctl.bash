@@ -53,6 +53,7 @@ _sriovctl_opt_values()
 {
 	case $1 in
 	--pf) echo @pf ;;
+	--claim) echo @claim ;;
 	--owner) echo @owner ;;
 	--user) echo @user ;;
 	--rombar) printf '%s\n' 0 1 ;;
@@ -86,6 +87,7 @@ _sriovctl_next()
 	case "$obj $verb" in
 	'pf show') ((n == 0)) && echo @pf ;;
 	'iommu show') ((n == 0)) && echo @iommu ;;
+	'claim show') ((n == 0)) && echo @claim ;;
 	'vfio vf-token') ((n == 0)) && echo @pf ;; # then a UUID
 	'vf list' | 'vf show')
 		if ((n == 0)); then
@@ -153,7 +155,7 @@ _sriovctl_next()
 # _sriovctl_next for the verbs of _sriovctl_opts: OBJECT VERB ARGS...
 _sriovctl_next_opts()
 {
-	local obj=$1 w key used=' ' pending='' i plain=0
+	local obj=$1 verb=$2 w key used=' ' pending='' i plain=0
 	local -a valued flags
 	read -ra valued <<<"$(_sriovctl_opts "$1 $2")"
 	# "OBJECT help" takes nothing more
@@ -190,7 +192,9 @@ _sriovctl_next_opts()
 		echo help
 	case $obj in
 	doctor) ((plain > 0)) && return ;; # "doctor [--memory SIZE]"
-	claim) ;; # a NAME of the user's, then options and VF settings
+	claim) # add: a NAME of the user's; release: a claim's
+		[[ $verb == release ]] && ((plain == 0)) && echo @claim
+		;;
 	apply)
 		# FILE|DIR|-... with options, or --recover or --schema alone
 		[[ $used == *' --schema '* ]] && return
@@ -284,6 +288,9 @@ mode == "vf" {
 mode == "iommu" {
 	all($0, "group")
 	all($0, "pci")
+}
+mode == "claim" {
+	all($0, "name")
 }'
 
 # Runs the sriovctl being completed, with the sysfs root from the line.
@@ -475,6 +482,7 @@ _sriovctl()
 			@pf) _sriovctl_values pf '' pf list ;;
 			@vfspec) _sriovctl_vf_specs "$cur" ;;
 			@iommu) _sriovctl_values iommu '' iommu list ;;
+			@claim) _sriovctl_values claim '' claim list ;;
 			@user) compgen -u ;;
 			@owner)
 				if [[ $cur == *:* ]]; then

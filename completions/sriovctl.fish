@@ -68,6 +68,9 @@ mode == "vf" {
 mode == "iommu" {
 	all($0, "group")
 	all($0, "pci")
+}
+mode == "claim" {
+	all($0, "name")
 }'
 
 # Splits the line before the cursor into: the command, the sysfs root (of
@@ -186,6 +189,10 @@ function __sriovctl_iommu
     __sriovctl_values iommu '' iommu list | __sriovctl_with_short
 end
 
+function __sriovctl_claims
+    __sriovctl_values claim '' claim list
+end
+
 # Objects without verbs: their arguments follow the object directly.
 set -g __sriovctl_verbless doctor recover apply restore
 
@@ -276,6 +283,9 @@ function __sriovctl_next_opts
         set i (math $i + 1)
     end
     switch "$pending"
+        case --claim
+            __sriovctl_claims
+            return
         case --pf
             __sriovctl_pf_names
             return
@@ -306,7 +316,8 @@ function __sriovctl_next_opts
             # "doctor [--memory SIZE]"
             test $plain -gt 0; and return
         case claim
-            # a NAME of the user's, then options and VF settings
+            # add: a NAME of the user's; release: a claim's
+            test "$argv[2]" = release -a $plain -eq 0; and __sriovctl_claims
         case apply
             # FILE|DIR|-... with options, or --recover or --schema alone
             contains -- --schema $used; and return
@@ -356,6 +367,8 @@ function __sriovctl_next
             test $n -eq 0; and __sriovctl_pf_names
         case 'iommu show'
             test $n -eq 0; and __sriovctl_iommu
+        case 'claim show'
+            test $n -eq 0; and __sriovctl_claims
         case 'vfio vf-token'
             # then a UUID
             test $n -eq 0; and __sriovctl_pf_names
