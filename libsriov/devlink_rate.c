@@ -34,8 +34,9 @@ int sriov_dl_rate_parse(const struct sriov_dl_msg *m, struct sriov_dl_rate *ret)
 			return -EBADMSG;
 	} else if (type == DEVLINK_RATE_TYPE_NODE) {
 		r.node = true;
+		/* the kernel names every node: an empty name is no node */
 		if (copy_name(&m->tb[DEVLINK_ATTR_RATE_NODE_NAME], r.name,
-			      sizeof(r.name)) < 0)
+			      sizeof(r.name)) < 0 || !r.name[0])
 			return -EBADMSG;
 	} else {
 		return -EBADMSG;

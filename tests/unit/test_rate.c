@@ -314,6 +314,20 @@ static void test_nodes(void **state)
 	assert_int_equal(sriov_vf_set_rate(f->vfs, 2, &under, false, &vch), 0);
 	free(vch);
 	assert_string_equal(leaf(f, 1)->parent, "");
+	/* a node under a node, moved under another: taken off first */
+	under = cfg(PARENT | MAX, 0, 500 * MBIT, "grp2");
+	assert_int_equal(sriov_pf_rate_node_set(f->pf, "sub", &under, true, false, &ch), 0);
+	assert_string_equal(devlink_rate_fake_node(f->dev, "sub")->parent, "grp2");
+	assert_string_equal(ch.after.config.parent, "grp2");
+	under = cfg(PARENT, 0, 0, "grp");
+	sets = f->fk->n_sets;
+	assert_int_equal(sriov_pf_rate_node_set(f->pf, "sub", &under, false, false, &ch), 0);
+	assert_int_equal(f->fk->n_sets, sets + 2);
+	assert_int_equal(ch.changed, PARENT);
+	assert_string_equal(devlink_rate_fake_node(f->dev, "sub")->parent, "grp");
+	assert_int_equal(devlink_rate_fake_node(f->dev, "sub")->tx_max, 500 * MBIT);
+	assert_int_equal(sriov_pf_rate_node_del(f->pf, "grp", false, &ch), -EBUSY);
+	assert_int_equal(sriov_pf_rate_node_del(f->pf, "sub", false, &ch), 0);
 	assert_int_equal(sriov_pf_rate_node_del(f->pf, "grp", false, &ch), 0);
 	assert_true(ch.existed);
 	assert_false(ch.exists);
