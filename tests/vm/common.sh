@@ -33,6 +33,11 @@ READY=$CACHE/ready                # stamp: all of the above is complete
 SYSTEMD_DIR=$CACHE/systemd
 SYSTEMD_CPIO=$SYSTEMD_DIR/systemd.cpio
 SYSTEMD_READY=$SYSTEMD_DIR/ready  # stamp: systemd.cpio is complete
+# The second kernel, from the backports suite (6.12), and its modules.
+BPO_DIR=$CACHE/kernel-bpo
+BPO_VMLINUX=$BPO_DIR/vmlinux
+BPO_MODULES=$BPO_DIR/modules.cpio
+BPO_READY=$BPO_DIR/ready          # stamp: the three above are complete
 
 # The cached QEMU 10, with its own libraries, modules and firmware.
 HOST_QEMU=(env "LD_LIBRARY_PATH=$HOST_ROOT/usr/lib/$ARCH_TRIPLET:$HOST_ROOT/lib/$ARCH_TRIPLET"
@@ -184,7 +189,7 @@ make_initrd() { # stage-dir out [layer.cpio...]
 # Make sure the cache is complete (downloads only when it is not).
 ensure_cache() {
 	"$VM_DIR/fetch.sh" || die "could not prepare the VM cache in $CACHE (see above)"
-	if [ ! -f "$READY" ] || [ ! -f "$SYSTEMD_READY" ]; then
+	if [ ! -f "$READY" ] || [ ! -f "$SYSTEMD_READY" ] || [ ! -f "$BPO_READY" ]; then
 		die "the VM cache in $CACHE is incomplete"
 	fi
 }

@@ -9,6 +9,8 @@
 #   debs/          the downloaded packages, kept so a rebuild needs no network
 #   systemd/       systemd.cpio: systemd, its units and libraries, laid over
 #                  base.cpio for the systemd-booted guest; its own debs/
+#   kernel-bpo/    <suite>-backports' kernel (6.12): vmlinux, modules.cpio
+#                  (laid over base.cpio), kernel-release; its own debs/
 #
 # Versions are resolved at run time through a private apt configuration;
 # the system's apt sources are only read, for the mirror's address.
@@ -502,19 +504,111 @@ systemd_ready() {
 	[ "$refresh" = 0 ] && [ -f "$SYSTEMD_READY" ] && [ "$(cat "$SYSTEMD_READY")" = "$(systemd_id)" ]
 }
 
+# --- the second kernel: <suite>-backports' ---------------------------------------
+
+# The newest linux-image-amd64 of the backports suite (6.12 for bookworm),
+# its headers and linux-source, as the base part does for the suite's own.
+resolve_bpo_kernel() {
+	local meta deps
+	meta=$(apt-cache "${APT_OPTS[@]}" madison linux-image-amd64 |
+		awk -F' *[|] *' -v s=" $SUITE-backports/" 'index($3, s) { print $2 }' | sort -V | tail -n1)
+	[ -n "$meta" ] || die "no linux-image-amd64 in $SUITE-backports"
+	deps=$(apt-cache "${APT_OPTS[@]}" show "linux-image-amd64=$meta" | sed -n 's/^Depends: //p')
+	ABI=$(grep -oE 'linux-image-[0-9][^ ,]*-amd64' <<<"$deps" | head -n1)
+	ABI=${ABI#linux-image-}
+	[ -n "$ABI" ] || die "cannot read the kernel ABI from linux-image-amd64 $meta: $deps"
+	deps=$(apt-cache "${APT_OPTS[@]}" show "linux-headers-$ABI=$meta" | sed -n 's/^Depends: //p')
+	{
+		echo "linux-image-$ABI=$meta"
+		echo "linux-headers-$ABI=$meta"
+		grep -oE 'linux-(headers-[^ ,]+-common|kbuild-[^ ,]+)' <<<"$deps" | sort -u | sed "s/\$/=$meta/"
+		echo "linux-source-$(cut -d. -f1,2 <<<"$ABI")=$meta"
+	} >"$WORK/kernel.list"
+	log "resolved: kernel $ABI ($meta) from $SUITE-backports"
+}
+
+# This kernel's modules come compressed (.ko.xz), and busybox's modprobe
+# and ship_modules take plain ones: keep only the modules the guests load
+# and their dependencies, decompressed.
+bpo_plain_modules() { # modules-dir
+	local dir=$1 keep m
+	depmod -b "${dir%/lib/modules/*}" "$ABI"
+	keep=$(for m in "${GUEST_MODULES[@]}"; do
+		[ "$m" != netdevsim ] || continue
+		awk -F'[: ]+' -v m="${m//-/_}" '{ b = $1; sub(/.*\//, "", b); sub(/\.ko(\.xz|\.zst)?$/, "", b); gsub(/-/, "_", b) }
+			b == m { for (i = 1; i <= NF; i++) if ($i != "") print $i; found = 1 }
+			END { exit !found }' "$dir/modules.dep" || die "module $m is not in linux-image-$ABI"
+	done | sort -u)
+	find "$dir/kernel" -name '*.ko*' | while read -r m; do
+		grep -qxF "${m#"$dir"/}" <<<"$keep" || rm -f "$m"
+	done
+	find "$dir/kernel" -name '*.ko.xz' -exec xz -d {} +
+	find "$dir/kernel" -name '*.ko.zst' -exec zstd -dq --rm {} +
+}
+
+# vmlinux and modules.cpio (the modules the guests load, netdevsim built
+# from linux-source) of the backports kernel, in $BPO_DIR with its own
+# packages folder. The guests boot it with base.cpio, whose userland does
+# not depend on the kernel, and modules.cpio laid over it.
+build_bpo() {
+	local DEB_DIR=$BPO_DIR/debs WORK=$BPO_DIR/work STAGE ABI f
+	rm -f "$BPO_READY"
+	rm -rf "$WORK"
+	mkdir -p "$WORK" "$DEB_DIR"
+	[ -n "${APT_OPTS+set}" ] || apt_setup
+	resolve_bpo_kernel
+	# shellcheck disable=SC2046 # one package per word
+	download $(cat "$WORK/kernel.list")
+	log "kernel: unpacking linux-image-$ABI and its headers"
+	grep -v '^linux-source-' "$WORK/kernel.list" >"$WORK/kernel-bin.list"
+	unpack "$WORK/kernel" "$WORK/kernel-bin.list"
+	[ -e "$WORK/kernel/lib/modules" ] || ln -s usr/lib "$WORK/kernel/lib"
+	extract_vmlinux "$WORK/kernel/boot/vmlinuz-$ABI" "$BPO_VMLINUX.new"
+	mv "$BPO_VMLINUX.new" "$BPO_VMLINUX"
+	# without BTF for netdevsim (pahole is not needed then)
+	MAKEFLAGS="CONFIG_DEBUG_INFO_BTF_MODULES=" build_netdevsim "$WORK/kernel"
+	bpo_plain_modules "$WORK/kernel/lib/modules/$ABI"
+	STAGE=$WORK/stage
+	mkdir -p "$STAGE"
+	ln -s usr/lib "$STAGE/lib"
+	ship_modules "$WORK/kernel"
+	rm "$STAGE/lib"
+	log "kernel: packing its modules ($(du -sh "$STAGE" | cut -f1))"
+	(cd "$STAGE" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio -o -H newc -R 0:0 --quiet) >"$BPO_MODULES.new"
+	mv "$BPO_MODULES.new" "$BPO_MODULES"
+	echo "$ABI" >"$BPO_DIR/kernel-release"
+	for f in "$DEB_DIR"/*.deb; do
+		grep -qxF "$(dpkg-deb -f "$f" Package)=$(dpkg-deb -f "$f" Version)" "$WORK/kernel.list" ||
+			rm -f "$f"
+	done
+	rm -rf "$WORK"
+	bpo_id >"$BPO_READY"
+}
+
+bpo_id() {
+	part_id resolve_bpo_kernel bpo_plain_modules build_bpo extract_vmlinux build_netdevsim ship_modules unpack \
+		deb_file download -- "${GUEST_MODULES[@]}"
+}
+
+bpo_ready() {
+	[ "$refresh" = 0 ] && [ -f "$BPO_READY" ] && [ "$(cat "$BPO_READY")" = "$(bpo_id)" ]
+}
+
 main() {
-	mkdir -p "$CACHE" "$SYSTEMD_DIR"
+	mkdir -p "$CACHE" "$SYSTEMD_DIR" "$BPO_DIR"
 	exec 9>"$CACHE/lock"
 	if ! flock -n 9; then
 		log "waiting for another run that prepares $CACHE"
 		flock 9
 	fi
-	if base_ready && systemd_ready; then
+	if base_ready && systemd_ready && bpo_ready; then
 		exit 0
 	fi
 	need_cmd apt-get apt-cache dpkg-deb tar xz cpio depmod make gcc readelf strip ldd sha256sum
 	base_ready || build_main
 	systemd_ready || build_systemd
+	bpo_ready || build_bpo
 	log "cache ready in $CACHE ($(du -sh "$CACHE" | cut -f1)), kernel $(cat "$CACHE/kernel-release")"
 }
 
