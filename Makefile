@@ -171,6 +171,14 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libsriov.a $(FIXTURE_OBJS
 
 fakesys: $(BUILD)/fakesys
 
+# sriovctl against the fake devlink kernel, for the CLI tier only
+# (tests/fixtures/sriovctl-devlink-main.c); never installed.
+$(BUILD)/sriovctl-devlink: $(CLI_OBJS) $(BUILD)/obj/tests/fixtures/sriovctl-devlink-main.o \
+		$(BUILD)/libsriov.a $(FAKESYS_OBJS)
+	$(call msg,LD,$@)$(CC) $(ALL_LDFLAGS) -Wl,--wrap=sriov_ctx_new -Wl,--wrap=sriov_ctx_free \
+		-o $@ $(CLI_OBJS) $(BUILD)/obj/tests/fixtures/sriovctl-devlink-main.o \
+		$(FAKESYS_OBJS) $(BUILD)/libsriov.a $(PKG_LIBS)
+
 # A fuzz harness (tests/fuzz/fuzz_TARGET.c) with a plain main() that
 # replays corpus files, and the same harness with libFuzzer.
 $(BUILD)/fuzz/replay_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o \
@@ -187,7 +195,7 @@ $(BUILD)/fuzz/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/libsriov.a $(FAK
 SANBUILD := $(BUILD)/san
 san-build:
 	$(Q)$(MAKE) --no-print-directory BUILD=$(SANBUILD) SANITIZE=1 WERROR=$(WERROR) \
-		all $(UNIT_NAMES:%=$(SANBUILD)/tests/%) \
+		all $(SANBUILD)/sriovctl-devlink $(UNIT_NAMES:%=$(SANBUILD)/tests/%) \
 		$(if $(T),,$(FUZZ_TARGETS:%=$(SANBUILD)/fuzz/replay_%))
 
 # They also build without sanitizers, warnings as errors: some warnings

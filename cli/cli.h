@@ -128,6 +128,9 @@ const char *cli_vf_pf_name(const struct sriov_vf *vf);
 /* "PF#N" or a PCI address names one VF: show it as an object, not a list. */
 bool cli_spec_is_single(const char *spec);
 int pf_set(struct cli *cli, int argc, char **argv);
+/* pfeswitch.c: pf set PF eswitch MODE */
+int pf_set_eswitch(struct cli *cli, const char *name, const char *mode,
+		   int timeout_ms);
 int pf_disable(struct cli *cli, int argc, char **argv);
 int cmd_apply(struct cli *cli, int argc, char **argv);
 int cmd_restore(struct cli *cli, int argc, char **argv);

@@ -259,6 +259,61 @@ static void check_pf_mtu(struct doctor *d, struct sriov_pf *pf,
 	    n_above, n_above == 1 ? " has an" : "s have an", pf_mtu, worst, first, pf_mtu);
 }
 
+/* VFs of pf with a legacy (rtnetlink) rate limit. */
+static size_t legacy_rates(struct sriov_pf *pf)
+{
+	size_t n = 0;
+
+	if (sriov_pf_read_vf_config(pf, false) < 0)
+		return 0;
+	for (size_t k = 0; k < sriov_pf_vf_count(pf); k++) {
+		struct sriov_vf *vf = sriov_pf_get_vf(pf, (unsigned int)k);
+		const struct sriov_vf_config *c = vf ? sriov_vf_get_config(vf) : NULL;
+
+		n += c && ((c->mask & SRIOV_VF_HAS_MAX_TX_RATE && c->max_tx_rate) ||
+			   (c->mask & SRIOV_VF_HAS_MIN_TX_RATE && c->min_tx_rate));
+	}
+	return n;
+}
+
+/* Whether the PF has devlink, its eswitch mode, and what does not fit it. */
+static void check_eswitch(struct doctor *d, struct sriov_pf *pf, const char *name)
+{
+	struct sriov_eswitch_info e;
+	const char *mode;
+	size_t rates;
+
+	if (sriov_pf_read_eswitch(pf, &e) < 0) {
+		add(d, "eswitch", name, V_WARN, NULL, "cannot read its devlink eswitch: %s",
+		    sriov_ctx_last_error(d->cli->ctx));
+		return;
+	}
+	if (!e.handle[0]) {
+		add(d, "eswitch", name, V_INFO, NULL,
+		    "no devlink instance: no embedded switch to manage (legacy SR-IOV only)");
+		return;
+	}
+	mode = sriov_eswitch_mode_name(e.mode);
+	if (!mode) {
+		add(d, "eswitch", name, V_INFO, NULL, "devlink %s; the driver reports no eswitch mode",
+		    e.handle);
+		return;
+	}
+	rates = e.mode == SRIOV_ESWITCH_SWITCHDEV ? legacy_rates(pf) : 0;
+	if (rates) {
+		char fix[256];
+
+		snprintf(fix, sizeof(fix),
+			 "set them through devlink rate: sriovctl rate set '%s#N' tx-max RATE",
+			 name);
+		add(d, "eswitch", name, V_WARN, fix,
+		    "devlink %s in switchdev mode, but %zu VFs have legacy (rtnetlink) rate limits, which switchdev drivers do not enforce",
+		    e.handle, rates);
+		return;
+	}
+	add(d, "eswitch", name, V_OK, NULL, "devlink %s, eswitch mode %s", e.handle, mode);
+}
+
 static void check_pf(struct doctor *d, struct sriov_pf *pf)
 {
 	const struct sriov_pf_info *i = sriov_pf_get_info(pf);
@@ -266,6 +321,7 @@ static void check_pf(struct doctor *d, struct sriov_pf *pf)
 			   : i->netdevs[0] ? i->netdevs[0] : "(not PCI)";
 	char fix[128];
 
+	check_eswitch(d, pf, i->pci[0] ? name : i->dev_name);
 	if (!i->pci[0]) {
 		add(d, "pf", name, V_INFO, NULL,
 		    "%s's VFs have no PCI functions: they cannot be passed through", name);

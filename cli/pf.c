@@ -193,8 +193,8 @@ static int pf_show(struct cli *cli, int argc, char **argv)
 const struct verb pf_verbs[] = {
 	{ "list", 0, 0, pf_list, "", "list SR-IOV physical functions" },
 	{ "show", 1, 1, pf_show, "PF", "show a PF, its capability and VFs" },
-	{ "set", 3, -1, pf_set, "PF [num-vfs N [autoprobe on|off]] [mtu N] [--timeout SEC]",
-	  "create, resize or remove VFs and wait until they are ready; set the PF's MTU" },
+	{ "set", 3, -1, pf_set, "PF [num-vfs N [autoprobe on|off]] [mtu N] | eswitch legacy|switchdev [--timeout SEC]",
+	  "create, resize or remove VFs and wait until they are ready; set the PF's MTU or its eswitch mode" },
 	{ "disable", 1, 3, pf_disable, "PF [--timeout SEC]",
 	  "remove every VF of a PF" },
 	{ NULL, 0, 0, NULL, NULL, NULL },

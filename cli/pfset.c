@@ -164,13 +164,18 @@ int pf_set(struct cli *cli, int argc, char **argv)
 	struct sriov_numvfs_opts o = { .sz = sizeof(o), .num_vfs = -1,
 				       .autoprobe = -1 };
 	struct mtu_part m = { 0 };
+	const char *eswitch = NULL;
 	int r = cli_take_timeout(cli, &argc, argv, &o.timeout_ms);
 
 	for (int i = 2; r == 0 && i < argc; i += 2) {
 		if (i + 1 >= argc)
 			return cli_error(cli, EXIT_USAGE, "\"%s\" needs a value",
 					 argv[i]);
-		if (!strcmp(argv[i], "num-vfs"))
+		if (!strcmp(argv[i], "eswitch") && !eswitch)
+			eswitch = argv[i + 1];
+		else if (!strcmp(argv[i], "eswitch"))
+			return cli_error(cli, EXIT_USAGE, "eswitch given twice");
+		else if (!strcmp(argv[i], "num-vfs"))
 			r = parse_count(cli, argv[i + 1], &o.num_vfs);
 		else if (!strcmp(argv[i], "mtu") && !m.asked) {
 			r = cli_parse_mtu(cli, argv[i + 1], &m.mtu);
@@ -191,9 +196,14 @@ int pf_set(struct cli *cli, int argc, char **argv)
 	}
 	if (r)
 		return r;
+	if (eswitch && (o.num_vfs >= 0 || o.autoprobe >= 0 || m.asked))
+		return cli_error(cli, EXIT_USAGE,
+				 "eswitch is set on its own, not with num-vfs, autoprobe or mtu");
+	if (eswitch)
+		return pf_set_eswitch(cli, argv[1], eswitch, o.timeout_ms);
 	if (o.num_vfs < 0 && (!m.asked || o.autoprobe >= 0))
 		return cli_error(cli, EXIT_USAGE,
-				 "usage: sriovctl pf set PF {num-vfs N [autoprobe on|off] | mtu N}... [--timeout SEC]");
+				 "usage: sriovctl pf set PF {num-vfs N [autoprobe on|off] | mtu N}... | eswitch legacy|switchdev [--timeout SEC]");
 	return run_set(cli, argv[1], &o, &m);
 }
 

@@ -106,12 +106,13 @@ _sriovctl_next()
 			autoprobe | spoofchk | trust | query-rss) printf '%s\n' on off ;;
 			state) printf '%s\n' auto enable disable active inactive ;;
 			proto) printf '%s\n' 802.1Q 802.1ad ;;
+			eswitch) printf '%s\n' legacy switchdev ;;
 			esac
 			return
 		fi
 		for ((w = 1; w < n; w += 2)); do used+="${args[w]} "; done
 		case "$obj $verb" in
-		pf\ set) set -- num-vfs autoprobe mtu --timeout ;;
+		pf\ set) set -- num-vfs autoprobe mtu eswitch --timeout ;;
 		pf\ disable) set -- --timeout ;;
 		vf\ set) set -- mac vlan min-tx-rate max-tx-rate spoofchk trust mtu \
 			state query-rss node-guid port-guid hw-addr ;;

@@ -392,6 +392,8 @@ function __sriovctl_next
                         printf '%s\n' auto enable disable active inactive
                     case proto
                         printf '%s\n' 802.1Q 802.1ad
+                    case eswitch
+                        printf '%s\n' legacy switchdev
                 end
                 return
             end
@@ -401,7 +403,7 @@ function __sriovctl_next
             set -l keys
             switch "$obj $verb"
                 case 'pf set'
-                    set keys num-vfs autoprobe mtu --timeout
+                    set keys num-vfs autoprobe mtu eswitch --timeout
                 case 'pf disable'
                     set keys --timeout
                 case 'vf set'

@@ -16,4 +16,12 @@ int sriov_ctx_dl_ports(struct sriov_ctx *ctx, const struct sriov_dl_port **ret,
 /* Forgets the ports and every PF's eswitch: the mode changed. */
 void sriov_ctx_dl_forget(struct sriov_ctx *ctx);
 
+/*
+ * eswitch_journal.c: the VFs' settings saved[0..n) (mask 0: none) into
+ * STATE_DIR/eswitch/<PF device>, atomically; its path in *ret_path.
+ */
+int sriov_eswitch_journal_write(struct sriov_pf *pf,
+				const struct sriov_vf_config *saved, size_t n,
+				char **ret_path);
+
 #endif

@@ -8,11 +8,12 @@ build=${1:?usage: tests/cli/run.sh BUILD_DIR [SCRIPT...]}
 shift
 SRIOVCTL=$build/sriovctl
 FAKESYS=$build/fakesys
+SRIOVCTL_DEVLINK=$build/sriovctl-devlink
 TMP=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 here=$(dirname "$0")
 CLI_DIR=$here
-export SRIOVCTL FAKESYS TMP CLI_DIR
+export SRIOVCTL FAKESYS SRIOVCTL_DEVLINK TMP CLI_DIR
 total_p=0 total_f=0
 scripts=
 for name in "$@"; do

@@ -449,6 +449,76 @@ struct sriov_vf_port {
 SRIOV_EXPORT int sriov_vf_read_port(struct sriov_vf *vf,
 				    struct sriov_vf_port *ret);
 
+/* Changing the eswitch mode: the steps of the plan, in order. */
+enum sriov_eswitch_action {
+	SRIOV_ESWITCH_SAVE_SETTINGS,    /* read and journal the VFs' settings */
+	SRIOV_ESWITCH_REMOVE_VFS,       /* VFs to 0: the driver needs it */
+	SRIOV_ESWITCH_SET_MODE,         /* the devlink request, read back */
+	SRIOV_ESWITCH_CREATE_VFS,       /* the VFs again, as many as before */
+	SRIOV_ESWITCH_RESTORE_SETTINGS, /* what the change lost, re-applied */
+};
+
+enum sriov_eswitch_status {
+	SRIOV_ESWITCH_PLANNED,   /* dry run, or not reached */
+	SRIOV_ESWITCH_DONE,
+	SRIOV_ESWITCH_FAILED,
+	SRIOV_ESWITCH_UNDONE,    /* done, then rolled back */
+	SRIOV_ESWITCH_SKIPPED,   /* nothing to do (no settings were lost) */
+};
+
+struct sriov_eswitch_opts {
+	size_t sz;
+	int mode;         /* SRIOV_ESWITCH_LEGACY or SRIOV_ESWITCH_SWITCHDEV */
+	bool force;       /* remove and re-create VFs when the driver needs it */
+	bool dry_run;     /* plan and report, change nothing */
+	int timeout_ms;   /* for removing and creating VFs; 0: 30 s */
+};
+
+struct sriov_eswitch_step {
+	enum sriov_eswitch_action action;
+	enum sriov_eswitch_status status;
+	int error;        /* -errno when FAILED */
+};
+
+#define SRIOV_ESWITCH_MAX_STEPS 5
+struct sriov_eswitch_report {
+	char handle[SRIOV_DEVLINK_HANDLE_STRLEN];
+	int mode_before, mode_after;       /* SRIOV_ESWITCH_* or SRIOV_NO_VALUE */
+	int num_vfs_before, num_vfs_after;
+	bool changed;
+	bool vfs_recreated;                /* the plan removes and re-creates VFs */
+	bool rolled_back;
+	size_t n_steps;
+	struct sriov_eswitch_step steps[SRIOV_ESWITCH_MAX_STEPS];
+	size_t n_settings_saved;           /* VFs whose settings were journaled */
+	size_t n_settings_restored;        /* VFs whose settings were re-applied */
+	size_t n_settings_failed;          /* VFs with a setting not re-applied */
+	unsigned long devlink_writes;      /* devlink change requests sent */
+	char *journal;                     /* the settings journal's path, or NULL */
+};
+
+/*
+ * Sets the PF's eswitch mode, planned from what the driver needs: a small
+ * table (ice refuses while VFs exist; mlx5 loses the VFs' settings) and
+ * the kernel's answer. When VFs exist and the driver needs none, the
+ * change is refused with -ECANCELED (the sequence in the last error)
+ * unless opts->force: then the VFs' settings are journaled, the VFs
+ * removed (refused, -ECANCELED, when one is in use), the mode set, the
+ * VFs re-created and their settings re-applied. Settings a mode change
+ * lost are re-applied too. Every step is verified by reading back; on a
+ * failure the steps done are rolled back (mode, VFs, settings). Rate
+ * nodes of the instance make the kernel refuse any mode: -EBUSY naming
+ * them. The same mode is no change. *ret_report (free with
+ * sriov_eswitch_report_free()) is set whenever the PF was read.
+ */
+SRIOV_EXPORT int sriov_pf_set_eswitch(struct sriov_pf *pf,
+				      const struct sriov_eswitch_opts *opts,
+				      struct sriov_eswitch_report **ret_report);
+SRIOV_EXPORT void sriov_eswitch_report_free(struct sriov_eswitch_report *r);
+/* "save-settings", "remove-vfs", ... / "planned", "done", ...; or NULL. */
+SRIOV_EXPORT const char *sriov_eswitch_action_name(int action);
+SRIOV_EXPORT const char *sriov_eswitch_status_name(int status);
+
 /* Why one field of a VF's change failed. */
 struct sriov_vf_field_error {
 	uint32_t field;                 /* one SRIOV_VF_HAS_* bit */

@@ -54,4 +54,62 @@ for n in 8 64; do
 	expect_ok sysfs_write 0 "$NSIM_DEV/sriov_numvfs"
 done
 
+for n in 8 64; do
+	case_begin "$n VFs: legacy -> switchdev -> legacy through sriovctl"
+	expect_ok sysfs_write "$n" "$NSIM_DEV/sriov_numvfs"
+	expect_json $S -j vf set "$NSIM#1" mac 02:00:00:00:60:01 vlan 60
+	expect_json $S -j -n pf set "$NSIM" eswitch switchdev
+	expect_eq "dry run: the plan, nothing sent" '[true,true,0,"planned"]' \
+		"$(jqv '[.changed, .dry_run, .devlink_writes, (.steps[] | select(.step == "set-mode") | .status)]')"
+	expect_eq "dry run: devlink still says legacy" legacy "$(dl_mode)"
+	expect_json $S -j pf set "$NSIM" eswitch switchdev
+	expect_eq "report" "[true,\"legacy\",\"switchdev\",$n,$n,1,false]" \
+		"$(jqv '[.changed, .eswitch_mode_before, .eswitch_mode, .num_vfs_before, .num_vfs, .devlink_writes, .vfs_recreated]')"
+	expect_eq "devlink reads switchdev" switchdev "$(dl_mode)"
+	udevadm settle --timeout=60
+	expect_json $S -j vf list "$NSIM"
+	expect_eq "ports and representors as devlink lists them" "$(dl_vf_ports)" "$(s_vf_ports)"
+	expect_eq "VF 1 kept its settings" '["02:00:00:00:60:01",60]' "$(jqv '.[1] | [.mac, .vlan]')"
+	expect_json $S -j pf set "$NSIM" eswitch switchdev
+	expect_eq "again: no change, no devlink write" '[false,0]' "$(jqv '[.changed, .devlink_writes]')"
+	expect_json $S -j pf set "$NSIM" eswitch legacy
+	expect_eq "back to legacy" "[true,\"legacy\",$n,1]" "$(jqv '[.changed, .eswitch_mode, .num_vfs, .devlink_writes]')"
+	expect_eq "devlink reads legacy" legacy "$(dl_mode)"
+	expect_eq "no pcivf ports left" '[]' "$(dl_vf_ports)"
+	expect_ok sysfs_write 0 "$NSIM_DEV/sriov_numvfs"
+done
+
+case_begin leaving switchdev while a rate node exists is refused, naming it
+expect_ok sysfs_write 4 "$NSIM_DEV/sriov_numvfs"
+expect_json $S -j pf set "$NSIM" eswitch switchdev
+expect_ok $DL port function rate add "$HANDLE/grp1"
+expect_fail 3 $S pf set "$NSIM" eswitch legacy
+expect_match "names the node and the way out" "rate node grp1 exists.*devlink port function rate del $HANDLE/grp1" "$OUT"
+expect_eq "still switchdev" switchdev "$(dl_mode)"
+expect_ok $DL port function rate del "$HANDLE/grp1"
+expect_json $S -j pf set "$NSIM" eswitch legacy
+expect_eq "then it goes" '[true,"legacy"]' "$(jqv '[.changed, .eswitch_mode]')"
+expect_ok sysfs_write 0 "$NSIM_DEV/sriov_numvfs"
+
+case_begin doctor: devlink and the mode per PF, legacy rates in switchdev mode
+expect_ok sysfs_write 2 "$NSIM_DEV/sriov_numvfs"
+expect_json $S -j vf set "$NSIM#1" max-tx-rate 100
+expect_json $S -j doctor
+expect_eq "legacy: ok, igb: no devlink" "[\"ok\",\"info\"]" \
+	"$(jqv "[(.findings[] | select(.check == \"eswitch\" and .subject == \"netdevsim$NSIM_ID\") | .status), (.findings[] | select(.check == \"eswitch\" and .subject == \"$IGB_PF\") | .status)]")"
+expect_json $S -j pf set "$NSIM" eswitch switchdev
+expect_json $S -j doctor
+expect_eq "switchdev with a legacy rate: a warning with the way out" '["warn",true,true]' \
+	"$(jqv "[.findings[] | select(.check == \"eswitch\" and .subject == \"netdevsim$NSIM_ID\") | .status, (.message | test(\"1 VFs have legacy\")), (.fix | test(\"sriovctl rate set\"))]")"
+expect_json $S -j pf set "$NSIM" eswitch legacy
+expect_ok sysfs_write 0 "$NSIM_DEV/sriov_numvfs"
+
+case_begin bad input: exit 2, nothing touched
+expect_fail 2 $S pf set "$NSIM" eswitch bogus
+expect_match "says what is expected" 'legacy or switchdev' "$OUT"
+expect_fail 2 $S pf set "$NSIM" eswitch switchdev num-vfs 2
+expect_fail 2 $S pf set "$IGB_PF" eswitch switchdev
+expect_match "igb has no devlink" 'no devlink instance' "$OUT"
+expect_eq "netdevsim still legacy" legacy "$(dl_mode)"
+
 scenario_done

@@ -1,0 +1,102 @@
+# The embedded switch on built hosts, through sriovctl-devlink: sriovctl
+# linked with the fake devlink kernel of tests/fixtures (its state in a
+# file, so that one command sees what the one before changed). The plain
+# binary shows nulls on a built tree; bad input and refusals touch
+# nothing.
+root=$TMP/eswitch
+cat >"$TMP/eswitch.topo" <<'TOPO'
+pf 0000:03:00.0 vendor=8086 device=1592 class=020000 driver=ice netdev=ens1f0 total=8 numvfs=2 offset=8 stride=1 vfdevice=1889 vfdriver=iavf vfnetdev=ens1f0v%d iommu=separate
+pf 0000:05:00.0 vendor=15b3 device=1017 class=020000 driver=mlx5_core netdev=enp5s0f0np0 total=8 numvfs=3 offset=2 stride=1 vfdevice=1018 vfdriver=mlx5_core vfnetdev=none iommu=separate
+pf 0000:06:00.0 vendor=8086 device=10c9 class=020000 driver=igb netdev=enp6s0 total=8 numvfs=1 offset=128 stride=2 vfdevice=10ca vfdriver=igbvf vfnetdev=enp6s0v%d iommu=separate
+TOPO
+"$FAKESYS" "$TMP/eswitch.topo" "$root" >/dev/null || fail "build eswitch tree"
+export SRIOVCTL_SYSFS_ROOT=$root SRIOVCTL_STATE_DIR=$TMP/eswitch-state
+state=$TMP/devlink.state
+export SRIOVCTL_TEST_DEVLINK=$state
+cat >"$state" <<'STATE'
+pci 0000:03:00.0 driver=ice netdev=ens1f0
+pci 0000:05:00.0 driver=mlx5_core netdev=enp5s0f0np0 portfn=1 inline=3 encap=1
+STATE
+tree_sum() { find "$root" -type f -exec cat {} + 2>/dev/null | cksum; }
+before=$(tree_sum)
+
+# the product binary on a built tree: no devlink, nulls, exit 0
+run -j pf show 0000:03:00.0
+expect_rc "plain sriovctl: pf show exits 0" 0
+jq_eq "plain sriovctl: devlink and eswitch null" '[.devlink,.eswitch_mode,.inline_mode,.encap_mode]' '[null,null,null,null]'
+SRIOVCTL=$SRIOVCTL_DEVLINK
+
+run -j pf list
+expect_rc "pf list exits 0" 0
+jq_eq "pf list: handles, modes, null for igb" '[.[] | [.devlink,.eswitch_mode]]' \
+	'[["pci/0000:03:00.0","legacy"],["pci/0000:05:00.0","legacy"],[null,null]]'
+jq_eq "inline and encap mode where reported" '[.[1].inline_mode,.[1].encap_mode,.[0].inline_mode]' '["transport","basic",null]'
+run pf list
+expect_match "pf list text: an ESWITCH column" '^0000:05:00\.0 .* legacy ' "$out"
+run -j vf list 0000:05:00.0
+jq_eq "legacy: no ports" '[.[] | .devlink_port, .representor, .port_function] | unique' '[null]'
+
+echo nofamily >"$TMP/nofamily.state"
+SRIOVCTL_TEST_DEVLINK=$TMP/nofamily.state run -j pf show 0000:05:00.0
+expect_rc "a kernel without devlink: exit 0" 0
+jq_eq "a kernel without devlink: nulls" '[.devlink,.eswitch_mode]' '[null,null]'
+
+# bad input: exit 2, nothing touched
+expect_usage_error "unknown eswitch mode" pf set 0000:05:00.0 eswitch bogus
+expect_match "the modes named" 'legacy or switchdev' "$(run pf set 0000:05:00.0 eswitch bogus; echo "$err")"
+expect_usage_error "eswitch with num-vfs" pf set 0000:05:00.0 eswitch switchdev num-vfs 3
+expect_usage_error "eswitch twice" pf set 0000:05:00.0 eswitch switchdev eswitch legacy
+expect_usage_error "a PF without devlink: one message, exit 2" pf set 0000:06:00.0 eswitch switchdev
+run pf set 0000:06:00.0 eswitch switchdev
+expect_rc "a PF without devlink: exit 2" 2
+expect_match "and says so" 'no devlink instance' "$err"
+
+# ice needs 0 VFs: refused with the sequence, or planned with -n
+run pf set ens1f0 eswitch switchdev
+expect_rc "ice with VFs: refused" 3
+expect_match "the refusal gives the sequence" 'pf set ens1f0 num-vfs 0.*devlink dev eswitch set pci/0000:03:00.0 mode switchdev.*pf set ens1f0 num-vfs 2' "$err"
+run -j pf set ens1f0 eswitch switchdev
+jq_eq "refusal as JSON: the report with the error" '[.changed,.eswitch_mode,.error.code]' '[false,"legacy",3]'
+run -j -n --force pf set ens1f0 eswitch switchdev
+expect_rc "dry run with --force exits 0" 0
+jq_eq "dry run: the plan" '[.changed,.dry_run,.vfs_recreated,([.steps[].step]|join(" ")),([.steps[].status]|unique),.devlink_writes]' \
+	'[true,true,true,"save-settings remove-vfs set-mode create-vfs restore-settings",["planned"],0]'
+expect_match "the state file still says legacy" 'pci 0000:03:00.0 .*mode=legacy' "$(cat "$state")"
+expect_eq "nothing written by refusals, bad input and dry runs" "$before" "$(tree_sum)"
+
+# mlx5 keeps its VFs: the mode is set and read back
+run -j pf set 0000:05:00.0 eswitch switchdev
+expect_rc "mlx5: switchdev" 0
+jq_eq "report: before and after, one devlink write" \
+	'[.changed,.eswitch_mode_before,.eswitch_mode,.num_vfs_before,.num_vfs,.vfs_recreated,.devlink_writes]' \
+	'[true,"legacy","switchdev",3,3,false,1]'
+expect_match "the fake kernel holds switchdev" 'pci 0000:05:00.0 .*mode=switchdev' "$(cat "$state")"
+run -j pf show 0000:05:00.0
+jq_eq "pf show reads it back" '.eswitch_mode' '"switchdev"'
+run -j vf list 0000:05:00.0
+jq_eq "every VF has its port and representor" '[.[] | [.devlink_port,.representor]]' \
+	'[["pci/0000:05:00.0/1","enp5s0f0pf0vf0"],["pci/0000:05:00.0/2","enp5s0f0pf0vf1"],["pci/0000:05:00.0/3","enp5s0f0pf0vf2"]]'
+jq_eq "and its port function" '.[2].port_function' '{"hw_addr":"02:00:00:00:00:02","state":"active","opstate":"attached"}'
+run vf show '0000:05:00.0#1'
+expect_match "vf show text: the representor" 'representor: +enp5s0f0pf0vf1' "$out"
+run -j pf set 0000:05:00.0 eswitch switchdev
+jq_eq "the same mode again: no change, nothing sent" '[.changed,.devlink_writes,(.steps|length)]' '[false,0,0]'
+
+# rate nodes: refused before anything is sent, naming them
+sed -i 's/^\(pci 0000:05:00.0 .*\)ratenodes=0/\1ratenodes=2/' "$state"
+run pf set 0000:05:00.0 eswitch legacy
+expect_rc "rate nodes: refused" 3
+expect_match "the nodes named, and the way out" 'rate nodes grp0, grp1 exist.*devlink port function rate del pci/0000:05:00.0/grp0' "$err"
+expect_match "still switchdev" 'pci 0000:05:00.0 .*mode=switchdev' "$(cat "$state")"
+sed -i 's/ratenodes=2/ratenodes=0/' "$state"
+run -j pf set 0000:05:00.0 eswitch legacy
+jq_eq "without them: back to legacy" '[.changed,.eswitch_mode]' '[true,"legacy"]'
+
+# doctor: per PF, devlink or not, and the mode
+run -j pf set 0000:05:00.0 eswitch switchdev
+run -j doctor
+jq_eq "doctor: the eswitch of each PF" \
+	'[.findings[] | select(.check == "eswitch") | [.subject, .status, (.message | test("devlink pci/0000:0[35]:00.0, eswitch mode (legacy|switchdev)|no devlink instance"))]]' \
+	'[["0000:03:00.0","ok",true],["0000:05:00.0","ok",true],["0000:06:00.0","info",true]]'
+jq_eq "doctor: switchdev named" '[.findings[] | select(.check == "eswitch" and .subject == "0000:05:00.0") | .message]' \
+	'["devlink pci/0000:05:00.0, eswitch mode switchdev"]'
