@@ -51,6 +51,9 @@ for N in 8 64; do
 	case_begin "$N VFs in switchdev mode: one rate leaf per VF"
 	expect_ok sysfs_write 0 "$NSIM_DEV/sriov_numvfs"
 	expect_ok sysfs_write "$N" "$NSIM_DEV/sriov_numvfs"
+	# netdevsim keeps VF settings across 0->N (an earlier scenario's rates
+	# and trust): a clean start, while legacy mode takes them
+	expect_ok $S vf set "$NSIM#0-$((N - 1))" min-tx-rate 0 max-tx-rate 0 trust off
 	expect_ok $DL dev eswitch set "$H" mode switchdev
 	expect_json $S -j rate list "$NSIM"
 	expect_eq "leaves" "$N" "$(jqv '[.[] | select(.type == "leaf")] | length')"
