@@ -302,6 +302,10 @@ int sriov_remove_synced(struct sriov_ctx *ctx, const char *path);
 int sriov_vf_list_parse(struct sriov_ctx *ctx, const char *text,
 			unsigned int max, unsigned int **ret_idx, size_t *ret_n);
 
+/* sriov_vf_set_mtu() for a caller that holds the lock of vf's PF. */
+int sriov_vf_set_mtu_held(struct sriov_vf *vf, unsigned int mtu,
+			  unsigned int flags, struct sriov_mtu_change *ret_change);
+
 /* Strict unsigned parsers: whole string, no sign, no junk. */
 int sriov_parse_uint(const char *s, int base, unsigned long max,
 		     unsigned long *ret);

@@ -80,6 +80,7 @@ static int check_range(struct sriov_ctx *ctx, unsigned int mtu)
 /* One interface to set: under the lock of pf, named what in messages. */
 struct mtu_target {
 	struct sriov_pf *pf;
+	bool held;                  /* the caller holds pf's lock */
 	char what[160];
 	int ifindex;
 };
@@ -127,7 +128,7 @@ static int mtu_write(const struct mtu_target *t, unsigned int mtu,
 		ch.after = mtu;
 		ch.changed = true;
 	} else if (m.mtu != mtu) {
-		r = sriov_lock_name(ctx, t->pf->dev_name, &lock_fd);
+		r = t->held ? 0 : sriov_lock_name(ctx, t->pf->dev_name, &lock_fd);
 		if (r == 0)
 			r = sriov_rtnl_set_mtu(nl, t->ifindex, mtu);
 		if (r == 0)
@@ -206,11 +207,10 @@ static int vf_without_netdev(const struct sriov_vf *vf)
 			 i->index, i->pci[0] ? i->pci : "-");
 }
 
-SRIOV_EXPORT int sriov_vf_set_mtu(struct sriov_vf *vf, unsigned int mtu,
-				  unsigned int flags,
-				  struct sriov_mtu_change *ret_change)
+static int vf_set_mtu(struct sriov_vf *vf, unsigned int mtu, unsigned int flags,
+		      bool held, struct sriov_mtu_change *ret_change)
 {
-	struct mtu_target t = { 0 };
+	struct mtu_target t = { .held = held };
 	unsigned int pf_mtu;
 	unsigned long ifindex;
 	int r;
@@ -235,4 +235,17 @@ SRIOV_EXPORT int sriov_vf_set_mtu(struct sriov_vf *vf, unsigned int mtu,
 		return r;
 	t.ifindex = (int)ifindex;
 	return mtu_write(&t, mtu, flags, ret_change);
+}
+
+SRIOV_EXPORT int sriov_vf_set_mtu(struct sriov_vf *vf, unsigned int mtu,
+				  unsigned int flags,
+				  struct sriov_mtu_change *ret_change)
+{
+	return vf_set_mtu(vf, mtu, flags, false, ret_change);
+}
+
+int sriov_vf_set_mtu_held(struct sriov_vf *vf, unsigned int mtu,
+			  unsigned int flags, struct sriov_mtu_change *ret_change)
+{
+	return vf_set_mtu(vf, mtu, flags, true, ret_change);
 }

@@ -182,9 +182,31 @@ static int not_ready(struct sriov_ready *w, struct sriov_pf *pf, size_t n_want,
 }
 
 /*
- * Waits for udev's events; without a udev listener there is none to wait
- * for, so sysfs is read again at growing intervals (5 ms up to 100 ms).
+ * Waits for the next udev event, or, without a udev listener, sleeps the
+ * growing interval (5 ms up to 100 ms) after which sysfs is read again.
+ * 0 to check again, -ETIMEDOUT at the deadline.
  */
+static int wait_step(struct sriov_ready *w, long long deadline, int *interval)
+{
+	struct pollfd p = { .fd = -1 };
+	long long left = deadline - now_ms();
+	int r;
+
+	if (left <= 0)
+		return -ETIMEDOUT;
+	if (w->mon)
+		p = (struct pollfd){ .fd = udev_monitor_get_fd(w->mon),
+				     .events = POLLIN };
+	else if (left > *interval)
+		left = *interval, *interval = *interval < 50 ? *interval * 2 : 100;
+	r = poll(&p, w->mon ? 1 : 0, (int)left);
+	if (r < 0 && errno != EINTR)
+		return sriov_err(w->ctx, errno, "poll: %s", strerror(errno));
+	if (r > 0)
+		drain(w);
+	return 0;
+}
+
 int sriov_ready_wait(struct sriov_ready *w, struct sriov_pf *pf,
 		     size_t n_want, int timeout_ms, struct sriov_vf_status *st)
 {
@@ -193,8 +215,6 @@ int sriov_ready_wait(struct sriov_ready *w, struct sriov_pf *pf,
 	int interval = 5;
 
 	for (;;) {
-		struct pollfd p = { .fd = -1 };
-		long long left;
 		int r = sriov_pf_refresh(pf);
 
 		if (r < 0)
@@ -204,20 +224,42 @@ int sriov_ready_wait(struct sriov_ready *w, struct sriov_pf *pf,
 			return 0;
 		}
 		report_progress(w, n_want, st, &c);
-		left = deadline - now_ms();
-		if (left <= 0)
+		r = wait_step(w, deadline, &interval);
+		if (r == -ETIMEDOUT)
 			break;
-		if (w->mon)
-			p = (struct pollfd){ .fd = udev_monitor_get_fd(w->mon),
-					     .events = POLLIN };
-		else if (left > interval)
-			left = interval, interval = interval < 50 ? interval * 2 : 100;
-		r = poll(&p, w->mon ? 1 : 0, (int)left);
-		if (r < 0 && errno != EINTR)
-			return sriov_err(w->ctx, errno, "poll: %s", strerror(errno));
-		if (r > 0)
-			drain(w);
+		if (r < 0)
+			return r;
 	}
 	sriov_progress(w->ctx, NULL, 0, n_want, NULL, NULL);
 	return not_ready(w, pf, n_want, timeout_ms, st, &c);
+}
+
+int sriov_ready_wait_vf(struct sriov_ready *w, struct sriov_pf *pf,
+			unsigned int index, int timeout_ms,
+			struct sriov_vf_status *st)
+{
+	long long deadline = now_ms() + timeout_ms;
+	int interval = 5;
+
+	for (;;) {
+		int r = sriov_pf_refresh(pf);
+
+		if (r < 0)
+			return r;
+		if (index >= pf->n_vfs || !pf->vfs[index])
+			return sriov_err(w->ctx, ENODEV, "%s: VF %u is gone",
+					 pf->info.pci, index);
+		vf_state(w, pf->vfs[index], st);
+		if (st->ready)
+			return 0;
+		r = wait_step(w, deadline, &interval);
+		if (r == -ETIMEDOUT)
+			return sriov_err(w->ctx, ETIMEDOUT,
+					 "%s: VF %u not ready after %d ms%s: %s",
+					 pf->info.pci, index, timeout_ms,
+					 w->mon ? "" : " (no udev events to wait for: sysfs was checked instead)",
+					 st->state);
+		if (r < 0)
+			return r;
+	}
 }

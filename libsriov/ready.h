@@ -17,4 +17,12 @@ void sriov_ready_end(struct sriov_ready *w);
 int sriov_ready_wait(struct sriov_ready *w, struct sriov_pf *pf,
 		     size_t n_want, int timeout_ms, struct sriov_vf_status *st);
 
+/*
+ * The same for VF index of pf alone: until it is ready (on its driver,
+ * with its netdev named by udev) or unbound, or timeout_ms passed.
+ */
+int sriov_ready_wait_vf(struct sriov_ready *w, struct sriov_pf *pf,
+			unsigned int index, int timeout_ms,
+			struct sriov_vf_status *st);
+
 #endif

@@ -126,6 +126,8 @@ SRIOV_EXPORT const char *sriov_vf_field_name(uint32_t field)
 
 	if (d)
 		return d->pub.name;
+	if (field == SRIOV_VF_HAS_MTU)
+		return "mtu";
 	return field == SRIOV_VF_HAS_STATS ? "stats" : "unknown";
 }
 

@@ -170,6 +170,9 @@ static void read_settings(struct call *c, struct op *op)
 
 	if (!vf)
 		return;
+	/* the MTU of its host netdev, given back once that is there again */
+	if (sriov_vf_get_mtu(vf, &op->e.mtu) < 0)
+		op->e.mtu = 0;
 	cfg = sriov_vf_get_config(vf);
 	if (!cfg && sriov_pf_read_vf_config(sriov_vf_get_pf(vf), false) == 0)
 		cfg = sriov_vf_get_config(vf);
@@ -389,6 +392,8 @@ static int call_execute(struct call *c)
 		r = c->release ? finish_release(c) : finish_bind(c);
 	if (r < 0)
 		rollback_all(c);
+	else if (c->release)
+		sriov_release_mtu(c);
 	return r;
 }
 

@@ -52,6 +52,12 @@ int sriov_vfio_release_with(struct sriov_ctx *ctx,
 
 /* settings.c: the VF settings a release gives back, one request per PF. */
 void sriov_release_settings(struct call *c);
+/*
+ * settings.c: after the host driver took the VFs back, the MTU journaled
+ * at bind time on each VF's netdev, waited for within the call's timeout;
+ * a VF without a driver or a netdev is skipped with a warning.
+ */
+void sriov_release_mtu(struct call *c);
 
 /* refuse.c: the safety checks, run under the locks before any write. */
 int sriov_check_bind(struct call *c, struct op *op, struct sriov_inuse *u);

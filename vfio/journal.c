@@ -88,6 +88,13 @@ int sriov_journal_format(const struct journal_entry *e, char *buf, size_t size)
 			return -ENOSPC;
 		n += k;
 	}
+	if (e->mtu) {
+		int k = snprintf(buf + n, size - (size_t)n, "mtu %u\n", e->mtu);
+
+		if (k < 0 || (size_t)k >= size - (size_t)n)
+			return -ENOSPC;
+		n += k;
+	}
 	return n;
 }
 
@@ -170,6 +177,12 @@ static int parse_key(const char *k, const char *v, struct journal_entry *e,
 	} else if (!strcmp(k, "default_match")) {
 		r = parse_num(v, 1, &n);
 		e->default_match = r == 0 && n;
+	} else if (!strcmp(k, "mtu")) {
+		/* written since MTUs are given back; older entries lack it */
+		r = sriov_parse_uint(v, 10, SRIOV_MTU_MAX, &n);
+		if (r == 0 && n < SRIOV_MTU_MIN)
+			r = -ERANGE;
+		e->mtu = r == 0 ? (unsigned int)n : 0;
 	} else if (!strcmp(k, "pid")) {
 		r = parse_num(v, 0x7fffffff, &n);
 		e->pid = (long)n;

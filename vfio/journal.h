@@ -28,6 +28,7 @@ struct journal_entry {
 	bool default_match;               /* no bind record: the kernel picks */
 	bool has_config;                  /* VF settings from rtnetlink */
 	struct sriov_vf_config config;
+	unsigned int mtu;                 /* of the VF's host netdev, 0: none */
 	long pid;                         /* of the process that wrote it */
 };
 

@@ -2,13 +2,15 @@
 /*
  * The VF settings a release gives back before the host driver takes the
  * VF again: the journal's (or a claim's), safe defaults for what they
- * lack, all VFs of a PF in one request, under the locks the call holds.
+ * lack, all VFs of a PF in one request, under the locks the call holds;
+ * and once the host driver has it, the MTU of its netdev.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bind.h"
+#include "ready.h"
 
 #define DEFAULT_FIELDS \
 	(SRIOV_VF_HAS_SPOOFCHK | SRIOV_VF_HAS_TRUST | SRIOV_VF_HAS_VLAN)
@@ -93,7 +95,7 @@ static void note_failed(struct call *c, struct op *op, uint32_t failed,
 {
 	char msg[SRIOV_ERRBUF_LEN];
 
-	op->res->settings_failed = failed;
+	op->res->settings_failed |= failed;
 	snprintf(msg, sizeof(msg), "%s: VF settings not given back: %s",
 		 op->d.pci, why);
 	if (op->res->error)
@@ -154,4 +156,63 @@ void sriov_release_settings(struct call *c)
 	free(g.want);
 	free(g.ops);
 	free(g.defaults);
+}
+
+/*
+ * op's VF once its host driver has it and udev has named its netdev,
+ * waited for within the call's timeout; NULL when it has no netdev,
+ * noted as a warning, or when the wait failed, noted as a failure.
+ */
+static struct sriov_vf *vf_with_netdev(struct call *c, struct op *op,
+				       struct sriov_ready **w)
+{
+	struct sriov_vf *vf = sriov_vdev_vf_handle(c->ctx, &op->d);
+	struct sriov_pf *pf = vf ? sriov_vf_get_pf(vf) : NULL;
+	struct sriov_vf_status st;
+	int r;
+
+	if (!pf)
+		return NULL;
+	r = *w ? 0 : sriov_ready_begin(c->ctx, w);
+	if (r == 0)
+		r = sriov_ready_wait_vf(*w, pf, (unsigned int)op->d.vf,
+					c->o.timeout_ms, &st);
+	if (r < 0) {
+		note_failed(c, op, SRIOV_VF_HAS_MTU, sriov_ctx_last_error(c->ctx));
+		return NULL;
+	}
+	if (!st.driver || !st.netdev) {
+		sriov_log(c->ctx, SRIOV_LOG_WARNING,
+			  "%s: MTU %u not given back: %s%s", op->d.pci, op->e.mtu,
+			  st.driver ? st.driver : "no driver took the VF back",
+			  st.driver ? " makes no network interface of it" : "");
+		return NULL;
+	}
+	return sriov_pf_get_vf(pf, (unsigned int)op->d.vf);
+}
+
+void sriov_release_mtu(struct call *c)
+{
+	struct sriov_ready *w = NULL;
+
+	if (c->o.keep_settings || c->o.dry_run)
+		return;
+	for (size_t i = 0; i < c->n; i++) {
+		struct op *op = &c->ops[i];
+		struct sriov_mtu_change ch;
+		struct sriov_vf *vf;
+		unsigned int now;
+
+		if (!op->todo || !op->e.mtu || op->d.vf < 0 ||
+		    !(vf = vf_with_netdev(c, op, &w)))
+			continue;
+		/* the netdev as sysfs shows it: nothing to do when it has it */
+		if (sriov_vf_get_mtu(vf, &now) == 0 && now == op->e.mtu)
+			continue;
+		if (sriov_vf_set_mtu_held(vf, op->e.mtu, 0, &ch) < 0)
+			note_failed(c, op, SRIOV_VF_HAS_MTU, sriov_ctx_last_error(c->ctx));
+		else if (ch.changed)
+			op->res->settings_restored |= SRIOV_VF_HAS_MTU;
+	}
+	sriov_ready_end(w);
 }

@@ -53,8 +53,17 @@ static void test_round_trip(void **state)
 				    "trust true\nlink_state disable\n"
 				    "node_guid 00:11:22:33:44:55:66:77\n"));
 	assert_null(strstr(buf, "spoofchk"));
+	assert_null(strstr(buf, "mtu"));
 	assert_int_equal(sriov_journal_parse(buf, &back), 0);
 	assert_memory_equal(&e, &back, sizeof(e));
+	/* the MTU of the VF's netdev, when it had one */
+	e.mtu = 9000;
+	assert_true(sriov_journal_format(&e, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "\nmtu 9000\n"));
+	assert_int_equal(sriov_journal_parse(buf, &back), 0);
+	assert_int_equal(back.mtu, 9000);
+	assert_memory_equal(&e, &back, sizeof(e));
+	e.mtu = 0;
 	/* without settings, and a release with no record */
 	e.has_config = false;
 	memset(&e.config, 0, sizeof(e.config));
@@ -84,6 +93,11 @@ static void test_parse_rejects(void **state)
 		"version 1\ndevice 0000:03:10.0\nstate bound\nvf -2\n",
 		"version 1\ndevice 0000:03:10.0\nstate bound\nnonsense\n",
 		"version 1\ndevice 0000:03:10.0\nstate bound\ncolour blue\n",
+		"version 1\ndevice 0000:03:10.0\nstate bound\nmtu 0\n",
+		"version 1\ndevice 0000:03:10.0\nstate bound\nmtu 67\n",
+		"version 1\ndevice 0000:03:10.0\nstate bound\nmtu 65536\n",
+		"version 1\ndevice 0000:03:10.0\nstate bound\nmtu 9000x\n",
+		"version 1\ndevice 0000:03:10.0\nstate bound\nmtu -1500\n",
 	};
 	struct journal_entry e;
 
@@ -97,6 +111,8 @@ static void test_parse_rejects(void **state)
 	assert_int_equal(sriov_journal_parse("# c\nversion 1\ndevice 0000:03:10.0\nstate bound\n", &e), 0);
 	assert_string_equal(e.lock, "0000:03:10.0");
 	assert_int_equal(e.vf, -1);
+	/* an entry written before MTUs were journaled has none */
+	assert_int_equal(e.mtu, 0);
 }
 
 static void test_files(void **state)

@@ -588,6 +588,103 @@ static void test_release_settings_fail(void **state)
 	drop_fake_rtnl(s, fk);
 }
 
+/* What the tree shows for a netdev's attribute; -1 when absent. */
+static int sim_netdev_int(struct vfio_sim *s, const char *ifname, const char *attr)
+{
+	char path[256];
+	FILE *fp;
+	int v = -1;
+
+	snprintf(path, sizeof(path), "%s/class/net/%s/%s", s->root, ifname, attr);
+	fp = fopen(path, "r");
+	if (fp && fscanf(fp, "%d", &v) != 1)
+		v = -1;
+	if (fp)
+		fclose(fp);
+	return v;
+}
+
+static void sim_netdev_mtu(struct vfio_sim *s, const char *ifname, unsigned int mtu)
+{
+	char path[256];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/class/net/%s/mtu", s->root, ifname);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fprintf(fp, "%u\n", mtu);
+	fclose(fp);
+}
+
+/*
+ * The MTU of the VF's netdev is journaled at bind time and set back once
+ * igbvf has made the netdev again (with its default MTU): one write.
+ */
+static void test_release_restores_mtu(void **state)
+{
+	struct vfio_sim *s = *state;
+	struct rtnl_fake *fk = fake_rtnl(s);
+	struct sriov_vfio_report *rep;
+	struct rtnl_fake_mtu *link;
+	struct journal_entry e;
+	int ifindex = sim_netdev_int(s, "enp3s0v1", "ifindex");
+
+	assert_true(ifindex > 0);
+	sim_netdev_mtu(s, "enp3s0v1", 1400);
+	assert_int_equal(bind1(s, IGB_VF1, false, false, &rep), 0);
+	sriov_vfio_report_free(rep);
+	assert_int_equal(sriov_journal_read(s->ctx, IGB_VF1, &e), 0);
+	assert_int_equal(e.mtu, 1400);
+	/* igbvf comes back with 1500, as the kernel shows it */
+	link = rtnl_fake_add_link(fk, ifindex, 1500, 68, 9000);
+	assert_non_null(link);
+	rtnl_fake_clear_log(fk);
+	assert_int_equal(release1(s, IGB_VF1, false, &rep), 0);
+	assert_string_equal(vfio_sim_driver(s, IGB_VF1), "igbvf");
+	assert_int_equal(sim_netdev_int(s, "enp3s0v1", "ifindex"), ifindex);
+	assert_int_equal(link->mtu, 1400);
+	assert_int_equal(fk->n_setmtu, 1);
+	assert_true(rep->devs[0].settings_restored & SRIOV_VF_HAS_MTU);
+	assert_int_equal(rep->devs[0].settings_failed, 0);
+	assert_string_equal(sriov_vf_field_name(SRIOV_VF_HAS_MTU), "mtu");
+	assert_int_equal(vfio_sim_journal_count(s), 0);
+	sriov_vfio_report_free(rep);
+
+	/* again with the MTU already right: no write */
+	sim_netdev_mtu(s, "enp3s0v1", 1400);
+	assert_int_equal(bind1(s, IGB_VF1, false, false, &rep), 0);
+	sriov_vfio_report_free(rep);
+	rtnl_fake_clear_log(fk);
+	assert_int_equal(release1(s, IGB_VF1, false, &rep), 0);
+	assert_int_equal(fk->n_setmtu, 0);
+	assert_false(rep->devs[0].settings_restored & SRIOV_VF_HAS_MTU);
+	sriov_vfio_report_free(rep);
+	drop_fake_rtnl(s, fk);
+}
+
+/* An MTU the driver refuses: the move stands, the MTU is named as failed. */
+static void test_release_mtu_fails(void **state)
+{
+	struct vfio_sim *s = *state;
+	struct rtnl_fake *fk = fake_rtnl(s);
+	struct sriov_vfio_report *rep;
+	int ifindex = sim_netdev_int(s, "enp3s0v1", "ifindex");
+
+	sim_netdev_mtu(s, "enp3s0v1", 1400);
+	assert_int_equal(bind1(s, IGB_VF1, false, false, &rep), 0);
+	sriov_vfio_report_free(rep);
+	/* this driver now takes 1500 at least */
+	assert_non_null(rtnl_fake_add_link(fk, ifindex, 1500, 1500, 9000));
+	assert_int_equal(release1(s, IGB_VF1, false, &rep), -EIO);
+	assert_string_equal(vfio_sim_driver(s, IGB_VF1), "igbvf");
+	assert_false(rep->devs[0].rolled_back);
+	assert_int_equal(rep->devs[0].settings_failed, SRIOV_VF_HAS_MTU);
+	assert_non_null(strstr(rep->devs[0].message, "MTU 1400"));
+	assert_int_equal(vfio_sim_journal_count(s), 0);
+	sriov_vfio_report_free(rep);
+	drop_fake_rtnl(s, fk);
+}
+
 /* --reset writes the reset attribute while the device is still on vfio-pci. */
 static void test_release_reset(void **state)
 {
@@ -935,6 +1032,8 @@ int main(void)
 		T(test_release_keep_settings),
 		T(test_release_safe_defaults),
 		T(test_release_settings_fail),
+		T(test_release_restores_mtu),
+		T(test_release_mtu_fails),
 		T(test_release_reset),
 		cmocka_unit_test(test_rollback_each_step),
 		cmocka_unit_test(test_release_rollback_each_step),

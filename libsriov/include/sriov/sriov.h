@@ -134,6 +134,8 @@ enum sriov_vf_field {
 	SRIOV_VF_HAS_NODE_GUID = 1u << 8,
 	SRIOV_VF_HAS_PORT_GUID = 1u << 9,
 	SRIOV_VF_HAS_STATS = 1u << 10,
+	/* the MTU of the VF's own host netdev: in release reports only */
+	SRIOV_VF_HAS_MTU = 1u << 11,
 };
 
 enum sriov_link_state {

@@ -127,7 +127,11 @@ SRIOV_EXPORT int sriov_vfio_bind(struct sriov_ctx *ctx,
  * spoof checking, trust, link state), and for spoof checking, trust and
  * the VLAN, when the journal lacks them, safe defaults (spoof checking
  * on, trust off, VLAN 0). Only fields that differ are written;
- * keep_settings leaves them all alone. A setting that fails does not
+ * keep_settings leaves them all alone. Once the host driver has taken a
+ * VF back and udev has named its netdev (within timeout_ms), the MTU that
+ * netdev had at bind time is set back where it differs
+ * (SRIOV_VF_HAS_MTU); a VF without a driver or a netdev keeps its MTU,
+ * with a warning logged. A setting that fails does not
  * undo the move: it is named in settings_failed and the device's error,
  * and the call returns -EIO. With reset, the device's reset attribute
  * is written after the settings and before the driver moves; a device
