@@ -197,8 +197,8 @@ if [ "$vm" = 1 ] && [ -n "$vm_cases" ]; then
 	cat >"$stage/tests/bench.env" <<-EOF
 		RUNS=$runs
 		CASES="$vm_cases"
-		SIZES_SET="${BENCH_SIZES_SET:-128 256}"
-		SIZES_READ="${BENCH_SIZES_READ:-128 256 512 1024}"
+		SIZES_SET="${BENCH_SIZES_SET:-64 128 256 512 1024}"
+		SIZES_READ="${BENCH_SIZES_READ:-64 128 256 512 1024}"
 		PROFILE=$profile
 	EOF
 	# base image, the benchmark's extras, this run's files: each archive
@@ -223,7 +223,7 @@ if [ "$vm" = 1 ] && [ -n "$vm_cases" ]; then
 	fi
 	set +e
 	{
-		timeout --foreground -k 10 "${BENCH_TIMEOUT:-1200}" "${VM_CMD[@]}" </dev/null 2>"$work/qemu.log"
+		timeout --foreground -k 10 "${BENCH_TIMEOUT:-3600}" "${VM_CMD[@]}" </dev/null 2>"$work/qemu.log"
 		echo "@@QEMU-EXIT $?"
 	} | tr -d '\r' | tee -a "$raw" | awk '
 		/^@@BENCH / { n++; if (n % 20 == 0) { printf "bench: %d measurements\n", n > "/dev/stderr" } }

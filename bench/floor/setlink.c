@@ -6,8 +6,13 @@
  * of IFLA_VFINFO_LIST would overflow, past ~650 VFs), then the ACKs are
  * read. Nothing is read back, nothing is compared.
  *
- *   setlink IFNAME FIRST LAST [mac XX] [vlan V qos Q] [spoofchk on|off]
+ *   setlink [-r] IFNAME FIRST LAST [mac XX] [vlan V qos Q] [spoofchk on|off]
  *           [trust on|off] [rate MIN MAX]
+ *
+ * -r: the second floor, what a tool that changes only what differs and
+ * verifies must do at least: one RTM_GETLINK (VFs, no stats) read whole
+ * before, the RTM_SETLINK(s), one RTM_GETLINK read whole after; the
+ * replies are received, not parsed.
  *
  * "mac XX" gives VF i the address 02:00:00:XX:hi(i):lo(i), the pattern
  * every contender of the benchmark uses. Exit 0 when the kernel accepted
@@ -188,15 +193,54 @@ static int read_acks(int fd, unsigned want)
 	return failed;
 }
 
+/* One RTM_GETLINK of ifindex with its VFs, the reply received whole. */
+static int getlink(int fd, int ifindex, unsigned seq)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct {
+		struct nlmsghdr h;
+		struct ifinfomsg ifi;
+		struct nlattr a;
+		unsigned mask;
+	} req = {
+		.h = { .nlmsg_len = sizeof(req), .nlmsg_type = RTM_GETLINK,
+		       .nlmsg_flags = NLM_F_REQUEST, .nlmsg_seq = seq },
+		.ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex },
+		.a = { .nla_len = NLA_HDRLEN + sizeof(unsigned), .nla_type = IFLA_EXT_MASK },
+		.mask = RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS,
+	};
+	ssize_t n;
+	char *rbuf;
+
+	if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
+		return -1;
+	do
+		n = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC);
+	while (n < 0 && errno == EINTR);
+	rbuf = n > 0 ? malloc((size_t)n) : NULL;
+	if (!rbuf || recv(fd, rbuf, (size_t)n, 0) != n) {
+		free(rbuf);
+		return -1;
+	}
+	n = ((struct nlmsghdr *)rbuf)->nlmsg_type == NLMSG_ERROR ? -1 : 0;
+	free(rbuf);
+	return (int)n;
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	struct want w = { 0 };
 	unsigned first, last, seq = 0;
-	int fd, ifindex;
+	int fd, ifindex, verify = 0, r;
 
+	if (argc > 1 && !strcmp(argv[1], "-r")) {
+		verify = 1;
+		argc--;
+		argv++;
+	}
 	if (argc < 4) {
-		fprintf(stderr, "usage: setlink IFNAME FIRST LAST [mac XX] [vlan V qos Q] "
+		fprintf(stderr, "usage: setlink [-r] IFNAME FIRST LAST [mac XX] [vlan V qos Q] "
 				"[spoofchk on|off] [trust on|off] [rate MIN MAX]\n");
 		return 2;
 	}
@@ -214,6 +258,10 @@ int main(int argc, char **argv)
 		perror("setlink");
 		return 1;
 	}
+	if (verify && getlink(fd, ifindex, 1000000) < 0) {
+		perror("setlink: getlink before");
+		return 1;
+	}
 	/* Send every message first, then collect the ACKs. */
 	for (unsigned vf = first; vf <= last; seq++) {
 		vf = build(ifindex, seq + 1, &w, vf, last);
@@ -222,5 +270,10 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	return read_acks(fd, seq);
+	r = read_acks(fd, seq);
+	if (r == 0 && verify && getlink(fd, ifindex, 1000001) < 0) {
+		perror("setlink: getlink after");
+		return 1;
+	}
+	return r;
 }
