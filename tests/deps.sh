@@ -10,7 +10,7 @@ packages="make gcc libc6-dev pkg-config
 	ansible-core systemd python3-jsonschema
 	ansible-lint yamllint python3-pycodestyle pylint python3-voluptuous
 	clang libclang-rt-14-dev
-	qemu-system-x86 libvirt-clients libvirt0"
+	qemu-system-x86 libvirt-clients libvirt0 libxml2-utils"
 if [ -f "$here/vm/packages.txt" ]; then
 	packages="$packages $(grep -v '^#' "$here/vm/packages.txt")"
 fi
