@@ -1,7 +1,8 @@
 #!/bin/sh
 # MTUs on igb: the PF to 9000, then a VF bound to igbvf to 9000; a VF above
 # its PF and a PF below its VF refused (the latter goes with --force); bad
-# values refused with nothing changed. Everything read back with iproute2's
+# values refused with nothing changed; vfio bind and release give the VF
+# its 9000 back. Everything read back with iproute2's
 # ip -j link; the MTUs are left as they were.
 # shellcheck source-path=SCRIPTDIR/.. source=lib.sh
 . /tests/lib.sh
@@ -54,6 +55,23 @@ expect_eq "report" '["changed",1500,9000]' "$(jqv '.results[0] | [.status,.mtu_b
 expect_eq "VF MTU (ip)" 9000 "$(mtu_of "$VFN")"
 expect_json $S -j vf show "$IGB_PF#0"
 expect_eq "vf show" 9000 "$(jqv .mtu)"
+
+case_begin "vfio bind, vfio release: igbvf comes back with 1500, the VF's 9000 is set back"
+expect_json $S -j vfio bind "$IGB_PF#0"
+expect_eq "VF on vfio-pci" vfio-pci "$(link_name "$PCI/$VF/driver")"
+expect_json $S -j vfio release "$IGB_PF#0"
+expect_eq "VF back on igbvf" igbvf "$(link_name "$PCI/$VF/driver")"
+expect_eq "report: mtu given back" '["mtu"]' \
+	"$(jqv '[.devices[0].settings_restored[] | select(. == "mtu")]')"
+expect_eq "report: nothing failed" '[]' "$(jqv '.devices[0].settings_failed')"
+VFN=$(netdev_of "$PCI/$VF")
+expect_eq "VF MTU after the release (ip)" 9000 "$(mtu_of "$VFN")"
+note "after vfio release: VF $VFN [mtu,min,max] $(ip_mtu "$VFN")"
+expect_json $S -j vfio bind "$IGB_PF#0"
+expect_json $S -j vfio release "$IGB_PF#0" --keep-settings
+VFN=$(netdev_of "$PCI/$VF")
+expect_eq "--keep-settings: igbvf's own MTU stays (ip)" 1500 "$(mtu_of "$VFN")"
+expect_json $S -j vf set "$IGB_PF#0" mtu 9000
 
 case_begin "the PF below its VF: refused (exit 3) without --force"
 expect_fail 3 $S pf set "$IGB_PF" mtu 1500
