@@ -220,7 +220,12 @@ static int mac_mode(const struct vf_macs *m)
 static int parse_add(struct cli *cli, int argc, char **argv, struct add_args *a)
 {
 	struct sriov_vf_config *probe;
+	bool has_mtu = false;
 	int r = take_add_options(cli, &argc, argv, a);
+
+	/* mtu N: the VFs' host netdevs, not a setting on the PF side */
+	if (r == 0)
+		r = cli_take_mtu(cli, &argc, argv, &has_mtu, &a->o.mtu);
 
 	if (r == 0 && (argc < 2 || argv[1][0] == '-'))
 		r = cli_error(cli, EXIT_USAGE, "claim add needs a NAME");

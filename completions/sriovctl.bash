@@ -193,8 +193,10 @@ _sriovctl_next_opts()
 		echo help
 	case $obj in
 	doctor) ((plain > 0)) && return ;; # "doctor [--memory SIZE]"
-	claim) # add: a NAME of the user's; release: a claim's
+	claim) # add: a NAME of the user's, then VF settings; release: a claim's
 		[[ $verb == release ]] && ((plain == 0)) && echo @claim
+		[[ $verb == add ]] && ((plain % 2 == 1)) &&
+			printf '%s\n' mac vlan qos proto min-tx-rate max-tx-rate spoofchk trust state mtu
 		;;
 	apply)
 		# FILE|DIR|-... with options, or --recover or --schema alone

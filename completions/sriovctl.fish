@@ -316,8 +316,10 @@ function __sriovctl_next_opts
             # "doctor [--memory SIZE]"
             test $plain -gt 0; and return
         case claim
-            # add: a NAME of the user's; release: a claim's
+            # add: a NAME of the user's, then VF settings; release: a claim's
             test "$argv[2]" = release -a $plain -eq 0; and __sriovctl_claims
+            test "$argv[2]" = add -a (math $plain % 2) -eq 1
+            and printf '%s\n' mac vlan qos proto min-tx-rate max-tx-rate spoofchk trust state mtu
         case apply
             # FILE|DIR|-... with options, or --recover or --schema alone
             contains -- --schema $used; and return

@@ -355,6 +355,43 @@ static int choose_mac(struct add *a, size_t i, struct sriov_claim_vf *v)
 }
 
 /* The lease of the picked VFs, with their drivers and settings as now. */
+/*
+ * The MTU a host claim gives vf's netdev, checked as sriov_vf_set_mtu()
+ * checks it (a netdev, the driver's range, within its PF's) before the
+ * lease is written, and the MTU it had, for the release.
+ */
+static int plan_mtu(struct add *a, struct sriov_vf *vf, struct sriov_claim_vf *v)
+{
+	struct sriov_mtu_change ch;
+	int r;
+
+	if (!a->o.mtu)
+		return 0;
+	r = sriov_vf_set_mtu(vf, a->o.mtu, SRIOV_MTU_DRY_RUN, &ch);
+	if (r < 0)
+		return r;
+	v->mtu_before = ch.before;
+	v->mtu = a->o.mtu;
+	return 0;
+}
+
+/* A host claim's MTU on each VF's netdev. */
+static int set_mtus(struct add *a, struct sriov_vf **vfs)
+{
+	struct sriov_mtu_change ch;
+
+	for (size_t i = 0; i < a->claim->n; i++) {
+		int r = a->claim->vfs[i].mtu
+				? sriov_vf_set_mtu(vfs[i], a->claim->vfs[i].mtu, 0, &ch)
+				: 0;
+
+		if (r < 0)
+			return sriov_err(a->ctx, -r, "claim \"%s\": %s", a->name,
+					 sriov_ctx_last_error(a->ctx));
+	}
+	return 0;
+}
+
 static int build(struct add *a, struct sriov_vf **vfs)
 {
 	struct sriov_claim *c = calloc(1, sizeof(*c));
@@ -393,6 +430,9 @@ static int build(struct add *a, struct sriov_vf **vfs)
 		v->settings = a->o.settings;
 		v->settings.mask &= ~(uint32_t)(SRIOV_VF_HAS_MAC | SRIOV_VF_HAS_STATS);
 		r = choose_mac(a, i, v);
+		if (r < 0)
+			return r;
+		r = plan_mtu(a, vfs[i], v);
 		if (r < 0)
 			return r;
 	}
@@ -481,6 +521,8 @@ static int execute(struct add *a, struct sriov_vf **vfs)
 
 	if (r == 0)
 		r = set_settings(a, vfs);
+	if (r == 0 && a->o.driver == SRIOV_CLAIM_DRIVER_HOST)
+		r = set_mtus(a, vfs);
 	if (r == 0)
 		return 0;
 	snprintf(why, sizeof(why), "%s", sriov_ctx_last_error(a->ctx));
@@ -519,6 +561,13 @@ static int check_opts(struct sriov_ctx *ctx, const char *name,
 	    o->mac_mode < SRIOV_CLAIM_MAC_NONE || o->mac_mode > SRIOV_CLAIM_MAC_COUNT ||
 	    (o->driver != SRIOV_CLAIM_DRIVER_VFIO && o->driver != SRIOV_CLAIM_DRIVER_HOST))
 		return sriov_err(ctx, EINVAL, "claim \"%s\": invalid options", name);
+	if (o->mtu && o->driver == SRIOV_CLAIM_DRIVER_VFIO)
+		return sriov_err(ctx, EINVAL,
+				 "claim \"%s\": mtu is for --driver host claims: the guest sets the MTU of a passed-through VF",
+				 name);
+	if (o->mtu && (o->mtu < SRIOV_MTU_MIN || o->mtu > SRIOV_MTU_MAX))
+		return sriov_err(ctx, ERANGE, "MTU %u is out of range %u-%u", o->mtu,
+				 SRIOV_MTU_MIN, SRIOV_MTU_MAX);
 	if (o->owner && sriov_owner_parse(ctx, o->owner, &uid, &gid) < 0)
 		return -EINVAL;
 	if (o->holder_pid < 0 || (o->holder_pid > 0 && !sriov_holder_alive(o->holder_pid, 0)))

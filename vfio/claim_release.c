@@ -59,6 +59,27 @@ static int host_settings(struct sriov_ctx *ctx, const struct sriov_pci_addr *add
 	return r;
 }
 
+/* VFs of a host claim that set an MTU get the one from before the claim. */
+static int host_mtus(struct sriov_ctx *ctx, const struct sriov_claim *c, bool dry_run)
+{
+	struct sriov_mtu_change ch;
+
+	for (size_t i = 0; i < c->n; i++) {
+		const struct sriov_claim_vf *v = &c->vfs[i];
+		struct sriov_vf *vf;
+		int r;
+
+		if (!v->mtu || !v->mtu_before || sriov_vf_find(ctx, v->pci, &vf) < 0)
+			continue;
+		r = sriov_vf_set_mtu(vf, v->mtu_before, dry_run ? SRIOV_MTU_DRY_RUN : 0, &ch);
+		if (r < 0)
+			return sriov_err(ctx, -r, "%s: MTU %u not given back: %s", v->pci,
+					 v->mtu_before, sriov_ctx_last_error(ctx));
+	}
+	set_error_text(ctx, "");
+	return 0;
+}
+
 int sriov_claim_undo(struct sriov_ctx *ctx, const struct sriov_claim *c,
 		     const struct sriov_claim_opts *o)
 {
@@ -76,6 +97,8 @@ int sriov_claim_undo(struct sriov_ctx *ctx, const struct sriov_claim *c,
 		r = sriov_vfio_release_with(ctx, addrs, n, &vo, cfgs, &rep);
 	else if (r == 0 && n && !o->keep_settings)
 		r = host_settings(ctx, addrs, cfgs, n, o->dry_run);
+	if (r == 0 && n && c->driver == SRIOV_CLAIM_DRIVER_HOST && !o->keep_settings)
+		r = host_mtus(ctx, c, o->dry_run);
 	sriov_vfio_report_free(rep);
 	free(addrs);
 	free(cfgs);

@@ -99,6 +99,9 @@ static void put_vf(FILE *f, const struct sriov_claim_vf *v, bool last)
 	put_config(f, "before", &v->before, v->has_before);
 	fputs(",\n     ", f);
 	put_config(f, "settings", &v->settings, true);
+	/* host claims that set an MTU; older leases have neither */
+	if (v->mtu)
+		fprintf(f, ",\n     \"mtu_before\": %u, \"mtu\": %u", v->mtu_before, v->mtu);
 	fprintf(f, "}%s\n", last ? "" : ",");
 }
 
@@ -259,6 +262,13 @@ static int vf_key(struct doc *doc, const char *key, const yaml_node_t *v,
 		return get_config(doc, v, &vf->before, &vf->has_before);
 	if (!strcmp(key, "settings"))
 		return get_config(doc, v, &vf->settings, &present);
+	if (!strcmp(key, "mtu_before") || !strcmp(key, "mtu")) {
+		r = get_number(v, SRIOV_MTU_MAX, &n);
+		if (r == 0 && n < SRIOV_MTU_MIN)
+			r = -EBADMSG;
+		*(key[3] ? &vf->mtu_before : &vf->mtu) = (unsigned int)n;
+		return r;
+	}
 	return -EBADMSG;
 }
 

@@ -30,6 +30,16 @@ expect_usage_error "unknown VF setting" claim add web --count 1 colour blue
 expect_usage_error "holder that does not run" claim add web --count 1 --holder-pid 2147483646
 expect_usage_error "unknown owner" claim add web --count 1 --owner no-such-user-zz
 expect_usage_error "settings need the running kernel" claim add web --count 1 --driver host vlan 10
+expect_usage_error "mtu on a vfio-pci claim" claim add web --count 1 mtu 1400
+run claim add web --count 1 mtu 1400
+expect_eq "the reason: the guest sets it" \
+	'sriovctl: claim "web": mtu is for --driver host claims: the guest sets the MTU of a passed-through VF' "$err"
+expect_usage_error "mtu on a vfio-pci claim, dry run" -n claim add web --count 1 --driver vfio-pci mtu 1400
+expect_usage_error "mtu out of range" claim add web --count 1 --driver host mtu 70000
+expect_usage_error "mtu not a number" claim add web --count 1 --driver host mtu 9k
+expect_usage_error "host claim: mtu above the PF's" claim add web --count 1 --driver host mtu 9000
+run claim add web --count 1 --driver host mtu 9000
+expect_match "names the PF's MTU" "MTU 9000 would be above its PF's \(enp3s0: 1500\)" "$err"
 expect_usage_error "unknown claim: show" claim show nosuch
 expect_usage_error "unknown claim: release" claim release nosuch
 expect_usage_error "unknown claim: qemu args" qemu args --claim nosuch

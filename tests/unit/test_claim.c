@@ -14,6 +14,8 @@
 #include <cmocka.h>
 
 #include "claim.h"
+#include "internal.h"
+#include "rtnl_fake.h"
 #include "vfio_sim.h"
 
 static int setup(void **state)
@@ -135,6 +137,69 @@ static void test_dry_run_and_spread(void **state)
 	assert_int_equal(n_leases(s), 0);
 }
 
+static int sim_ifindex(struct vfio_sim *s, const char *ifname)
+{
+	char path[256];
+	FILE *fp;
+	int v = -1;
+
+	snprintf(path, sizeof(path), "%s/class/net/%s/ifindex", s->root, ifname);
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	assert_int_equal(fscanf(fp, "%d", &v), 1);
+	fclose(fp);
+	return v;
+}
+
+/*
+ * mtu N: a host claim sets it on the VF's netdev and gives the one from
+ * before back on release; a vfio-pci claim refuses it, nothing touched.
+ */
+static void test_mtu(void **state)
+{
+	struct vfio_sim *s = *state;
+	struct rtnl_fake *fk = rtnl_fake_new(2, "enp3s0", 4);
+	struct rtnl_fake_mtu *link = rtnl_fake_add_link(fk, sim_ifindex(s, "enp3s0v0"),
+							1500, 68, 9000);
+	struct sriov_claim_opts o = { .sz = sizeof(o), .count = 1, .mtu = 1400 };
+	struct sriov_claim *c = NULL, *again = NULL;
+
+	s->ctx->rtnl_transport = rtnl_fake_transact;
+	s->ctx->rtnl_transport_data = fk;
+	assert_int_equal(sriov_claim_add(s->ctx, "web", &o, &c), -EINVAL);
+	assert_non_null(strstr(sriov_ctx_last_error(s->ctx), "the guest sets the MTU"));
+	assert_int_equal(s->n_writes, 0);
+	assert_int_equal(fk->n_setmtu, 0);
+	assert_int_equal(n_leases(s), 0);
+
+	o.driver = SRIOV_CLAIM_DRIVER_HOST;
+	o.mtu = 9000;     /* above the PF's 1500 */
+	assert_int_equal(sriov_claim_add(s->ctx, "web", &o, &c), -EINVAL);
+	assert_non_null(strstr(sriov_ctx_last_error(s->ctx), "above its PF's"));
+	assert_int_equal(fk->n_setmtu, 0);
+	assert_int_equal(n_leases(s), 0);
+
+	o.mtu = 1400;
+	assert_int_equal(sriov_claim_add(s->ctx, "web", &o, &c), 0);
+	assert_string_equal(c->vfs[0].pci, IGB_VF0);
+	assert_int_equal(link->mtu, 1400);
+	assert_int_equal(fk->n_setmtu, 1);
+	assert_int_equal(sriov_claim_get(s->ctx, "web", &again), 0);
+	assert_int_equal(again->vfs[0].mtu_before, 1500);
+	assert_int_equal(again->vfs[0].mtu, 1400);
+	sriov_claim_free(again);
+	sriov_claim_free(c);
+	assert_int_equal(sriov_claim_release(s->ctx, "web", &o, NULL), 0);
+	assert_int_equal(link->mtu, 1500);
+	assert_int_equal(fk->n_setmtu, 2);
+	assert_int_equal(n_leases(s), 0);
+	assert_string_equal(fk->violation, "");
+	sriov_ctx_free(s->ctx);
+	s->ctx = NULL;
+	vfio_sim_ctx(s);
+	rtnl_fake_free(fk);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -143,6 +208,7 @@ int main(void)
 		T(test_too_few),
 		T(test_failure_gives_back),
 		T(test_dry_run_and_spread),
+		T(test_mtu),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

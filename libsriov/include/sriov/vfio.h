@@ -186,6 +186,12 @@ struct sriov_claim_opts {
 	 * vfio-pci variant driver when there is one; "vfio-pci": the plain one)
 	 */
 	const char *vfio_driver;
+	/*
+	 * claim add with SRIOV_CLAIM_DRIVER_HOST: the MTU of each VF's host
+	 * netdev (within its PF's, as sriov_vf_set_mtu()); 0: left alone.
+	 * Refused (-EINVAL) for VFIO claims: the guest sets that MTU.
+	 */
+	unsigned int mtu;
 };
 
 struct sriov_claim_vf {
@@ -198,6 +204,8 @@ struct sriov_claim_vf {
 	bool has_before;
 	struct sriov_vf_config before; /* settings from before the claim */
 	struct sriov_vf_config settings; /* what the claim set (mask) */
+	unsigned int mtu_before;      /* host claims: its netdev's MTU before; 0: none */
+	unsigned int mtu;             /* host claims: the MTU the claim set; 0: none */
 };
 
 struct sriov_claim {
