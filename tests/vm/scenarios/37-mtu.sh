@@ -71,6 +71,17 @@ expect_json $S -j vfio bind "$IGB_PF#0"
 expect_json $S -j vfio release "$IGB_PF#0" --keep-settings
 VFN=$(netdev_of "$PCI/$VF")
 expect_eq "--keep-settings: igbvf's own MTU stays (ip)" 1500 "$(mtu_of "$VFN")"
+
+case_begin "claim add mtu: a host claim sets 9000 and gives 1500 back; a vfio-pci claim refuses it"
+expect_fail 2 $S claim add mtuc --count 1 --pf "$IGB_PF" mtu 9000
+expect_match "the reason" "the guest sets the MTU of a passed-through VF" "$OUT"
+expect_eq "no lease" '[]' "$($S -j claim list | jq -c '[.[]]')"
+expect_eq "VF still on igbvf" igbvf "$(link_name "$PCI/$VF/driver")"
+expect_json $S -j claim add mtuc --count 1 --pf "$IGB_PF" --driver host mtu 9000
+expect_eq "the claim's VF" "\"$VF\"" "$(jqv '.vfs[0].pci')"
+expect_eq "VF MTU while claimed (ip)" 9000 "$(mtu_of "$VFN")"
+expect_json $S -j claim release mtuc
+expect_eq "VF MTU after claim release (ip)" 1500 "$(mtu_of "$VFN")"
 expect_json $S -j vf set "$IGB_PF#0" mtu 9000
 
 case_begin "the PF below its VF: refused (exit 3) without --force"
