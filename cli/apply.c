@@ -159,6 +159,9 @@ static void emit_side(struct out *o, const char *key,
 	case SRIOV_APPLY_NUM_VFS:
 		out_int(o, "num_vfs", NULL, v, v != SRIOV_NO_VALUE);
 		break;
+	case SRIOV_APPLY_MTU:
+		out_int(o, "mtu", NULL, v, v != SRIOV_NO_VALUE);
+		break;
 	case SRIOV_APPLY_VF_CONFIG:
 		print_vf_settings(o, after ? &r->config_after : &r->config_before,
 				  r->fields, VF_LABELS_NONE);
@@ -215,7 +218,8 @@ static void detail_text(const struct sriov_apply_result *r, char *buf,
 	buf[0] = '\0';
 	if (r->reason) {
 		snprintf(buf, size, "%s", r->reason);
-	} else if (is_bool || r->action == SRIOV_APPLY_NUM_VFS) {
+	} else if (is_bool || r->action == SRIOV_APPLY_NUM_VFS ||
+		   r->action == SRIOV_APPLY_MTU) {
 		int_text(r->before, is_bool, b, sizeof(b));
 		int_text(r->after, is_bool, a, sizeof(a));
 		snprintf(buf, size, r->before == r->after ? "%s" : "%s -> %s",
@@ -280,7 +284,8 @@ static void emit_diff(struct out *o, const struct sriov_apply_report *rep)
 		if (!changed_mask(r) || r->action == SRIOV_APPLY_FIND_PF)
 			continue;
 		if (r->action == SRIOV_APPLY_AUTOPROBE ||
-		    r->action == SRIOV_APPLY_NUM_VFS) {
+		    r->action == SRIOV_APPLY_NUM_VFS ||
+		    r->action == SRIOV_APPLY_MTU) {
 			int_text(r->before, r->action == SRIOV_APPLY_AUTOPROBE, b, sizeof(b));
 			int_text(r->after, r->action == SRIOV_APPLY_AUTOPROBE, a, sizeof(a));
 			diff_row(o, r, sriov_apply_action_name(r->action), b, a);

@@ -85,5 +85,5 @@ int sriov_apply_check_pf(struct apply_run *run, struct pf_plan *p)
 		if (p->t[v].any)
 			r = check_target(run, p, &p->t[v], v);
 	p->recreate = w->num_vfs >= 0 && w->num_vfs != p->num_vfs_before;
-	return r;
+	return r < 0 ? r : sriov_apply_check_mtus(run, p);
 }

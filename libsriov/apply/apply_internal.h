@@ -65,6 +65,8 @@ struct want_vf {
 	struct apply_loc driver_loc;
 	char *owner;                    /* "USER[:GROUP]" or NULL */
 	struct apply_loc owner_loc;
+	unsigned int mtu;               /* of the VF's host netdev; 0: leave */
+	struct apply_loc mtu_loc;
 };
 
 struct want_pf {
@@ -81,6 +83,8 @@ struct want_pf {
 	struct apply_loc num_vfs_loc;
 	int autoprobe;                  /* -1: leave */
 	struct apply_loc autoprobe_loc;
+	unsigned int mtu;               /* of the PF's netdev; 0: leave */
+	struct apply_loc mtu_loc;
 	struct want_vf *vfs;
 	size_t n_vfs;
 };
@@ -120,6 +124,9 @@ bool sriov_ynode_is_null(const struct ynode *n);
 /* A plain decimal without sign or leading zeros, at most max. */
 int sriov_apply_get_uint(const struct pctx *p, const struct ynode *n, const char *key,
 	     unsigned long max, unsigned long *ret);
+/* An MTU: SRIOV_MTU_MIN..SRIOV_MTU_MAX. */
+int sriov_apply_get_mtu(const struct pctx *p, const struct ynode *n, const char *key,
+		  unsigned int *ret);
 /* true/false (YAML 1.2, JSON); yes/no/on/off are refused with a hint. */
 int sriov_apply_get_bool(const struct pctx *p, const struct ynode *n, const char *key,
 	     bool *ret);
@@ -166,6 +173,8 @@ struct vf_target {
 	const struct want_vf *driver_from;
 	const char *owner;
 	const struct want_vf *owner_from;
+	unsigned int mtu;               /* 0: leave */
+	const struct want_vf *mtu_from;
 };
 
 /*
@@ -276,6 +285,16 @@ int sriov_apply_owner_read(struct sriov_ctx *ctx, int group, char *buf,
 int sriov_apply_owner_set(struct sriov_ctx *ctx, int group, const char *owner);
 
 /*
+ * apply_mtu.c: MTUs of the PF and of its VFs' host netdevs, checked and
+ * planned against the host (a PF lowered below a VF the file leaves is
+ * refused unless force), then set in a safe order: VFs that go down, the
+ * PF, VFs that go up.
+ */
+int sriov_apply_check_mtus(struct apply_run *run, struct pf_plan *p);
+int sriov_apply_plan_mtus(struct apply_run *run, struct pf_plan *p);
+int sriov_apply_exec_mtus(struct apply_run *run, struct pf_plan *p);
+
+/*
  * apply_undo.c: puts back what one step of the PF changed, newest first;
  * every result touched says what happened.
  */
@@ -289,6 +308,7 @@ void sriov_apply_undo_counts(struct apply_undo *u);
 void sriov_apply_undo_configs(struct apply_undo *u);
 void sriov_apply_undo_drivers(struct apply_undo *u);
 void sriov_apply_undo_owners(struct apply_undo *u);
+void sriov_apply_undo_mtus(struct apply_undo *u);
 
 /* apply_api.c: plan and run a desired state (recovering: keep no journal) */
 int sriov_apply_run_desired(struct sriov_ctx *ctx, const struct sriov_desired *d,

@@ -60,6 +60,14 @@ static int merge_one(struct sriov_ctx *ctx, const struct want_vf *e,
 		t->owner = e->owner;
 		t->owner_from = e;
 	}
+	if (e->mtu && !overrides(e, t->mtu_from,
+				 t->mtu_from && t->mtu_from->single))
+		return conflict(ctx, e, &e->mtu_loc, "mtu", vf,
+				&t->mtu_from->mtu_loc);
+	if (e->mtu) {
+		t->mtu = e->mtu;
+		t->mtu_from = e;
+	}
 	t->any = true;
 	return 0;
 }

@@ -186,12 +186,24 @@ static int vf_owner(const struct pctx *p, void *obj, const struct ynode *key,
 	return 0;
 }
 
+static int vf_mtu(const struct pctx *p, void *obj, const struct ynode *key,
+		  const struct ynode *val)
+{
+	struct vf_entry *e = obj;
+	int r = sriov_apply_get_mtu(p, val, key->str, &e->w->mtu);
+
+	if (r == 0)
+		e->w->mtu_loc = sriov_apply_loc_of(p, key);
+	return r;
+}
+
 const struct key_def sriov_apply_vf_defs[] = {
 	{ "vf", vf_vf },
 	{ "vfs", vf_vfs },
 	{ APPLY_VF_KEYS, vf_setting },
 	{ "driver", vf_driver },
 	{ "owner", vf_owner },
+	{ "mtu", vf_mtu },
 	{ NULL, NULL },
 };
 
@@ -208,7 +220,8 @@ static int vf_entry_check(const struct pctx *p, const struct ynode *map,
 		return sriov_apply_err_at(p, e->part, e->part_key->name,
 				    "needs %s in the same entry",
 				    sriov_vf_field_name(e->part_key->field));
-	if (!c->mask && e->w->driver == APPLY_DRV_UNSET && !e->w->owner)
+	if (!c->mask && e->w->driver == APPLY_DRV_UNSET && !e->w->owner &&
+	    !e->w->mtu)
 		return sriov_apply_err_at(p, map, NULL, "the entry sets nothing");
 	if (e->per_vf && (e->w->all || e->w->n_idx > 1))
 		return sriov_apply_err_at(p, e->per_vf, e->per_vf->str,

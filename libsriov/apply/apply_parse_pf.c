@@ -137,6 +137,17 @@ static int pf_autoprobe(const struct pctx *p, void *obj,
 	return r;
 }
 
+static int pf_mtu(const struct pctx *p, void *obj, const struct ynode *key,
+		  const struct ynode *val)
+{
+	struct pf_entry *e = obj;
+	int r = sriov_apply_get_mtu(p, val, key->str, &e->w->mtu);
+
+	if (r == 0)
+		e->w->mtu_loc = sriov_apply_loc_of(p, key);
+	return r;
+}
+
 static int pf_vfs(const struct pctx *p, void *obj, const struct ynode *key,
 		  const struct ynode *val)
 {
@@ -166,6 +177,7 @@ const struct key_def sriov_apply_pf_defs[] = {
 	{ "index", pf_index },
 	{ "num_vfs", pf_num_vfs },
 	{ "autoprobe", pf_autoprobe },
+	{ "mtu", pf_mtu },
 	{ "vfs", pf_vfs },
 	{ NULL, NULL },
 };

@@ -163,6 +163,8 @@ static int plan_pf(struct apply_run *run, struct pf_plan *p)
 	for (size_t v = 0; r == 0 && v < p->n_t; v++)
 		if (p->t[v].owner)
 			r = plan_owner(run, p, v);
+	if (r == 0)
+		r = sriov_apply_plan_mtus(run, p);
 	p->res_end = run->rep->n;
 	return r;
 }

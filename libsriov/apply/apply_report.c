@@ -15,6 +15,7 @@ SRIOV_EXPORT const char *sriov_apply_action_name(int action)
 		[SRIOV_APPLY_VF_CONFIG] = "vf_config",
 		[SRIOV_APPLY_DRIVER] = "driver",
 		[SRIOV_APPLY_OWNER] = "owner",
+		[SRIOV_APPLY_MTU] = "mtu",
 	};
 
 	if (action < 0 || (size_t)action >= ARRAY_SIZE(names))

@@ -40,6 +40,7 @@ static const char schema_head[] =
 	"        \"index\": {\"type\": \"integer\", \"minimum\": 0, \"maximum\": 255},\n"
 	"        \"num_vfs\": {\"type\": \"integer\", \"minimum\": 0, \"maximum\": 65535},\n"
 	"        \"autoprobe\": {\"type\": \"boolean\", \"description\": \"sriov_drivers_autoprobe\"},\n"
+	"        \"mtu\": {\"type\": \"integer\", \"minimum\": 68, \"maximum\": 65535, \"description\": \"MTU of the PF's netdev\"},\n"
 	"        \"vfs\": {\"type\": \"array\", \"items\": {\"$ref\": \"#/$defs/vf\"}}\n"
 	"      },\n"
 	"      \"oneOf\": [{\"required\": [\"pci\"]}, {\"required\": [\"netdev\"]}, {\"required\": [\"device\"]}],\n"
@@ -57,7 +58,8 @@ static const char schema_head[] =
 
 static const char schema_tail[] =
 	"        \"driver\": {\"enum\": [\"vfio-pci\", \"host\"]},\n"
-	"        \"owner\": {\"type\": \"string\", \"pattern\": \"^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,31}(:[A-Za-z0-9_.][A-Za-z0-9_.-]{0,31})?$\", \"description\": \"USER[:GROUP] of /dev/vfio/N; needs driver vfio-pci\"}\n"
+	"        \"owner\": {\"type\": \"string\", \"pattern\": \"^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,31}(:[A-Za-z0-9_.][A-Za-z0-9_.-]{0,31})?$\", \"description\": \"USER[:GROUP] of /dev/vfio/N; needs driver vfio-pci\"},\n"
+	"        \"mtu\": {\"type\": \"integer\", \"minimum\": 68, \"maximum\": 65535, \"description\": \"MTU of the VF's host netdev; at most the PF's\"}\n"
 	"      },\n"
 	"      \"oneOf\": [{\"required\": [\"vf\"]}, {\"required\": [\"vfs\"]}],\n"
 	"      \"dependentRequired\": {";

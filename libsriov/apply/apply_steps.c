@@ -24,6 +24,8 @@ static const struct apply_step steps[] = {
 	  sriov_apply_exec_drivers, sriov_apply_undo_drivers },
 	{ { SRIOV_APPLY_OWNER, SRIOV_APPLY_OWNER },
 	  sriov_apply_exec_owners, sriov_apply_undo_owners },
+	{ { SRIOV_APPLY_MTU, SRIOV_APPLY_MTU },
+	  sriov_apply_exec_mtus, sriov_apply_undo_mtus },
 };
 
 /* The index of the step that makes results of this action. */

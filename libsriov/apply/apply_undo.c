@@ -182,3 +182,44 @@ void sriov_apply_undo_owners(struct apply_undo *u)
 {
 	undo_each(u, SRIOV_APPLY_OWNER, undo_owner);
 }
+
+static int undo_mtu(struct apply_undo *u, struct sriov_apply_result *res)
+{
+	struct sriov_vf *vf = res->vf < 0 ? NULL
+			      : sriov_pf_get_vf(u->p->pf, (unsigned int)res->vf);
+	struct sriov_mtu_change ch;
+	int r;
+
+	if (res->before == SRIOV_NO_VALUE)
+		return 0;
+	if (res->vf < 0)
+		r = sriov_pf_set_mtu(u->p->pf, (unsigned int)res->before,
+				     SRIOV_MTU_FORCE, &ch);
+	else if (!vf)
+		r = sriov_err(u->run->ctx, ENODEV, "VF %d is gone", res->vf);
+	else
+		r = sriov_vf_set_mtu(vf, (unsigned int)res->before, 0, &ch);
+	if (r == 0)
+		res->after = res->before;
+	return r;
+}
+
+/*
+ * The reverse of the order they were set in: the VFs that went up, the
+ * PF, the VFs that went down.
+ */
+void sriov_apply_undo_mtus(struct apply_undo *u)
+{
+	for (int phase = 0; phase < 3; phase++)
+		for (size_t i = u->p->res_end; i-- > u->p->res_first;) {
+			struct sriov_apply_result *res = &u->run->rep->results[i];
+			bool up = res->after > res->before;
+
+			if (res->action != SRIOV_APPLY_MTU ||
+			    res->status != SRIOV_APPLY_CHANGED ||
+			    (res->vf < 0) != (phase == 1) ||
+			    (res->vf >= 0 && up != (phase == 0)))
+				continue;
+			undone(u, res, undo_mtu(u, res));
+		}
+}

@@ -194,3 +194,21 @@ int sriov_apply_walk_map(const struct pctx *p, const struct ynode *map,
 	}
 	return 0;
 }
+
+int sriov_apply_get_mtu(const struct pctx *p, const struct ynode *n, const char *key,
+		  unsigned int *ret)
+{
+	char what[64];
+	unsigned long v;
+	int r = sriov_apply_get_uint(p, n, key, 0xffffffffu, &v);
+
+	if (r < 0)
+		return r;
+	if (v < SRIOV_MTU_MIN || v > SRIOV_MTU_MAX) {
+		snprintf(what, sizeof(what), "an MTU from %u to %u", SRIOV_MTU_MIN,
+			 SRIOV_MTU_MAX);
+		return sriov_apply_expected(p, n, key, what);
+	}
+	*ret = (unsigned int)v;
+	return 0;
+}

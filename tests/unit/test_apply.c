@@ -50,6 +50,8 @@ struct sim {
 	unsigned int n_writes;
 	bool die_at_numvfs;         /* the process dies writing sriov_numvfs */
 	int refuse_override;        /* this VF's driver_override fails, -1: none */
+	int mtu_order[32];          /* ifindexes in the order the MTUs were set */
+	size_t n_mtu_order;
 };
 
 static void vf_addr(int i, char *buf, size_t size)
@@ -82,6 +84,46 @@ static int group_of(struct sim *s, int i)
 	return atoi(strrchr(target, '/') + 1);
 }
 
+/* The MTU the fake kernel holds for ifindex, in the tree's net/ dirs. */
+static void sim_mtu_sysfs(struct sim *s, int ifindex, unsigned int mtu)
+{
+	char path[300], name[64];
+	int idx;
+
+	for (int i = -1; i < MAX_VFS; i++) {
+		FILE *fp;
+
+		if (i < 0)
+			snprintf(name, sizeof(name), "enp3s0");
+		else
+			snprintf(name, sizeof(name), "enp3s0v%d", i);
+		snprintf(path, sizeof(path), "%s/class/net/%s/ifindex", s->root, name);
+		fp = fopen(path, "r");
+		if (!fp)
+			continue;
+		idx = fscanf(fp, "%d", &idx) == 1 ? idx : -1;
+		fclose(fp);
+		if (idx != ifindex)
+			continue;
+		snprintf(path, sizeof(path), "%s/class/net/%s/mtu", s->root, name);
+		fp = fopen(path, "w");
+		if (fp) {
+			fprintf(fp, "%u\n", mtu);
+			fclose(fp);
+		}
+	}
+}
+
+/* An MTU the fake kernel took: logged, and shown in sysfs. */
+static void sim_mtu_hook(int ifindex, unsigned int mtu, void *data)
+{
+	struct sim *s = data;
+
+	if (s->n_mtu_order < ARRAY_SIZE(s->mtu_order))
+		s->mtu_order[s->n_mtu_order++] = ifindex;
+	sim_mtu_sysfs(s, ifindex, mtu);
+}
+
 /* The tree is rebuilt in place; DEV/vfio/N exists while VF N is on vfio-pci. */
 static void sim_build(struct sim *s)
 {
@@ -106,6 +148,8 @@ static void sim_build(struct sim *s)
 	}
 	if (fakesys_build(s->root, topo, err, sizeof(err)) < 0)
 		fail_msg("fakesys: %s", err);
+	for (size_t k = 0; s->fk && k < s->fk->n_mtu; k++)
+		sim_mtu_sysfs(s, s->fk->mtu[k].ifindex, s->fk->mtu[k].mtu);
 	for (int i = 0; i < s->num_vfs[0]; i++) {
 		char path[200];
 		int g = group_of(s, i);
@@ -958,6 +1002,159 @@ static void test_restore(void **state)
 	assert_false(s->fk->vf[0].spoofchk);
 }
 
+/* The fake kernel answers MTU requests of PF_A's four VF netdevs too. */
+static int setup_mtu(void **state)
+{
+	struct sim *s;
+	char path[200], name[24];
+
+	setup_with(state, 4);
+	s = *state;
+	for (int i = 0; i < 4; i++) {
+		FILE *fp;
+		int ifindex = 0;
+
+		snprintf(name, sizeof(name), "enp3s0v%d", i);
+		snprintf(path, sizeof(path), "%s/class/net/%s/ifindex", s->root, name);
+		fp = fopen(path, "r");
+		assert_non_null(fp);
+		assert_int_equal(fscanf(fp, "%d", &ifindex), 1);
+		fclose(fp);
+		rtnl_fake_add_link(s->fk, ifindex, 1500, 68, 9000);
+	}
+	s->fk->mtu_hook = sim_mtu_hook;
+	s->fk->mtu_hook_data = s;
+	return 0;
+}
+
+static unsigned int fake_mtu(struct sim *s, int link)
+{
+	return s->fk->mtu[link].mtu;    /* 0: the PF, 1..4: VFs 0..3 */
+}
+
+static const char mtu_up_yaml[] =
+	"pfs:\n"
+	"  - netdev: enp3s0\n"
+	"    mtu: 9000\n"
+	"    vfs:\n"
+	"      - vfs: 0-1\n"
+	"        mtu: 9000\n";
+
+static const char mtu_down_yaml[] =
+	"pfs:\n"
+	"  - netdev: enp3s0\n"
+	"    mtu: 1500\n"
+	"    vfs:\n"
+	"      - vfs: 0-1\n"
+	"        mtu: 1500\n";
+
+/*
+ * The PF and two VFs to 9000 (the PF first, or the VFs would be above
+ * it), nothing written the second time, and back to 1500 (the VFs first).
+ */
+static void test_mtu_up_and_down(void **state)
+{
+	struct sim *s = *state;
+	struct sriov_apply_report *rep = apply_text(s, mtu_up_yaml, true, NULL);
+
+	assert_true(rep->changed);
+	assert_int_equal(result(rep, -1, SRIOV_APPLY_MTU)->before, 1500);
+	assert_int_equal(result(rep, -1, SRIOV_APPLY_MTU)->after, 9000);
+	assert_int_equal(result(rep, 1, SRIOV_APPLY_MTU)->status, SRIOV_APPLY_CHANGED);
+	assert_int_equal(s->fk->n_setmtu, 0);
+	sriov_apply_report_free(rep);
+
+	rep = apply_text(s, mtu_up_yaml, false, NULL);
+	assert_int_equal(rep->n_failed, 0);
+	assert_true(rep->changed);
+	assert_int_equal(fake_mtu(s, 0), 9000);
+	assert_int_equal(fake_mtu(s, 1), 9000);
+	assert_int_equal(fake_mtu(s, 2), 9000);
+	assert_int_equal(fake_mtu(s, 3), 1500);
+	assert_int_equal(s->fk->n_setmtu, 3);
+	assert_int_equal(s->n_mtu_order, 3);
+	assert_int_equal(s->mtu_order[0], s->fk->mtu[0].ifindex);  /* PF first */
+	assert_int_equal(result(rep, 0, SRIOV_APPLY_MTU)->after, 9000);
+	sriov_apply_report_free(rep);
+
+	rtnl_fake_clear_log(s->fk);
+	rep = apply_text(s, mtu_up_yaml, false, NULL);
+	assert_false(rep->changed);
+	assert_int_equal(rep->n_failed, 0);
+	assert_int_equal(s->fk->n_setmtu, 0);
+	assert_int_equal(s->fk->n_setlink, 0);
+	sriov_apply_report_free(rep);
+
+	s->n_mtu_order = 0;
+	rep = apply_text(s, mtu_down_yaml, false, NULL);
+	assert_int_equal(rep->n_failed, 0);
+	assert_int_equal(s->n_mtu_order, 3);
+	assert_int_equal(s->mtu_order[2], s->fk->mtu[0].ifindex);  /* PF last */
+	assert_int_equal(fake_mtu(s, 0), 1500);
+	assert_int_equal(fake_mtu(s, 1), 1500);
+	assert_int_equal(fake_mtu(s, 2), 1500);
+	assert_int_equal(s->fk->n_setmtu, 3);
+	sriov_apply_report_free(rep);
+}
+
+/* Bad input and the refusal of a PF below a VF the file leaves. */
+static void test_mtu_refusals(void **state)
+{
+	struct sim *s = *state;
+	struct sriov_apply_report *rep;
+
+	/* a VF above the PF's resulting MTU, with both values named */
+	assert_int_equal(apply_error(s, "pfs:\n  - netdev: enp3s0\n    vfs:\n"
+				     "      - vf: 0\n        mtu: 9000\n"), -EINVAL);
+	assert_non_null(strstr(sriov_ctx_last_error(s->ctx),
+			       "MTU 9000 would be above its PF's (0000:03:00.0: 1500)"));
+	assert_int_equal(apply_error(s, "pfs:\n  - netdev: enp3s0\n    mtu: 4000\n    vfs:\n"
+				     "      - vf: 0\n        mtu: 9000\n"), -EINVAL);
+	/* a VF on vfio-pci has no netdev to set */
+	assert_int_equal(apply_error(s, "pfs:\n  - netdev: enp3s0\n    vfs:\n"
+				     "      - vf: 0\n        mtu: 1400\n        driver: vfio-pci\n"), -EINVAL);
+	/* the driver's range */
+	assert_int_equal(apply_error(s, "pfs:\n  - netdev: enp3s0\n    mtu: 9500\n"), -ERANGE);
+	assert_int_equal(s->fk->n_setmtu, 0);
+
+	/* VF 1 at 9000, then a PF at 4000 that leaves it: refused */
+	rep = apply_text(s, mtu_up_yaml, false, NULL);
+	assert_int_equal(rep->n_failed, 0);
+	sriov_apply_report_free(rep);
+	rtnl_fake_clear_log(s->fk);
+	rep = apply_text(s, "pfs:\n  - netdev: enp3s0\n    mtu: 4000\n    vfs:\n"
+			 "      - vf: 0\n        mtu: 4000\n        trust: true\n", false, NULL);
+	assert_int_equal(rep->n_refused, 1);
+	assert_int_equal(result(rep, -1, SRIOV_APPLY_MTU)->error, -ECANCELED);
+	assert_non_null(strstr(result(rep, -1, SRIOV_APPLY_MTU)->reason,
+			       "below VF 1's (enp3s0v1: 9000)"));
+	/* nothing else of the PF is done */
+	assert_int_equal(result(rep, 0, SRIOV_APPLY_MTU)->status, SRIOV_APPLY_FAILED);
+	assert_int_equal(s->fk->n_setmtu, 0);
+	assert_int_equal(s->fk->n_setlink, 0);
+	sriov_apply_report_free(rep);
+}
+
+/* A VF the driver refuses: the PF raised before it is put back. */
+static void test_mtu_rollback(void **state)
+{
+	struct sim *s = *state;
+	struct sriov_apply_report *rep;
+
+	s->fk->mtu[2].max_mtu = 4000;   /* VF 1 */
+	rep = apply_text(s, "pfs:\n  - netdev: enp3s0\n    mtu: 9000\n    vfs:\n"
+			 "      - vf: 0\n        mtu: 9000\n"
+			 "      - vf: 1\n        mtu: 9000\n", false, NULL);
+	assert_int_equal(rep->n_failed, 3);
+	assert_int_equal(result(rep, 1, SRIOV_APPLY_MTU)->error, -ERANGE);
+	assert_true(result(rep, -1, SRIOV_APPLY_MTU)->rolled_back);
+	assert_true(result(rep, 0, SRIOV_APPLY_MTU)->rolled_back);
+	assert_int_equal(fake_mtu(s, 0), 1500);
+	assert_int_equal(fake_mtu(s, 1), 1500);
+	assert_int_equal(fake_mtu(s, 2), 1500);
+	sriov_apply_report_free(rep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -978,6 +1175,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_killed_apply_recovered, setup_4, teardown),
 		cmocka_unit_test_setup_teardown(test_killed_before_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restore, setup_4, teardown),
+		cmocka_unit_test_setup_teardown(test_mtu_up_and_down, setup_mtu, teardown),
+		cmocka_unit_test_setup_teardown(test_mtu_refusals, setup_mtu, teardown),
+		cmocka_unit_test_setup_teardown(test_mtu_rollback, setup_mtu, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -243,10 +243,10 @@ static const struct bad bad_cases[] = {
 	{ PF "    vfs: [ 3 ]\n", "t.yaml:3:12: pfs[0].vfs[0]: expected a mapping (vf or vfs, and settings), got \"3\"" },
 	/* keys */
 	{ "pfs: []\ncolour: blue\n", "t.yaml:2:1: unknown key \"colour\"; expected one of: version, pfs" },
-	{ PF "    colour: blue\n", "t.yaml:3:5: pfs[0]: unknown key \"colour\"; expected one of: pci, netdev, device, index, num_vfs, autoprobe, vfs" },
-	{ PF "    spoofchk: true\n", "t.yaml:3:5: pfs[0]: unknown key \"spoofchk\"; expected one of: pci, netdev, device, index, num_vfs, autoprobe, vfs" },
-	{ VF "        colour: blue\n", "t.yaml:5:9: pfs[0].vfs[0]: unknown key \"colour\"; expected one of: vf, vfs, mac, vlan, qos, vlan_proto, min_tx_rate, max_tx_rate, spoofchk, trust, link_state, query_rss, node_guid, port_guid, driver, owner" },
-	{ VF "        min-tx-rate: 3\n", "t.yaml:5:9: pfs[0].vfs[0]: unknown key \"min-tx-rate\"; expected one of: vf, vfs, mac, vlan, qos, vlan_proto, min_tx_rate, max_tx_rate, spoofchk, trust, link_state, query_rss, node_guid, port_guid, driver, owner" },
+	{ PF "    colour: blue\n", "t.yaml:3:5: pfs[0]: unknown key \"colour\"; expected one of: pci, netdev, device, index, num_vfs, autoprobe, mtu, vfs" },
+	{ PF "    spoofchk: true\n", "t.yaml:3:5: pfs[0]: unknown key \"spoofchk\"; expected one of: pci, netdev, device, index, num_vfs, autoprobe, mtu, vfs" },
+	{ VF "        colour: blue\n", "t.yaml:5:9: pfs[0].vfs[0]: unknown key \"colour\"; expected one of: vf, vfs, mac, vlan, qos, vlan_proto, min_tx_rate, max_tx_rate, spoofchk, trust, link_state, query_rss, node_guid, port_guid, driver, owner, mtu" },
+	{ VF "        min-tx-rate: 3\n", "t.yaml:5:9: pfs[0].vfs[0]: unknown key \"min-tx-rate\"; expected one of: vf, vfs, mac, vlan, qos, vlan_proto, min_tx_rate, max_tx_rate, spoofchk, trust, link_state, query_rss, node_guid, port_guid, driver, owner, mtu" },
 	{ PF "    num_vfs: 2\n    num_vfs: 3\n", "t.yaml:4:5: pfs[0].num_vfs: given twice (first at line 3)" },
 	{ "{\"pfs\": [], \"pfs\": []}\n", "t.yaml:1:13: pfs: given twice (first at line 1)" },
 	{ PF "    ? [a]\n    : 1\n", "t.yaml:3:7: pfs[0]: keys must be strings" },
@@ -311,6 +311,10 @@ static const struct bad bad_cases[] = {
 	{ VF "        owner: root\n        driver: host\n", "t.yaml:5:9: pfs[0].vfs[0].owner: VF 0: an owner needs \"driver: vfio-pci\" (the owner is that of its VFIO group device)" },
 	{ PF "    num_vfs: 2\n    vfs:\n      - vf: 2\n        trust: true\n", "t.yaml:5:9: pfs[0].vfs[0]: VF 2 does not exist: netdev enp3s0 has 2 VFs (num_vfs)" },
 	{ PF "    num_vfs: 0\n    vfs:\n      - vf: 0\n        trust: true\n", "t.yaml:5:9: pfs[0].vfs[0]: VF 0 does not exist: netdev enp3s0 has 0 VFs (num_vfs)" },
+	{ PF "    mtu: 0\n", "t.yaml:3:10: pfs[0].mtu: expected an MTU from 68 to 65535, got \"0\"" },
+	{ PF "    mtu: 70000\n", "t.yaml:3:10: pfs[0].mtu: expected an MTU from 68 to 65535, got \"70000\"" },
+	{ VF "        mtu: 9k\n", "t.yaml:5:14: pfs[0].vfs[0].mtu: expected a whole number from 0 to 4294967295, got \"9k\"" },
+	{ PF "    vfs:\n      - vfs: 0-3\n        mtu: 9000\n      - vfs: 2\n        mtu: 1500\n", "t.yaml:7:9: pfs[0].vfs[1].mtu: VF 2's mtu is set already at t.yaml:5" },
 	{ PF "  - netdev: enp3s0\n", "t.yaml:3:5: pfs[1]: netdev enp3s0 is selected already at t.yaml:2" },
 	{ "pfs:\n  - pci: 03:00.0\n  - pci: 0000:03:00.0\n", "t.yaml:3:5: pfs[1]: pci 0000:03:00.0 is selected already at t.yaml:2" },
 };
@@ -452,6 +456,7 @@ static const struct {
 	{ "port_guid", "vf: 0, port_guid: \"00:00:00:00:00:00:00:01\"" },
 	{ "driver", "vf: 0, driver: vfio-pci" },
 	{ "owner", "vf: 0, driver: vfio-pci, owner: \"0:0\"" },
+	{ "mtu", "vf: 0, mtu: 9000" },
 };
 
 /* The schema names exactly the keys the parser takes, and each sample parses. */

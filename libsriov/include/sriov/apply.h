@@ -53,6 +53,7 @@ enum sriov_apply_action {
 	SRIOV_APPLY_VF_CONFIG,   /* the rtnetlink settings of one VF */
 	SRIOV_APPLY_DRIVER,      /* vfio-pci or the host driver */
 	SRIOV_APPLY_OWNER,       /* owner of the VF's VFIO group device */
+	SRIOV_APPLY_MTU,         /* MTU of the PF's netdev (vf -1) or a VF's */
 };
 
 enum sriov_apply_status {
@@ -61,7 +62,7 @@ enum sriov_apply_status {
 	SRIOV_APPLY_FAILED,      /* failed or refused; see error, reason */
 };
 
-/* "find_pf", "autoprobe", "num_vfs", "vf_config", "driver", "owner" */
+/* "find_pf", "autoprobe", "num_vfs", "vf_config", "driver", "owner", "mtu" */
 SRIOV_EXPORT const char *sriov_apply_action_name(int action);
 /* "ok", "changed", "failed" */
 SRIOV_EXPORT const char *sriov_apply_status_name(int status);
@@ -72,7 +73,7 @@ struct sriov_apply_result {
 	int vf;                 /* VF number, -1 for a PF step */
 	enum sriov_apply_action action;
 	enum sriov_apply_status status;
-	/* AUTOPROBE (0/1) and NUM_VFS; SRIOV_NO_VALUE: unknown */
+	/* AUTOPROBE (0/1), NUM_VFS and MTU; SRIOV_NO_VALUE: unknown */
 	int before;
 	int after;
 	/*
