@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The apply journal: before a PF's first write, what its steps will
- * change (autoprobe, the settings of existing VFs) is written down as a
+ * change (autoprobe, the settings of existing VFs, MTUs) is written down as a
  * desired-state document, STATE_DIR/apply/<PF>.yaml (atomically, 0600).
  * A finished run removes it; a killed one leaves it, and
  * sriov_apply_recover() applies it, which puts the PF back. VF counts
@@ -57,15 +57,24 @@ static void emit_vf(FILE *f, const struct sriov_apply_result *res)
 	}
 }
 
+/* An MTU the plan changes and that was known before. */
+static bool mtu_kept(const struct sriov_apply_result *res)
+{
+	return res->action == SRIOV_APPLY_MTU &&
+	       res->status == SRIOV_APPLY_CHANGED && res->before != SRIOV_NO_VALUE;
+}
+
 static bool worth_keeping(struct apply_run *run, const struct pf_plan *p,
 			  const struct sriov_apply_result *ap)
 {
 	if (ap && ap->status == SRIOV_APPLY_CHANGED && ap->before != SRIOV_NO_VALUE)
 		return true;
-	for (size_t i = p->res_first; !p->recreate && i < p->res_end; i++) {
+	for (size_t i = p->res_first; i < p->res_end; i++) {
 		const struct sriov_apply_result *res = &run->rep->results[i];
 
-		if (res->action == SRIOV_APPLY_VF_CONFIG &&
+		if (mtu_kept(res) && (res->vf < 0 || !p->recreate))
+			return true;
+		if (!p->recreate && res->action == SRIOV_APPLY_VF_CONFIG &&
 		    (res->changed & res->config_before.mask))
 			return true;
 	}
@@ -90,16 +99,24 @@ static size_t journal_text(struct apply_run *run, const struct pf_plan *p,
 		p->pf->info.pci[0] ? p->pf->info.pci : p->pf->info.netdevs[0]);
 	if (ap && ap->status == SRIOV_APPLY_CHANGED && ap->before != SRIOV_NO_VALUE)
 		fprintf(f, "    autoprobe: %s\n", ap->before ? "true" : "false");
+	for (size_t i = p->res_first; i < p->res_end; i++)
+		if (run->rep->results[i].vf < 0 && mtu_kept(&run->rep->results[i]))
+			fprintf(f, "    mtu: %d\n", run->rep->results[i].before);
 	for (size_t i = p->res_first; !p->recreate && i < p->res_end; i++) {
 		const struct sriov_apply_result *res = &run->rep->results[i];
+		bool mtu = res->vf >= 0 && mtu_kept(res);
 
-		if (res->action != SRIOV_APPLY_VF_CONFIG ||
-		    !(res->changed & res->config_before.mask))
+		if (!mtu && (res->action != SRIOV_APPLY_VF_CONFIG ||
+			     !(res->changed & res->config_before.mask)))
 			continue;
 		if (!any_vf)
 			fprintf(f, "    vfs:\n");
 		any_vf = true;
-		emit_vf(f, res);
+		if (mtu)
+			fprintf(f, "      - vf: %d\n        mtu: %d\n", res->vf,
+				res->before);
+		else
+			emit_vf(f, res);
 	}
 	fclose(f);
 	return len;

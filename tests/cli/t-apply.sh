@@ -16,8 +16,8 @@ run apply --schema
 expect_rc "schema exits 0" 0
 jq_eq "schema is draft 2020-12" '."$schema"' '"https://json-schema.org/draft/2020-12/schema"'
 jq_eq "schema: PF keys" '."$defs".pf.properties | keys' \
-	'["autoprobe","device","index","netdev","num_vfs","pci","vfs"]'
-jq_eq "schema: VF keys" '."$defs".vf.properties | keys | length' '16'
+	'["autoprobe","device","index","mtu","netdev","num_vfs","pci","vfs"]'
+jq_eq "schema: VF keys" '."$defs".vf.properties | keys | length' '17'
 run -j apply --schema
 jq_eq "schema is JSON with -j too" '.required' '["pfs"]'
 # a real validator: the schema is valid 2020-12, the examples follow it
@@ -46,7 +46,7 @@ expect_usage_error "restore: no such PF" restore 'eth9#0'
 expect_usage_error "unknown key" apply "$files/cli/bad-key.yaml"
 run apply "$files/cli/bad-key.yaml"
 expect_eq "unknown key: position and key" \
-	"sriovctl: $files/cli/bad-key.yaml:7:9: pfs[0].vfs[0]: unknown key \"colour\"; expected one of: vf, vfs, mac, vlan, qos, vlan_proto, min_tx_rate, max_tx_rate, spoofchk, trust, link_state, query_rss, node_guid, port_guid, driver, owner" "$err"
+	"sriovctl: $files/cli/bad-key.yaml:7:9: pfs[0].vfs[0]: unknown key \"colour\"; expected one of: vf, vfs, mac, vlan, qos, vlan_proto, min_tx_rate, max_tx_rate, spoofchk, trust, link_state, query_rss, node_guid, port_guid, driver, owner, mtu" "$err"
 run apply "$files/cli/bad-conflict.yaml"
 expect_eq "conflict: both positions" \
 	"sriovctl: $files/cli/bad-conflict.yaml:7:9: pfs[0].vfs[1].vlan: VF 1's vlan is set already at $files/cli/bad-conflict.yaml:5" "$err"

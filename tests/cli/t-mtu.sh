@@ -66,3 +66,56 @@ run -j doctor
 jq_eq "doctor: a VF above its PF" '[.findings[] | select(.check == "mtu") | .subject, .status, (.message | test("1 VF has an MTU above the PF.s 1500 \\(up to 9000, VF 2 first\\)")), (.fix | test("pf set 0000:03:00.0 mtu 9000"))]' \
 	'["0000:03:00.0","warn",true,true]'
 echo 1500 >"$root/class/net/enp3s0v2/mtu"
+
+# apply: mtu of the PF and of each VF, checked before anything is touched
+before=$(tree_sum)
+mtu_file() { printf 'pfs:\n  - netdev: enp3s0\n%b' "$1" >"$TMP/mtu-apply.yaml"; }
+mtu_file '    mtu: 70000\n'
+run apply "$TMP/mtu-apply.yaml"
+expect_rc "apply: PF mtu 70000 exits 2" 2
+expect_match "apply: the range, with the position" 'mtu-apply.yaml:3:10: pfs\[0\].mtu: expected an MTU from 68 to 65535' "$err"
+mtu_file '    vfs:\n      - vf: 1\n        mtu: 9000\n'
+run apply -n "$TMP/mtu-apply.yaml"
+expect_rc "apply: a VF above the PF exits 2" 2
+expect_match "apply: both values named" 'pfs\[0\].vfs\[0\].mtu: VF 1: MTU 9000 would be above its PF.s \(0000:03:00.0: 1500\)' "$err"
+mtu_file '    mtu: 4000\n    vfs:\n      - vf: 1\n        mtu: 9000\n'
+run apply "$TMP/mtu-apply.yaml"
+expect_rc "apply: a VF above the PF's new MTU exits 2" 2
+mtu_file '    vfs:\n      - vf: 1\n        mtu: 1400\n        driver: vfio-pci\n'
+run apply "$TMP/mtu-apply.yaml"
+expect_rc "apply: mtu of a VF sent to vfio-pci exits 2" 2
+expect_match "apply: it has no host netdev" 'VF 1 goes to vfio-pci: it has no network interface on the host' "$err"
+printf 'pfs:\n  - pci: 04:00.0\n    vfs:\n      - vf: 0\n        mtu: 1500\n' >"$TMP/mtu-apply.yaml"
+run apply "$TMP/mtu-apply.yaml"
+expect_rc "apply: mtu of a VF without a driver exits 2" 2
+expect_match "apply: named" 'VF 0 \(0000:04:00.1\) has no driver, so no network interface' "$err"
+# the plan: the PF and VF 0 up, the JSON and --diff
+mtu_file '    mtu: 9000\n    vfs:\n      - vf: 0\n        mtu: 9000\n'
+run -j apply --check "$TMP/mtu-apply.yaml"
+expect_rc "apply --check: planned" 0
+jq_eq "apply --check: the PF and the VF, before and after" \
+	'[.changed, (.results[] | select(.action == "mtu") | [.vf, .status, .before.mtu, .after.mtu, .changed_fields])]' \
+	'[true,[null,"changed",1500,9000,["mtu"]],[0,"changed",1500,9000,["mtu"]]]'
+run apply --check --diff "$TMP/mtu-apply.yaml"
+expect_match "apply --diff: the PF's row" '0000:03:00.0 +mtu +1500 +9000' "$out"
+expect_match "apply --diff: the VF's row" '0000:03:00.0#0 +mtu +1500 +9000' "$out"
+# lowering the PF below a VF the file leaves: refused, exit 3
+echo 9000 >"$root/class/net/enp3s0/mtu"
+echo 9000 >"$root/class/net/enp3s0v2/mtu"
+mtu_file '    mtu: 1500\n    vfs:\n      - vf: 0\n        mtu: 1500\n'
+run -j apply --check "$TMP/mtu-apply.yaml"
+expect_rc "apply: the PF below VF 2: refused" 3
+jq_eq "apply: the refusal names the VF and both values" \
+	'.results[] | select(.action == "mtu" and .vf == null) | [.status, .errno, (.reason | test("MTU 1500 would be below VF 2.s \\(enp3s0v2: 9000\\), which the file leaves"))]' \
+	'["failed",125,true]'
+run apply "$TMP/mtu-apply.yaml"
+expect_rc "apply: refused without --check too" 3
+# already there: nothing to write, changed false
+mtu_file '    mtu: 9000\n    vfs:\n      - vf: 2\n        mtu: 9000\n'
+snap=$(tree_sum)
+run -j apply "$TMP/mtu-apply.yaml"
+jq_eq "apply: converged, nothing written" '[.changed, (.results | map(.status))]' '[false,["ok","ok"]]'
+expect_eq "apply: the tree as it was" "$snap" "$(tree_sum)"
+echo 1500 >"$root/class/net/enp3s0/mtu"
+echo 1500 >"$root/class/net/enp3s0v2/mtu"
+expect_eq "apply: nothing touched by the refusals" "$before" "$(tree_sum)"

@@ -52,6 +52,7 @@ struct sim {
 	int refuse_override;        /* this VF's driver_override fails, -1: none */
 	int mtu_order[32];          /* ifindexes in the order the MTUs were set */
 	size_t n_mtu_order;
+	char journal[512];          /* PF_A's apply journal at the first MTU */
 };
 
 static void vf_addr(int i, char *buf, size_t size)
@@ -119,8 +120,16 @@ static void sim_mtu_hook(int ifindex, unsigned int mtu, void *data)
 {
 	struct sim *s = data;
 
+	char path[200];
+	FILE *fp;
+
 	if (s->n_mtu_order < ARRAY_SIZE(s->mtu_order))
 		s->mtu_order[s->n_mtu_order++] = ifindex;
+	snprintf(path, sizeof(path), "%s/apply/" PF_A ".yaml", s->state);
+	if (s->n_mtu_order == 1 && (fp = fopen(path, "r"))) {
+		s->journal[fread(s->journal, 1, sizeof(s->journal) - 1, fp)] = '\0';
+		fclose(fp);
+	}
 	sim_mtu_sysfs(s, ifindex, mtu);
 }
 
@@ -1074,6 +1083,10 @@ static void test_mtu_up_and_down(void **state)
 	assert_int_equal(s->fk->n_setmtu, 3);
 	assert_int_equal(s->n_mtu_order, 3);
 	assert_int_equal(s->mtu_order[0], s->fk->mtu[0].ifindex);  /* PF first */
+	/* the journal of a killed apply would put the MTUs back */
+	assert_non_null(strstr(s->journal, "    mtu: 1500\n    vfs:\n"
+				  "      - vf: 0\n        mtu: 1500\n"
+				  "      - vf: 1\n        mtu: 1500\n"));
 	assert_int_equal(result(rep, 0, SRIOV_APPLY_MTU)->after, 9000);
 	sriov_apply_report_free(rep);
 

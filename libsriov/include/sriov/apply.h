@@ -107,7 +107,8 @@ struct sriov_apply_report {
 struct sriov_apply_opts {
 	size_t sz;
 	bool check;             /* plan and report, touch nothing */
-	bool force;             /* allow N -> M VF counts (destroys the VFs) */
+	bool force;             /* allow N -> M VF counts (destroys the VFs),
+				   and a PF's MTU below a VF's the state leaves */
 	const char *pf;         /* only the entry selecting this PF; NULL: all */
 	int timeout_ms;         /* bound on each step's writes and waits */
 };
