@@ -81,8 +81,12 @@ if command -v runuser >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
 	chmod -R a+rX "$root"
 	chmod a+x "$TMP"
 	mkdir -p "$TMP/nobody" && chmod 777 "$TMP/nobody"
+	# a copy nobody can run: the checkout may sit under root's own 0700 home
+	mkdir -p "$TMP/nobody/bin"
+	cp "$SRIOVCTL" "$(dirname "$SRIOVCTL")"/libsriov.so.0 "$TMP/nobody/bin/"
+	chmod -R a+rX "$TMP/nobody/bin"
 	out=$(runuser -u nobody -- env SRIOVCTL_SYSFS_ROOT="$root" \
-		"$SRIOVCTL" -j --state-dir "$TMP/nobody/state" pf set 05:00.0 num-vfs 2 2>/dev/null)
+		"$TMP/nobody/bin/sriovctl" -j --state-dir "$TMP/nobody/state" pf set 05:00.0 num-vfs 2 2>/dev/null)
 	jq_eq "a write refused by the kernel: changed false, with the error" \
 		'[.changed, .num_vfs, (.error.message | test("Permission denied"))]' '[false,0,true]'
 fi
