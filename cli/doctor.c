@@ -345,7 +345,7 @@ static void check_pf(struct doctor *d, struct sriov_pf *pf)
 	    : i->drivers_autoprobe ? "on" : "off");
 	check_pf_groups(d, pf, i);
 	check_pf_mtu(d, pf, name);
-	if (sriov_vfio_driver_is_vfio(i->driver))
+	if (sriov_driver_is_vfio(d->cli->ctx, i->driver))
 		add(d, "vf-token", name, V_INFO,
 		    "have the PF's user set a VF token (VFIO_DEVICE_FEATURE_PCI_VF_TOKEN) and give it to sriovctl qemu args --vf-token UUID",
 		    "the PF is on %s: the kernel opens its VFs only with the PF's VF token, a random UUID until the program holding the PF sets one; QEMU takes it as vf-token=, libvirt XML cannot carry it",

@@ -126,10 +126,10 @@ static const char *status_of(const struct sriov_vfio_result *d)
 }
 
 /* A VFIO driver other than the plain one: the device's vfio-pci variant. */
-static bool on_variant(const struct sriov_vfio_result *d)
+static bool on_variant(struct sriov_ctx *ctx, const struct sriov_vfio_result *d)
 {
 	return d->driver_after && strcmp(d->driver_after, "vfio-pci") != 0 &&
-	       sriov_vfio_driver_is_vfio(d->driver_after);
+	       sriov_driver_is_vfio(ctx, d->driver_after);
 }
 
 /* The names of the SRIOV_VF_HAS_* fields of mask; null for a bind. */
@@ -150,9 +150,11 @@ static void print_field_names(struct out *o, const char *key, const char *label,
 	out_strv(o, key, label, names);
 }
 
-static void print_result(struct out *o, const struct sriov_vfio_result *d,
+static void print_result(struct cli *cli, const struct sriov_vfio_result *d,
 			 bool release)
 {
+	struct out *o = cli->out;
+
 	out_obj_begin(o, NULL, NULL);
 	out_str(o, "pci", "pci", d->pci);
 	out_str(o, "pf", NULL, d->pf[0] ? d->pf : NULL);
@@ -165,7 +167,7 @@ static void print_result(struct out *o, const struct sriov_vfio_result *d,
 		d->iommu_group != SRIOV_NO_VALUE);
 	out_str(o, "driver_before", "before", d->driver_before);
 	out_str(o, "driver", "after", d->driver_after);
-	out_yesno(o, "variant_driver", NULL, on_variant(d));
+	out_yesno(o, "variant_driver", NULL, on_variant(cli->ctx, d));
 	out_str(o, "group_dev", NULL, d->group_dev);
 	out_yesno(o, "changed", NULL, d->changed);
 	out_yesno(o, "rolled_back", NULL, d->rolled_back);
@@ -189,13 +191,13 @@ static int print_report(struct cli *cli, const struct sriov_vfio_report *rep,
 	out_yesno(o, "dry_run", NULL, cli->dry_run);
 	out_list_begin(o, "devices", cli->dry_run ? "planned" : "devices");
 	for (size_t i = 0; i < rep->n; i++)
-		print_result(o, &rep->devs[i], release);
+		print_result(cli, &rep->devs[i], release);
 	out_list_end(o);
 	if (code)
 		cli_report_error(cli, code, "%s", sriov_ctx_last_error(cli->ctx));
 	out_obj_end(o);
 	for (size_t i = 0; !cli->json && !cli->quiet && i < rep->n; i++)
-		if (rep->devs[i].changed && on_variant(&rep->devs[i]))
+		if (rep->devs[i].changed && on_variant(cli->ctx, &rep->devs[i]))
 			text_write_line(stderr,
 					"sriovctl: %s: %s %s, its vfio-pci variant driver (named for it in modules.alias); --driver vfio-pci %s the plain one",
 					rep->devs[i].pci, cli->dry_run ? "would go to" : "went to",

@@ -85,7 +85,6 @@ static int group_load(struct sriov_ctx *ctx, int id,
 	}
 	g->members = vg.members;
 	g->info.n_members = vg.n;
-	free(vg.on_vfio);
 	snprintf(num, sizeof(num), "%d", id);
 	if (sriov_sysfs_join(ctx, path, sizeof(path), tp) == 0 &&
 	    sriov_sysfs_read(ctx, path, type, sizeof(type), true) >= 0)

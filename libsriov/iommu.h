@@ -9,16 +9,9 @@
 struct vgroup {
 	int id;
 	size_t n;
-	struct sriov_iommu_member *members;
-	bool *on_vfio;   /* members[i] is on a VFIO driver (sriov_driver_is_vfio()) */
+	struct sriov_iommu_member *members; /* on_vfio set (sriov_driver_is_vfio()) */
 };
 
-/*
- * True for a driver that hands devices to VFIO: vfio-pci or a variant by
- * name (sriov_vfio_driver_is_vfio()), or any driver whose module uses
- * vfio_pci_core (its holders/ in sysfs).
- */
-bool sriov_driver_is_vfio(struct sriov_ctx *ctx, const char *driver);
 /* Reads a group afresh, without the context's cache of groups. */
 int sriov_vgroup_load(struct sriov_ctx *ctx, int id, struct vgroup *ret);
 void sriov_vgroup_clear(struct vgroup *g);

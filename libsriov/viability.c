@@ -32,7 +32,7 @@ SRIOV_EXPORT bool sriov_vfio_driver_is_vfio(const char *driver)
  * modules that use it in its holders/: a driver by any name whose module
  * is one of them hands its devices to VFIO.
  */
-bool sriov_driver_is_vfio(struct sriov_ctx *ctx, const char *driver)
+SRIOV_EXPORT bool sriov_driver_is_vfio(struct sriov_ctx *ctx, const char *driver)
 {
 	const char *link[] = { "bus", "pci", "drivers", driver, "module", NULL };
 	char path[SYSFS_PATH_MAX], module[128];
@@ -47,15 +47,17 @@ bool sriov_driver_is_vfio(struct sriov_ctx *ctx, const char *driver)
 	       sriov_sysfs_exists(ctx, path);
 }
 
-static bool driver_viable(const char *driver)
-{
-	return !driver || !*driver || sriov_vfio_driver_is_vfio(driver) ||
-	       !strcmp(driver, "pci-stub") || !strcmp(driver, "pcieport");
-}
-
+/*
+ * The one viability rule. on_vfio is what the library read with
+ * sriov_driver_is_vfio(); a member filled in by a caller has only its name.
+ */
 SRIOV_EXPORT bool sriov_iommu_member_viable(const struct sriov_iommu_member *m)
 {
-	return m && driver_viable(m->driver);
+	const char *driver = m ? m->driver : NULL;
+
+	return m && (!driver || !*driver || m->on_vfio ||
+		     sriov_vfio_driver_is_vfio(driver) ||
+		     !strcmp(driver, "pci-stub") || !strcmp(driver, "pcieport"));
 }
 
 void sriov_vgroup_clear(struct vgroup *g)
@@ -63,9 +65,7 @@ void sriov_vgroup_clear(struct vgroup *g)
 	for (size_t i = 0; i < g->n; i++)
 		free((char *)g->members[i].driver);
 	free(g->members);
-	free(g->on_vfio);
 	g->members = NULL;
-	g->on_vfio = NULL;
 	g->n = 0;
 }
 
@@ -90,6 +90,7 @@ static int member_read(struct sriov_ctx *ctx, const char *name,
 	if (sriov_sysfs_dev_read_int(ctx, &a, "device", 16, &v) == 0)
 		m->device_id = (uint16_t)v;
 	m->is_bridge = (m->class_code >> 8) == 0x0604;
+	m->on_vfio = sriov_driver_is_vfio(ctx, m->driver);
 	return 0;
 }
 
@@ -111,13 +112,10 @@ int sriov_vgroup_load(struct sriov_ctx *ctx, int id, struct vgroup *ret)
 	if (r < 0)
 		return r;
 	g.members = calloc(n ? n : 1, sizeof(*g.members));
-	g.on_vfio = calloc(n ? n : 1, sizeof(*g.on_vfio));
-	if (!g.members || !g.on_vfio)
+	if (!g.members)
 		r = -ENOMEM;
-	for (size_t i = 0; r == 0 && i < n; i++, g.n++) {
+	for (size_t i = 0; r == 0 && i < n; i++, g.n++)
 		r = member_read(ctx, names[i], &g.members[i]);
-		g.on_vfio[i] = r == 0 && sriov_driver_is_vfio(ctx, g.members[i].driver);
-	}
 	sriov_sysfs_names_free(names);
 	if (r < 0) {
 		sriov_vgroup_clear(&g);
@@ -151,8 +149,7 @@ size_t sriov_vgroup_blockers(const struct vgroup *g,
 	for (size_t i = 0; i < g->n; i++) {
 		const struct sriov_iommu_member *m = &g->members[i];
 
-		if (driver_viable(m->driver) || (g->on_vfio && g->on_vfio[i]) ||
-		    skipped(m->pci, skip, n_skip))
+		if (sriov_iommu_member_viable(m) || skipped(m->pci, skip, n_skip))
 			continue;
 		n++;
 		if (len < size)

@@ -513,7 +513,7 @@ static int call_init(struct call *c, struct sriov_ctx *ctx,
 		memcpy(&c->o, opts, opts->sz < sizeof(c->o) ? opts->sz : sizeof(c->o));
 	if (c->o.timeout_ms <= 0)
 		c->o.timeout_ms = VFIO_DEFAULT_TIMEOUT_MS;
-	if (!release && c->o.driver && !sriov_vfio_driver_is_vfio(c->o.driver))
+	if (!release && c->o.driver && !sriov_driver_is_vfio(ctx, c->o.driver))
 		return sriov_err(ctx, EINVAL,
 				 "invalid driver \"%s\": a VFIO driver such as vfio-pci or one of its variants (NAME_vfio_pci)",
 				 c->o.driver);

@@ -138,7 +138,7 @@ static const char *busy_reason(struct add *a, struct sriov_inuse *u,
 	struct vgroup g;
 	size_t blockers;
 
-	if (i->driver && sriov_vfio_driver_is_vfio(i->driver))
+	if (sriov_driver_is_vfio(a->ctx, i->driver))
 		return snprintf(buf, size, "%s is on %s", i->pci, i->driver), buf;
 	if (sriov_journal_read(a->ctx, i->pci, &e) != -ENOENT)
 		return snprintf(buf, size, "%s has a change in the journal", i->pci), buf;

@@ -94,3 +94,41 @@ kill "$holder"
 wait "$holder" 2>/dev/null
 run -n vfio release "$VF2"
 expect_rc "nobody holds it: release goes through" 0
+
+# --- one rule for VFIO drivers: iommu list/show and doctor agree with vfio check -----
+# acme_vf_vfio is no VFIO driver by its name; it is one once its module is a
+# holder of vfio_pci_core. Its VF shares IOMMU group 20 with a VF on vfio-pci.
+hroot=$TMP/variant-holder
+cat >"$TMP/holder.topo" <<'TOPO'
+module vfio_pci
+driver acme_vf_vfio
+pf 0000:06:00.0 vendor=8086 device=1572 class=020000 driver=i40e netdev=enp6s0 total=4 numvfs=2 offset=16 stride=1 vfdevice=154c vfdriver=iavf vfnetdev=none iommu=separate
+vf 0000:06:00.0#0 driver=acme_vf_vfio iommu=20
+vf 0000:06:00.0#1 driver=vfio-pci iommu=20
+TOPO
+"$FAKESYS" "$TMP/holder.topo" "$hroot" >/dev/null || fail "build holder tree"
+export SRIOVCTL_SYSFS_ROOT="$hroot"
+ACME=0000:06:02.0 PLAIN=0000:06:02.1
+agree() { # $1: what every command must say of group 20 (true: viable)
+	run -j iommu list
+	jq_eq "iommu list ($2): group 20 viable $1" '.[] | select(.group == 20) | .viable' "$1"
+	run -j iommu show 20
+	jq_eq "iommu show ($2): the acme member viable $1, the group too" \
+		"[(.devices[] | select(.pci == \"$ACME\") | .viable), .viable, (.blockers | length)]" \
+		"[$1,$1,$([ "$1" = true ] && echo 0 || echo 1)]"
+	run -j doctor
+	jq_eq "doctor ($2): vf-groups" '[.findings[] | select(.check == "vf-groups") | .status]' \
+		"$([ "$1" = true ] && echo '["ok"]' || echo '["warn"]')"
+	run qemu args "$PLAIN"
+	expect_rc "qemu args of the VF beside it ($2)" "$([ "$1" = true ] && echo 0 || echo 3)"
+	run vfio check "$ACME"
+	expect_rc "vfio check of the acme VF ($2): $([ "$1" = true ] && echo 'past the driver, fails at the container' || echo 'refused: not VFIO')" \
+		"$([ "$1" = true ] && echo 1 || echo 3)"
+}
+agree false "not a holder"
+expect_match "vfio check says why" "is on acme_vf_vfio, not vfio-pci" "$err"
+run iommu show 20
+expect_match "iommu show names the blocker" "viable: no: on host drivers: $ACME \\(acme_vf_vfio\\)" "$out"
+mkdir -p "$hroot/module/vfio_pci_core/holders/acme_vf_vfio"
+agree true "a vfio_pci_core holder"
+expect_match "vfio check: only the missing container" "open container: cannot open" "$err"

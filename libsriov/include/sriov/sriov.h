@@ -627,6 +627,8 @@ struct sriov_iommu_member {
 	uint16_t vendor_id;
 	uint16_t device_id;
 	bool is_bridge;
+	/* on a VFIO driver, by the rule of <sriov/vfio.h> */
+	bool on_vfio;
 };
 
 struct sriov_iommu_group_info {

@@ -23,14 +23,23 @@ extern "C" {
 /* IOMMU group viability */
 
 /*
- * True when the driver is a VFIO driver: vfio-pci or one of its variant
- * drivers (mlx5_vfio_pci ...).
+ * True when the driver is a VFIO driver by its name alone: vfio-pci or a
+ * variant named so (mlx5_vfio_pci ...). sriov_driver_is_vfio() is the
+ * whole rule.
  */
 SRIOV_EXPORT bool sriov_vfio_driver_is_vfio(const char *driver);
+/*
+ * True when the driver hands its devices to VFIO: a VFIO driver by name
+ * (sriov_vfio_driver_is_vfio()), or any driver whose module uses
+ * vfio_pci_core (it is listed in /sys/module/vfio_pci_core/holders/).
+ * Every decision of the library on VFIO drivers takes this rule.
+ */
+SRIOV_EXPORT bool sriov_driver_is_vfio(struct sriov_ctx *ctx, const char *driver);
 
 /*
  * Whether a member lets its group be used through VFIO, by the kernel's
- * rule: bound to a VFIO driver, to pci-stub, to pcieport (bridges), or to
+ * rule: bound to a VFIO driver (on_vfio, as the library reads the member,
+ * or a VFIO driver by name), to pci-stub, to pcieport (bridges), or to
  * no driver at all. A member on any other driver is a host driver doing
  * DMA in the group, and the kernel refuses the group to VFIO.
  */
