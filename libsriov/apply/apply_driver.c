@@ -132,7 +132,7 @@ static size_t collect(struct apply_run *run, struct pf_plan *p, bool release,
 		drv = vf ? sriov_vf_get_info(vf)->driver : NULL;
 		sriov_apply_set_str(&res->str_before, drv);
 		res->status = SRIOV_APPLY_OK;
-		if (vf && (drv && sriov_vfio_driver_is_vfio(drv)) == release)
+		if (vf && sriov_driver_is_vfio(run->ctx, drv) == release)
 			out[n++] = res;
 	}
 	return n;

@@ -98,7 +98,7 @@ static const char *vf_driver(const struct pf_plan *p, size_t v)
 static int plan_driver(struct apply_run *run, struct pf_plan *p, size_t v)
 {
 	const char *drv = vf_driver(p, v);
-	bool vfio = drv && sriov_vfio_driver_is_vfio(drv);
+	bool vfio = sriov_driver_is_vfio(run->ctx, drv);
 	bool want_vfio = p->t[v].driver == APPLY_DRV_VFIO;
 	struct sriov_apply_result *res;
 	int i = sriov_apply_result_add(run->rep, p->name, (int)v, SRIOV_APPLY_DRIVER);
@@ -107,7 +107,8 @@ static int plan_driver(struct apply_run *run, struct pf_plan *p, size_t v)
 		return i;
 	res = &run->rep->results[i];
 	if (sriov_apply_set_str(&res->str_before, drv) < 0 ||
-	    sriov_apply_set_str(&res->str_after, want_vfio ? "vfio-pci" : vfio ? "host" : drv) < 0)
+	    sriov_apply_set_str(&res->str_after, want_vfio ? (vfio ? drv : "vfio-pci")
+							 : vfio ? "host" : drv) < 0)
 		return -ENOMEM;
 	res->status = (want_vfio ? !vfio : vfio) ? SRIOV_APPLY_CHANGED
 						 : SRIOV_APPLY_OK;
@@ -125,7 +126,7 @@ static int plan_owner(struct apply_run *run, struct pf_plan *p, size_t v)
 	gid_t gid;
 	int i;
 
-	if (vf && drv && sriov_vfio_driver_is_vfio(drv))
+	if (vf && sriov_driver_is_vfio(run->ctx, drv))
 		sriov_apply_owner_read(run->ctx, sriov_vf_get_info(vf)->iommu_group,
 				 before, sizeof(before));
 	i = sriov_owner_parse(run->ctx, p->t[v].owner, &uid, &gid);

@@ -52,12 +52,13 @@ static int undo_driver(struct apply_undo *u, struct sriov_apply_result *res)
 				     .keep_settings = true };
 	struct sriov_vfio_report *vr = NULL;
 	struct sriov_pci_addr a;
-	bool to_vfio = res->str_before &&
-		       sriov_vfio_driver_is_vfio(res->str_before);
+	bool to_vfio = sriov_driver_is_vfio(u->run->ctx, res->str_before);
 	int r;
 
 	if (!vf)
 		return sriov_err(u->run->ctx, ENODEV, "VF %d is gone", res->vf);
+	/* back onto the very VFIO driver it left, variant or plain */
+	o.driver = to_vfio ? res->str_before : NULL;
 	a = sriov_vf_get_info(vf)->addr;
 	r = to_vfio ? sriov_vfio_bind(u->run->ctx, &a, 1, &o, &vr)
 		    : sriov_vfio_release(u->run->ctx, &a, 1, &o, &vr);

@@ -132,3 +132,24 @@ expect_match "iommu show names the blocker" "viable: no: on host drivers: $ACME 
 mkdir -p "$hroot/module/vfio_pci_core/holders/acme_vf_vfio"
 agree true "a vfio_pci_core holder"
 expect_match "vfio check: only the missing container" "open container: cannot open" "$err"
+
+# --- apply: driver: vfio-pci names the driver the VF goes to, and a VF on ---------
+# a VFIO driver (variant, or a vfio_pci_core holder) has converged
+export SRIOVCTL_SYSFS_ROOT="$root"
+printf 'pfs:\n  - pci: "03:00.0"\n    vfs:\n      - vf: 0\n        driver: vfio-pci\n' >"$TMP/variant-bind.yaml"
+printf 'pfs:\n  - pci: "03:00.0"\n    vfs:\n      - vfs: 2-3\n        driver: vfio-pci\n' >"$TMP/variant-on.yaml"
+before=$(tree_sum)
+run apply --check "$TMP/variant-bind.yaml"
+expect_rc "apply --check: a VF to bind" 0
+expect_match "text plan: the variant modules.alias names" "^  0000:03:00.0 +0 +driver +changed +mlx5_core -> mlx5_vfio_pci$" "$out"
+run -j apply --check "$TMP/variant-bind.yaml"
+jq_eq "-j plan: after is the variant" '[.results[] | select(.action == "driver") | [.before.driver, .after.driver, .status]]' \
+	'[["mlx5_core","mlx5_vfio_pci","changed"]]'
+run -j apply "$TMP/variant-on.yaml"
+expect_rc "apply: VFs on a variant and on a holder's driver" 0
+jq_eq "-j: converged, each on the driver it is on" \
+	'[.changed, [.results[] | select(.action == "driver") | [.vf, .after.driver, .status]]]' \
+	'[false,[[2,"mlx5_vfio_pci","ok"],[3,"acme_passthru","ok"]]]'
+run apply "$TMP/variant-on.yaml"
+expect_match "text: the variant, not vfio-pci" "^  0000:03:00.0 +2 +driver +ok +mlx5_vfio_pci$" "$out"
+expect_eq "apply of converged VFs and its plan wrote nothing" "$before" "$(tree_sum)"
