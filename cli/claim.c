@@ -64,6 +64,8 @@ static void print_claim_vf(struct cli *cli, const struct sriov_claim *c,
 		} else {
 			out_str(o, "settings_before", NULL, NULL);
 		}
+		out_int(o, "mtu", NULL, v->mtu, v->mtu != 0);
+		out_int(o, "mtu_before", NULL, v->mtu_before, v->mtu != 0 && v->mtu_before != 0);
 	}
 	out_obj_end(o);
 }

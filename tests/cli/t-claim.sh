@@ -73,6 +73,7 @@ run -j claim add web --count 2 --driver host --holder-pid $$
 expect_rc "claim two VFs on their host driver" 0
 jq_eq "the claim" "[.changed,.dry_run,.name,.count,.holder_pid,.holder_alive,.complete,[.vfs[].pci]]" \
 	"[true,false,\"web\",2,$$,true,true,[\"$IGB0\",\"$IGB1\"]]"
+jq_eq "no mtu asked: mtu and mtu_before null" '[.vfs[] | .mtu, .mtu_before]' '[null,null,null,null]'
 expect_eq "the lease is a 0600 file" "600" "$(stat -c %a "$state/claims/web.json" 2>/dev/null)"
 expect_eq "the claims directory is 0700" "700" "$(stat -c %a "$state/claims" 2>/dev/null)"
 expect_usage_error "a name in use" claim add web --count 1 --driver host

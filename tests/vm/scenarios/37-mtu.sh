@@ -79,6 +79,7 @@ expect_eq "no lease" '[]' "$($S -j claim list | jq -c '[.[]]')"
 expect_eq "VF still on igbvf" igbvf "$(link_name "$PCI/$VF/driver")"
 expect_json $S -j claim add mtuc --count 1 --pf "$IGB_PF" --driver host mtu 9000
 expect_eq "the claim's VF" "\"$VF\"" "$(jqv '.vfs[0].pci')"
+expect_eq "the claim: mtu and the one before" '[9000,1500]' "$(jqv '[.vfs[0].mtu, .vfs[0].mtu_before]')"
 expect_eq "VF MTU while claimed (ip)" 9000 "$(mtu_of "$VFN")"
 expect_json $S -j claim release mtuc
 expect_eq "VF MTU after claim release (ip)" 1500 "$(mtu_of "$VFN")"
