@@ -605,7 +605,7 @@ main() {
 	if base_ready && systemd_ready && bpo_ready; then
 		exit 0
 	fi
-	need_cmd apt-get apt-cache dpkg-deb tar xz cpio depmod make gcc readelf strip ldd sha256sum
+	need_cmd apt-get apt-cache dpkg-deb tar xz zstd cpio depmod make gcc readelf strip ldd sha256sum
 	base_ready || build_main
 	systemd_ready || build_systemd
 	bpo_ready || build_bpo
