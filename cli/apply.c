@@ -225,7 +225,8 @@ static void detail_text(const struct sriov_apply_result *r, char *buf,
 		snprintf(buf, size, r->before == r->after ? "%s" : "%s -> %s",
 			 r->before == r->after ? a : b, a);
 	} else if (r->action == SRIOV_APPLY_DRIVER ||
-		   r->action == SRIOV_APPLY_OWNER) {
+		   r->action == SRIOV_APPLY_OWNER ||
+		   r->action == SRIOV_APPLY_ESWITCH) {
 		snprintf(buf, size, r->status == SRIOV_APPLY_OK ? "%s" : "%s -> %s",
 			 r->status == SRIOV_APPLY_OK && r->str_after ? r->str_after
 			 : r->str_before ? r->str_before : "-",

@@ -85,6 +85,8 @@ struct want_pf {
 	struct apply_loc autoprobe_loc;
 	unsigned int mtu;               /* of the PF's netdev; 0: leave */
 	struct apply_loc mtu_loc;
+	int eswitch;                    /* SRIOV_ESWITCH_*, -1: leave */
+	struct apply_loc eswitch_loc;
 	struct want_vf *vfs;
 	size_t n_vfs;
 };
@@ -209,6 +211,7 @@ struct pf_plan {
 	size_t n_t;
 	int num_vfs_before;
 	int autoprobe_before;
+	int eswitch_before;             /* SRIOV_ESWITCH_* or SRIOV_NO_VALUE */
 	bool recreate;                  /* the VF count changes: new VFs */
 	size_t res_first;               /* its results: [res_first, res_end) */
 	size_t res_end;
@@ -267,6 +270,13 @@ struct config_batch {
 };
 int sriov_apply_batch_init(struct config_batch *b, const struct pf_plan *p);
 void sriov_apply_batch_free(struct config_batch *b);
+
+struct apply_undo;
+/* apply_eswitch.c: the eswitch mode, planned, checked, set and undone */
+int sriov_apply_plan_eswitch(struct apply_run *run, struct pf_plan *p);
+void sriov_apply_check_eswitch(struct apply_run *run, struct pf_plan *p);
+int sriov_apply_exec_eswitch(struct apply_run *run, struct pf_plan *p);
+void sriov_apply_undo_eswitch(struct apply_undo *u);
 
 /* apply_exec.c: the VF count and autoprobe; the VF settings in one request */
 int sriov_apply_exec_counts(struct apply_run *run, struct pf_plan *p);

@@ -67,7 +67,12 @@ static bool mtu_kept(const struct sriov_apply_result *res)
 static bool worth_keeping(struct apply_run *run, const struct pf_plan *p,
 			  const struct sriov_apply_result *ap)
 {
+	const struct sriov_apply_result *es =
+		sriov_apply_find_result(run, p, -1, SRIOV_APPLY_ESWITCH);
+
 	if (ap && ap->status == SRIOV_APPLY_CHANGED && ap->before != SRIOV_NO_VALUE)
+		return true;
+	if (apply_is_changed(es) && es->str_before)
 		return true;
 	for (size_t i = p->res_first; i < p->res_end; i++) {
 		const struct sriov_apply_result *res = &run->rep->results[i];
@@ -87,6 +92,8 @@ static size_t journal_text(struct apply_run *run, const struct pf_plan *p,
 {
 	const struct sriov_apply_result *ap =
 		sriov_apply_find_result(run, p, -1, SRIOV_APPLY_AUTOPROBE);
+	const struct sriov_apply_result *es =
+		sriov_apply_find_result(run, p, -1, SRIOV_APPLY_ESWITCH);
 	bool any_vf = false;
 	size_t len = 0;
 	FILE *f;
@@ -102,6 +109,8 @@ static size_t journal_text(struct apply_run *run, const struct pf_plan *p,
 	for (size_t i = p->res_first; i < p->res_end; i++)
 		if (run->rep->results[i].vf < 0 && mtu_kept(&run->rep->results[i]))
 			fprintf(f, "    mtu: %d\n", run->rep->results[i].before);
+	if (apply_is_changed(es) && es->str_before)
+		fprintf(f, "    eswitch: %s\n", es->str_before);
 	for (size_t i = p->res_first; !p->recreate && i < p->res_end; i++) {
 		const struct sriov_apply_result *res = &run->rep->results[i];
 		bool mtu = res->vf >= 0 && mtu_kept(res);

@@ -148,6 +148,22 @@ static int pf_mtu(const struct pctx *p, void *obj, const struct ynode *key,
 	return r;
 }
 
+static int pf_eswitch(const struct pctx *p, void *obj,
+		      const struct ynode *key, const struct ynode *val)
+{
+	struct pf_entry *e = obj;
+	const char *s;
+	int mode, r = sriov_apply_get_str(p, val, key->str, 16, &s);
+
+	if (r == 0 && sriov_eswitch_mode_parse(s, &mode) < 0)
+		r = sriov_apply_expected(p, val, key->str, "legacy or switchdev");
+	if (r == 0) {
+		e->w->eswitch = mode;
+		e->w->eswitch_loc = sriov_apply_loc_of(p, key);
+	}
+	return r;
+}
+
 static int pf_vfs(const struct pctx *p, void *obj, const struct ynode *key,
 		  const struct ynode *val)
 {
@@ -178,6 +194,7 @@ const struct key_def sriov_apply_pf_defs[] = {
 	{ "num_vfs", pf_num_vfs },
 	{ "autoprobe", pf_autoprobe },
 	{ "mtu", pf_mtu },
+	{ "eswitch", pf_eswitch },
 	{ "vfs", pf_vfs },
 	{ NULL, NULL },
 };
@@ -221,7 +238,7 @@ static int parse_pf(const struct pctx *top, const struct ynode *map, size_t i,
 	snprintf(w->path, sizeof(w->path), "pfs[%zu]", i);
 	p.path = w->path;
 	w->loc = sriov_apply_loc_of(&p, map);
-	w->index = w->num_vfs = w->autoprobe = -1;
+	w->index = w->num_vfs = w->autoprobe = w->eswitch = -1;
 	if (map->type != Y_MAP)
 		return sriov_apply_expected(&p, map, NULL,
 				      "a mapping (pci, netdev or device, and settings)");

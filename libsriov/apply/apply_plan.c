@@ -150,7 +150,9 @@ static int plan_pf(struct apply_run *run, struct pf_plan *p)
 	int r = 0;
 
 	p->res_first = run->rep->n;
-	if (w->autoprobe >= 0)
+	if (w->eswitch >= 0)
+		r = sriov_apply_plan_eswitch(run, p);
+	if (r == 0 && w->autoprobe >= 0)
 		r = plan_pf_int(run, p, SRIOV_APPLY_AUTOPROBE,
 				p->autoprobe_before, w->autoprobe);
 	if (r == 0 && w->num_vfs >= 0)
@@ -220,6 +222,7 @@ int sriov_apply_plan(struct apply_run *run)
 	for (size_t i = 0; r == 0 && i < run->n_pfs; i++)
 		r = plan_pf(run, &run->pfs[i]);
 	for (size_t i = 0; r == 0 && run->o.check && i < run->n_pfs; i++) {
+		sriov_apply_check_eswitch(run, &run->pfs[i]);
 		check_num_vfs(run, &run->pfs[i]);
 		/* drivers of VFs that exist: the vfio code's dry run and refusals */
 		if (!run->pfs[i].recreate)

@@ -16,6 +16,7 @@ SRIOV_EXPORT const char *sriov_apply_action_name(int action)
 		[SRIOV_APPLY_DRIVER] = "driver",
 		[SRIOV_APPLY_OWNER] = "owner",
 		[SRIOV_APPLY_MTU] = "mtu",
+		[SRIOV_APPLY_ESWITCH] = "eswitch",
 	};
 
 	if (action < 0 || (size_t)action >= ARRAY_SIZE(names))

@@ -108,6 +108,7 @@ static int add_pf(struct apply_run *run, const struct want_pf *w,
 	pf_name(pf, p->name, sizeof(p->name));
 	p->num_vfs_before = pf->info.num_vfs;
 	p->autoprobe_before = pf->info.drivers_autoprobe;
+	p->eswitch_before = SRIOV_NO_VALUE;
 	run->n_pfs++;
 	return 0;
 }

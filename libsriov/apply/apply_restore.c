@@ -47,7 +47,7 @@ static struct want_pf *pf_entry(struct sriov_desired *d,
 	owners[d->n_pfs] = pf;
 	w = &d->pfs[d->n_pfs++];
 	memset(w, 0, sizeof(*w));
-	w->index = w->num_vfs = w->autoprobe = -1;
+	w->index = w->num_vfs = w->autoprobe = w->eswitch = -1;
 	w->loc = (struct apply_loc){ .file = d->files[0], .line = 1, .col = 1 };
 	snprintf(w->path, sizeof(w->path), "pfs[%zu]", d->n_pfs - 1);
 	if (pf->info.pci[0]) {

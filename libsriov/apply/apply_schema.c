@@ -41,6 +41,7 @@ static const char schema_head[] =
 	"        \"num_vfs\": {\"type\": \"integer\", \"minimum\": 0, \"maximum\": 65535},\n"
 	"        \"autoprobe\": {\"type\": \"boolean\", \"description\": \"sriov_drivers_autoprobe\"},\n"
 	"        \"mtu\": {\"type\": \"integer\", \"minimum\": 68, \"maximum\": 65535, \"description\": \"MTU of the PF's netdev\"},\n"
+	"        \"eswitch\": {\"enum\": [\"legacy\", \"switchdev\"], \"description\": \"the embedded switch's mode (devlink)\"},\n"
 	"        \"vfs\": {\"type\": \"array\", \"items\": {\"$ref\": \"#/$defs/vf\"}}\n"
 	"      },\n"
 	"      \"oneOf\": [{\"required\": [\"pci\"]}, {\"required\": [\"netdev\"]}, {\"required\": [\"device\"]}],\n"

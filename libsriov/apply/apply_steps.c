@@ -16,6 +16,9 @@ struct apply_step {
 };
 
 static const struct apply_step steps[] = {
+	/* first: a mode change may remove and re-create the VFs */
+	{ { SRIOV_APPLY_ESWITCH, SRIOV_APPLY_ESWITCH },
+	  sriov_apply_exec_eswitch, sriov_apply_undo_eswitch },
 	{ { SRIOV_APPLY_AUTOPROBE, SRIOV_APPLY_NUM_VFS },
 	  sriov_apply_exec_counts, sriov_apply_undo_counts },
 	{ { SRIOV_APPLY_VF_CONFIG, SRIOV_APPLY_VF_CONFIG },

@@ -100,3 +100,48 @@ jq_eq "doctor: the eswitch of each PF" \
 	'[["0000:03:00.0","ok",true],["0000:05:00.0","ok",true],["0000:06:00.0","info",true]]'
 jq_eq "doctor: switchdev named" '[.findings[] | select(.check == "eswitch" and .subject == "0000:05:00.0") | .message]' \
 	'["devlink pci/0000:05:00.0, eswitch mode switchdev"]'
+
+# apply: eswitch per PF, with check, diff and no writes on re-apply
+sets() { sed -n 's/^sets //p' "$state"; }
+cat >"$TMP/esw.yaml" <<'YAML'
+pfs:
+  - pci: "0000:05:00.0"
+    eswitch: switchdev
+YAML
+run -j pf set 0000:05:00.0 eswitch legacy
+n0=$(sets)
+run -j apply --check "$TMP/esw.yaml"
+expect_rc "apply --check exits 0" 0
+jq_eq "check: the eswitch step would change" '[.results[] | select(.action == "eswitch") | [.status,.before.eswitch,.after.eswitch]]' \
+	'[["changed","legacy","switchdev"]]'
+expect_eq "check: no devlink write" "$n0" "$(sets)"
+run -j apply "$TMP/esw.yaml"
+expect_rc "apply exits 0" 0
+jq_eq "apply: changed to switchdev" '[.changed,(.results[] | select(.action == "eswitch") | .status)]' '[true,"changed"]'
+expect_eq "apply: one devlink write" "$((n0 + 1))" "$(sets)"
+expect_match "the fake kernel holds switchdev" 'pci 0000:05:00.0 .*mode=switchdev' "$(cat "$state")"
+run -j apply "$TMP/esw.yaml"
+jq_eq "re-apply: ok, nothing changed" '[.changed,(.results[] | select(.action == "eswitch") | .status)]' '[false,"ok"]'
+expect_eq "re-apply: zero devlink writes" "$((n0 + 1))" "$(sets)"
+run apply "$TMP/esw.yaml"
+expect_match "text: the eswitch row" 'eswitch .*ok .*switchdev' "$out"
+
+cat >"$TMP/esw-ice.yaml" <<'YAML'
+pfs:
+  - netdev: ens1f0
+    eswitch: switchdev
+YAML
+run -j apply --check "$TMP/esw-ice.yaml"
+jq_eq "check: ice with VFs is refused without --force" \
+	'[.results[] | select(.action == "eswitch") | [.status,.errno,(.reason | test("num-vfs 0"))]]' '[["failed",125,true]]'
+expect_eq "check: nothing sent" "$((n0 + 1))" "$(sets)"
+
+printf 'pfs:\n  - pci: "0000:05:00.0"\n    eswitch: bogus\n' >"$TMP/esw-bad.yaml"
+run apply "$TMP/esw-bad.yaml"
+expect_rc "apply: a bad mode is exit 2" 2
+expect_match "with its position" 'esw-bad.yaml:3:.*eswitch.*legacy or switchdev' "$err"
+printf 'pfs:\n  - pci: "0000:06:00.0"\n    eswitch: legacy\n' >"$TMP/esw-igb.yaml"
+run apply "$TMP/esw-igb.yaml"
+expect_rc "apply: eswitch on a PF without devlink is exit 2" 2
+expect_match "and says so" 'no devlink instance' "$err"
+expect_eq "nothing sent by bad files" "$((n0 + 1))" "$(sets)"

@@ -243,8 +243,8 @@ static const struct bad bad_cases[] = {
 	{ PF "    vfs: [ 3 ]\n", "t.yaml:3:12: pfs[0].vfs[0]: expected a mapping (vf or vfs, and settings), got \"3\"" },
 	/* keys */
 	{ "pfs: []\ncolour: blue\n", "t.yaml:2:1: unknown key \"colour\"; expected one of: version, pfs" },
-	{ PF "    colour: blue\n", "t.yaml:3:5: pfs[0]: unknown key \"colour\"; expected one of: pci, netdev, device, index, num_vfs, autoprobe, mtu, vfs" },
-	{ PF "    spoofchk: true\n", "t.yaml:3:5: pfs[0]: unknown key \"spoofchk\"; expected one of: pci, netdev, device, index, num_vfs, autoprobe, mtu, vfs" },
+	{ PF "    colour: blue\n", "t.yaml:3:5: pfs[0]: unknown key \"colour\"; expected one of: pci, netdev, device, index, num_vfs, autoprobe, mtu, eswitch, vfs" },
+	{ PF "    spoofchk: true\n", "t.yaml:3:5: pfs[0]: unknown key \"spoofchk\"; expected one of: pci, netdev, device, index, num_vfs, autoprobe, mtu, eswitch, vfs" },
 	{ VF "        colour: blue\n", "t.yaml:5:9: pfs[0].vfs[0]: unknown key \"colour\"; expected one of: vf, vfs, mac, vlan, qos, vlan_proto, min_tx_rate, max_tx_rate, spoofchk, trust, link_state, query_rss, node_guid, port_guid, driver, owner, mtu" },
 	{ VF "        min-tx-rate: 3\n", "t.yaml:5:9: pfs[0].vfs[0]: unknown key \"min-tx-rate\"; expected one of: vf, vfs, mac, vlan, qos, vlan_proto, min_tx_rate, max_tx_rate, spoofchk, trust, link_state, query_rss, node_guid, port_guid, driver, owner, mtu" },
 	{ PF "    num_vfs: 2\n    num_vfs: 3\n", "t.yaml:4:5: pfs[0].num_vfs: given twice (first at line 3)" },

@@ -54,6 +54,7 @@ enum sriov_apply_action {
 	SRIOV_APPLY_DRIVER,      /* vfio-pci or the host driver */
 	SRIOV_APPLY_OWNER,       /* owner of the VF's VFIO group device */
 	SRIOV_APPLY_MTU,         /* MTU of the PF's netdev (vf -1) or a VF's */
+	SRIOV_APPLY_ESWITCH,     /* the PF's eswitch mode (devlink) */
 };
 
 enum sriov_apply_status {
@@ -62,7 +63,7 @@ enum sriov_apply_status {
 	SRIOV_APPLY_FAILED,      /* failed or refused; see error, reason */
 };
 
-/* "find_pf", "autoprobe", "num_vfs", "vf_config", "driver", "owner", "mtu" */
+/* "find_pf", "autoprobe", "num_vfs", "vf_config", "driver", "owner", "mtu", "eswitch" */
 SRIOV_EXPORT const char *sriov_apply_action_name(int action);
 /* "ok", "changed", "failed" */
 SRIOV_EXPORT const char *sriov_apply_status_name(int status);
@@ -86,7 +87,10 @@ struct sriov_apply_result {
 	uint32_t changed;
 	struct sriov_vf_config config_before;
 	struct sriov_vf_config config_after;
-	/* DRIVER ("vfio-pci", "igbvf", NULL: none) and OWNER ("uid:gid") */
+	/*
+	 * DRIVER ("vfio-pci", "igbvf", NULL: none), OWNER ("uid:gid") and
+	 * ESWITCH ("legacy", "switchdev", NULL: not reported)
+	 */
 	const char *str_before;
 	const char *str_after;
 	bool rolled_back;       /* changed, then put back after a failure */

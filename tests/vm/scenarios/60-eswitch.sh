@@ -104,6 +104,28 @@ expect_eq "switchdev with a legacy rate: a warning with the way out" '["warn",tr
 expect_json $S -j pf set "$NSIM" eswitch legacy
 expect_ok sysfs_write 0 "$NSIM_DEV/sriov_numvfs"
 
+case_begin "apply: eswitch switchdev, then a re-apply with zero devlink writes"
+expect_ok sysfs_write 8 "$NSIM_DEV/sriov_numvfs"
+printf 'pfs:\n  - netdev: %s\n    eswitch: switchdev\n' "$NSIM" >/tmp/esw.yaml
+expect_json $S -j apply --check /tmp/esw.yaml
+expect_eq "check: would change, devlink still legacy" '["changed","legacy","switchdev"]' \
+	"$(jqv '.results[] | select(.action == "eswitch") | [.status, .before.eswitch, .after.eswitch]' | tr -d '\n')"
+expect_eq "check sent nothing" legacy "$(dl_mode)"
+run $S -v -v -v -j apply /tmp/esw.yaml
+expect_match "apply: one devlink write" 'devlink: 1 change requests sent' "$OUT"
+expect_eq "devlink reads switchdev" switchdev "$(dl_mode)"
+udevadm settle --timeout=60
+expect_eq "representors for the 8 VFs" 8 "$($DL -j port show | jq "[.port | to_entries[] | select(.key | startswith(\"$HANDLE/\")) | select(.value.flavour == \"pcivf\")] | length")"
+run $S -v -v -v -j apply /tmp/esw.yaml
+expect_match "re-apply: zero devlink writes" 'devlink: 0 change requests sent' "$OUT"
+expect_match "re-apply: the step is ok" '"action":"eswitch","status":"ok"' "$OUT"
+printf 'pfs:\n  - netdev: %s\n    eswitch: bogus\n' "$NSIM" >/tmp/esw-bad.yaml
+expect_fail 2 $S apply /tmp/esw-bad.yaml
+expect_match "a bad mode: its position" 'esw-bad.yaml:3:.*legacy or switchdev' "$OUT"
+expect_eq "still switchdev" switchdev "$(dl_mode)"
+expect_json $S -j pf set "$NSIM" eswitch legacy
+expect_ok sysfs_write 0 "$NSIM_DEV/sriov_numvfs"
+
 case_begin bad input: exit 2, nothing touched
 expect_fail 2 $S pf set "$NSIM" eswitch bogus
 expect_match "says what is expected" 'legacy or switchdev' "$OUT"

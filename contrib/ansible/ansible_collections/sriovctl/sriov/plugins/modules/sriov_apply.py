@@ -17,7 +17,8 @@ module: sriov_apply
 short_description: Converge SR-IOV PFs and VFs to a desired state
 description:
   - Hands a desired state in the format of sriovctl.conf(5) - PFs with
-    their VF count, autoprobe, per-VF settings, drivers and owners - to
+    their VF count, autoprobe, eswitch mode, per-VF settings, drivers and
+    owners - to
     C(sriovctl -j apply -) on the managed host, which changes only what
     differs, verifies every step by reading back and rolls a PF back when
     a step fails.
@@ -33,7 +34,9 @@ options:
   pfs:
     description:
       - The PF entries of the desired state, exactly as under C(pfs:) in
-        sriovctl.conf(5). Options left unset (null) are dropped.
+        sriovctl.conf(5) (C(pci), C(netdev), C(device), C(index),
+        C(num_vfs), C(autoprobe), C(eswitch) - C(legacy) or C(switchdev) -
+        and C(vfs)). Options left unset (null) are dropped.
       - Mutually exclusive with I(src).
     type: list
     elements: dict
@@ -49,7 +52,9 @@ options:
   force:
     description:
       - Allow changing a VF count from one non-zero value to another,
-        which destroys every VF of the PF first.
+        which destroys every VF of the PF first, and an eswitch mode
+        change that needs the VFs removed and re-created (their settings
+        are re-applied).
     type: bool
     default: false
   timeout:
@@ -92,6 +97,12 @@ EXAMPLES = r'''
             driver: vfio-pci
             owner: "libvirt-qemu:kvm"
 
+- name: The embedded switch of a ConnectX PF in switchdev mode
+  sriovctl.sriov.sriov_apply:
+    pfs:
+      - pci: "0000:5e:00.0"
+        eswitch: switchdev
+
 - name: The files of /etc/sriovctl
   sriovctl.sriov.sriov_apply:
     src: /etc/sriovctl
@@ -105,7 +116,8 @@ changed:
 results:
   description:
     - One item per step, as C(sriovctl -j apply) reports it - pf, vf,
-      action (find_pf, autoprobe, num_vfs, vf_config, driver, owner),
+      action (find_pf, autoprobe, num_vfs, vf_config, driver, owner,
+      eswitch),
       status (ok, changed, failed), before, after, changed_fields,
       rolled_back, errno, reason.
   type: list
