@@ -2,7 +2,8 @@
 # MTUs on igb: the PF to 9000, then a VF bound to igbvf to 9000; a VF above
 # its PF and a PF below its VF refused (the latter goes with --force); bad
 # values refused with nothing changed; vfio bind and release give the VF
-# its 9000 back. Everything read back with iproute2's
+# its 9000 back; apply of a file raising both to 9000 and back, and its
+# re-apply without a link event. Everything read back with iproute2's
 # ip -j link; the MTUs are left as they were.
 # shellcheck source-path=SCRIPTDIR/.. source=lib.sh
 . /tests/lib.sh
@@ -101,6 +102,76 @@ expect_json $S -j vf set "$IGB_PF#0" mtu "$vf_mtu0"
 expect_json $S -j pf set "$IGB_PF" mtu "$pf_mtu0"
 expect_eq "PF MTU (ip)" "$pf_mtu0" "$(mtu_of "$IGB")"
 expect_eq "VF MTU (ip)" "$vf_mtu0" "$(mtu_of "$VFN")"
+
+case_begin "apply: the PF and VF 0 to 9000 in one file (the PF first)"
+D=/tmp/mtu-apply
+mkdir -p "$D"
+cat >"$D/up.yaml" <<EOF
+pfs:
+  - pci: "$IGB_PF"
+    mtu: 9000
+    vfs:
+      - vf: 0
+        mtu: 9000
+EOF
+cat >"$D/down.yaml" <<EOF
+pfs:
+  - pci: "$IGB_PF"
+    mtu: $pf_mtu0
+    vfs:
+      - vf: 0
+        mtu: $vf_mtu0
+EOF
+# link events of the PF and the VF while CMD runs: the kernel sends one for
+# every MTU it takes (NETDEV_CHANGEMTU)
+watch_links() { # cmd...
+	$IP -o monitor link >"$D/monitor" 2>&1 &
+	_mon=$!
+	sleep 1
+	"$@"
+	sleep 1
+	kill "$_mon"
+	wait "$_mon" 2>/dev/null
+	EVENTS=$(grep -c -e ": $IGB[:@ ]" -e ": $VFN[:@ ]" "$D/monitor")
+}
+steps() { jqv '[.changed, (.results[] | select(.action == "mtu") | [.vf, .status, .before.mtu, .after.mtu])]'; }
+run_out $S -j apply --check "$D/up.yaml"
+expect_eq "apply --check: the plan" "[true,[null,\"changed\",$pf_mtu0,9000],[0,\"changed\",$vf_mtu0,9000]]" "$(steps)"
+expect_eq "apply --check: PF MTU unchanged (ip)" "$pf_mtu0" "$(mtu_of "$IGB")"
+expect_json $S -j apply "$D/up.yaml"
+expect_eq "apply: the report" "[true,[null,\"changed\",$pf_mtu0,9000],[0,\"changed\",$vf_mtu0,9000]]" "$(steps)"
+expect_eq "apply: PF MTU (ip)" 9000 "$(mtu_of "$IGB")"
+expect_eq "apply: VF MTU (ip)" 9000 "$(mtu_of "$VFN")"
+
+case_begin "apply: the same file again writes nothing"
+# the positive control: an MTU changed with ip shows in the monitor, and
+# apply sets back only that one
+watch_links $IP link set dev "$VFN" mtu 8000
+expect_match "ip monitor sees an MTU change" '^[1-9]' "$EVENTS"
+expect_json $S -j apply "$D/up.yaml"
+expect_eq "apply: only the VF that drifted" "[true,[null,\"ok\",9000,9000],[0,\"changed\",8000,9000]]" "$(steps)"
+watch_links run_out $S -j apply "$D/up.yaml"
+expect_eq "apply again: changed false, every step ok" "[false,[null,\"ok\",9000,9000],[0,\"ok\",9000,9000]]" "$(steps)"
+expect_eq "no link event (no MTU written)" 0 "$EVENTS"
+
+case_begin "apply: the PF below a VF the file leaves is refused (exit 3)"
+printf 'pfs:\n  - pci: "%s"\n    mtu: %s\n' "$IGB_PF" "$pf_mtu0" >"$D/pf-only.yaml"
+expect_fail 3 $S apply "$D/pf-only.yaml"
+expect_match "names the VF and both values" "MTU $pf_mtu0 would be below VF 0's \\($VFN: 9000\\)" "$OUT"
+expect_eq "PF MTU still 9000 (ip)" 9000 "$(mtu_of "$IGB")"
+printf 'pfs:\n  - pci: "%s"\n    vfs:\n      - vf: 0\n        mtu: 9100\n' "$IGB_PF" >"$D/vf-above.yaml"
+expect_fail 2 $S apply "$D/vf-above.yaml"
+expect_match "a VF above its PF: both values" "VF 0: MTU 9100 would be above its PF's \\($IGB_PF: 9000\\)" "$OUT"
+
+case_begin "apply: back down in one file (the VF first)"
+expect_json $S -j apply "$D/down.yaml"
+expect_eq "apply: the report" "[true,[null,\"changed\",9000,$pf_mtu0],[0,\"changed\",9000,$vf_mtu0]]" "$(steps)"
+expect_eq "PF MTU (ip)" "$pf_mtu0" "$(mtu_of "$IGB")"
+expect_eq "VF MTU (ip)" "$vf_mtu0" "$(mtu_of "$VFN")"
+watch_links run_out $S -j apply "$D/down.yaml"
+expect_eq "again: changed false" false "$(jqv .changed)"
+expect_eq "no link event" 0 "$EVENTS"
+
 expect_json $S -j pf disable "$IGB_PF"
 expect_eq "no VFs left" 0 "$(attr "$PCI/$IGB_PF/sriov_numvfs")"
 

@@ -17,8 +17,8 @@ module: sriov_apply
 short_description: Converge SR-IOV PFs and VFs to a desired state
 description:
   - Hands a desired state in the format of sriovctl.conf(5) - PFs with
-    their VF count, autoprobe, eswitch mode, per-VF settings, drivers and
-    owners - to
+    their VF count, autoprobe, eswitch mode and MTU, and their VFs'
+    settings, drivers, owners and MTUs - to
     C(sriovctl -j apply -) on the managed host, which changes only what
     differs, verifies every step by reading back and rolls a PF back when
     a step fails.
@@ -52,9 +52,10 @@ options:
   force:
     description:
       - Allow changing a VF count from one non-zero value to another,
-        which destroys every VF of the PF first, and an eswitch mode
+        which destroys every VF of the PF first, an eswitch mode
         change that needs the VFs removed and re-created (their settings
-        are re-applied).
+        are re-applied), and lowering a PF's MTU below that of a VF the
+        state leaves as it is.
     type: bool
     default: false
   timeout:
@@ -103,6 +104,15 @@ EXAMPLES = r'''
       - pci: "0000:5e:00.0"
         eswitch: switchdev
 
+- name: Jumbo frames on the PF and on the host netdevs of VFs 0-1
+  sriovctl.sriov.sriov_apply:
+    pfs:
+      - netdev: enp3s0
+        mtu: 9000
+        vfs:
+          - vfs: "0-1"
+            mtu: 9000
+
 - name: The files of /etc/sriovctl
   sriovctl.sriov.sriov_apply:
     src: /etc/sriovctl
@@ -117,7 +127,7 @@ results:
   description:
     - One item per step, as C(sriovctl -j apply) reports it - pf, vf,
       action (find_pf, autoprobe, num_vfs, vf_config, driver, owner,
-      eswitch),
+      eswitch, mtu),
       status (ok, changed, failed), before, after, changed_fields,
       rolled_back, errno, reason.
   type: list
