@@ -226,7 +226,9 @@ static void detail_text(const struct sriov_apply_result *r, char *buf,
 			 r->before == r->after ? a : b, a);
 	} else if (r->action == SRIOV_APPLY_DRIVER ||
 		   r->action == SRIOV_APPLY_OWNER ||
-		   r->action == SRIOV_APPLY_ESWITCH) {
+		   r->action == SRIOV_APPLY_ESWITCH ||
+		   r->action == SRIOV_APPLY_RATE_NODE ||
+		   r->action == SRIOV_APPLY_RATE) {
 		snprintf(buf, size, r->status == SRIOV_APPLY_OK ? "%s" : "%s -> %s",
 			 r->status == SRIOV_APPLY_OK && r->str_after ? r->str_after
 			 : r->str_before ? r->str_before : "-",

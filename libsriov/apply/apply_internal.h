@@ -8,6 +8,7 @@
 
 #include "internal.h"
 #include "sriov/apply.h"
+#include "sriov/rate.h"
 
 /* apply_yaml.c: YAML/JSON text to a small tree with positions */
 
@@ -67,6 +68,17 @@ struct want_vf {
 	struct apply_loc owner_loc;
 	unsigned int mtu;               /* of the VF's host netdev; 0: leave */
 	struct apply_loc mtu_loc;
+	struct sriov_rate_config rate;  /* tx_share, tx_max, rate_parent; mask 0: leave */
+	struct apply_loc rate_loc;
+};
+
+/* One entry of a PF's "rate_nodes:" list. */
+struct want_node {
+	struct apply_loc loc;
+	char path[48];                  /* "pfs[0].rate_nodes[1]" */
+	char name[SRIOV_RATE_NAME_STRLEN];
+	struct sriov_rate_config cfg;   /* mask: the values given */
+	struct apply_loc parent_loc;
 };
 
 struct want_pf {
@@ -87,6 +99,9 @@ struct want_pf {
 	struct apply_loc mtu_loc;
 	int eswitch;                    /* SRIOV_ESWITCH_*, -1: leave */
 	struct apply_loc eswitch_loc;
+	struct want_node *nodes;
+	size_t n_nodes;
+	struct apply_loc nodes_loc;
 	struct want_vf *vfs;
 	size_t n_vfs;
 };
@@ -129,6 +144,9 @@ int sriov_apply_get_uint(const struct pctx *p, const struct ynode *n, const char
 /* An MTU: SRIOV_MTU_MIN..SRIOV_MTU_MAX. */
 int sriov_apply_get_mtu(const struct pctx *p, const struct ynode *n, const char *key,
 		  unsigned int *ret);
+/* A rate as sriov_rate_parse() reads it (a plain number: Mbit/s). */
+int sriov_apply_get_rate(const struct pctx *p, const struct ynode *n, const char *key,
+		   uint64_t *ret);
 /* true/false (YAML 1.2, JSON); yes/no/on/off are refused with a hint. */
 int sriov_apply_get_bool(const struct pctx *p, const struct ynode *n, const char *key,
 	     bool *ret);
@@ -177,6 +195,8 @@ struct vf_target {
 	const struct want_vf *owner_from;
 	unsigned int mtu;               /* 0: leave */
 	const struct want_vf *mtu_from;
+	struct sriov_rate_config rate;  /* mask 0: leave */
+	const struct want_vf *rate_from;
 };
 
 /*
@@ -213,6 +233,8 @@ struct pf_plan {
 	int autoprobe_before;
 	int eswitch_before;             /* SRIOV_ESWITCH_* or SRIOV_NO_VALUE */
 	bool recreate;                  /* the VF count changes: new VFs */
+	struct rate_step *rates;        /* rate nodes, then VF leaves */
+	size_t n_rates;
 	size_t res_first;               /* its results: [res_first, res_end) */
 	size_t res_end;
 };
@@ -277,6 +299,26 @@ int sriov_apply_plan_eswitch(struct apply_run *run, struct pf_plan *p);
 void sriov_apply_check_eswitch(struct apply_run *run, struct pf_plan *p);
 int sriov_apply_exec_eswitch(struct apply_run *run, struct pf_plan *p);
 void sriov_apply_undo_eswitch(struct apply_undo *u);
+
+/*
+ * apply_rate.c: rate nodes of the file and the rates of its VFs (devlink),
+ * checked against the PF's mode after the eswitch step, planned from
+ * what the kernel has, nodes set before the leaves that name them, undone
+ * leaves first. Nodes the file does not name are left alone.
+ */
+struct rate_step {
+	bool is_node;
+	int vf;                         /* a leaf's VF, -1 for a node */
+	char name[SRIOV_RATE_NAME_STRLEN];
+	bool existed;                   /* a node that was there before */
+	struct sriov_rate_config before;
+	struct sriov_rate_config want;  /* mask: what the file gives */
+	size_t res;
+	bool done;
+};
+int sriov_apply_plan_rates(struct apply_run *run, struct pf_plan *p);
+int sriov_apply_exec_rates(struct apply_run *run, struct pf_plan *p);
+void sriov_apply_undo_rates(struct apply_undo *u);
 
 /* apply_exec.c: the VF count and autoprobe; the VF settings in one request */
 int sriov_apply_exec_counts(struct apply_run *run, struct pf_plan *p);

@@ -68,6 +68,14 @@ static int merge_one(struct sriov_ctx *ctx, const struct want_vf *e,
 		t->mtu = e->mtu;
 		t->mtu_from = e;
 	}
+	if (e->rate.mask && !overrides(e, t->rate_from,
+				       t->rate_from && t->rate_from->single))
+		return conflict(ctx, e, &e->rate_loc, "rates", vf,
+				&t->rate_from->rate_loc);
+	if (e->rate.mask) {
+		t->rate = e->rate;
+		t->rate_from = e;
+	}
 	t->any = true;
 	return 0;
 }

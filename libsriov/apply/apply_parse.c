@@ -197,6 +197,36 @@ static int vf_mtu(const struct pctx *p, void *obj, const struct ynode *key,
 	return r;
 }
 
+static int vf_rate(const struct pctx *p, void *obj, const struct ynode *key,
+		   const struct ynode *val)
+{
+	struct vf_entry *e = obj;
+	struct sriov_rate_config *c = &e->w->rate;
+	const char *s;
+	int r;
+
+	if (!strcmp(key->str, "rate_parent")) {
+		r = sriov_apply_get_str(p, val, key->str, SRIOV_RATE_NAME_STRLEN, &s);
+		if (r < 0)
+			return r;
+		snprintf(c->parent, sizeof(c->parent), "%s", s);
+		c->mask |= SRIOV_RATE_HAS_PARENT;
+	} else if (!strcmp(key->str, "tx_share")) {
+		r = sriov_apply_get_rate(p, val, key->str, &c->tx_share);
+		if (r < 0)
+			return r;
+		c->mask |= SRIOV_RATE_HAS_TX_SHARE;
+	} else {
+		r = sriov_apply_get_rate(p, val, key->str, &c->tx_max);
+		if (r < 0)
+			return r;
+		c->mask |= SRIOV_RATE_HAS_TX_MAX;
+	}
+	if (!e->w->rate_loc.file)
+		e->w->rate_loc = sriov_apply_loc_of(p, key);
+	return 0;
+}
+
 const struct key_def sriov_apply_vf_defs[] = {
 	{ "vf", vf_vf },
 	{ "vfs", vf_vfs },
@@ -204,6 +234,9 @@ const struct key_def sriov_apply_vf_defs[] = {
 	{ "driver", vf_driver },
 	{ "owner", vf_owner },
 	{ "mtu", vf_mtu },
+	{ "tx_share", vf_rate },
+	{ "tx_max", vf_rate },
+	{ "rate_parent", vf_rate },
 	{ NULL, NULL },
 };
 
@@ -221,8 +254,12 @@ static int vf_entry_check(const struct pctx *p, const struct ynode *map,
 				    "needs %s in the same entry",
 				    sriov_vf_field_name(e->part_key->field));
 	if (!c->mask && e->w->driver == APPLY_DRV_UNSET && !e->w->owner &&
-	    !e->w->mtu)
+	    !e->w->mtu && !e->w->rate.mask)
 		return sriov_apply_err_at(p, map, NULL, "the entry sets nothing");
+	if (e->w->rate.tx_share && e->w->rate.tx_max &&
+	    e->w->rate.tx_share > e->w->rate.tx_max)
+		return sriov_apply_loc_err(p->ctx, EINVAL, &e->w->rate_loc, e->w->path,
+				     "tx_share", "tx_share is above tx_max");
 	if (e->per_vf && (e->w->all || e->w->n_idx > 1))
 		return sriov_apply_err_at(p, e->per_vf, e->per_vf->str,
 				    "must be unique per VF: give it in an entry of its own, with \"vf: N\"");

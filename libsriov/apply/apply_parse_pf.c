@@ -164,6 +164,99 @@ static int pf_eswitch(const struct pctx *p, void *obj,
 	return r;
 }
 
+/* One entry of rate_nodes: name, tx_share, tx_max, parent. */
+static int node_key(const struct pctx *p, void *obj, const struct ynode *key,
+		    const struct ynode *val)
+{
+	struct want_node *n = obj;
+	const char *s;
+	int r;
+
+	if (!strcmp(key->str, "name") || !strcmp(key->str, "parent")) {
+		r = sriov_apply_get_str(p, val, key->str, SRIOV_RATE_NAME_STRLEN, &s);
+		if (r < 0)
+			return r;
+		if (key->str[0] == 'n') {
+			snprintf(n->name, sizeof(n->name), "%s", s);
+			return 0;
+		}
+		snprintf(n->cfg.parent, sizeof(n->cfg.parent), "%s", s);
+		n->cfg.mask |= SRIOV_RATE_HAS_PARENT;
+		n->parent_loc = sriov_apply_loc_of(p, key);
+		return 0;
+	}
+	if (!strcmp(key->str, "tx_share")) {
+		r = sriov_apply_get_rate(p, val, key->str, &n->cfg.tx_share);
+		n->cfg.mask |= r == 0 ? SRIOV_RATE_HAS_TX_SHARE : 0;
+		return r;
+	}
+	r = sriov_apply_get_rate(p, val, key->str, &n->cfg.tx_max);
+	n->cfg.mask |= r == 0 ? SRIOV_RATE_HAS_TX_MAX : 0;
+	return r;
+}
+
+static const struct key_def node_defs[] = {
+	{ "name", node_key },
+	{ "tx_share", node_key },
+	{ "tx_max", node_key },
+	{ "parent", node_key },
+	{ NULL, NULL },
+};
+
+static int parse_node(const struct pctx *pfp, const struct ynode *map,
+		      size_t i, struct want_node *n)
+{
+	struct pctx p = *pfp;
+	int r;
+
+	snprintf(n->path, sizeof(n->path), "%s.rate_nodes[%zu]", pfp->path, i);
+	p.path = n->path;
+	n->loc = sriov_apply_loc_of(&p, map);
+	if (map->type != Y_MAP)
+		return sriov_apply_expected(&p, map, NULL,
+				      "a mapping (name, tx_share, tx_max, parent)");
+	r = sriov_apply_walk_map(&p, map, node_defs, n);
+	if (r < 0)
+		return r;
+	if (!n->name[0])
+		return sriov_apply_err_at(&p, map, NULL, "a rate node needs a name");
+	if (n->cfg.tx_share && n->cfg.tx_max && n->cfg.tx_share > n->cfg.tx_max)
+		return sriov_apply_err_at(&p, map, "tx_share", "tx_share is above tx_max");
+	if ((n->cfg.mask & SRIOV_RATE_HAS_PARENT) && !strcmp(n->cfg.parent, n->name))
+		return sriov_apply_loc_err(p.ctx, EINVAL, &n->parent_loc, n->path,
+				     "parent", "a node cannot be its own parent");
+	return 0;
+}
+
+static int pf_rate_nodes(const struct pctx *p, void *obj,
+			 const struct ynode *key, const struct ynode *val)
+{
+	struct pf_entry *e = obj;
+	struct want_pf *w = e->w;
+
+	if (val->type != Y_SEQ)
+		return sriov_apply_expected(p, val, key->str,
+				      "a list of rate nodes (\"- name: ...\")");
+	w->nodes = calloc(val->n ? val->n : 1, sizeof(*w->nodes));
+	if (!w->nodes)
+		return -ENOMEM;
+	w->nodes_loc = sriov_apply_loc_of(p, key);
+	for (size_t i = 0; i < val->n; i++) {
+		int r = parse_node(p, val->kids[i], i, &w->nodes[i]);
+
+		w->n_nodes = i + 1;
+		if (r < 0)
+			return r;
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(w->nodes[j].name, w->nodes[i].name))
+				return sriov_apply_loc_err(p->ctx, EINVAL, &w->nodes[i].loc,
+						     w->nodes[i].path, "name",
+						     "rate node \"%s\" is listed already at line %d",
+						     w->nodes[i].name, w->nodes[j].loc.line);
+	}
+	return 0;
+}
+
 static int pf_vfs(const struct pctx *p, void *obj, const struct ynode *key,
 		  const struct ynode *val)
 {
@@ -195,6 +288,7 @@ const struct key_def sriov_apply_pf_defs[] = {
 	{ "autoprobe", pf_autoprobe },
 	{ "mtu", pf_mtu },
 	{ "eswitch", pf_eswitch },
+	{ "rate_nodes", pf_rate_nodes },
 	{ "vfs", pf_vfs },
 	{ NULL, NULL },
 };
@@ -206,6 +300,9 @@ void sriov_apply_want_pf_clear(struct want_pf *w)
 	free(w->vfs);
 	w->vfs = NULL;
 	w->n_vfs = 0;
+	free(w->nodes);
+	w->nodes = NULL;
+	w->n_nodes = 0;
 }
 
 /* The rules between the keys of a PF and between its VF entries. */

@@ -168,6 +168,8 @@ static int plan_pf(struct apply_run *run, struct pf_plan *p)
 			r = plan_owner(run, p, v);
 	if (r == 0)
 		r = sriov_apply_plan_mtus(run, p);
+	if (r == 0)
+		r = sriov_apply_plan_rates(run, p);
 	p->res_end = run->rep->n;
 	return r;
 }
@@ -206,8 +208,10 @@ static void check_num_vfs(struct apply_run *run, struct pf_plan *p)
 
 void sriov_apply_plan_free(struct apply_run *run)
 {
-	for (size_t i = 0; i < run->n_pfs; i++)
+	for (size_t i = 0; i < run->n_pfs; i++) {
 		free(run->pfs[i].t);
+		free(run->pfs[i].rates);
+	}
 	free(run->pfs);
 	run->pfs = NULL;
 	run->n_pfs = 0;

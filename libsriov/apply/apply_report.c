@@ -17,6 +17,8 @@ SRIOV_EXPORT const char *sriov_apply_action_name(int action)
 		[SRIOV_APPLY_OWNER] = "owner",
 		[SRIOV_APPLY_MTU] = "mtu",
 		[SRIOV_APPLY_ESWITCH] = "eswitch",
+		[SRIOV_APPLY_RATE_NODE] = "rate_node",
+		[SRIOV_APPLY_RATE] = "rate",
 	};
 
 	if (action < 0 || (size_t)action >= ARRAY_SIZE(names))

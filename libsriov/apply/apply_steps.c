@@ -23,6 +23,9 @@ static const struct apply_step steps[] = {
 	  sriov_apply_exec_counts, sriov_apply_undo_counts },
 	{ { SRIOV_APPLY_VF_CONFIG, SRIOV_APPLY_VF_CONFIG },
 	  sriov_apply_exec_configs, sriov_apply_undo_configs },
+	/* nodes, then the leaves under them: the VFs exist by now */
+	{ { SRIOV_APPLY_RATE_NODE, SRIOV_APPLY_RATE },
+	  sriov_apply_exec_rates, sriov_apply_undo_rates },
 	{ { SRIOV_APPLY_DRIVER, SRIOV_APPLY_DRIVER },
 	  sriov_apply_exec_drivers, sriov_apply_undo_drivers },
 	{ { SRIOV_APPLY_OWNER, SRIOV_APPLY_OWNER },

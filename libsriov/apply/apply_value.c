@@ -212,3 +212,15 @@ int sriov_apply_get_mtu(const struct pctx *p, const struct ynode *n, const char 
 	*ret = (unsigned int)v;
 	return 0;
 }
+
+int sriov_apply_get_rate(const struct pctx *p, const struct ynode *n, const char *key,
+		   uint64_t *ret)
+{
+	const char *s;
+	int r = sriov_apply_get_str(p, n, key, 32, &s);
+
+	if (r == 0 && sriov_rate_parse(s, ret) < 0)
+		r = sriov_apply_expected(p, n, key,
+				   "a rate like 100mbit, 1gbit or a number of Mbit/s");
+	return r;
+}

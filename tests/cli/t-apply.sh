@@ -46,7 +46,7 @@ expect_usage_error "restore: no such PF" restore 'eth9#0'
 expect_usage_error "unknown key" apply "$files/cli/bad-key.yaml"
 run apply "$files/cli/bad-key.yaml"
 expect_eq "unknown key: position and key" \
-	"sriovctl: $files/cli/bad-key.yaml:7:9: pfs[0].vfs[0]: unknown key \"colour\"; expected one of: vf, vfs, mac, vlan, qos, vlan_proto, min_tx_rate, max_tx_rate, spoofchk, trust, link_state, query_rss, node_guid, port_guid, driver, owner, mtu" "$err"
+	"sriovctl: $files/cli/bad-key.yaml:7:9: pfs[0].vfs[0]: unknown key \"colour\"; expected one of: vf, vfs, mac, vlan, qos, vlan_proto, min_tx_rate, max_tx_rate, spoofchk, trust, link_state, query_rss, node_guid, port_guid, driver, owner, mtu, tx_share, tx_max, rate_parent" "$err"
 run apply "$files/cli/bad-conflict.yaml"
 expect_eq "conflict: both positions" \
 	"sriovctl: $files/cli/bad-conflict.yaml:7:9: pfs[0].vfs[1].vlan: VF 1's vlan is set already at $files/cli/bad-conflict.yaml:5" "$err"

@@ -243,10 +243,10 @@ static const struct bad bad_cases[] = {
 	{ PF "    vfs: [ 3 ]\n", "t.yaml:3:12: pfs[0].vfs[0]: expected a mapping (vf or vfs, and settings), got \"3\"" },
 	/* keys */
 	{ "pfs: []\ncolour: blue\n", "t.yaml:2:1: unknown key \"colour\"; expected one of: version, pfs" },
-	{ PF "    colour: blue\n", "t.yaml:3:5: pfs[0]: unknown key \"colour\"; expected one of: pci, netdev, device, index, num_vfs, autoprobe, mtu, eswitch, vfs" },
-	{ PF "    spoofchk: true\n", "t.yaml:3:5: pfs[0]: unknown key \"spoofchk\"; expected one of: pci, netdev, device, index, num_vfs, autoprobe, mtu, eswitch, vfs" },
-	{ VF "        colour: blue\n", "t.yaml:5:9: pfs[0].vfs[0]: unknown key \"colour\"; expected one of: vf, vfs, mac, vlan, qos, vlan_proto, min_tx_rate, max_tx_rate, spoofchk, trust, link_state, query_rss, node_guid, port_guid, driver, owner, mtu" },
-	{ VF "        min-tx-rate: 3\n", "t.yaml:5:9: pfs[0].vfs[0]: unknown key \"min-tx-rate\"; expected one of: vf, vfs, mac, vlan, qos, vlan_proto, min_tx_rate, max_tx_rate, spoofchk, trust, link_state, query_rss, node_guid, port_guid, driver, owner, mtu" },
+	{ PF "    colour: blue\n", "t.yaml:3:5: pfs[0]: unknown key \"colour\"; expected one of: pci, netdev, device, index, num_vfs, autoprobe, mtu, eswitch, rate_nodes, vfs" },
+	{ PF "    spoofchk: true\n", "t.yaml:3:5: pfs[0]: unknown key \"spoofchk\"; expected one of: pci, netdev, device, index, num_vfs, autoprobe, mtu, eswitch, rate_nodes, vfs" },
+	{ VF "        colour: blue\n", "t.yaml:5:9: pfs[0].vfs[0]: unknown key \"colour\"; expected one of: vf, vfs, mac, vlan, qos, vlan_proto, min_tx_rate, max_tx_rate, spoofchk, trust, link_state, query_rss, node_guid, port_guid, driver, owner, mtu, tx_share, tx_max, rate_parent" },
+	{ VF "        min-tx-rate: 3\n", "t.yaml:5:9: pfs[0].vfs[0]: unknown key \"min-tx-rate\"; expected one of: vf, vfs, mac, vlan, qos, vlan_proto, min_tx_rate, max_tx_rate, spoofchk, trust, link_state, query_rss, node_guid, port_guid, driver, owner, mtu, tx_share, tx_max, rate_parent" },
 	{ PF "    num_vfs: 2\n    num_vfs: 3\n", "t.yaml:4:5: pfs[0].num_vfs: given twice (first at line 3)" },
 	{ "{\"pfs\": [], \"pfs\": []}\n", "t.yaml:1:13: pfs: given twice (first at line 1)" },
 	{ PF "    ? [a]\n    : 1\n", "t.yaml:3:7: pfs[0]: keys must be strings" },
@@ -315,6 +315,14 @@ static const struct bad bad_cases[] = {
 	{ PF "    mtu: 70000\n", "t.yaml:3:10: pfs[0].mtu: expected an MTU from 68 to 65535, got \"70000\"" },
 	{ VF "        mtu: 9k\n", "t.yaml:5:14: pfs[0].vfs[0].mtu: expected a whole number from 0 to 4294967295, got \"9k\"" },
 	{ PF "    vfs:\n      - vfs: 0-3\n        mtu: 9000\n      - vfs: 2\n        mtu: 1500\n", "t.yaml:7:9: pfs[0].vfs[1].mtu: VF 2's mtu is set already at t.yaml:5" },
+	{ VF "        tx_max: 100mbits\n", "t.yaml:5:17: pfs[0].vfs[0].tx_max: expected a rate like 100mbit, 1gbit or a number of Mbit/s, got \"100mbits\"" },
+	{ VF "        tx_share: 2gbit\n        tx_max: 1gbit\n", "t.yaml:5:9: pfs[0].vfs[0].tx_share: tx_share is above tx_max" },
+	{ PF "    rate_nodes:\n      - name: g\n        tx_share: 1gbit\n        tx_max: 100\n", "t.yaml:4:9: pfs[0].rate_nodes[0].tx_share: tx_share is above tx_max" },
+	{ PF "    rate_nodes:\n      - tx_max: 100\n", "t.yaml:4:9: pfs[0].rate_nodes[0]: a rate node needs a name" },
+	{ PF "    rate_nodes:\n      - name: g\n      - name: g\n", "t.yaml:5:9: pfs[0].rate_nodes[1].name: rate node \"g\" is listed already at line 4" },
+	{ PF "    rate_nodes:\n      - name: g\n        parent: g\n", "t.yaml:5:9: pfs[0].rate_nodes[0].parent: a node cannot be its own parent" },
+	{ PF "    rate_nodes:\n      - name: g\n        colour: red\n", "t.yaml:5:9: pfs[0].rate_nodes[0]: unknown key \"colour\"; expected one of: name, tx_share, tx_max, parent" },
+	{ PF "    vfs:\n      - vfs: 0-3\n        tx_max: 1gbit\n      - vfs: 2\n        rate_parent: g\n", "t.yaml:7:9: pfs[0].vfs[1].rates: VF 2's rates is set already at t.yaml:5" },
 	{ PF "  - netdev: enp3s0\n", "t.yaml:3:5: pfs[1]: netdev enp3s0 is selected already at t.yaml:2" },
 	{ "pfs:\n  - pci: 03:00.0\n  - pci: 0000:03:00.0\n", "t.yaml:3:5: pfs[1]: pci 0000:03:00.0 is selected already at t.yaml:2" },
 };
@@ -457,6 +465,9 @@ static const struct {
 	{ "driver", "vf: 0, driver: vfio-pci" },
 	{ "owner", "vf: 0, driver: vfio-pci, owner: \"0:0\"" },
 	{ "mtu", "vf: 0, mtu: 9000" },
+	{ "tx_share", "vf: 0, tx_share: 100mbit" },
+	{ "tx_max", "vf: 0, tx_max: 1000" },
+	{ "rate_parent", "vf: 0, rate_parent: grp-1" },
 };
 
 /* The schema names exactly the keys the parser takes, and each sample parses. */

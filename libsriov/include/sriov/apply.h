@@ -55,6 +55,8 @@ enum sriov_apply_action {
 	SRIOV_APPLY_OWNER,       /* owner of the VF's VFIO group device */
 	SRIOV_APPLY_MTU,         /* MTU of the PF's netdev (vf -1) or a VF's */
 	SRIOV_APPLY_ESWITCH,     /* the PF's eswitch mode (devlink) */
+	SRIOV_APPLY_RATE_NODE,   /* a devlink rate node of the PF (vf -1) */
+	SRIOV_APPLY_RATE,        /* a VF's devlink rate leaf */
 };
 
 enum sriov_apply_status {
@@ -63,7 +65,8 @@ enum sriov_apply_status {
 	SRIOV_APPLY_FAILED,      /* failed or refused; see error, reason */
 };
 
-/* "find_pf", "autoprobe", "num_vfs", "vf_config", "driver", "owner", "mtu", "eswitch" */
+/* "find_pf", "autoprobe", "num_vfs", "vf_config", "driver", "owner", "mtu", "eswitch",
+ * "rate_node", "rate" */
 SRIOV_EXPORT const char *sriov_apply_action_name(int action);
 /* "ok", "changed", "failed" */
 SRIOV_EXPORT const char *sriov_apply_status_name(int status);
@@ -89,7 +92,10 @@ struct sriov_apply_result {
 	struct sriov_vf_config config_after;
 	/*
 	 * DRIVER ("vfio-pci", "igbvf", NULL: none), OWNER ("uid:gid") and
-	 * ESWITCH ("legacy", "switchdev", NULL: not reported)
+	 * ESWITCH ("legacy", "switchdev", NULL: not reported); RATE_NODE
+	 * ("NAME tx_share 100mbit tx_max 1gbit parent P", NULL: no such
+	 * node) and RATE (the fields the file names: "tx_max 1gbit", NULL:
+	 * not known before the VF or its leaf exists)
 	 */
 	const char *str_before;
 	const char *str_after;
