@@ -169,4 +169,55 @@ expect_fail 2 $S rate set "$NSIM#0" tx-max 100
 expect_match "a VF without a leaf says why" "switchdev" "$OUT"
 expect_ok sysfs_write 0 "$NSIM_DEV/sriov_numvfs"
 expect_eq "no node left" "" "$(ls "$DBG/rate_nodes")"
+
+case_begin "apply: eswitch switchdev, a rate node and VFs under it; the same file sends nothing"
+expect_ok sysfs_write 4 "$NSIM_DEV/sriov_numvfs"
+expect_ok $S vf set "$NSIM#0-3" min-tx-rate 0 max-tx-rate 0
+cat >"$D/apply.yaml" <<EOF
+pfs:
+  - netdev: $NSIM
+    eswitch: switchdev
+    rate_nodes:
+      - name: apply_grp
+        tx_share: 100mbit
+        tx_max: 1gbit
+    vfs:
+      - vfs: 0-1
+        tx_max: 500mbit
+        rate_parent: apply_grp
+      - vf: 2
+        tx_share: 50
+EOF
+dl_mode() { $DL -j dev eswitch show "$H" | jq -r '.dev[].mode'; }
+expect_json $S -j apply --check "$D/apply.yaml"
+expect_eq "check: the node and three leaves would change" '["changed","changed","changed","changed"]' \
+	"$(jqv '[.results[] | select(.action == "rate_node" or .action == "rate") | .status]')"
+expect_eq "check: still legacy, no node" "legacy " "$(dl_mode) $(ls "$DBG/rate_nodes" 2>/dev/null)"
+run $S -v -v -v -j apply "$D/apply.yaml"
+expect_eq "apply: exit 0" 0 "$RC"
+expect_match "apply: the mode, the node and three leaves" 'devlink: 5 change requests sent' "$OUT"
+expect_eq "devlink: switchdev" switchdev "$(dl_mode)"
+expect_match "devlink -j: the node" "^$H/apply_grp node 12500000 125000000 -\$" "$(dl_rates)"
+expect_match "devlink -j: VF 0 under the node" "^$H/128 leaf 0 62500000 apply_grp\$" "$(dl_rates)"
+expect_match "devlink -j: VF 1 under the node" "^$H/129 leaf 0 62500000 apply_grp\$" "$(dl_rates)"
+expect_match "devlink -j: VF 2 with its tx_share" "^$H/130 leaf 6250000 0 -\$" "$(dl_rates)"
+run $DL port function rate show "$H/128"
+expect_match "devlink: VF 0" "tx_max 500Mbit parent apply_grp" "$OUT"
+expect_eq "debugfs: VF 3 untouched" "0 " "$(attr "$DBG/ports/131/tx_max") $(attr "$DBG/ports/131/rate_parent")"
+expect_eq "the same as sriovctl rate list" "$(dl_rates)" "$(our_rates)"
+run $S -v -v -v -j apply "$D/apply.yaml"
+expect_eq "re-apply: exit 0" 0 "$RC"
+expect_match "re-apply: zero devlink change requests" 'devlink: 0 change requests sent' "$OUT"
+expect_match "re-apply: nothing changed" '"changed":false' "$OUT"
+printf 'pfs:\n  - netdev: %s\n    vfs:\n      - vf: 0\n        rate_parent: nosuch\n' "$NSIM" >"$D/apply-bad.yaml"
+run $S -v -v -v apply "$D/apply-bad.yaml"
+expect_eq "a parent neither in the file nor on the PF: exit 2" 2 "$RC"
+expect_match "says so" 'rate node "nosuch" is neither in the file nor on' "$OUT"
+expect_eq "VF 0 still under the node" apply_grp "$(attr "$DBG/ports/128/rate_parent")"
+counted rate set "$NSIM#0-2" noparent tx-share 0 tx-max 0
+counted rate del "$NSIM/apply_grp"
+expect_eq "cleanup: the node deleted" "0 1" "$RC $WRITES"
+expect_ok $S pf set "$NSIM" eswitch legacy
+expect_ok sysfs_write 0 "$NSIM_DEV/sriov_numvfs"
+expect_eq "no node left, legacy mode" "legacy" "$(ls "$DBG/rate_nodes")$(dl_mode)"
 scenario_done
