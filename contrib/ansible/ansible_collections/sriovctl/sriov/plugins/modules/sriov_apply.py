@@ -17,8 +17,8 @@ module: sriov_apply
 short_description: Converge SR-IOV PFs and VFs to a desired state
 description:
   - Hands a desired state in the format of sriovctl.conf(5) - PFs with
-    their VF count, autoprobe, eswitch mode and MTU, and their VFs'
-    settings, drivers, owners and MTUs - to
+    their VF count, autoprobe, eswitch mode, MTU and devlink rate nodes,
+    and their VFs' settings, drivers, owners, MTUs and devlink rates - to
     C(sriovctl -j apply -) on the managed host, which changes only what
     differs, verifies every step by reading back and rolls a PF back when
     a step fails.
@@ -35,8 +35,13 @@ options:
     description:
       - The PF entries of the desired state, exactly as under C(pfs:) in
         sriovctl.conf(5) (C(pci), C(netdev), C(device), C(index),
-        C(num_vfs), C(autoprobe), C(eswitch) - C(legacy) or C(switchdev) -
-        and C(vfs)). Options left unset (null) are dropped.
+        C(num_vfs), C(autoprobe), C(eswitch) - C(legacy) or C(switchdev) -,
+        C(mtu), C(rate_nodes) - a list of C(name), C(tx_share), C(tx_max),
+        C(parent) - and C(vfs), whose entries may set C(tx_share),
+        C(tx_max) and C(rate_parent)). Rates are written as C(sriovctl
+        rate) takes them (C(100mbit), C(1gbit), a plain number of Mbit/s)
+        and need the PF in switchdev mode; rate nodes the state does not
+        name are left alone. Options left unset (null) are dropped.
       - Mutually exclusive with I(src).
     type: list
     elements: dict
@@ -104,6 +109,20 @@ EXAMPLES = r'''
       - pci: "0000:5e:00.0"
         eswitch: switchdev
 
+- name: A rate node with VFs 0-1 under it, in switchdev mode
+  sriovctl.sriov.sriov_apply:
+    pfs:
+      - pci: "0000:5e:00.0"
+        eswitch: switchdev
+        rate_nodes:
+          - name: tenant1
+            tx_max: 2gbit
+        vfs:
+          - vfs: "0-1"
+            tx_share: 100mbit
+            tx_max: 1gbit
+            rate_parent: tenant1
+
 - name: Jumbo frames on the PF and on the host netdevs of VFs 0-1
   sriovctl.sriov.sriov_apply:
     pfs:
@@ -127,7 +146,7 @@ results:
   description:
     - One item per step, as C(sriovctl -j apply) reports it - pf, vf,
       action (find_pf, autoprobe, num_vfs, vf_config, driver, owner,
-      eswitch, mtu),
+      eswitch, mtu, rate_node, rate),
       status (ok, changed, failed), before, after, changed_fields,
       rolled_back, errno, reason.
   type: list
