@@ -145,3 +145,54 @@ run apply "$TMP/esw-igb.yaml"
 expect_rc "apply: eswitch on a PF without devlink is exit 2" 2
 expect_match "and says so" 'no devlink instance' "$err"
 expect_eq "nothing sent by bad files" "$((n0 + 1))" "$(sets)"
+
+# apply: rate nodes and VF rates (devlink), checked before anything is sent
+sed -i 's/^\(pci 0000:05:00.0 .*\)ratenodes=0/\1ratenodes=1/' "$state"
+cat >"$TMP/rate.yaml" <<'YAML'
+pfs:
+  - pci: "0000:05:00.0"
+    rate_nodes:
+      - name: tenant1
+        tx_max: 1gbit
+        parent: grp0
+    vfs:
+      - vfs: 0-1
+        tx_share: 100
+        tx_max: 500mbit
+        rate_parent: tenant1
+      - vf: 2
+        rate_parent: grp0
+YAML
+run -j apply --check "$TMP/rate.yaml"
+expect_rc "rates: apply --check exits 0" 0
+jq_eq "check: a new node under an existing one, then three leaves" \
+	'[.results[] | select(.action == "rate_node" or .action == "rate") | [.vf,.status,.before.rate_node // .before.rate,.after.rate_node // .after.rate]]' \
+	'[[null,"changed",null,"tenant1 tx_share 0 tx_max 1gbit parent grp0"],[0,"changed",null,"tx_share 100mbit tx_max 500mbit parent tenant1"],[1,"changed",null,"tx_share 100mbit tx_max 500mbit parent tenant1"],[2,"changed",null,"parent grp0"]]'
+expect_eq "check: nothing sent" "$((n0 + 1))" "$(sets)"
+run apply --check --diff "$TMP/rate.yaml"
+expect_match "diff: the node's row" '0000:05:00.0 +rate_node +- +tenant1 tx_share 0 tx_max 1gbit parent grp0' "$out"
+expect_match "diff: a leaf's row" '0000:05:00.0#1 +rate +- +tx_share 100mbit tx_max 500mbit parent tenant1' "$out"
+
+sed 's/parent: grp0/parent: grp9/' "$TMP/rate.yaml" >"$TMP/rate-bad.yaml"
+run apply "$TMP/rate-bad.yaml"
+expect_rc "a parent neither in the file nor on the PF: exit 2" 2
+expect_match "names it, with its position" 'rate-bad.yaml:6:9: pfs\[0\].rate_nodes\[0\].parent: rate node "grp9" is neither in the file nor on 0000:05:00.0' "$err"
+sed 's/tx_max: 500mbit/tx_max: 500mbits/' "$TMP/rate.yaml" >"$TMP/rate-bad.yaml"
+run apply "$TMP/rate-bad.yaml"
+expect_rc "a bad unit: exit 2" 2
+expect_match "says what a rate is" 'tx_max: expected a rate like 100mbit, 1gbit or a number of Mbit/s, got "500mbits"' "$err"
+sed 's/tx_share: 100$/tx_share: 2gbit/' "$TMP/rate.yaml" >"$TMP/rate-bad.yaml"
+run apply "$TMP/rate-bad.yaml"
+expect_rc "tx_share above tx_max: exit 2" 2
+expect_match "says so" 'tx_share is above tx_max' "$err"
+printf 'pfs:\n  - pci: "0000:05:00.0"\n    eswitch: legacy\n    rate_nodes:\n      - name: a\n' >"$TMP/rate-bad.yaml"
+run apply "$TMP/rate-bad.yaml"
+expect_rc "rates with eswitch legacy: exit 2" 2
+expect_match "says why" 'rates need switchdev mode: the file sets 0000:05:00.0 to eswitch legacy' "$err"
+printf 'pfs:\n  - pci: "0000:03:00.0"\n    vfs:\n      - vf: 0\n        tx_max: 1gbit\n' >"$TMP/rate-bad.yaml"
+run apply "$TMP/rate-bad.yaml"
+expect_rc "rates on a PF in legacy mode: exit 2" 2
+expect_match "names the mode and the way out" 'rates need switchdev mode: 0000:03:00.0 is in legacy mode \(add "eswitch: switchdev"\)' "$err"
+expect_eq "nothing sent by bad rate files" "$((n0 + 1))" "$(sets)"
+expect_match "the fake kernel: 0000:05:00.0 still switchdev" 'pci 0000:05:00.0 .*mode=switchdev' "$(cat "$state")"
+sed -i 's/ratenodes=1/ratenodes=0/' "$state"
