@@ -16,8 +16,8 @@ run apply --schema
 expect_rc "schema exits 0" 0
 jq_eq "schema is draft 2020-12" '."$schema"' '"https://json-schema.org/draft/2020-12/schema"'
 jq_eq "schema: PF keys" '."$defs".pf.properties | keys' \
-	'["autoprobe","device","eswitch","index","mtu","netdev","num_vfs","pci","vfs"]'
-jq_eq "schema: VF keys" '."$defs".vf.properties | keys | length' '17'
+	'["autoprobe","device","eswitch","index","mtu","netdev","num_vfs","pci","rate_nodes","vfs"]'
+jq_eq "schema: VF keys" '."$defs".vf.properties | keys | length' '20'
 run -j apply --schema
 jq_eq "schema is JSON with -j too" '.required' '["pfs"]'
 # a real validator: the schema is valid 2020-12, the examples follow it

@@ -40,7 +40,7 @@ run help --schema vf show
 got=$(printf '%s' "$out" | jq -c '."$defs".vf_settings.properties | keys')
 run apply --schema
 jq_eq "output VF settings: the keys of the field table" \
-	'."$defs".vf.properties | keys - ["vf","vfs","driver","owner","mtu"]' "$got"
+	'."$defs".vf.properties | keys - ["vf","vfs","driver","owner","mtu","tx_share","tx_max","rate_parent"]' "$got"
 
 # the check of every document bites: a wrong key, a failure without its
 # error, two documents
