@@ -220,6 +220,8 @@ static int set_num_vfs_locked(struct sriov_pf *pf,
 		return r;
 	}
 	r = sriov_ready_begin(pf->ctx, &w);
+	if (r == 0 && o->num_vfs > 0 && pf->info.num_vfs != o->num_vfs)
+		sriov_ready_new_vfs(w);
 	if (r == 0)
 		r = apply_numvfs(pf, o, timeout, lock_fd, rep);
 	if (r == 0)

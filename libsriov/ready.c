@@ -21,6 +21,16 @@ struct sriov_ready {
 	struct sriov_ctx *ctx;
 	struct udev *udev;
 	struct udev_monitor *mon;
+	/*
+	 * The kernel links a device to its driver before the driver's probe
+	 * runs and sends "bind" once probe has finished; udev passes that
+	 * event on only after the events of the device's children (its
+	 * netdev) are done. For VFs created during the wait, a bound VF
+	 * without a netdev is ready once its "bind" has been seen.
+	 */
+	bool new_vfs;
+	char (*bound)[SRIOV_PCI_ADDR_STRLEN];
+	size_t n_bound, cap_bound;
 };
 
 static bool udev_usable(struct sriov_ctx *ctx)
@@ -40,6 +50,9 @@ int sriov_ready_begin(struct sriov_ctx *ctx, struct sriov_ready **ret)
 		w->udev = udev_new();
 		w->mon = w->udev ? udev_monitor_new_from_netlink(w->udev, "udev")
 				 : NULL;
+		/* root may raise it: enough for the events of many VFs */
+		if (w->mon)
+			udev_monitor_set_receive_buffer_size(w->mon, 16 * 1024 * 1024);
 		if (!w->mon ||
 		    udev_monitor_filter_add_match_subsystem_devtype(w->mon, "pci", NULL) < 0 ||
 		    udev_monitor_filter_add_match_subsystem_devtype(w->mon, "net", NULL) < 0 ||
@@ -62,7 +75,44 @@ void sriov_ready_end(struct sriov_ready *w)
 		return;
 	udev_monitor_unref(w->mon);
 	udev_unref(w->udev);
+	free(w->bound);
 	free(w);
+}
+
+void sriov_ready_new_vfs(struct sriov_ready *w)
+{
+	w->new_vfs = true;
+}
+
+static bool bind_seen(const struct sriov_ready *w, const char *pci)
+{
+	for (size_t i = 0; i < w->n_bound; i++)
+		if (strcmp(w->bound[i], pci) == 0)
+			return true;
+	return false;
+}
+
+/* Notes a PCI device's "bind", as udev reports it once processed. */
+static void note_bind(struct sriov_ready *w, struct udev_device *d)
+{
+	const char *action = udev_device_get_action(d);
+	const char *subsystem = udev_device_get_subsystem(d);
+	const char *name = udev_device_get_sysname(d);
+
+	if (!action || strcmp(action, "bind") != 0 || !subsystem ||
+	    strcmp(subsystem, "pci") != 0 || !name ||
+	    strlen(name) >= SRIOV_PCI_ADDR_STRLEN || bind_seen(w, name))
+		return;
+	if (w->n_bound == w->cap_bound) {
+		size_t cap = w->cap_bound ? w->cap_bound * 2 : 16;
+		void *p = realloc(w->bound, cap * sizeof(*w->bound));
+
+		if (!p)
+			return; /* the netdev and the timeout still decide */
+		w->bound = p;
+		w->cap_bound = cap;
+	}
+	snprintf(w->bound[w->n_bound++], SRIOV_PCI_ADDR_STRLEN, "%s", name);
 }
 
 static bool udev_initialized(struct sriov_ready *w, const char *subsystem,
@@ -99,6 +149,9 @@ static void vf_state(struct sriov_ready *w, const struct sriov_vf *vf,
 	} else if (!i->driver) {
 		st->ready = true;
 		st->state = "unbound";
+	} else if (!i->netdev && w->mon && w->new_vfs && !bind_seen(w, i->pci)) {
+		st->ready = false;
+		st->state = "waiting for its driver's probe";
 	} else if (i->netdev && !udev_initialized(w, "net", i->netdev)) {
 		st->ready = false;
 		st->state = "waiting for netdev";
@@ -146,13 +199,15 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-/* Consumes every queued event; only their arrival matters. */
+/* Consumes every queued event, noting the PCI devices bound. */
 static void drain(struct sriov_ready *w)
 {
 	struct udev_device *d;
 
-	while ((d = udev_monitor_receive_device(w->mon)))
+	while ((d = udev_monitor_receive_device(w->mon))) {
+		note_bind(w, d);
 		udev_device_unref(d);
+	}
 }
 
 static void report_progress(struct sriov_ready *w, size_t n_want,

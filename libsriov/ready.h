@@ -11,6 +11,12 @@ int sriov_ready_begin(struct sriov_ctx *ctx, struct sriov_ready **ret);
 void sriov_ready_end(struct sriov_ready *w);
 
 /*
+ * The VFs waited for are being created now: a bound VF without a netdev
+ * is ready once udev has passed on its "bind" (its driver's probe ended).
+ */
+void sriov_ready_new_vfs(struct sriov_ready *w);
+
+/*
  * Refreshes pf until its first n_want VFs are ready or timeout_ms passed
  * (-ETIMEDOUT). st[0..n_want) receives each VF's state either way.
  */
