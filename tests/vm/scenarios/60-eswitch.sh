@@ -93,6 +93,8 @@ expect_ok sysfs_write 0 "$NSIM_DEV/sriov_numvfs"
 
 case_begin doctor: devlink and the mode per PF, legacy rates in switchdev mode
 expect_ok sysfs_write 2 "$NSIM_DEV/sriov_numvfs"
+# netdevsim keeps VF settings across 0->N (50-apply left rates): none but VF 1's
+expect_json $S -j vf set "$NSIM#0-1" min-tx-rate 0 max-tx-rate 0
 expect_json $S -j vf set "$NSIM#1" max-tx-rate 100
 expect_json $S -j doctor
 expect_eq "legacy: ok, igb: no devlink" "[\"ok\",\"info\"]" \
