@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "nlsock.h"
 #include "devlink.h"
 #include "rtnl.h"
 
@@ -89,59 +90,6 @@ static int answer_append(struct answer *a, const void *data, size_t len)
 	return 0;
 }
 
-static int sock_send(struct sriov_devlink *dl, const void *req, size_t len)
-{
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	int fd = nl_socket_get_fd(dl->sk);
-	ssize_t n;
-
-	do
-		n = sendto(fd, req, len, 0, (struct sockaddr *)&kernel,
-			   sizeof(kernel));
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return sriov_err(dl->ctx, errno, "devlink send: %s",
-				 strerror(errno));
-	return 0;
-}
-
-/* One whole datagram (its size learnt by peeking) and its sender's port. */
-static int sock_recv(struct sriov_devlink *dl, uint8_t **ret_buf,
-		     size_t *ret_len, uint32_t *ret_sender)
-{
-	int fd = nl_socket_get_fd(dl->sk);
-	_cleanup_free_ uint8_t *buf = NULL;
-	struct sockaddr_nl from = { 0 };
-	socklen_t from_len;
-	ssize_t size, n;
-
-	do
-		size = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC);
-	while (size < 0 && errno == EINTR);
-	if (size < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-		return sriov_err(dl->ctx, ETIMEDOUT, "no devlink answer in %d s",
-				 DL_TIMEOUT_SEC);
-	if (size < 0)
-		return sriov_err(dl->ctx, errno, "devlink receive: %s",
-				 strerror(errno));
-	buf = malloc(size ? (size_t)size : 1);
-	if (!buf)
-		return sriov_err(dl->ctx, ENOMEM, "out of memory");
-	do {
-		from_len = sizeof(from);
-		n = recvfrom(fd, buf, (size_t)size, 0, (struct sockaddr *)&from,
-			     &from_len);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return sriov_err(dl->ctx, errno, "devlink receive: %s",
-				 strerror(errno));
-	*ret_sender = from_len >= sizeof(from) && from.nl_family == AF_NETLINK
-			      ? from.nl_pid : UINT32_MAX;
-	*ret_buf = TAKE_PTR(buf);
-	*ret_len = (size_t)n;
-	return 0;
-}
-
 /*
  * Keeps the messages of datagram buf that carry seq; *ret_done once the
  * last one came (the ending message of a dump, the one answer of a "do").
@@ -185,13 +133,15 @@ static int sock_transact(void *userdata, const void *req, size_t req_len,
 	int r;
 
 	memcpy(&hdr, req, sizeof(hdr));
-	r = sock_send(dl, req, req_len);
+	r = sriov_nl_send(dl->ctx, nl_socket_get_fd(dl->sk), "devlink", req,
+			  req_len);
 	for (unsigned int stray = 0; r == 0 && !done && stray < DL_MAX_STRAY;) {
 		_cleanup_free_ uint8_t *buf = NULL;
 		uint32_t sender = 0;
 		size_t len = 0, before = a.len;
 
-		r = sock_recv(dl, &buf, &len, &sender);
+		r = sriov_nl_recv(dl->ctx, nl_socket_get_fd(dl->sk), "devlink",
+				  DL_TIMEOUT_SEC, &buf, &len, &sender);
 		if (r == 0 && sender != 0)
 			sriov_dbg(dl->ctx, "ignoring a netlink datagram from port %u",
 				  sender);

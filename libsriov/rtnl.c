@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "nlsock.h"
 #include "rtnl.h"
 
 #ifndef SOL_NETLINK
@@ -43,62 +44,6 @@ struct sriov_rtnl {
 	unsigned int retry_tries;
 	unsigned int retry_delay_ms;
 };
-
-static int sock_send(struct sriov_rtnl *nl, const void *req, size_t len)
-{
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	int fd = nl_socket_get_fd(nl->sk);
-	ssize_t n;
-
-	do
-		n = sendto(fd, req, len, 0, (struct sockaddr *)&kernel,
-			   sizeof(kernel));
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return sriov_err(nl->ctx, errno, "rtnetlink send: %s",
-				 strerror(errno));
-	return 0;
-}
-
-/* One whole datagram, its size learnt by peeking (a VF list can be
- * hundreds of KiB), and the port id of its sender. */
-static int sock_recv(struct sriov_rtnl *nl, uint8_t **ret_buf,
-		     size_t *ret_len, uint32_t *ret_sender)
-{
-	int fd = nl_socket_get_fd(nl->sk);
-	_cleanup_free_ uint8_t *buf = NULL;
-	struct sockaddr_nl from = { 0 };
-	socklen_t from_len;
-	ssize_t size, n;
-
-	do
-		size = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC);
-	while (size < 0 && errno == EINTR);
-	if (size < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-		return sriov_err(nl->ctx, ETIMEDOUT, "no rtnetlink answer in %d s",
-				 RTNL_TIMEOUT_SEC);
-	if (size < 0)
-		return sriov_err(nl->ctx, errno, "rtnetlink receive: %s",
-				 strerror(errno));
-	buf = malloc(size ? (size_t)size : 1);
-	if (!buf)
-		return sriov_err(nl->ctx, ENOMEM, "out of memory for a %zd-byte answer",
-				 size);
-	do {
-		from_len = sizeof(from);
-		n = recvfrom(fd, buf, (size_t)size, 0, (struct sockaddr *)&from,
-			     &from_len);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return sriov_err(nl->ctx, errno, "rtnetlink receive: %s",
-				 strerror(errno));
-	/* an address we cannot read is no proof that the kernel sent it */
-	*ret_sender = from_len >= sizeof(from) && from.nl_family == AF_NETLINK
-			      ? from.nl_pid : UINT32_MAX;
-	*ret_buf = TAKE_PTR(buf);
-	*ret_len = (size_t)n;
-	return 0;
-}
 
 int sriov_rtnl_find_answer(struct sriov_ctx *ctx, uint32_t sender,
 			   const void *buf, size_t len, uint32_t seq,
@@ -144,13 +89,15 @@ static int sock_transact(void *userdata, const void *req, size_t req_len,
 	int r;
 
 	memcpy(&hdr, req, sizeof(hdr));
-	r = sock_send(nl, req, req_len);
+	r = sriov_nl_send(nl->ctx, nl_socket_get_fd(nl->sk), "rtnetlink", req,
+			  req_len);
 	for (unsigned int i = 0; r == 0 && i < RTNL_MAX_STRAY; i++) {
 		_cleanup_free_ uint8_t *buf = NULL;
 		uint32_t sender = 0;
 		size_t len = 0;
 
-		r = sock_recv(nl, &buf, &len, &sender);
+		r = sriov_nl_recv(nl->ctx, nl_socket_get_fd(nl->sk), "rtnetlink",
+				  RTNL_TIMEOUT_SEC, &buf, &len, &sender);
 		if (r == 0)
 			r = sriov_rtnl_find_answer(nl->ctx, sender, buf, len,
 						   hdr.nlmsg_seq, ret_reply,

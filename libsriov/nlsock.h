@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef SRIOV_NLSOCK_H
+#define SRIOV_NLSOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "internal.h"
+
+/*
+ * Datagram I/O shared by the rtnetlink and devlink (generic netlink)
+ * sockets. what names the family in messages ("rtnetlink", "devlink");
+ * timeout_sec is the socket's receive timeout, for the message only.
+ */
+int sriov_nl_send(struct sriov_ctx *ctx, int fd, const char *what,
+		  const void *req, size_t len);
+
+/*
+ * One whole datagram, its size learnt by peeking (a VF list can be
+ * hundreds of KiB), and the port id of its sender (UINT32_MAX when the
+ * address cannot be read: no proof that the kernel sent it).
+ */
+int sriov_nl_recv(struct sriov_ctx *ctx, int fd, const char *what,
+		  int timeout_sec, uint8_t **ret_buf, size_t *ret_len,
+		  uint32_t *ret_sender);
+
+#endif
