@@ -165,7 +165,7 @@ SRIOV_EXPORT int sriov_pf_set_mtu(struct sriov_pf *pf, unsigned int mtu,
 {
 	struct mtu_target t = { .pf = pf };
 	const struct sriov_vf *vf;
-	unsigned int vf_mtu;
+	unsigned int vfs_max;
 	char ifname[64];
 	int r;
 
@@ -183,11 +183,11 @@ SRIOV_EXPORT int sriov_pf_set_mtu(struct sriov_pf *pf, unsigned int mtu,
 		return sriov_err(pf->ctx, -r, "%s: its network interface %s is gone",
 				 pf->dev_name, pf->info.netdevs[0]);
 	snprintf(t.what, sizeof(t.what), "%s (%s)", pf->dev_name, ifname);
-	vf_mtu = vfs_max_mtu(pf, &vf);
-	if (mtu < vf_mtu && !(flags & SRIOV_MTU_FORCE))
+	vfs_max = vfs_max_mtu(pf, &vf);
+	if (mtu < vfs_max && !(flags & SRIOV_MTU_FORCE))
 		return sriov_err(pf->ctx, ECANCELED,
 				 "%s: MTU %u would be below VF %u's (%s: %u); lower the VFs first, or repeat with --force",
-				 t.what, mtu, vf->info.index, vf->info.netdev, vf_mtu);
+				 t.what, mtu, vf->info.index, vf->info.netdev, vfs_max);
 	r = sriov_pf_ifindex(pf, &t.ifindex);
 	if (r == 0)
 		r = mtu_write(&t, mtu, flags, ret_change);
