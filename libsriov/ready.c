@@ -22,6 +22,12 @@ struct sriov_ready {
 	struct udev *udev;
 	struct udev_monitor *mon;
 	/*
+	 * udev's event queue: names udev gives (a VF's netdev) are final
+	 * only once it has no event left to process, as udevadm settle
+	 * waits for; its fd wakes the wait when the queue empties.
+	 */
+	struct udev_queue *queue;
+	/*
 	 * The kernel links a device to its driver before the driver's probe
 	 * runs and sends "bind" once probe has finished; udev passes that
 	 * event on only after the events of the device's children (its
@@ -65,6 +71,13 @@ int sriov_ready_begin(struct sriov_ctx *ctx, struct sriov_ready **ret)
 			w->udev = NULL;
 		}
 	}
+	if (w->mon) {
+		w->queue = udev_queue_new(w->udev);
+		if (w->queue && udev_queue_get_fd(w->queue) < 0) {
+			udev_queue_unref(w->queue);
+			w->queue = NULL;
+		}
+	}
 	*ret = w;
 	return 0;
 }
@@ -73,6 +86,7 @@ void sriov_ready_end(struct sriov_ready *w)
 {
 	if (!w)
 		return;
+	udev_queue_unref(w->queue);
 	udev_monitor_unref(w->mon);
 	udev_unref(w->udev);
 	free(w->bound);
@@ -229,6 +243,10 @@ static int not_ready(struct sriov_ready *w, struct sriov_pf *pf, size_t n_want,
 		     int timeout_ms, const struct sriov_vf_status *st,
 		     const struct ready_count *c)
 {
+	if (c->ready == n_want && pf->n_vfs == n_want)
+		return sriov_err(w->ctx, ETIMEDOUT,
+				 "%s: %zu VFs there after %d ms, but udev still has events queued (see udevadm settle): the names it gives may change",
+				 pf->info.pci, n_want, timeout_ms);
 	return sriov_err(w->ctx, ETIMEDOUT,
 			 "%s: %zu of %zu VFs ready after %d ms%s; VF %zu: %s",
 			 pf->info.pci, c->ready, n_want, timeout_ms,
@@ -241,24 +259,37 @@ static int not_ready(struct sriov_ready *w, struct sriov_pf *pf, size_t n_want,
  * growing interval (5 ms up to 100 ms) after which sysfs is read again.
  * 0 to check again, -ETIMEDOUT at the deadline.
  */
+/* True when udev has no event left to process (or is not used). */
+static bool settled(struct sriov_ready *w)
+{
+	return !w->queue || udev_queue_get_queue_is_empty(w->queue) > 0;
+}
+
 static int wait_step(struct sriov_ready *w, long long deadline, int *interval)
 {
-	struct pollfd p = { .fd = -1 };
+	struct pollfd p[2] = { { .fd = -1 }, { .fd = -1 } };
 	long long left = deadline - now_ms();
+	nfds_t n = 0;
 	int r;
 
 	if (left <= 0)
 		return -ETIMEDOUT;
-	if (w->mon)
-		p = (struct pollfd){ .fd = udev_monitor_get_fd(w->mon),
-				     .events = POLLIN };
-	else if (left > *interval)
+	if (w->mon) {
+		p[n++] = (struct pollfd){ .fd = udev_monitor_get_fd(w->mon),
+					  .events = POLLIN };
+		if (w->queue)
+			p[n++] = (struct pollfd){ .fd = udev_queue_get_fd(w->queue),
+						  .events = POLLIN };
+	} else if (left > *interval) {
 		left = *interval, *interval = *interval < 50 ? *interval * 2 : 100;
-	r = poll(&p, w->mon ? 1 : 0, (int)left);
+	}
+	r = poll(p, n, (int)left);
 	if (r < 0 && errno != EINTR)
 		return sriov_err(w->ctx, errno, "poll: %s", strerror(errno));
-	if (r > 0)
+	if (r > 0 && (p[0].revents & POLLIN))
 		drain(w);
+	if (r > 0 && n > 1 && (p[1].revents & POLLIN))
+		udev_queue_flush(w->queue);
 	return 0;
 }
 
@@ -274,7 +305,7 @@ int sriov_ready_wait(struct sriov_ready *w, struct sriov_pf *pf,
 
 		if (r < 0)
 			return r;
-		if (check(w, pf, n_want, st, &c)) {
+		if (check(w, pf, n_want, st, &c) && settled(w)) {
 			sriov_progress(w->ctx, NULL, n_want, n_want, NULL, NULL);
 			return 0;
 		}
