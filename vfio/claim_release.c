@@ -93,8 +93,18 @@ int sriov_claim_undo(struct sriov_ctx *ctx, const struct sriov_claim *c,
 	size_t n = 0;
 	int r = addrs && cfgs ? lease_devices(ctx, c, addrs, cfgs, &n) : -ENOMEM;
 
-	if (r == 0 && n && c->driver == SRIOV_CLAIM_DRIVER_VFIO)
+	if (r == 0 && n && c->driver == SRIOV_CLAIM_DRIVER_VFIO) {
 		r = sriov_vfio_release_with(ctx, addrs, n, &vo, cfgs, &rep);
+		/* the report holds why: the first device that failed */
+		for (size_t i = 0; r < 0 && rep && i < rep->n; i++)
+			if (rep->devs[i].error && rep->devs[i].message &&
+			    rep->devs[i].message[0]) {
+				r = sriov_err(ctx, -rep->devs[i].error,
+					      "claim \"%s\": %s: %s", c->name,
+					      rep->devs[i].pci, rep->devs[i].message);
+				break;
+			}
+	}
 	else if (r == 0 && n && !o->keep_settings)
 		r = host_settings(ctx, addrs, cfgs, n, o->dry_run);
 	if (r == 0 && n && c->driver == SRIOV_CLAIM_DRIVER_HOST && !o->keep_settings)
@@ -166,6 +176,7 @@ SRIOV_EXPORT int sriov_claim_gc(struct sriov_ctx *ctx, bool all,
 				char ***ret_released, char ***ret_failed)
 {
 	char **names = NULL, **done = calloc(1, sizeof(char *)), **failed = calloc(1, sizeof(char *));
+	char *why = NULL;
 	size_t n = 0, n_done = 0, n_failed = 0;
 	int r, first = 0;
 
@@ -183,6 +194,8 @@ SRIOV_EXPORT int sriov_claim_gc(struct sriov_ctx *ctx, bool all,
 		sriov_claim_free(c);
 		if (k == 0)
 			k = sriov_claim_release(ctx, names[i], opts, NULL);
+		if (k < 0 && !first)
+			why = strdup(sriov_ctx_last_error(ctx));
 		first = first ? first : k;
 		r = strv_add(k == 0 ? &done : &failed, k == 0 ? &n_done : &n_failed, names[i]);
 	}
@@ -194,5 +207,9 @@ SRIOV_EXPORT int sriov_claim_gc(struct sriov_ctx *ctx, bool all,
 	}
 	*ret_released = done;
 	*ret_failed = failed;
+	/* later releases may have cleared it: the first failure's reason */
+	if (first < 0 && why && why[0])
+		first = sriov_err(ctx, -first, "%s", why);
+	free(why);
 	return first;
 }
