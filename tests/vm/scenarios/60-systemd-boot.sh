@@ -11,7 +11,7 @@
 
 U=sriovctl-apply.service
 # igb as host.yaml says (tests/vm/systemd/igb-state's line)
-WANT="3 igbvf vfio-pci igbvf|02:00:00:00:0d:00 100 3 true false|true true|02:00:00:00:0d:02 true false|root:kvm 660"
+WANT="3 igbvf vfio-pci igbvf|02:00:00:00:0d:00 100 3 true false|true true|02:00:00:00:0d:02 true false|root:kvm 660|9000 9000"
 
 prop() { systemctl show "$1" -p "$2" --value 2>&1; }
 # seconds since boot of a unit's monotonic timestamp property

@@ -12,7 +12,7 @@
 . /tests/lib.sh
 
 PFU=sriovctl-apply@$IGB_PF.service
-WANT="3 igbvf vfio-pci igbvf|02:00:00:00:0d:00 100 3 true false|true true|02:00:00:00:0d:02 true false|root:kvm 660"
+WANT="3 igbvf vfio-pci igbvf|02:00:00:00:0d:00 100 3 true false|true true|02:00:00:00:0d:02 true false|root:kvm 660|9000 9000"
 # the bound on the way back, under TCG (a real host takes a fraction)
 BOUND=60
 
