@@ -336,7 +336,7 @@ int sriov_ready_wait_vf(struct sriov_ready *w, struct sriov_pf *pf,
 			return sriov_err(w->ctx, ENODEV, "%s: VF %u is gone",
 					 pf->info.pci, index);
 		vf_state(w, pf->vfs[index], st);
-		if (st->ready)
+		if (st->ready && settled(w))
 			return 0;
 		r = wait_step(w, deadline, &interval);
 		if (r == -ETIMEDOUT)
@@ -344,7 +344,8 @@ int sriov_ready_wait_vf(struct sriov_ready *w, struct sriov_pf *pf,
 					 "%s: VF %u not ready after %d ms%s: %s",
 					 pf->info.pci, index, timeout_ms,
 					 w->mon ? "" : " (no udev events to wait for: sysfs was checked instead)",
-					 st->state);
+					 st->ready ? "udev still has events queued (see udevadm settle)"
+						   : st->state);
 		if (r < 0)
 			return r;
 	}

@@ -17,7 +17,8 @@ void sriov_ready_end(struct sriov_ready *w);
 void sriov_ready_new_vfs(struct sriov_ready *w);
 
 /*
- * Refreshes pf until its first n_want VFs are ready or timeout_ms passed
+ * Refreshes pf until its first n_want VFs are ready and udev has no event
+ * left to process (the names it gives are final), or timeout_ms passed
  * (-ETIMEDOUT). st[0..n_want) receives each VF's state either way.
  */
 int sriov_ready_wait(struct sriov_ready *w, struct sriov_pf *pf,
@@ -25,7 +26,8 @@ int sriov_ready_wait(struct sriov_ready *w, struct sriov_pf *pf,
 
 /*
  * The same for VF index of pf alone: until it is ready (on its driver,
- * with its netdev named by udev) or unbound, or timeout_ms passed.
+ * with its netdev named by udev) or unbound and udev has no event left
+ * to process, or timeout_ms passed.
  */
 int sriov_ready_wait_vf(struct sriov_ready *w, struct sriov_pf *pf,
 			unsigned int index, int timeout_ms,
