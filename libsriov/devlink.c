@@ -163,17 +163,6 @@ static int sock_transact(void *userdata, const void *req, size_t req_len,
 	return 0;
 }
 
-static uint32_t initial_seq(void)
-{
-	struct timespec ts;
-	uint32_t seq;
-
-	if (getrandom(&seq, sizeof(seq), GRND_NONBLOCK) == (ssize_t)sizeof(seq))
-		return seq;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint32_t)ts.tv_nsec ^ (uint32_t)ts.tv_sec ^ (uint32_t)getpid() << 16;
-}
-
 static struct sriov_devlink *dl_new(struct sriov_ctx *ctx,
 				    sriov_devlink_transact_fn fn,
 				    void *userdata)
@@ -185,21 +174,8 @@ static struct sriov_devlink *dl_new(struct sriov_ctx *ctx,
 	dl->ctx = ctx;
 	dl->transact = fn;
 	dl->userdata = userdata ? userdata : dl;
-	dl->seq = initial_seq();
+	dl->seq = sriov_nl_initial_seq();
 	return dl;
-}
-
-static void sock_options(struct sriov_devlink *dl)
-{
-	struct timeval tv = { .tv_sec = DL_TIMEOUT_SEC };
-	int fd = nl_socket_get_fd(dl->sk), one = 1;
-
-	if (setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)) < 0)
-		sriov_dbg(dl->ctx, "NETLINK_EXT_ACK: %s", strerror(errno));
-	if (setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one)) < 0)
-		sriov_dbg(dl->ctx, "NETLINK_CAP_ACK: %s", strerror(errno));
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0)
-		sriov_dbg(dl->ctx, "SO_RCVTIMEO: %s", strerror(errno));
 }
 
 static int resolve_family(struct sriov_devlink *dl);
@@ -228,7 +204,8 @@ int sriov_devlink_open(struct sriov_ctx *ctx, struct sriov_devlink **ret)
 		return sriov_err(ctx, err, "cannot open a generic netlink socket: %s",
 				 nl_geterror(r));
 	}
-	sock_options(dl);
+	sriov_nl_sock_options(dl->ctx, nl_socket_get_fd(dl->sk),
+			      DL_TIMEOUT_SEC);
 	r = resolve_family(dl);
 	if (r < 0) {
 		sriov_devlink_close(dl);

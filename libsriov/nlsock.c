@@ -4,10 +4,38 @@
 #include <linux/netlink.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "nlsock.h"
+
+uint32_t sriov_nl_initial_seq(void)
+{
+	struct timespec ts;
+	uint32_t seq;
+
+	if (getrandom(&seq, sizeof(seq), GRND_NONBLOCK) == (ssize_t)sizeof(seq))
+		return seq;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint32_t)ts.tv_nsec ^ (uint32_t)ts.tv_sec ^ (uint32_t)getpid() << 16;
+}
+
+void sriov_nl_sock_options(struct sriov_ctx *ctx, int fd, int timeout_sec)
+{
+	struct timeval tv = { .tv_sec = timeout_sec };
+	int one = 1;
+
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)) < 0)
+		sriov_dbg(ctx, "NETLINK_EXT_ACK: %s", strerror(errno));
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one)) < 0)
+		sriov_dbg(ctx, "NETLINK_CAP_ACK: %s", strerror(errno));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0)
+		sriov_dbg(ctx, "SO_RCVTIMEO: %s", strerror(errno));
+}
 
 int sriov_nl_send(struct sriov_ctx *ctx, int fd, const char *what,
 		  const void *req, size_t len)

@@ -12,6 +12,16 @@
  * sockets. what names the family in messages ("rtnetlink", "devlink");
  * timeout_sec is the socket's receive timeout, for the message only.
  */
+/* An unpredictable first sequence number (replies are matched by it). */
+uint32_t sriov_nl_initial_seq(void);
+
+/*
+ * Options that make errors readable (extended acks, no echo of the up to
+ * 64 KiB request) and bound each receive; old kernels lack some, which is
+ * no reason to fail.
+ */
+void sriov_nl_sock_options(struct sriov_ctx *ctx, int fd, int timeout_sec);
+
 int sriov_nl_send(struct sriov_ctx *ctx, int fd, const char *what,
 		  const void *req, size_t len);
 

@@ -115,17 +115,6 @@ static int sock_transact(void *userdata, const void *req, size_t req_len,
  * Sequence numbers start at a random point, so that a datagram another
  * process slips into our socket cannot pass for an answer by guessing.
  */
-static uint32_t initial_seq(void)
-{
-	struct timespec ts;
-	uint32_t seq;
-
-	if (getrandom(&seq, sizeof(seq), GRND_NONBLOCK) == (ssize_t)sizeof(seq))
-		return seq;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint32_t)ts.tv_nsec ^ (uint32_t)ts.tv_sec ^ (uint32_t)getpid() << 16;
-}
-
 static struct sriov_rtnl *rtnl_new(struct sriov_ctx *ctx,
 				   sriov_rtnl_transact_fn fn, void *userdata)
 {
@@ -138,24 +127,8 @@ static struct sriov_rtnl *rtnl_new(struct sriov_ctx *ctx,
 	nl->userdata = userdata ? userdata : nl;
 	nl->retry_tries = 5;
 	nl->retry_delay_ms = 10;
-	nl->seq = initial_seq();
+	nl->seq = sriov_nl_initial_seq();
 	return nl;
-}
-
-/* Options that make errors readable; old kernels lack them, which is no
- * reason to fail. */
-static void sock_options(struct sriov_rtnl *nl)
-{
-	struct timeval tv = { .tv_sec = RTNL_TIMEOUT_SEC };
-	int fd = nl_socket_get_fd(nl->sk), one = 1;
-
-	if (setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)) < 0)
-		sriov_dbg(nl->ctx, "NETLINK_EXT_ACK: %s", strerror(errno));
-	/* Errors then do not echo our (up to 64 KiB) request back. */
-	if (setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one)) < 0)
-		sriov_dbg(nl->ctx, "NETLINK_CAP_ACK: %s", strerror(errno));
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0)
-		sriov_dbg(nl->ctx, "SO_RCVTIMEO: %s", strerror(errno));
 }
 
 int sriov_rtnl_open(struct sriov_ctx *ctx, struct sriov_rtnl **ret)
@@ -182,7 +155,8 @@ int sriov_rtnl_open(struct sriov_ctx *ctx, struct sriov_rtnl **ret)
 		return sriov_err(ctx, err, "cannot open an rtnetlink socket: %s",
 				 nl_geterror(r));
 	}
-	sock_options(nl);
+	sriov_nl_sock_options(nl->ctx, nl_socket_get_fd(nl->sk),
+			      RTNL_TIMEOUT_SEC);
 	*ret = nl;
 	return 0;
 }
