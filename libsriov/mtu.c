@@ -207,7 +207,7 @@ static int vf_without_netdev(const struct sriov_vf *vf)
 			 i->index, i->pci[0] ? i->pci : "-");
 }
 
-static int vf_set_mtu(struct sriov_vf *vf, unsigned int mtu, unsigned int flags,
+static int set_vf_mtu(struct sriov_vf *vf, unsigned int mtu, unsigned int flags,
 		      bool held, struct sriov_mtu_change *ret_change)
 {
 	struct mtu_target t = { .held = held };
@@ -241,11 +241,11 @@ SRIOV_EXPORT int sriov_vf_set_mtu(struct sriov_vf *vf, unsigned int mtu,
 				  unsigned int flags,
 				  struct sriov_mtu_change *ret_change)
 {
-	return vf_set_mtu(vf, mtu, flags, false, ret_change);
+	return set_vf_mtu(vf, mtu, flags, false, ret_change);
 }
 
 int sriov_vf_set_mtu_held(struct sriov_vf *vf, unsigned int mtu,
 			  unsigned int flags, struct sriov_mtu_change *ret_change)
 {
-	return vf_set_mtu(vf, mtu, flags, true, ret_change);
+	return set_vf_mtu(vf, mtu, flags, true, ret_change);
 }
