@@ -28,7 +28,6 @@ struct ynode {
 	bool plain;             /* unquoted scalar: may be a number, bool, null */
 	struct ynode **kids;    /* sequence items; mapping key, value, key... */
 	size_t n;
-	size_t cap;
 };
 
 /*

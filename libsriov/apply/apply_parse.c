@@ -98,14 +98,17 @@ static int value_text(const struct pctx *p, const struct sriov_vf_key_def *d,
 
 	switch (d->pub.type) {
 	case SRIOV_VF_VALUE_NUMBER:
+		/* a plain decimal without leading zeros: its text is the number */
 		r = sriov_apply_get_uint(p, val, key, d->max, &v);
+		if (r == 0 && val->len >= size)
+			r = sriov_apply_expected(p, val, key, d->pub.expected);
 		if (r == 0)
-			snprintf(buf, size, "%lu", v);
+			memcpy(buf, val->str, val->len + 1);
 		return r;
 	case SRIOV_VF_VALUE_BOOL:
 		r = sriov_apply_get_bool(p, val, key, &b);
 		if (r == 0)
-			snprintf(buf, size, "%s", b ? "true" : "false");
+			strcpy(buf, b ? "true" : "false");
 		return r;
 	default:
 		if (val->type != Y_SCALAR || sriov_ynode_is_null(val) ||
@@ -272,6 +275,30 @@ static int vf_entry_check(const struct pctx *p, const struct ynode *map,
 	return 0;
 }
 
+/* "PF.vfs[I]" as snprintf() would write it, without its cost per entry. */
+static void entry_path(char *buf, size_t size, const char *pf, size_t i)
+{
+	static const char mid[] = ".vfs[";
+	char digits[24];
+	size_t len = strlen(pf), n = 0;
+
+	do
+		digits[sizeof(digits) - ++n] = (char)('0' + i % 10);
+	while ((i /= 10) && n < sizeof(digits));
+	if (len + sizeof(mid) - 1 + n + 2 > size) {
+		snprintf(buf, size, "%s.vfs[%.*s]", pf, (int)n,
+			 digits + sizeof(digits) - n);
+		return;
+	}
+	memcpy(buf, pf, len);
+	memcpy(buf + len, mid, sizeof(mid) - 1);
+	len += sizeof(mid) - 1;
+	memcpy(buf + len, digits + sizeof(digits) - n, n);
+	len += n;
+	buf[len++] = ']';
+	buf[len] = '\0';
+}
+
 int sriov_apply_parse_vf(const struct pctx *pfp, const struct ynode *map, size_t i,
 		   struct want_vf *w)
 {
@@ -279,7 +306,7 @@ int sriov_apply_parse_vf(const struct pctx *pfp, const struct ynode *map, size_t
 	struct pctx p = *pfp;
 	int r;
 
-	snprintf(w->path, sizeof(w->path), "%s.vfs[%zu]", pfp->path, i);
+	entry_path(w->path, sizeof(w->path), pfp->path, i);
 	p.path = w->path;
 	w->loc = sriov_apply_loc_of(&p, map);
 	if (map->type != Y_MAP)

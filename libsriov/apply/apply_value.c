@@ -50,9 +50,22 @@ int sriov_apply_err_at(const struct pctx *p, const struct ynode *n,
 
 bool sriov_ynode_is_null(const struct ynode *n)
 {
-	return n->type == Y_SCALAR && n->plain &&
-	       (!n->len || !strcmp(n->str, "~") || !strcmp(n->str, "null") ||
-		!strcmp(n->str, "Null") || !strcmp(n->str, "NULL"));
+	if (n->type != Y_SCALAR || !n->plain || !n->len)
+		return n->type == Y_SCALAR && n->plain;
+	/* most scalars are not null: one look at the first character */
+	if (n->str[0] != '~' && n->str[0] != 'n' && n->str[0] != 'N')
+		return false;
+	return !strcmp(n->str, "~") || !strcmp(n->str, "null") ||
+	       !strcmp(n->str, "Null") || !strcmp(n->str, "NULL");
+}
+
+/* Only the digits 0-9, and at least one. */
+static bool all_digits(const struct ynode *n)
+{
+	for (size_t i = 0; i < n->len; i++)
+		if (n->str[i] < '0' || n->str[i] > '9')
+			return false;
+	return n->len > 0;
 }
 
 /* How a value is described in "expected X, got Y". */
@@ -84,8 +97,7 @@ int sriov_apply_get_uint(const struct pctx *p, const struct ynode *n,
 	char what[64];
 	unsigned long v;
 
-	if (n->type == Y_SCALAR && n->plain && n->len &&
-	    strspn(n->str, "0123456789") == n->len &&
+	if (n->type == Y_SCALAR && n->plain && all_digits(n) &&
 	    (n->str[0] != '0' || n->len == 1) &&
 	    sriov_parse_uint(n->str, 10, max, &v) == 0) {
 		*ret = v;
