@@ -179,6 +179,14 @@ $(BUILD)/sriovctl-devlink: $(CLI_OBJS) $(BUILD)/obj/tests/fixtures/sriovctl-devl
 		-o $@ $(CLI_OBJS) $(BUILD)/obj/tests/fixtures/sriovctl-devlink-main.o \
 		$(FAKESYS_OBJS) $(BUILD)/libsriov.a $(PKG_LIBS)
 
+# sriovctl against the fake rtnetlink kernel (one netdevsim PF), for
+# profiling on the host (bench/tools/profile-vf.sh); never installed.
+$(BUILD)/sriovctl-rtnl: $(CLI_OBJS) $(BUILD)/obj/tests/fixtures/sriovctl-rtnl-main.o \
+		$(BUILD)/libsriov.a $(FAKESYS_OBJS)
+	$(call msg,LD,$@)$(CC) $(ALL_LDFLAGS) -Wl,--wrap=sriov_ctx_new -Wl,--wrap=sriov_ctx_free \
+		-o $@ $(CLI_OBJS) $(BUILD)/obj/tests/fixtures/sriovctl-rtnl-main.o \
+		$(FAKESYS_OBJS) $(BUILD)/libsriov.a $(PKG_LIBS)
+
 # A fuzz harness (tests/fuzz/fuzz_TARGET.c) with a plain main() that
 # replays corpus files, and the same harness with libFuzzer.
 $(BUILD)/fuzz/replay_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o \
