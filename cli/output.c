@@ -7,11 +7,11 @@
 
 enum node_type { N_OBJ, N_LIST, N_STR, N_NUM, N_BOOL, N_NULL, N_STRV };
 
+/* Text only; the label and the text live in the node's own allocation. */
 struct node {
 	enum node_type type;
-	char *key;     /* JSON key, NULL: text only */
-	char *label;   /* text label, NULL: JSON only */
-	char *text;    /* scalar as text */
+	const char *label;   /* NULL: JSON only */
+	const char *text;    /* scalar as text */
 	struct node *parent;
 	struct node *first, *last, *next;
 };
@@ -74,9 +74,6 @@ static void node_free(struct node *n)
 		struct node *next = n->next;
 
 		node_free(n->first);
-		free(n->key);
-		free(n->label);
-		free(n->text);
 		free(n);
 		n = next;
 	}
@@ -106,20 +103,24 @@ void out_free(struct out *o)
 	free(o);
 }
 
-static void jb_put(struct jbuf *b, const char *s, size_t n)
+static void jb_grow(struct jbuf *b, size_t n)
 {
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
+	size_t cap = b->cap ? b->cap : 4096;
 
-		while (cap < b->len + n)
-			cap *= 2;
-		b->s = realloc(b->s, cap);
-		if (!b->s) {
-			fputs("sriovctl: out of memory\n", stderr);
-			exit(1);
-		}
-		b->cap = cap;
+	while (cap < b->len + n)
+		cap *= 2;
+	b->s = realloc(b->s, cap);
+	if (!b->s) {
+		fputs("sriovctl: out of memory\n", stderr);
+		exit(1);
 	}
+	b->cap = cap;
+}
+
+static inline void jb_put(struct jbuf *b, const char *s, size_t n)
+{
+	if (b->len + n > b->cap)
+		jb_grow(b, n);
 	memcpy(b->s + b->len, s, n);
 	b->len += n;
 }
@@ -130,6 +131,23 @@ static void jb_puts(struct jbuf *b, const char *s)
 }
 
 static void jb_string(struct jbuf *b, const char *s);
+
+/*
+ * A member's key and its colon. Keys are the program's own snake_case
+ * names (the schemas in cli/schemas/ list them), never data, so they are
+ * copied as they are.
+ */
+static void jb_key(struct jbuf *b, const char *key, bool pretty)
+{
+	size_t n = strlen(key), sep = pretty ? 2 : 1;
+
+	if (b->len + n + 2 + sep > b->cap)
+		jb_grow(b, n + 2 + sep);
+	b->s[b->len] = '"';
+	memcpy(b->s + b->len + 1, key, n);
+	memcpy(b->s + b->len + 1 + n, "\": ", 1 + sep);
+	b->len += n + 2 + sep;
+}
 
 static void jb_indent(struct out *o, size_t depth)
 {
@@ -163,10 +181,8 @@ static bool jb_member(struct out *o, const char *key)
 		jb_put(&o->jb, ",", 1);
 	l->has_members = true;
 	jb_indent(o, o->depth);
-	if (l->obj) {
-		jb_string(&o->jb, key);
-		jb_puts(&o->jb, o->pretty ? ": " : ":");
-	}
+	if (l->obj)
+		jb_key(&o->jb, key, o->pretty);
 	return true;
 }
 
@@ -223,14 +239,19 @@ static void jb_scalar(struct out *o, const char *key, const char *raw,
 	jb_done(o);
 }
 
-static struct node *add(struct out *o, enum node_type t, const char *key,
-			const char *label)
+/* A node holding copies of label and text (either may be NULL). */
+static struct node *add(struct out *o, enum node_type t, const char *label,
+			const char *text)
 {
-	struct node *n = xcalloc(1, sizeof(*n));
+	size_t llen = label ? strlen(label) + 1 : 0, tlen = text ? strlen(text) + 1 : 0;
+	struct node *n = xcalloc(1, sizeof(*n) + llen + tlen);
+	char *p = (char *)(n + 1);
 
 	n->type = t;
-	n->key = xstrdup(key);
-	n->label = xstrdup(label);
+	if (label)
+		n->label = memcpy(p, label, llen);
+	if (text)
+		n->text = memcpy(p + llen, text, tlen);
 	n->parent = o->cur;
 	if (o->cur->last)
 		o->cur->last->next = n;
@@ -245,7 +266,7 @@ void out_obj_begin(struct out *o, const char *key, const char *label)
 	if (o->json)
 		jb_open(o, key, true);
 	else
-		o->cur = add(o, N_OBJ, key, label);
+		o->cur = add(o, N_OBJ, label, NULL);
 }
 
 void out_list_begin(struct out *o, const char *key, const char *label)
@@ -253,7 +274,7 @@ void out_list_begin(struct out *o, const char *key, const char *label)
 	if (o->json)
 		jb_open(o, key, false);
 	else
-		o->cur = add(o, N_LIST, key, label);
+		o->cur = add(o, N_LIST, label, NULL);
 }
 
 void out_obj_end(struct out *o)
@@ -269,11 +290,11 @@ void out_list_end(struct out *o)
 	out_obj_end(o);
 }
 
-/* Text: a field of the tree, its text taken over. */
-static void scalar(struct out *o, enum node_type t, const char *key,
-		   const char *label, char *text)
+/* Text: a field of the tree (its key is JSON's alone). */
+static void scalar(struct out *o, enum node_type t, const char *label,
+		   const char *text)
 {
-	add(o, t, key, label)->text = text;
+	add(o, t, label, text);
 }
 
 void out_str(struct out *o, const char *key, const char *label,
@@ -282,34 +303,65 @@ void out_str(struct out *o, const char *key, const char *label,
 	if (o->json)
 		jb_scalar(o, key, "null", value);
 	else
-		scalar(o, value ? N_STR : N_NULL, key, label,
-		       xstrdup(value ? value : "-"));
+		scalar(o, value ? N_STR : N_NULL, label, value ? value : "-");
+}
+
+/* Decimal digits of v, written backwards from end; returns the first. */
+static char *format_ll(char *end, long long value)
+{
+	unsigned long long v = value < 0 ? 0 - (unsigned long long)value
+					 : (unsigned long long)value;
+	char *p = end;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (value < 0)
+		*--p = '-';
+	return p;
 }
 
 void out_int(struct out *o, const char *key, const char *label,
 	     long long value, bool present)
 {
 	char num[32];
+	const char *text = present ? format_ll(num + sizeof(num) - 1, value) : NULL;
 
-	snprintf(num, sizeof(num), "%lld", value);
 	if (o->json)
-		jb_scalar(o, key, present ? num : "null", NULL);
+		jb_scalar(o, key, text ? text : "null", NULL);
 	else
-		scalar(o, present ? N_NUM : N_NULL, key, label,
-		       xstrdup(present ? num : "-"));
+		scalar(o, present ? N_NUM : N_NULL, label, present ? text : "-");
+}
+
+/* value in hex, lower case, zero-padded to width digits (at most 16). */
+static const char *format_hex(char *buf, size_t size, unsigned long value,
+			      int width)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *p = buf + size - 1;
+
+	*p = '\0';
+	do {
+		*--p = digits[value & 0xf];
+		value >>= 4;
+	} while (value && p > buf);
+	while (buf + size - 1 - p < width && p > buf)
+		*--p = '0';
+	return p;
 }
 
 void out_hex(struct out *o, const char *key, const char *label,
 	     unsigned long value, int width, bool present)
 {
 	char hex[32];
+	const char *text = present ? format_hex(hex, sizeof(hex), value, width) : NULL;
 
-	snprintf(hex, sizeof(hex), "%0*lx", width, value);
 	if (o->json)
-		jb_scalar(o, key, "null", present ? hex : NULL);
+		jb_scalar(o, key, "null", text);
 	else
-		scalar(o, present ? N_STR : N_NULL, key, label,
-		       xstrdup(present ? hex : "-"));
+		scalar(o, present ? N_STR : N_NULL, label, present ? text : "-");
 }
 
 void out_bool(struct out *o, const char *key, const char *label, int value)
@@ -318,8 +370,8 @@ void out_bool(struct out *o, const char *key, const char *label, int value)
 		jb_scalar(o, key, value < 0 ? "null" : value ? "true" : "false",
 			  NULL);
 	else
-		scalar(o, value < 0 ? N_NULL : N_BOOL, key, label,
-		       xstrdup(value < 0 ? "-" : value ? "on" : "off"));
+		scalar(o, value < 0 ? N_NULL : N_BOOL, label,
+		       value < 0 ? "-" : value ? "on" : "off");
 }
 
 void out_yesno(struct out *o, const char *key, const char *label, bool value)
@@ -327,7 +379,7 @@ void out_yesno(struct out *o, const char *key, const char *label, bool value)
 	if (o->json)
 		jb_scalar(o, key, value ? "true" : "false", NULL);
 	else
-		scalar(o, N_BOOL, key, label, xstrdup(value ? "yes" : "no"));
+		scalar(o, N_BOOL, label, value ? "yes" : "no");
 }
 
 void out_text(struct out *o, const char *label, const char *fmt, ...)
@@ -341,14 +393,15 @@ void out_text(struct out *o, const char *label, const char *fmt, ...)
 	if (vasprintf(&s, fmt, ap) < 0)
 		s = xstrdup("?");
 	va_end(ap);
-	scalar(o, N_STR, NULL, label, s);
+	scalar(o, N_STR, label, s);
+	free(s);
 }
 
 void out_strv(struct out *o, const char *key, const char *label,
 	      const char *const *values)
 {
-	struct node *n;
 	size_t tlen = 1;
+	char *text;
 
 	if (o->json) {
 		jb_open(o, key, false);
@@ -357,19 +410,16 @@ void out_strv(struct out *o, const char *key, const char *label,
 		jb_close(o);
 		return;
 	}
-	n = add(o, N_STRV, key, label);
 	for (size_t i = 0; values && values[i]; i++)
 		tlen += strlen(values[i]) + 1;
-	n->text = xcalloc(1, tlen + 1);
+	text = xcalloc(1, tlen + 1);
 	for (size_t i = 0; values && values[i]; i++) {
 		if (i)
-			strcat(n->text, ",");
-		strcat(n->text, values[i]);
+			strcat(text, ",");
+		strcat(text, values[i]);
 	}
-	if (!values || !values[0]) {
-		free(n->text);
-		n->text = xstrdup("-");
-	}
+	scalar(o, N_STRV, label, values && values[0] ? text : "-");
+	free(text);
 }
 
 /*
@@ -408,9 +458,14 @@ static bool is_control(unsigned int cp)
 	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0);
 }
 
-static bool json_plain(unsigned char c)
+/* Printable ASCII but '"' and '\\': what a JSON string holds as it is. */
+static const bool json_plain_bytes[256] = {
+	[0x20 ... 0x21] = true, [0x23 ... 0x5b] = true, [0x5d ... 0x7e] = true,
+};
+
+static inline bool json_plain(unsigned char c)
 {
-	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+	return json_plain_bytes[c];
 }
 
 /*
@@ -422,7 +477,21 @@ static bool json_plain(unsigned char c)
 static void jb_string(struct jbuf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	size_t plain;
 
+	while (json_plain(*p))
+		p++;
+	plain = (size_t)(p - (const unsigned char *)s);
+	if (!*p) {
+		if (b->len + plain + 2 > b->cap)
+			jb_grow(b, plain + 2);
+		b->s[b->len] = '"';
+		memcpy(b->s + b->len + 1, s, plain);
+		b->s[b->len + plain + 1] = '"';
+		b->len += plain + 2;
+		return;
+	}
+	p = (const unsigned char *)s;
 	jb_put(b, "\"", 1);
 	while (*p) {
 		const unsigned char *run = p;
@@ -477,9 +546,19 @@ static size_t text_put(FILE *f, const char *s, bool multiline)
 	size_t cols = 0;
 
 	while (*p) {
+		const unsigned char *run = p;
 		unsigned int cp;
-		size_t n = utf8_seq(p, &cp);
+		size_t n;
 
+		while (*p >= 0x20 && *p < 0x7f)
+			p++;
+		if (p > run) {
+			if (f)
+				fwrite(run, 1, (size_t)(p - run), f);
+			cols += (size_t)(p - run);
+			continue;
+		}
+		n = utf8_seq(p, &cp);
 		if (n == 0 || (is_control(cp) &&
 			       !(multiline && (cp == '\n' || cp == '\t')))) {
 			/* a C1 control is two bytes in UTF-8: both escaped */
@@ -562,12 +641,25 @@ struct column {
 	int width;
 };
 
-static int column_index(struct column *cols, int n, const char *label)
+/* Rows repeat their labels in order: the search starts at hint. */
+static int column_index(struct column *cols, int n, const char *label, int hint)
 {
-	for (int i = 0; i < n; i++)
+	for (int k = 0; k < n; k++) {
+		int i = (hint + k) % n;
+
 		if (!strcmp(cols[i].label, label))
 			return i;
+	}
 	return -1;
+}
+
+static void pad(FILE *f, int width)
+{
+	static const char spaces[] = "                                ";
+
+	for (; width > 0; width -= (int)sizeof(spaces) - 1)
+		fwrite(spaces, 1, width < (int)sizeof(spaces) - 1
+				  ? (size_t)width : sizeof(spaces) - 1, f);
 }
 
 static int collect_columns(const struct node *list, struct column *cols,
@@ -575,13 +667,15 @@ static int collect_columns(const struct node *list, struct column *cols,
 {
 	int n = 0;
 
-	for (const struct node *row = list->first; row; row = row->next)
+	for (const struct node *row = list->first; row; row = row->next) {
+		int hint = 0;
+
 		for (const struct node *c = row->first; c; c = c->next) {
 			int i, w;
 
 			if (!c->label || !is_scalar(c))
 				continue;
-			i = column_index(cols, n, c->label);
+			i = column_index(cols, n, c->label, hint);
 			if (i < 0 && n < max) {
 				i = n++;
 				cols[i].label = c->label;
@@ -590,21 +684,24 @@ static int collect_columns(const struct node *list, struct column *cols,
 			w = (int)text_put(NULL, text_of(c), false);
 			if (i >= 0 && w > cols[i].width)
 				cols[i].width = w;
+			if (i >= 0)
+				hint = i + 1;
 		}
+	}
 	return n;
 }
 
 static void table_row(FILE *f, struct column *cols, int n,
 		      const char *const *cells, int indent)
 {
-	fprintf(f, "%*s", indent, "");
+	pad(f, indent);
 	for (int i = 0; i < n; i++) {
 		int w = (int)text_put(f, cells[i], false);
 
 		if (i == n - 1)
 			fputc('\n', f);
 		else
-			fprintf(f, "%*s  ", cols[i].width - w, "");
+			pad(f, cols[i].width - w + 2);
 	}
 }
 
@@ -630,13 +727,17 @@ static void table(FILE *f, const struct node *list, int indent)
 	}
 	table_row(f, cols, n, cells, indent);
 	for (const struct node *row = list->first; row; row = row->next) {
+		int hint = 0;
+
 		for (int i = 0; i < n; i++)
 			cells[i] = "-";
 		for (const struct node *c = row->first; c; c = c->next) {
-			int i = c->label ? column_index(cols, n, c->label) : -1;
+			int i = c->label ? column_index(cols, n, c->label, hint) : -1;
 
-			if (i >= 0 && is_scalar(c))
+			if (i >= 0 && is_scalar(c)) {
 				cells[i] = text_of(c);
+				hint = i + 1;
+			}
 		}
 		table_row(f, cols, n, cells, indent);
 	}

@@ -307,6 +307,16 @@ static const char *label_of(const struct sriov_vf_key *k,
 	return buf;
 }
 
+/* The text of a number as sriov_vf_key_format() writes it: digits only. */
+static long long decimal(const char *text)
+{
+	long long v = 0;
+
+	for (const char *p = text; *p >= '0' && *p <= '9'; p++)
+		v = v * 10 + (*p - '0');
+	return v;
+}
+
 static void print_key(struct out *o, const struct sriov_vf_key *k,
 		      const struct sriov_vf_config *c, const char *label)
 {
@@ -316,8 +326,7 @@ static void print_key(struct out *o, const struct sriov_vf_key *k,
 
 	switch (k->type) {
 	case SRIOV_VF_VALUE_NUMBER:
-		out_int(o, k->name, label, known ? strtoll(text, NULL, 10) : 0,
-			known);
+		out_int(o, k->name, label, known ? decimal(text) : 0, known);
 		break;
 	case SRIOV_VF_VALUE_BOOL:
 		out_bool(o, k->name, label, known ? !strcmp(text, "true") : -1);
@@ -325,6 +334,31 @@ static void print_key(struct out *o, const struct sriov_vf_key *k,
 	default:
 		out_str(o, k->name, label, known ? text : NULL);
 	}
+}
+
+/* Each key's labels, made once: vf list prints them for every VF. */
+#define LABELED_KEYS 32
+
+struct key_labels {
+	bool made;
+	const char *column, *detail;
+	char buf[SRIOV_VF_VALUE_STRLEN + 8];
+};
+
+static const char *cached_label(size_t i, const struct sriov_vf_key *k,
+				enum vf_labels how)
+{
+	static struct key_labels cache[LABELED_KEYS];
+	struct key_labels *l = &cache[i];
+
+	if (how == VF_LABELS_NONE)
+		return NULL;
+	if (!l->made) {
+		l->column = label_of(k, VF_LABELS_COLUMN, l->buf, sizeof(l->buf));
+		l->detail = label_of(k, VF_LABELS_DETAIL, l->buf, sizeof(l->buf));
+		l->made = true;
+	}
+	return how == VF_LABELS_COLUMN ? l->column : l->detail;
 }
 
 void print_vf_settings(struct out *o, const struct sriov_vf_config *c,
@@ -335,7 +369,9 @@ void print_vf_settings(struct out *o, const struct sriov_vf_config *c,
 
 	for (size_t i = 0; (k = sriov_vf_key_at(i)); i++)
 		if (fields & k->field)
-			print_key(o, k, c, label_of(k, how, label, sizeof(label)));
+			print_key(o, k, c,
+				  i < LABELED_KEYS ? cached_label(i, k, how)
+						   : label_of(k, how, label, sizeof(label)));
 }
 
 /* The VF object leaves the InfiniBand GUIDs out (sriovctl-vf(8)). */

@@ -86,12 +86,11 @@ const struct sriov_vf_key_def sriov_vf_key_defs[] = {
 	{ { NULL } },
 };
 
+#define N_KEYS (sizeof(sriov_vf_key_defs) / sizeof(sriov_vf_key_defs[0]) - 1)
+
 SRIOV_EXPORT const struct sriov_vf_key *sriov_vf_key_at(size_t i)
 {
-	for (size_t k = 0; sriov_vf_key_defs[k].pub.name; k++)
-		if (k == i)
-			return &sriov_vf_key_defs[k].pub;
-	return NULL;
+	return i < N_KEYS ? &sriov_vf_key_defs[i].pub : NULL;
 }
 
 SRIOV_EXPORT const struct sriov_vf_key *sriov_vf_key_find(const char *name)
@@ -297,44 +296,68 @@ static const char *name_of(const struct sriov_vf_key_def *d, uint64_t v)
 	return d->names[0].name;
 }
 
+/* n bytes as "xx:xx:...", high byte first; buf holds 3 * n. */
+static void format_hex_bytes(char *buf, const uint8_t *b, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		buf[3 * i] = digits[b[i] >> 4];
+		buf[3 * i + 1] = digits[b[i] & 0xf];
+		buf[3 * i + 2] = i + 1 < n ? ':' : '\0';
+	}
+}
+
+/* Without printf: vf list formats every key of every VF. */
+static int format_value(const struct sriov_vf_key_def *d, uint64_t v,
+			const uint8_t *mac, char *buf, size_t size)
+{
+	char num[24], *p = num + sizeof(num) - 1;
+	const char *text = num;
+	uint8_t b[8];
+	size_t len;
+
+	switch (d->kind) {
+	case VF_KIND_MAC:
+	case VF_KIND_GUID:
+		len = d->kind == VF_KIND_MAC ? 6 : 8;
+		if (size < 3 * len)
+			return -ENOSPC;
+		for (size_t i = 0; i < 8; i++)
+			b[i] = (uint8_t)(v >> (56 - 8 * i));
+		format_hex_bytes(buf, d->kind == VF_KIND_MAC ? mac : b, len);
+		return 0;
+	case VF_KIND_UINT:
+		*p = '\0';
+		do {
+			*--p = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+		text = p;
+		break;
+	case VF_KIND_BOOL:
+		text = v ? "true" : "false";
+		break;
+	default:
+		text = name_of(d, v);
+		break;
+	}
+	len = strlen(text);
+	if (len >= size)
+		return -ENOSPC;
+	memcpy(buf, text, len + 1);
+	return 0;
+}
+
 SRIOV_EXPORT int sriov_vf_key_format(const struct sriov_vf_key *key,
 				     const struct sriov_vf_config *cfg,
 				     char *buf, size_t size)
 {
 	const struct sriov_vf_key_def *d = sriov_vf_key_def_of(key);
-	const uint8_t *m = cfg ? cfg->mac : NULL;
-	uint64_t v;
-	int n;
 
 	if (!key || !cfg || !buf)
 		return -EINVAL;
-	v = sriov_vf_key_get(d, cfg);
-	switch (d->kind) {
-	case VF_KIND_MAC:
-		n = snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x", m[0],
-			     m[1], m[2], m[3], m[4], m[5]);
-		break;
-	case VF_KIND_GUID:
-		n = snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x:%02x:%02x",
-			     (unsigned int)(v >> 56) & 0xff,
-			     (unsigned int)(v >> 48) & 0xff,
-			     (unsigned int)(v >> 40) & 0xff,
-			     (unsigned int)(v >> 32) & 0xff,
-			     (unsigned int)(v >> 24) & 0xff,
-			     (unsigned int)(v >> 16) & 0xff,
-			     (unsigned int)(v >> 8) & 0xff, (unsigned int)v & 0xff);
-		break;
-	case VF_KIND_UINT:
-		n = snprintf(buf, size, "%llu", (unsigned long long)v);
-		break;
-	case VF_KIND_BOOL:
-		n = snprintf(buf, size, "%s", v ? "true" : "false");
-		break;
-	default:
-		n = snprintf(buf, size, "%s", name_of(d, v));
-		break;
-	}
-	return n >= 0 && (size_t)n < size ? 0 : -ENOSPC;
+	return format_value(d, sriov_vf_key_get(d, cfg), cfg->mac, buf, size);
 }
 
 void sriov_vf_config_copy(struct sriov_vf_config *dst,
