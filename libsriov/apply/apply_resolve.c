@@ -127,14 +127,17 @@ static int with_position(struct apply_run *run, const struct want_pf *w,
 	return sriov_apply_loc_err(run->ctx, -r, &w->loc, w->path, key, "%s", msg);
 }
 
-/* With opts.pf, only the entry selecting that PF; the others may not resolve. */
+/*
+ * With opts.pf, only the entry selecting that PF; the others may not
+ * resolve. A PF named by address or netdev is read alone; only "device"
+ * (vendor:device and index) scans the host for every PF.
+ */
 int sriov_apply_resolve(struct apply_run *run)
 {
-	struct sriov_pf *const *all, *only = NULL, *pf;
-	size_t n_all;
-	int r = sriov_pf_list(run->ctx, &all, &n_all);
+	struct sriov_pf *only = NULL, *pf;
+	int r = 0;
 
-	if (r == 0 && run->o.pf)
+	if (run->o.pf)
 		r = sriov_pf_find(run->ctx, run->o.pf, &only);
 	if (r < 0)
 		return r;
