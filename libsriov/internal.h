@@ -291,6 +291,22 @@ int sriov_write_atomic(struct sriov_ctx *ctx, const char *path,
 		       const void *data, size_t len);
 /* Removes path (gone already is fine), then fsyncs its directory. */
 int sriov_remove_synced(struct sriov_ctx *ctx, const char *path);
+/*
+ * Several files of one directory replaced at once, with one sync for all:
+ * each PATH.tmp written, one syncfs() of the directory's file system, the
+ * renames, one fsync of the directory. A failure part-way leaves each
+ * file old or new, never a part, and no .tmp behind.
+ */
+struct state_file {
+	const char *path;
+	const void *data;
+	size_t len;
+};
+int sriov_write_atomic_all(struct sriov_ctx *ctx, const struct state_file *files,
+			   size_t n);
+/* Several files of one directory removed, then one fsync of it. */
+int sriov_remove_synced_all(struct sriov_ctx *ctx, const char *const *paths,
+			    size_t n);
 
 /*
  * resolve.c: a VF list "0-3,7" (the part after '#' of PF#LIST, "vfs:" of

@@ -38,6 +38,16 @@ int sriov_state_dir_trusted(struct sriov_ctx *ctx, const char *path)
 			 path, why);
 }
 
+/* A trusted directory that is there already: nothing to create. */
+static bool dir_there(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+	       (st.st_uid == 0 || st.st_uid == geteuid()) &&
+	       !(st.st_mode & (S_IWGRP | S_IWOTH));
+}
+
 /* Creates the state directory (mode 0700) and its parents when missing. */
 int sriov_state_dir_ensure(struct sriov_ctx *ctx)
 {
@@ -47,6 +57,8 @@ int sriov_state_dir_ensure(struct sriov_ctx *ctx)
 	if (len == 0 || len >= sizeof(path))
 		return sriov_err(ctx, EINVAL, "invalid state directory \"%s\"",
 				 ctx->state_dir);
+	if (dir_there(ctx->state_dir))
+		return 0;
 	memcpy(path, ctx->state_dir, len + 1);
 	for (char *p = path + 1; *p; p++) {
 		if (*p != '/')
@@ -96,6 +108,8 @@ int sriov_state_subdir(struct sriov_ctx *ctx, const char *name, char *buf,
 		return sriov_err(ctx, EINVAL, "invalid state file name \"%s\"", name);
 	if ((size_t)snprintf(buf, size, "%s/%s", ctx->state_dir, name) >= size)
 		return sriov_err(ctx, ENAMETOOLONG, "state directory path too long");
+	if (dir_there(buf))
+		return 0;
 	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
 		return sriov_err(ctx, errno, "cannot create %s: %s", buf,
 				 strerror(errno));
@@ -145,8 +159,8 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-/* path.tmp, created afresh (never through a link), written and synced. */
-static int write_tmp(const char *tmp, const void *data, size_t len)
+/* path.tmp, created afresh (never through a link), written, synced if asked. */
+static int write_tmp(const char *tmp, const void *data, size_t len, bool sync)
 {
 	int fd, r;
 
@@ -161,7 +175,7 @@ static int write_tmp(const char *tmp, const void *data, size_t len)
 	r = fchmod(fd, 0600) < 0 ? -errno : 0;
 	if (r == 0)
 		r = write_all(fd, data, len);
-	if (r == 0 && fsync(fd) < 0)
+	if (r == 0 && sync && fsync(fd) < 0)
 		r = -errno;
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
@@ -176,7 +190,7 @@ int sriov_write_atomic(struct sriov_ctx *ctx, const char *path,
 
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
 		return sriov_err(ctx, ENAMETOOLONG, "path too long: %s", path);
-	r = write_tmp(tmp, data, len);
+	r = write_tmp(tmp, data, len, true);
 	if (r == 0 && rename(tmp, path) < 0)
 		r = -errno;
 	if (r < 0) {
@@ -185,6 +199,86 @@ int sriov_write_atomic(struct sriov_ctx *ctx, const char *path,
 				 strerror(-r));
 	}
 	return fsync_dir(ctx, path);
+}
+
+/* Removes the .tmp files of files[from..n). */
+static void unlink_tmps(const struct state_file *files, size_t from, size_t n)
+{
+	char tmp[4200];
+
+	for (size_t i = from; i < n; i++)
+		if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", files[i].path) < sizeof(tmp))
+			unlink(tmp);
+}
+
+static int write_tmps(struct sriov_ctx *ctx, const struct state_file *files,
+		      size_t n)
+{
+	char tmp[4200];
+
+	for (size_t i = 0; i < n; i++) {
+		int r = -ENAMETOOLONG;
+
+		if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", files[i].path) < sizeof(tmp))
+			r = write_tmp(tmp, files[i].data, files[i].len, false);
+		if (r < 0) {
+			unlink_tmps(files, 0, i + 1);
+			return sriov_err(ctx, -r, "cannot write %s: %s",
+					 files[i].path, strerror(-r));
+		}
+	}
+	return 0;
+}
+
+/* fsync() of the directory, or with data, syncfs() of its file system. */
+static int sync_dir(struct sriov_ctx *ctx, const char *dir, bool data)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;
+
+	r = fd < 0 || (data ? syncfs(fd) : fsync(fd)) < 0 ? -errno : 0;
+	if (fd >= 0)
+		close(fd);
+	if (r < 0)
+		return sriov_err(ctx, -r, "cannot sync %s: %s", dir, strerror(-r));
+	return 0;
+}
+
+int sriov_write_atomic_all(struct sriov_ctx *ctx, const struct state_file *files,
+			   size_t n)
+{
+	char dir[4200], tmp[4200];
+	int r;
+
+	if (n == 0)
+		return 0;
+	parent_dir(files[0].path, dir, sizeof(dir));
+	r = write_tmps(ctx, files, n);
+	if (r == 0 && (r = sync_dir(ctx, dir, true)) < 0)
+		unlink_tmps(files, 0, n);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		snprintf(tmp, sizeof(tmp), "%s.tmp", files[i].path);
+		if (rename(tmp, files[i].path) < 0) {
+			r = sriov_err(ctx, errno, "cannot write %s: %s",
+				      files[i].path, strerror(errno));
+			unlink_tmps(files, i, n);
+		}
+	}
+	return r < 0 ? r : sync_dir(ctx, dir, false);
+}
+
+int sriov_remove_synced_all(struct sriov_ctx *ctx, const char *const *paths,
+			    size_t n)
+{
+	char dir[4200];
+
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (unlink(paths[i]) < 0 && errno != ENOENT)
+			return sriov_err(ctx, errno, "cannot remove %s: %s",
+					 paths[i], strerror(errno));
+	parent_dir(paths[0], dir, sizeof(dir));
+	return sync_dir(ctx, dir, false);
 }
 
 int sriov_remove_synced(struct sriov_ctx *ctx, const char *path)

@@ -195,39 +195,89 @@ static void entry_init(struct op *op, enum journal_state state)
 	e->pid = (long)getpid();
 }
 
+/* The entries of the devices that move, in state, with one sync for all. */
+static int journal_todo(struct call *c, enum journal_state state)
+{
+	const struct journal_entry **es = calloc(c->n, sizeof(*es));
+	size_t k = 0;
+	int r;
+
+	if (!es)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->ops[i].todo) {
+			c->ops[i].e.state = state;
+			es[k++] = &c->ops[i].e;
+		}
+	r = sriov_journal_write_all(c->ctx, es, k);
+	free(es);
+	return r;
+}
+
+/* The ops that move, failed with r (the first one carries the reason). */
+static int fail_todo(struct call *c, int r)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->ops[i].todo)
+			return sriov_op_fail(c, &c->ops[i], r);
+	return r;
+}
+
+/* Journals every device a bind moves before the first one is touched. */
+static int bind_prepare(struct call *c)
+{
+	int r;
+
+	for (size_t i = 0; i < c->n; i++) {
+		struct op *op = &c->ops[i];
+
+		if (!op->todo)
+			continue;
+		memset(&op->e, 0, sizeof(op->e));
+		entry_init(op, JOURNAL_BINDING);
+		memcpy(op->e.driver, op->d.driver, sizeof(op->e.driver));
+		memcpy(op->e.override, op->d.override, sizeof(op->e.override));
+		read_settings(c, op);
+	}
+	r = journal_todo(c, JOURNAL_BINDING);
+	/* a write that failed part-way may have left some: rollback removes them */
+	for (size_t i = 0; i < c->n; i++)
+		c->ops[i].journaled = c->ops[i].todo;
+	return r < 0 ? fail_todo(c, r) : 0;
+}
+
 static int bind_one(struct call *c, struct op *op)
 {
 	struct xfer x = op_xfer(c, op);
 	int r;
 
-	memset(&op->e, 0, sizeof(op->e));
-	entry_init(op, JOURNAL_BINDING);
-	memcpy(op->e.driver, op->d.driver, sizeof(op->e.driver));
-	memcpy(op->e.override, op->d.override, sizeof(op->e.override));
-	read_settings(c, op);
-	r = sriov_journal_write(c->ctx, &op->e);
-	if (r < 0)
-		return r;
 	op->touched = true;
 	r = sriov_drv_to_vfio(&x, &op->d, op->target);
 	op->in_flight = x.in_flight;
 	return r;
 }
 
-/* Journals the release of op before anything of it is touched. */
-static int release_begin(struct call *c, struct op *op)
+/* Journals the release of every device before anything of it is touched. */
+static int release_begin(struct call *c)
 {
 	int r;
 
-	if (!op->had_entry) {
-		memset(&op->e, 0, sizeof(op->e));
-		op->e.default_match = true;
+	for (size_t i = 0; i < c->n; i++) {
+		struct op *op = &c->ops[i];
+
+		if (!op->todo)
+			continue;
+		if (!op->had_entry) {
+			memset(&op->e, 0, sizeof(op->e));
+			op->e.default_match = true;
+		}
+		entry_init(op, JOURNAL_RELEASING);
 	}
-	entry_init(op, JOURNAL_RELEASING);
-	r = sriov_journal_write(c->ctx, &op->e);
-	if (r == 0)
-		op->touched = true;
-	return r;
+	r = journal_todo(c, JOURNAL_RELEASING);
+	/* rolling back a release writes each entry back as it was */
+	for (size_t i = 0; i < c->n; i++)
+		c->ops[i].touched = c->ops[i].todo;
+	return r < 0 ? fail_todo(c, r) : 0;
 }
 
 static int release_one(struct call *c, struct op *op)
@@ -291,9 +341,15 @@ static void rollback_one(struct call *c, struct op *op)
  */
 static void rollback_all(struct call *c)
 {
-	for (size_t i = c->n; i-- > 0;)
-		if (c->ops[i].touched && !c->ops[i].in_flight)
-			rollback_one(c, &c->ops[i]);
+	for (size_t i = c->n; i-- > 0;) {
+		struct op *op = &c->ops[i];
+
+		if (op->touched && !op->in_flight)
+			rollback_one(c, op);
+		else if (op->journaled && !op->touched &&
+			 sriov_journal_remove(c->ctx, op->d.pci) < 0)
+			note_rollback_failure(c, op, -EIO, sriov_ctx_last_error(c->ctx));
+	}
 }
 
 /* After the bind: the kernel's view of every group involved. */
@@ -332,28 +388,25 @@ static int finish_bind(struct call *c)
 		if (r < 0)
 			sriov_op_fail(c, op, r);
 	}
-	for (size_t i = 0; r == 0 && i < c->n; i++) {
-		struct op *op = &c->ops[i];
-
-		if (!op->todo)
-			continue;
-		op->e.state = JOURNAL_BOUND;
-		r = sriov_journal_write(c->ctx, &op->e);
-		if (r < 0)
-			sriov_op_fail(c, op, r);
-	}
+	if (r == 0 && (r = journal_todo(c, JOURNAL_BOUND)) < 0)
+		fail_todo(c, r);
 	return r;
 }
 
 static int finish_release(struct call *c)
 {
-	for (size_t i = 0; i < c->n; i++) {
-		int r = c->ops[i].todo ? sriov_journal_remove(c->ctx, c->ops[i].d.pci) : 0;
+	const char **pcis = calloc(c->n, sizeof(*pcis));
+	size_t k = 0;
+	int r;
 
-		if (r < 0)
-			return sriov_op_fail(c, &c->ops[i], r);
-	}
-	return 0;
+	if (!pcis)
+		return fail_todo(c, -ENOMEM);
+	for (size_t i = 0; i < c->n; i++)
+		if (c->ops[i].todo)
+			pcis[k++] = c->ops[i].d.pci;
+	r = sriov_journal_remove_all(c->ctx, pcis, k);
+	free(pcis);
+	return r < 0 ? fail_todo(c, r) : 0;
 }
 
 /*
@@ -362,11 +415,8 @@ static int finish_release(struct call *c)
  */
 static int release_prepare(struct call *c)
 {
-	int r = 0;
+	int r = release_begin(c);
 
-	for (size_t i = 0; r == 0 && i < c->n; i++)
-		if (c->ops[i].todo && (r = release_begin(c, &c->ops[i])) < 0)
-			sriov_op_fail(c, &c->ops[i], r);
 	if (r == 0)
 		sriov_release_settings(c);
 	return r;
@@ -374,7 +424,7 @@ static int release_prepare(struct call *c)
 
 static int call_execute(struct call *c)
 {
-	int r = c->release ? release_prepare(c) : 0;
+	int r = c->release ? release_prepare(c) : bind_prepare(c);
 
 	for (size_t i = 0; r == 0 && i < c->n; i++) {
 		struct op *op = &c->ops[i];

@@ -16,7 +16,8 @@ struct op {
 	struct journal_entry e;          /* as journaled */
 	bool had_entry;                  /* release: a bind record existed */
 	bool todo;                       /* the device must move */
-	bool touched;                    /* the journal and maybe sysfs were written */
+	bool journaled;                  /* bind: its entry may be written */
+	bool touched;                    /* bind: sysfs may be written; release: the journal */
 	bool in_flight;                  /* a write timed out and may still land */
 	size_t lock;                     /* index into call.lock_fds */
 	/* release: the settings to give back instead of the journal's */

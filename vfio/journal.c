@@ -253,6 +253,49 @@ int sriov_journal_write(struct sriov_ctx *ctx, const struct journal_entry *e)
 	return r < 0 ? r : sriov_write_atomic(ctx, path, text, (size_t)n);
 }
 
+int sriov_journal_write_all(struct sriov_ctx *ctx,
+			    const struct journal_entry *const *e, size_t n)
+{
+	struct state_file *files = calloc(n ? n : 1, sizeof(*files));
+	char (*texts)[JOURNAL_MAX] = calloc(n ? n : 1, sizeof(*texts));
+	char (*paths)[4200] = calloc(n ? n : 1, sizeof(*paths));
+	int r = files && texts && paths ? 0 : -ENOMEM;
+
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		int len = sriov_journal_format(e[i], texts[i], sizeof(texts[i]));
+
+		if (len < 0)
+			r = sriov_err(ctx, -len, "journal entry of %s too long", e[i]->pci);
+		else
+			r = entry_path(ctx, e[i]->pci, paths[i], sizeof(paths[i]));
+		files[i] = (struct state_file){ paths[i], texts[i], (size_t)len };
+	}
+	if (r == 0)
+		r = sriov_write_atomic_all(ctx, files, n);
+	free(files);
+	free(texts);
+	free(paths);
+	return r;
+}
+
+int sriov_journal_remove_all(struct sriov_ctx *ctx, const char *const *pcis,
+			     size_t n)
+{
+	char (*paths)[4200] = calloc(n ? n : 1, sizeof(*paths));
+	const char **ptrs = calloc(n ? n : 1, sizeof(*ptrs));
+	int r = paths && ptrs ? 0 : -ENOMEM;
+
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		r = entry_path(ctx, pcis[i], paths[i], sizeof(paths[i]));
+		ptrs[i] = paths[i];
+	}
+	if (r == 0)
+		r = sriov_remove_synced_all(ctx, ptrs, n);
+	free(paths);
+	free(ptrs);
+	return r;
+}
+
 int sriov_journal_read(struct sriov_ctx *ctx, const char *pci,
 		 struct journal_entry *ret)
 {

@@ -3,7 +3,8 @@
  * The journal: one file per device in STATE_DIR/journal/, written before
  * the device is touched, so that a run killed between any two steps can
  * be undone (sriov_recover()). Files are replaced atomically (temporary
- * file, fsync, rename, fsync of the directory) and are mode 0600.
+ * file, fsync, rename, fsync of the directory; for the entries of a whole
+ * call at once, one syncfs and one fsync of the directory) and are mode 0600.
  */
 #ifndef SRIOV_JOURNAL_H
 #define SRIOV_JOURNAL_H
@@ -35,11 +36,20 @@ struct journal_entry {
 const char *sriov_journal_state_name(enum journal_state s);
 
 int sriov_journal_write(struct sriov_ctx *ctx, const struct journal_entry *e);
+/*
+ * The entries of several devices written with one sync for all (each file
+ * old or new after a crash, never a part): a call records every device
+ * before it touches the first, and their outcome after the last.
+ */
+int sriov_journal_write_all(struct sriov_ctx *ctx,
+			    const struct journal_entry *const *e, size_t n);
 /* -ENOENT: no entry; -EBADMSG: an entry that cannot be parsed. */
 int sriov_journal_read(struct sriov_ctx *ctx, const char *pci,
 		 struct journal_entry *ret);
 /* Missing entries are not an error. */
 int sriov_journal_remove(struct sriov_ctx *ctx, const char *pci);
+int sriov_journal_remove_all(struct sriov_ctx *ctx, const char *const *pcis,
+			     size_t n);
 /* The devices with an entry, sorted (sriov_sysfs_names_free()). */
 int sriov_journal_list(struct sriov_ctx *ctx, char ***ret_pcis, size_t *ret_n);
 

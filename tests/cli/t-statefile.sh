@@ -29,20 +29,22 @@ expect_eq "apply journal: the link's target is untouched" victim "$(cat "$TMP/st
 expect_eq "apply journal: no temporary file, no journal left" "" "$(ls -A "$state/apply")"
 
 # The calls on PATH in a strace log: "create sync rename dirsync" for an
-# atomic write; "create?" for a temporary file opened with other flags.
+# atomic write (the sync: fsync of the file, or syncfs of its file system,
+# which a write of several entries at once does); "create?" for a
+# temporary file opened with other flags.
 atomic_calls() { # LOG PATH
 	awk -v p="\"$1.tmp\"" -v to="\"$1\"" -v d="\"${1%/*}\"" '
 	index($0, p) && /openat\(/ && /O_CREAT/ {
 		ok = /O_EXCL/ && /O_NOFOLLOW/ && /O_CLOEXEC/ && /, 0600\)/
 		fd = $NF; printf "%s ", ok ? "create" : "create?"; next }
-	fd != "" && index($0, "fsync(" fd ")") { printf "sync "; fd = ""; next }
+	fd != "" && (index($0, "fsync(" fd ")") || /syncfs\(/) { printf "sync "; fd = ""; next }
 	index($0, p) && index($0, to) && /rename/ { printf "rename "; dirs = 1; next }
 	dirs && index($0, d) && /O_DIRECTORY/ { dfd = $NF; next }
 	dfd != "" && index($0, "fsync(" dfd ")") { printf "dirsync"; exit }
 	' "$2"
 }
 if strace -f -o /dev/null true 2>/dev/null; then
-	trace="strace -f -e trace=openat,fsync,rename,renameat,renameat2 -o $TMP/statefile.trace"
+	trace="strace -f -e trace=openat,fsync,syncfs,rename,renameat,renameat2 -o $TMP/statefile.trace"
 	$trace "$SRIOVCTL" --sysfs-root "$vroot" vfio bind "$VF" >/dev/null 2>&1
 	expect_eq "vfio bind: the journal is written atomically" "create sync rename dirsync" \
 		"$(atomic_calls "$vjournal" "$TMP/statefile.trace")"

@@ -166,6 +166,78 @@ static void test_release_killed_at_each_step(void **state)
 	}
 }
 
+/* Binds or releases VF0 and VF1 in one call, in a child that dies at write k. */
+static int killed2_at(struct vfio_sim *s, bool release, int k, bool after)
+{
+	struct sriov_vfio_opts o = { .sz = sizeof(o) };
+	struct sriov_vfio_report *rep = NULL;
+	struct sriov_pci_addr a[2];
+	int status, r;
+	pid_t pid;
+
+	assert_int_equal(sriov_pci_addr_parse(IGB_VF0, &a[0]), 0);
+	assert_int_equal(sriov_pci_addr_parse(IGB_VF1, &a[1]), 0);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		s->n_writes = 0;
+		s->abort_at = k;
+		s->abort_after = after;
+		r = release ? sriov_vfio_release(s->ctx, a, 2, &o, &rep)
+			    : sriov_vfio_bind(s->ctx, a, 2, &o, &rep);
+		_exit(r == 0 ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+/*
+ * A call journals every device before it touches the first: killed at
+ * any write of a bind of two VFs (three writes each), both are in the
+ * journal, and recover puts both back; killed in a release of both, both
+ * end on igbvf.
+ */
+static void both_killed(bool release, int k, bool after)
+{
+	struct vfio_sim *s = vfio_sim_new(true);
+	struct sriov_recover_report *rep;
+
+	vfio_sim_set(s);
+	if (release) {
+		assert_int_equal(change(s, false, IGB_VF0), 0);
+		assert_int_equal(change(s, false, IGB_VF1), 0);
+	}
+	assert_int_equal(killed2_at(s, release, k, after), 9);
+	assert_int_equal(vfio_sim_journal_count(s), 2);
+	restart(s);
+	rep = recover(s, 0);
+	assert_int_equal(rep->n, 2);
+	for (size_t i = 0; i < 2; i++) {
+		assert_string_equal(rep->entries[i].state, release ? "releasing" : "binding");
+		assert_int_equal(rep->entries[i].error, 0);
+	}
+	assert_string_equal(vfio_sim_driver(s, IGB_VF0), "igbvf");
+	assert_string_equal(vfio_sim_driver(s, IGB_VF1), "igbvf");
+	assert_string_equal(vfio_sim_override(s, IGB_VF0), "");
+	assert_string_equal(vfio_sim_override(s, IGB_VF1), "");
+	assert_int_equal(vfio_sim_journal_count(s), 0);
+	sriov_recover_report_free(rep);
+	vfio_sim_free(s);
+}
+
+static void test_two_killed_at_each_step(void **state)
+{
+	(void)state;
+	for (int k = 1; k <= 6; k++) {
+		both_killed(false, k, false);
+		both_killed(false, k, true);
+		both_killed(true, k, false);
+		both_killed(true, k, true);
+	}
+}
+
 /* A VF that had no driver (autoprobe off) goes back to none. */
 static void test_bind_killed_driverless(void **state)
 {
@@ -413,6 +485,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bind_killed_at_each_step),
 		cmocka_unit_test(test_release_killed_at_each_step),
+		T(test_two_killed_at_each_step),
 		T(test_bind_killed_driverless),
 		T(test_restore_driver_missing),
 		T(test_keep_and_drop),
