@@ -119,27 +119,33 @@ void sriov_holders_free(struct sriov_holders *h)
 	free(h);
 }
 
-static pid_t held_by(const struct sriov_holders *h, const struct fdid *want)
+/*
+ * The identities of a group's VFIO nodes that exist now; "full" when one
+ * could not be kept (no memory): then every holder of a VFIO node counts.
+ */
+struct group_ids {
+	struct sriov_holders ids;
+	bool full;
+};
+
+static void ids_add(struct group_ids *g, const struct fdid *id)
 {
-	for (size_t i = 0; i < h->n; i++)
-		if (id_eq(&h->v[i], want))
-			return h->v[i].pid;
-	return 0;
+	g->full = g->full || holders_add(&g->ids, id) < 0;
 }
 
-static pid_t node_holder(const struct sriov_holders *h, const char *path)
+static void ids_add_node(struct group_ids *g, const char *path)
 {
 	struct stat st;
 	struct fdid id;
 
 	if (stat(path, &st) < 0)
-		return 0;
+		return;
 	id = id_of(&st, 0);
-	return held_by(h, &id);
+	ids_add(g, &id);
 }
 
 /* vfio-dev/vfioX of a member: by the number sysfs gives, and by the node. */
-static pid_t cdev_holder(struct sriov_ctx *ctx, const struct sriov_holders *h,
+static void ids_add_cdev(struct sriov_ctx *ctx, struct group_ids *g,
 			 const char *pci, const char *name)
 {
 	const char *comps[] = { "bus", "pci", "devices", pci, "vfio-dev",
@@ -147,53 +153,89 @@ static pid_t cdev_holder(struct sriov_ctx *ctx, const struct sriov_holders *h,
 	char path[SYSFS_PATH_MAX], num[32];
 	unsigned int maj, min;
 	struct fdid id = { .chr = true };
-	pid_t pid = 0;
 
 	if (sriov_sysfs_join(ctx, path, sizeof(path), comps) == 0 &&
 	    sriov_sysfs_read(ctx, path, num, sizeof(num), true) > 0 &&
 	    sscanf(num, "%u:%u", &maj, &min) == 2) {
 		id.dev = makedev(maj, min);
-		pid = held_by(h, &id);
+		ids_add(g, &id);
 	}
-	if (!pid && (size_t)snprintf(path, sizeof(path), "%s/vfio/devices/%s",
-				     ctx->dev_root, name) < sizeof(path))
-		pid = node_holder(h, path);
-	return pid;
+	if ((size_t)snprintf(path, sizeof(path), "%s/vfio/devices/%s",
+			     ctx->dev_root, name) < sizeof(path))
+		ids_add_node(g, path);
 }
 
-static pid_t member_holder(struct sriov_ctx *ctx, const struct sriov_holders *h,
+static void ids_add_member(struct sriov_ctx *ctx, struct group_ids *g,
 			   const char *pci)
 {
 	const char *comps[] = { "bus", "pci", "devices", pci, "vfio-dev", NULL };
 	char path[SYSFS_PATH_MAX], **names = NULL;
 	size_t n = 0;
-	pid_t pid = 0;
 
 	if (sriov_sysfs_join(ctx, path, sizeof(path), comps) < 0 ||
 	    sriov_sysfs_list(ctx, path, &names, &n) < 0)
-		return 0;
-	for (size_t i = 0; !pid && i < n; i++)
+		return;
+	for (size_t i = 0; i < n; i++)
 		if (!strncmp(names[i], "vfio", 4))
-			pid = cdev_holder(ctx, h, pci, names[i]);
+			ids_add_cdev(ctx, g, pci, names[i]);
 	sriov_sysfs_names_free(names);
-	return pid;
+}
+
+/* The group's node (legacy or no-IOMMU) and its members' VFIO cdevs. */
+static void group_ids(struct sriov_ctx *ctx, int group, struct group_ids *g)
+{
+	char num[16], path[4096], **names = NULL;
+	const char *comps[] = { "kernel", "iommu_groups", num, "devices", NULL };
+	size_t n = 0;
+
+	for (int noiommu = 0; noiommu < 2; noiommu++)
+		if (sriov_vfio_group_path(ctx, group, noiommu, path,
+					  sizeof(path)) == 0)
+			ids_add_node(g, path);
+	snprintf(num, sizeof(num), "%d", group);
+	if (sriov_sysfs_join(ctx, path, sizeof(path), comps) < 0 ||
+	    sriov_sysfs_list(ctx, path, &names, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (sriov_name_valid(names[i]))
+			ids_add_member(ctx, g, names[i]);
+	sriov_sysfs_names_free(names);
+}
+
+static pid_t held_by(const struct sriov_holders *h, const struct group_ids *g)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		if (g->full && h->v[i].chr)
+			return h->v[i].pid;
+		for (size_t k = 0; k < g->ids.n; k++)
+			if (id_eq(&h->v[i], &g->ids.v[k]))
+				return h->v[i].pid;
+	}
+	return 0;
 }
 
 pid_t sriov_holders_group(struct sriov_ctx *ctx, const struct sriov_holders *h,
 			  int group)
 {
-	char path[4096];
-	struct vgroup g;
+	struct group_ids g = { 0 };
+	pid_t pid;
+
+	group_ids(ctx, group, &g);
+	pid = held_by(h, &g);
+	free(g.ids.v);
+	return pid;
+}
+
+pid_t sriov_holders_find(struct sriov_ctx *ctx, struct sriov_holders **h,
+			 int group)
+{
+	struct group_ids g = { 0 };
 	pid_t pid = 0;
 
-	for (int noiommu = 0; !pid && noiommu < 2; noiommu++)
-		if (sriov_vfio_group_path(ctx, group, noiommu, path,
-					  sizeof(path)) == 0)
-			pid = node_holder(h, path);
-	if (pid || sriov_vgroup_load(ctx, group, &g) < 0)
-		return pid;
-	for (size_t i = 0; !pid && i < g.n; i++)
-		pid = member_holder(ctx, h, g.members[i].pci);
-	sriov_vgroup_clear(&g);
+	group_ids(ctx, group, &g);
+	/* no node of the group exists: nobody can hold one, /proc is not read */
+	if ((g.ids.n || g.full) && (*h || sriov_holders_scan(ctx, h) == 0))
+		pid = held_by(*h, &g);
+	free(g.ids.v);
 	return pid;
 }

@@ -177,7 +177,5 @@ pid_t sriov_inuse_group(struct sriov_inuse *u, int group)
 {
 	if (group < 0)
 		return 0;
-	if (!u->holders && sriov_holders_scan(u->ctx, &u->holders) < 0)
-		return 0;
-	return sriov_holders_group(u->ctx, u->holders, group);
+	return sriov_holders_find(u->ctx, &u->holders, group);
 }

@@ -16,7 +16,8 @@ bool sriov_inuse_vf(struct sriov_inuse *u, const struct sriov_vf *vf,
 
 /*
  * A process holding a VFIO node of the group open, 0 when none. /proc is
- * read once, on the first call, for the life of the handle.
+ * read once, on the first call that finds a VFIO node of its group, for
+ * the life of the handle.
  */
 pid_t sriov_inuse_group(struct sriov_inuse *u, int group);
 
@@ -31,5 +32,11 @@ void sriov_holders_free(struct sriov_holders *h);
  */
 pid_t sriov_holders_group(struct sriov_ctx *ctx, const struct sriov_holders *h,
 			  int group);
+/*
+ * The same, scanning /proc into *h (NULL: not yet) only when a VFIO node
+ * of the group exists: a group without one has no holder.
+ */
+pid_t sriov_holders_find(struct sriov_ctx *ctx, struct sriov_holders **h,
+			 int group);
 
 #endif

@@ -63,3 +63,17 @@ run --dev-root "$TMP/dv" -n pf disable 03:00.0
 refused_by_holder "VFIO cdev: pf disable"
 kill "$holder"
 wait "$holder" 2>/dev/null
+
+# /proc is read only when a VFIO node of a group exists: a bind of a VF
+# whose group has none (its own group, on igbvf) reads no process's fds;
+# the release above (a group node there) does.
+VF0=0000:03:10.0
+if strace -f -o /dev/null true 2>/dev/null; then
+	procs() { strace -f -e trace=openat -o "$TMP/inuse.trace" "$SRIOVCTL" --dev-root "$TMP/dv" -n "$@" >/dev/null 2>&1
+		grep -c '"/proc/[0-9]*/fd"' "$TMP/inuse.trace"; }
+	expect_eq "bind of a VF whose group has no VFIO node: no /proc scan" 0 "$(procs vfio bind "$VF0")"
+	n=$(procs vfio release "$VF3")
+	expect_eq "release of a VF whose group node exists: /proc scanned" yes "$([ "$n" -gt 0 ] && echo yes || echo "no ($n)")"
+else
+	echo "t-inuse: strace cannot run here; the /proc scan is not checked"
+fi
