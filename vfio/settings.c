@@ -11,6 +11,7 @@
 
 #include "bind.h"
 #include "ready.h"
+#include "sysfs.h"
 
 #define DEFAULT_FIELDS \
 	(SRIOV_VF_HAS_SPOOFCHK | SRIOV_VF_HAS_TRUST | SRIOV_VF_HAS_VLAN)
@@ -191,6 +192,35 @@ static struct sriov_vf *vf_with_netdev(struct call *c, struct op *op,
 	return sriov_pf_get_vf(pf, (unsigned int)op->d.vf);
 }
 
+/*
+ * True when the netdev the host driver made of op's VF (its probe
+ * registers it before drivers_probe returns) already has the journaled
+ * MTU: nothing to set, so no wait for udev to name it. A netdev being
+ * renamed meanwhile reads as missing, and the caller waits.
+ */
+static bool mtu_already_right(struct call *c, const struct op *op)
+{
+	char **names = NULL, path[SYSFS_PATH_MAX], buf[32];
+	unsigned long mtu = 0;
+	bool right = false;
+
+	if (sriov_dev_read_netdevs(c->ctx, &op->d.addr, &names) < 0)
+		return false;
+	if (names[0] && !names[1]) {
+		const char *comps[] = { "bus", "pci", "devices", op->d.pci, "net",
+					names[0], "mtu", NULL };
+
+		right = sriov_sysfs_join(c->ctx, path, sizeof(path), comps) == 0 &&
+			sriov_sysfs_read(c->ctx, path, buf, sizeof(buf), true) >= 0 &&
+			sriov_parse_uint(buf, 10, 0xffffffffUL, &mtu) == 0 &&
+			mtu == op->e.mtu;
+	}
+	sriov_sysfs_names_free(names);
+	/* a netdev not there (yet) is no error: the wait below covers it */
+	set_error_text(c->ctx, "");
+	return right;
+}
+
 void sriov_release_mtu(struct call *c)
 {
 	struct sriov_ready *w = NULL;
@@ -204,7 +234,7 @@ void sriov_release_mtu(struct call *c)
 		unsigned int now;
 
 		if (!op->todo || !op->e.mtu || op->d.vf < 0 ||
-		    !(vf = vf_with_netdev(c, op, &w)))
+		    mtu_already_right(c, op) || !(vf = vf_with_netdev(c, op, &w)))
 			continue;
 		/* the netdev as sysfs shows it: nothing to do when it has it */
 		if (sriov_vf_get_mtu(vf, &now) == 0 && now == op->e.mtu)
