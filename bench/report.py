@@ -262,7 +262,7 @@ def bind_note(case):
 
 
 for case, what in (("bind", "to vfio-pci"), ("unbind", "back to the host driver (igb) / unbound (NVMe)")):
-    table(case, f"4. Move all VFs of a PF {what}",
+    table(case, f"4. Move the VFs of a PF {what} (all of them; igb-1: the first)",
           ["dpdk-devbind", "driverctl", "shell", "sriovctl"], "shell", "shell writes", bind_note(case))
     for size in sizes(case):
         st = stat(case, size, "sriovctl")

@@ -166,10 +166,12 @@ cat >$T/back-driverctl.sh <<'SH'
 for a; do driverctl unset-override $a || r=1; done
 exit ${r:-0}
 SH
-bind_case() { # label pf-address host-driver|none
-	_l=$1 _pf=$2 _hd=$3
+bind_case() { # label pf-address host-driver|none [how-many-VFs]
+	_l=$1 _pf=$2 _hd=$3 _nmax=${4:-}
 	# shellcheck disable=SC2046
 	set -- $(vf_addrs "$_pf")
+	# shellcheck disable=SC2046
+	[ -z "$_nmax" ] || set -- $(printf '%s\n' "$@" | head -n "$_nmax")
 	_nv=$#
 	_want_host=$(for _a in "$@"; do echo "$_hd"; done | sed 's/^none$/null/' | tr '\n' ' ')
 	_want_vfio=$(for _a in "$@"; do echo vfio-pci; done | tr '\n' ' ')
@@ -214,6 +216,7 @@ bind_case() { # label pf-address host-driver|none
 if has_case 4; then
 	case_begin bind
 	set_numvfs "$IGB_PF" 7 >/dev/null
+	bind_case igb-1 "$IGB_PF" igbvf 1
 	bind_case igb-7 "$IGB_PF" igbvf
 	set_numvfs "$IGB_PF" 0 >/dev/null
 	echo 0 >"$PCI/$NVME_PF/sriov_drivers_autoprobe"
