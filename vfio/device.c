@@ -32,24 +32,60 @@ bool sriov_vdev_exists(struct sriov_ctx *ctx, const struct sriov_pci_addr *a)
 	       sriov_sysfs_exists(ctx, path);
 }
 
-/* The VF's number: which of its PF's virtfnN links points to it. */
+static bool is_virtfn(struct sriov_ctx *ctx, const struct sriov_pci_addr *pf,
+		      int i, const char *pci)
+{
+	char link[32], name[64];
+
+	snprintf(link, sizeof(link), "virtfn%d", i);
+	return sriov_sysfs_dev_link_name(ctx, pf, link, name, sizeof(name)) == 0 &&
+	       !strcmp(name, pci);
+}
+
+static int routing_id(const struct sriov_pci_addr *a)
+{
+	return a->bus << 8 | a->slot << 3 | a->function;
+}
+
+/*
+ * The VF number its routing ID gives (PF's + offset + stride * N, as the
+ * SR-IOV capability places VFs), or -1 when that does not add up.
+ */
+static int vf_index_by_rid(struct sriov_ctx *ctx, const struct sriov_pci_addr *vf,
+			   const struct sriov_pci_addr *pf)
+{
+	int offset, stride, delta = routing_id(vf) - routing_id(pf);
+
+	if (vf->domain != pf->domain ||
+	    sriov_sysfs_dev_read_int(ctx, pf, "sriov_offset", 10, &offset) < 0 ||
+	    sriov_sysfs_dev_read_int(ctx, pf, "sriov_stride", 10, &stride) < 0 ||
+	    stride <= 0 || delta < offset || (delta - offset) % stride)
+		return -1;
+	return (delta - offset) / stride;
+}
+
+/*
+ * The VF's number: which of its PF's virtfnN links points to it; the
+ * one its routing ID names is tried first, the others only when that
+ * link points elsewhere.
+ */
 static int find_vf_index(struct sriov_ctx *ctx, struct vdev *d,
 			 const struct sriov_pci_addr *pf)
 {
-	int n = 0;
+	int n = 0, guess = vf_index_by_rid(ctx, &d->addr, pf);
 
+	if (guess >= 0 && is_virtfn(ctx, pf, guess, d->pci)) {
+		d->vf = guess;
+		set_error_text(ctx, "");
+		return 0;
+	}
 	if (sriov_sysfs_dev_read_int(ctx, pf, "sriov_numvfs", 10, &n) < 0)
 		n = 0;
-	for (int i = 0; i < n; i++) {
-		char link[32], name[64];
-
-		snprintf(link, sizeof(link), "virtfn%d", i);
-		if (sriov_sysfs_dev_link_name(ctx, pf, link, name, sizeof(name)) == 0 &&
-		    !strcmp(name, d->pci)) {
+	for (int i = 0; i < n; i++)
+		if (i != guess && is_virtfn(ctx, pf, i, d->pci)) {
 			d->vf = i;
 			return 0;
 		}
-	}
 	return sriov_err(ctx, ENODEV, "%s is not among the VFs of %s", d->pci,
 			 d->pf);
 }
