@@ -33,6 +33,7 @@ static void call_free(struct call *c)
 	free(c->lock_fds);
 	free(c->locks);
 	free(c->ops);
+	sriov_vfio_aliases_free(c->aliases);
 }
 
 static struct xfer op_xfer(struct call *c, const struct op *op)
@@ -102,7 +103,7 @@ static int choose_target(struct call *c, struct op *op)
 	if (c->o.driver)
 		snprintf(op->target, sizeof(op->target), "%s", c->o.driver);
 	else
-		r = sriov_vfio_variant_find(c->ctx, &op->d, op->target,
+		r = sriov_vfio_variant_find(c->ctx, &c->aliases, &op->d, op->target,
 					    sizeof(op->target));
 	if (r == 0 && !op->target[0])
 		snprintf(op->target, sizeof(op->target), "%s", VFIO_PCI);

@@ -38,6 +38,7 @@ struct call {
 	int *lock_fds;
 	size_t n_locks;
 	struct sriov_vfio_report *rep;
+	struct vfio_aliases *aliases;    /* modules.alias, read on first use */
 };
 
 /*

@@ -85,8 +85,11 @@ int sriov_drv_restore(struct xfer *x, struct vdev *d, const struct journal_entry
  * match with the fewest wildcards), or "" for plain vfio-pci; "" also
  * without a modules directory or modules.alias.
  */
-int sriov_vfio_variant_find(struct sriov_ctx *ctx, const struct vdev *d,
-			    char *ret, size_t size);
+struct vfio_aliases;
+/* *cache: modules.alias as read by the first call (NULL before), for the next. */
+int sriov_vfio_variant_find(struct sriov_ctx *ctx, struct vfio_aliases **cache,
+			    const struct vdev *d, char *ret, size_t size);
+void sriov_vfio_aliases_free(struct vfio_aliases *a);
 
 /* kmod.c */
 /*
