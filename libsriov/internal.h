@@ -34,7 +34,16 @@ struct sriov_pf {
 	unsigned long generation; /* grows when vfs[] is read again */
 	bool eswitch_loaded;     /* eswitch holds what devlink said */
 	struct sriov_eswitch_info eswitch;
+	/* PCI PFs with VFs: the directory beside which the kernel puts them */
+	bool has_parent_fd;
+	int parent_fd;
 };
+
+/* pf's parent directory fd (sriov_sysfs_dev_parent_open()), or -1. */
+static inline int sriov_pf_parent_fd(const struct sriov_pf *pf)
+{
+	return pf->has_parent_fd ? pf->parent_fd : -1;
+}
 
 struct sriov_vf {
 	struct sriov_pf *pf;

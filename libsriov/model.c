@@ -2,6 +2,7 @@
 /* The context's cache of PFs and VFs: adding and freeing them. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "sysfs.h"
@@ -26,6 +27,8 @@ void sriov_pf_free_contents(struct sriov_pf *pf)
 	free(pf->driver_override);
 	free(pf->vendor_name);
 	free(pf->device_name);
+	if (pf->has_parent_fd)
+		close(pf->parent_fd);
 }
 
 void sriov_pf_free(struct sriov_pf *pf)

@@ -12,17 +12,19 @@
 #include "sysfs.h"
 
 /* An interface's MTU attribute, or another number of its sysfs dir. */
-static int netdev_number(struct sriov_ctx *ctx, const char *bus,
-			 const char *dev, const char *ifname, const char *attr,
-			 unsigned long max, unsigned long *ret)
+static int netdev_number(const struct sriov_pf *pf, const char *dev,
+			 const char *ifname, const char *attr, unsigned long max,
+			 unsigned long *ret)
 {
-	const char *comps[] = { "bus", bus, "devices", dev, "net", ifname, attr,
-				NULL };
-	char path[SYSFS_PATH_MAX], buf[32];
-	int r = sriov_sysfs_join(ctx, path, sizeof(path), comps);
+	struct sriov_ctx *ctx = pf->ctx;
+	char buf[32];
+	int r;
 
-	if (r == 0)
-		r = sriov_sysfs_read(ctx, path, buf, sizeof(buf), true);
+	/* PCI devices through their PF's parent directory when it is held */
+	r = sriov_sysfs_dev_net_read(ctx, strcmp(pf->bus, "pci") ? -1
+				     : sriov_pf_parent_fd(pf),
+				     pf->bus, dev, ifname, attr, buf,
+				     sizeof(buf), true);
 	if (r < 0)
 		return r;
 	if (sriov_parse_uint(buf, 10, max, ret) < 0)
@@ -43,8 +45,8 @@ SRIOV_EXPORT int sriov_pf_get_mtu(const struct sriov_pf *pf,
 		return -ENODEV;
 	r = sriov_pf_netdev_now(pf, ifname, sizeof(ifname));
 	if (r == 0)
-		r = netdev_number(pf->ctx, pf->bus, pf->dev_name, ifname, "mtu",
-				  0xffffffffu, &v);
+		r = netdev_number(pf, pf->dev_name, ifname, "mtu", 0xffffffffu,
+				  &v);
 	if (r < 0)
 		return r;
 	*ret_mtu = (unsigned int)v;
@@ -61,8 +63,8 @@ SRIOV_EXPORT int sriov_vf_get_mtu(const struct sriov_vf *vf,
 		return -EINVAL;
 	if (!vf->info.netdev || !vf->info.pci[0])
 		return -ENODEV;
-	r = netdev_number(vf->pf->ctx, "pci", vf->info.pci, vf->info.netdev,
-			  "mtu", 0xffffffffu, &v);
+	r = netdev_number(vf->pf, vf->info.pci, vf->info.netdev, "mtu",
+			  0xffffffffu, &v);
 	if (r < 0)
 		return r;
 	*ret_mtu = (unsigned int)v;
@@ -229,8 +231,8 @@ static int set_vf_mtu(struct sriov_vf *vf, unsigned int mtu, unsigned int flags,
 		return sriov_err(t.pf->ctx, EINVAL,
 				 "%s: MTU %u would be above its PF's (%s: %u); raise the PF's first",
 				 t.what, mtu, t.pf->info.netdevs[0], pf_mtu);
-	r = netdev_number(t.pf->ctx, "pci", vf->info.pci, vf->info.netdev,
-			  "ifindex", 0x7fffffff, &ifindex);
+	r = netdev_number(t.pf, vf->info.pci, vf->info.netdev, "ifindex",
+			  0x7fffffff, &ifindex);
 	if (r < 0)
 		return r;
 	t.ifindex = (int)ifindex;

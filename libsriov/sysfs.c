@@ -187,6 +187,21 @@ static ssize_t read_value(int fd, char *buf, size_t size)
 	return n;
 }
 
+/*
+ * Whether a read of fd that came back empty or failed (n) read something
+ * other than a regular file: a FIFO (empty without a writer; O_NONBLOCK
+ * keeps it from blocking), a directory (EISDIR), a device. Regular files
+ * that read a value need no fstat().
+ */
+static bool read_not_regular(int fd, ssize_t n)
+{
+	struct stat st;
+
+	if (n > 0)
+		return false;
+	return fstat(fd, &st) < 0 || !S_ISREG(st.st_mode);
+}
+
 int sriov_sysfs_read(struct sriov_ctx *ctx, const char *path, char *buf,
 	       size_t size, bool quiet_enoent)
 {
@@ -210,12 +225,30 @@ void sriov_sysfs_dev_hold(struct sriov_ctx *ctx,
 			  const struct sriov_pci_addr *addr,
 			  struct sriov_sysfs_hold *ret_prev)
 {
-	char path[SYSFS_PATH_MAX];
+	sriov_sysfs_dev_hold_in(ctx, -1, addr, ret_prev);
+}
+
+/*
+ * dir_fd, from sriov_sysfs_dev_parent_open(), is beneath the root: the
+ * device's directory in it, one component opened without following a
+ * link, is beneath it too. A device that is not there (a tree laid out
+ * otherwise) is opened from the root.
+ */
+void sriov_sysfs_dev_hold_in(struct sriov_ctx *ctx, int dir_fd,
+			     const struct sriov_pci_addr *addr,
+			     struct sriov_sysfs_hold *ret_prev)
+{
+	char path[SYSFS_PATH_MAX], pci[SRIOV_PCI_ADDR_STRLEN];
 	int fd = -1;
 
 	ret_prev->fd = ctx->held_fd;
 	ret_prev->addr = ctx->held_addr;
-	if (sriov_sysfs_dev_path(ctx, addr, NULL, path, sizeof(path)) == 0)
+	if (dir_fd >= 0) {
+		sriov_pci_addr_format(addr, pci);
+		fd = openat(dir_fd, pci, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+					 O_CLOEXEC);
+	}
+	if (fd < 0 && sriov_sysfs_dev_path(ctx, addr, NULL, path, sizeof(path)) == 0)
 		fd = open_beneath(ctx, path, O_PATH | O_DIRECTORY);
 	/* without it the reads take their paths from the root, as before */
 	ctx->held_fd = fd < 0 ? -1 : fd;
@@ -259,7 +292,6 @@ static int held_read(struct sriov_ctx *ctx, int dfd,
 		     char *buf, size_t size, bool quiet_enoent)
 {
 	_cleanup_close_ int fd = -1;
-	struct stat st;
 	ssize_t n;
 
 	fd = openat(dfd, attr, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY |
@@ -268,9 +300,9 @@ static int held_read(struct sriov_ctx *ctx, int dfd,
 		return -ENOENT;
 	if (fd < 0)
 		return held_err(ctx, errno, "cannot open", addr, attr);
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-		return held_err(ctx, ELOOP, NULL, addr, attr);
 	n = read_value(fd, buf, size);
+	if (read_not_regular(fd, n))
+		return held_err(ctx, ELOOP, NULL, addr, attr);
 	return n < 0 ? held_err(ctx, (int)-n, "cannot read", addr, attr)
 		     : (int)n;
 }
@@ -285,6 +317,63 @@ int sriov_sysfs_dev_read(struct sriov_ctx *ctx, const struct sriov_pci_addr *add
 		return held_read(ctx, dfd, addr, attr, buf, size, quiet_enoent);
 	r = sriov_sysfs_dev_path(ctx, addr, attr, path, sizeof(path));
 	return r < 0 ? r : sriov_sysfs_read(ctx, path, buf, size, quiet_enoent);
+}
+
+int sriov_sysfs_dev_parent_open(struct sriov_ctx *ctx,
+				const struct sriov_pci_addr *addr)
+{
+	char path[SYSFS_PATH_MAX];
+	int r = sriov_sysfs_dev_path(ctx, addr, NULL, path, sizeof(path) - 3);
+
+	if (r < 0)
+		return r;
+	/* beneath the root: a device link that climbs to the root is -EXDEV */
+	strcat(path, "/..");
+	return open_beneath(ctx, path, O_PATH | O_DIRECTORY);
+}
+
+/* "dev/net/ifname/attr" below dir_fd, through no link; -errno otherwise. */
+static int open_net_attr(int dir_fd, const char *dev, const char *ifname,
+			 const char *attr)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS,
+	};
+	char rel[SYSFS_PATH_MAX];
+	int n = snprintf(rel, sizeof(rel), "%s/net/%s/%s", dev, ifname, attr);
+	int fd;
+
+	if (n < 0 || (size_t)n >= sizeof(rel))
+		return -ENAMETOOLONG;
+	fd = (int)syscall(SYS_openat2, dir_fd, rel, &how, sizeof(how));
+	return fd < 0 ? -errno : fd;
+}
+
+int sriov_sysfs_dev_net_read(struct sriov_ctx *ctx, int dir_fd,
+			     const char *bus, const char *dev,
+			     const char *ifname, const char *attr, char *buf,
+			     size_t size, bool quiet_enoent)
+{
+	const char *comps[] = { "bus", bus, "devices", dev, "net", ifname, attr,
+				NULL };
+	char path[SYSFS_PATH_MAX];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+	int r = sriov_sysfs_join(ctx, path, sizeof(path), comps);
+
+	if (r < 0)
+		return r;
+	if (dir_fd >= 0)
+		fd = open_net_attr(dir_fd, dev, ifname, attr);
+	/* not there, a link on the way, no openat2(): the walk from the root */
+	if (fd < 0)
+		return sriov_sysfs_read(ctx, path, buf, size, quiet_enoent);
+	n = read_value(fd, buf, size);
+	if (read_not_regular(fd, n))
+		return sriov_err(ctx, EINVAL, "%s/%s is not a regular file",
+				 ctx->sysfs_root, path);
+	return n < 0 ? path_err(ctx, (int)-n, "cannot read", path) : (int)n;
 }
 
 int sriov_sysfs_dev_read_range(struct sriov_ctx *ctx,

@@ -111,4 +111,29 @@ void sriov_sysfs_dev_hold(struct sriov_ctx *ctx,
 void sriov_sysfs_dev_release(struct sriov_ctx *ctx,
 			     const struct sriov_sysfs_hold *prev);
 
+/*
+ * The directory that holds a PCI device, opened beneath the root (O_PATH):
+ * the kernel puts a PF's VFs beside it. Returns the fd or a negative
+ * errno (-EXDEV for a device link that leads to the root itself).
+ */
+int sriov_sysfs_dev_parent_open(struct sriov_ctx *ctx,
+				const struct sriov_pci_addr *addr);
+/*
+ * sriov_sysfs_dev_hold() that looks for the device in dir_fd (from
+ * sriov_sysfs_dev_parent_open(), -1: none) first: one lookup instead of a
+ * walk from the root.
+ */
+void sriov_sysfs_dev_hold_in(struct sriov_ctx *ctx, int dir_fd,
+			     const struct sriov_pci_addr *addr,
+			     struct sriov_sysfs_hold *ret_prev);
+/*
+ * sriov_sysfs_read() of "bus/<bus>/devices/<dev>/net/<ifname>/<attr>",
+ * looked up as "<dev>/net/<ifname>/<attr>" in dir_fd (as above; -1: none)
+ * through no link at all, and from the root otherwise.
+ */
+int sriov_sysfs_dev_net_read(struct sriov_ctx *ctx, int dir_fd,
+			     const char *bus, const char *dev,
+			     const char *ifname, const char *attr, char *buf,
+			     size_t size, bool quiet_enoent);
+
 #endif

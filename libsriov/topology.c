@@ -135,7 +135,7 @@ int sriov_vf_reload(struct sriov_vf *vf)
 	struct sriov_sysfs_hold prev;
 	int r;
 
-	sriov_sysfs_dev_hold(ctx, a, &prev);
+	sriov_sysfs_dev_hold_in(ctx, sriov_pf_parent_fd(vf->pf), a, &prev);
 	r = read_dup(ctx, a, sriov_dev_read_driver, &driver);
 	if (r == 0)
 		r = read_dup(ctx, a, sriov_dev_read_override, &override);
@@ -200,7 +200,11 @@ static int pf_load_vfs(struct sriov_pf *pf)
 {
 	struct sriov_ctx *ctx = pf->ctx;
 	size_t n = pf->info.num_vfs > 0 ? (size_t)pf->info.num_vfs : 0;
+	int fd = n ? sriov_sysfs_dev_parent_open(ctx, &pf->info.addr) : -1;
 
+	/* without it each VF is opened from the root, as before */
+	pf->parent_fd = fd;
+	pf->has_parent_fd = fd >= 0;
 	pf->vfs = calloc(n ? n : 1, sizeof(*pf->vfs));
 	if (!pf->vfs)
 		return -ENOMEM;
