@@ -43,10 +43,15 @@ SRIOV_EXPORT int sriov_pf_get_mtu(const struct sriov_pf *pf,
 		return -EINVAL;
 	if (!pf->info.netdevs[0])
 		return -ENODEV;
-	r = sriov_pf_netdev_now(pf, ifname, sizeof(ifname));
-	if (r == 0)
-		r = netdev_number(pf, pf->dev_name, ifname, "mtu", 0xffffffffu,
-				  &v);
+	/* the name it was read under while the device has it, else its name now */
+	r = netdev_number(pf, pf->dev_name, pf->info.netdevs[0], "mtu",
+			  0xffffffffu, &v);
+	if (r == -ENOENT) {
+		r = sriov_pf_netdev_now(pf, ifname, sizeof(ifname));
+		if (r == 0)
+			r = netdev_number(pf, pf->dev_name, ifname, "mtu",
+					  0xffffffffu, &v);
+	}
 	if (r < 0)
 		return r;
 	*ret_mtu = (unsigned int)v;

@@ -164,7 +164,8 @@ static int read_cap_unguarded(struct sriov_ctx *ctx,
 	d = pci_get_dev(a, addr->domain, addr->bus, addr->slot, addr->function);
 	if (!d)
 		return sriov_err(ctx, ENOMEM, "libpci: out of memory");
-	pci_fill_info(d, PCI_FILL_IDENT | PCI_FILL_CAPS | PCI_FILL_EXT_CAPS);
+	/* the IDs come from sysfs already: libpci need not read them again */
+	pci_fill_info(d, PCI_FILL_CAPS | PCI_FILL_EXT_CAPS);
 	pc = pci_find_cap(d, PCI_EXT_CAP_ID_SRIOV, PCI_CAP_EXTENDED);
 	if (pc)
 		decode_sriov_cap(d, pc->addr, &cap);

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "fakesys.h"
@@ -128,6 +130,50 @@ static void test_get(void **state)
 	assert_int_equal(mtu, 9000);
 	assert_int_equal(sriov_pf_find(f->ctx, "0000:04:00.0", &other), 0);
 	assert_int_equal(sriov_vf_get_mtu(sriov_pf_get_vf(other, 0), &mtu), -ENODEV);
+}
+
+/* 1b. A PF netdev renamed since the PF was read: its MTU under the new name. */
+static void test_get_renamed(void **state)
+{
+	struct fixture *f = *state;
+	char from[256], to[256];
+	unsigned int mtu = 0;
+
+	snprintf(from, sizeof(from), "%s/bus/pci/devices/0000:03:00.0/net/enp3s0",
+		 f->sys);
+	snprintf(to, sizeof(to), "%s/bus/pci/devices/0000:03:00.0/net/eth7", f->sys);
+	assert_int_equal(rename(from, to), 0);
+	snprintf(from, sizeof(from), "%s/class/net/eth7", f->sys);
+	assert_int_equal(symlink(to, from), 0);
+	sysfs_mtu(f, "eth7", 1400);
+	assert_int_equal(sriov_pf_get_mtu(f->pf, &mtu), 0);
+	assert_int_equal(mtu, 1400);
+}
+
+/* 1c. A VF's net/NAME that is a link out of the tree is not followed. */
+static void test_get_confined(void **state)
+{
+	struct fixture *f = *state;
+	char out[128], link[256], file[300];
+	unsigned int mtu = 0;
+	FILE *fp;
+
+	snprintf(out, sizeof(out), "%s/outside", f->dir);
+	assert_int_equal(mkdir(out, 0755), 0);
+	snprintf(file, sizeof(file), "%s/mtu", out);
+	fp = fopen(file, "w");
+	assert_non_null(fp);
+	fputs("1234\n", fp);
+	fclose(fp);
+	snprintf(link, sizeof(link),
+		 "%s/bus/pci/devices/0000:03:10.2/net/enp3s0v1", f->sys);
+	snprintf(file, sizeof(file), "%s.gone", link);
+	assert_int_equal(rename(link, file), 0);
+	assert_int_equal(symlink(out, link), 0);
+	assert_int_equal(sriov_vf_get_mtu(f->vf[1], &mtu), -EXDEV);
+	assert_int_not_equal(mtu, 1234);
+	assert_non_null(strstr(sriov_ctx_last_error(f->ctx),
+			       "leads out of the sysfs root"));
 }
 
 /* 2. Out of range, of the kernel's or the driver's: nothing sent. */
@@ -254,6 +300,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		T(test_get),
+		T(test_get_renamed),
+		T(test_get_confined),
 		T(test_bad_values),
 		T(test_raise),
 		T(test_vf_above_pf),
