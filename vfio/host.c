@@ -22,6 +22,15 @@
 #define GIB (1024ULL * 1024 * 1024)
 #define CAP_IPC_LOCK_BIT 14
 
+static bool dev_has(struct sriov_ctx *ctx, const struct sriov_pci_addr *a,
+		    const char *attr)
+{
+	char path[SYSFS_PATH_MAX];
+
+	return sriov_sysfs_dev_path(ctx, a, attr, path, sizeof(path)) == 0 &&
+	       sriov_sysfs_exists(ctx, path);
+}
+
 SRIOV_EXPORT int sriov_vfio_spec_resolve(struct sriov_ctx *ctx,
 					 const char *spec,
 					 struct sriov_pci_addr **ret_addrs,
@@ -29,7 +38,6 @@ SRIOV_EXPORT int sriov_vfio_spec_resolve(struct sriov_ctx *ctx,
 {
 	struct sriov_pci_addr a, *addrs;
 	struct sriov_vf **vfs;
-	struct vdev d;
 	size_t n;
 	int r;
 
@@ -37,10 +45,12 @@ SRIOV_EXPORT int sriov_vfio_spec_resolve(struct sriov_ctx *ctx,
 		return -EINVAL;
 	/* a device that is neither VF nor PF stands for itself */
 	if (sriov_pci_addr_parse(spec, &a) == 0) {
-		r = sriov_vdev_load(ctx, &a, &d);
-		if (r < 0)
-			return r;
-		if (d.vf < 0 && !d.is_pf) {
+		char pci[SRIOV_PCI_ADDR_STRLEN];
+
+		sriov_pci_addr_format(&a, pci);
+		if (!sriov_vdev_exists(ctx, &a))
+			return sriov_err(ctx, ENODEV, "no PCI device %s", pci);
+		if (!dev_has(ctx, &a, "physfn") && !dev_has(ctx, &a, "sriov_totalvfs")) {
 			addrs = malloc(sizeof(*addrs));
 			if (!addrs)
 				return -ENOMEM;
