@@ -267,6 +267,49 @@ static void test_out_of_range(void **state)
 	assert_non_null(strstr(sriov_ctx_last_error(f->ctx), "\"-5\""));
 }
 
+/*
+ * Through a held device and through a VF looked up in its PF's parent
+ * directory: a FIFO neither blocks nor reads as a value, a directory is
+ * no attribute, a file that reads empty is one.
+ */
+static void test_held_not_regular(void **state)
+{
+	struct fixture *f = *state;
+	struct sriov_sysfs_hold prev;
+	struct sriov_pci_addr pf, vf;
+	char buf[64], path[512], real[512];
+	int dir;
+
+	alarm(20);   /* a FIFO that blocks fails the test instead of hanging it */
+	make_fifo(f, PF_DIR "/sriov_numvfs");
+	make_fifo(f, VF_DIR "/driver_override");
+	snprintf(path, sizeof(path), "%s/" PF_DIR "/numa_node", f->root);
+	assert_non_null(realpath(path, real));
+	assert_int_equal(unlink(real), 0);
+	assert_int_equal(mkdir(real, 0755), 0);
+	put(f, PF_DIR "/sriov_stride", "");
+	assert_int_equal(sriov_pci_addr_parse("0000:03:00.0", &pf), 0);
+	assert_int_equal(sriov_pci_addr_parse("0000:03:10.0", &vf), 0);
+	sriov_sysfs_dev_hold(f->ctx, &pf, &prev);
+	assert_int_equal(sriov_sysfs_dev_read(f->ctx, &pf, "sriov_numvfs", buf,
+					      sizeof(buf), true), -EINVAL);
+	assert_non_null(strstr(sriov_ctx_last_error(f->ctx), "not a regular file"));
+	assert_int_equal(sriov_sysfs_dev_read(f->ctx, &pf, "numa_node", buf,
+					      sizeof(buf), true), -EINVAL);
+	assert_int_equal(sriov_sysfs_dev_read(f->ctx, &pf, "sriov_stride", buf,
+					      sizeof(buf), true), 0);
+	dir = sriov_sysfs_dev_parent_open(f->ctx, &pf);
+	assert_true(dir >= 0);
+	sriov_sysfs_dev_release(f->ctx, &prev);
+	sriov_sysfs_dev_hold_in(f->ctx, dir, &vf, &prev);
+	assert_int_equal(sriov_sysfs_dev_read(f->ctx, &vf, "driver_override", buf,
+					      sizeof(buf), true), -EINVAL);
+	assert_non_null(strstr(sriov_ctx_last_error(f->ctx), "not a regular file"));
+	sriov_sysfs_dev_release(f->ctx, &prev);
+	close(dir);
+	alarm(0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -274,6 +317,7 @@ int main(void)
 		T(test_hostile_tree),
 		T(test_hostile_tree_without_openat2),
 		T(test_out_of_range),
+		T(test_held_not_regular),
 #undef T
 	};
 
