@@ -280,9 +280,18 @@ for case, what in (("bind", "to vfio-pci"), ("unbind", "back to the host driver 
              r is not None and r <= 1.2)
 
 # ---- case 5: enable/disable --------------------------------------------------
+def life_note(size, who, st):
+    """Sizes are DEVICE-COUNT (igb-7, nsim-1024): the cost per VF."""
+    n = size.rsplit("-", 1)[-1]
+    if not n.isdigit() or not int(n):
+        return ""
+    us = st["median_ms"] * 1000 / int(n)
+    return f"{us:.0f} us/VF" if us < 1000 else f"{us / 1000:.1f} ms/VF"
+
+
 for case in ("enable", "disable"):
     table(case, f"5. {case.capitalize()} VFs: total time until the kernel and udev are done",
-          ["shell", "sriovctl"], "shell", "echo + udevadm settle")
+          ["shell", "sriovctl"], "shell", "echo + udevadm settle", life_note)
     for size in sizes(case):
         r = ratio(stat(case, size, "sriovctl"), stat(case, size, "shell"))
         goal(5, f"{case} {size}: sriovctl overhead <= 10%", fx(r), "<= 1.10x",

@@ -127,7 +127,9 @@ if has_case 5; then
 	case_begin lifecycle
 	lifecycle igb-7 "$PCI/$IGB_PF" 7 "$IGB_PF"
 	lifecycle nvme-4 "$PCI/$NVME_PF" 4 "$NVME_PF" off
+	lifecycle nsim-64 "$NSIM_DEV" 64 "$NS"
 	lifecycle nsim-128 "$NSIM_DEV" 128 "$NS"
+	lifecycle nsim-1024 "$NSIM_DEV" 1024 "$NS"
 	# the test tier expects autoprobe back on
 	echo 1 >"$PCI/$NVME_PF/sriov_drivers_autoprobe"
 fi
