@@ -16,6 +16,16 @@
 
 #include "internal.h"
 #include "ready.h"
+#include "sysfs.h"
+
+/* A device in an event udev has processed: a PCI function or a netdev. */
+enum seen_kind { SEEN_PCI, SEEN_PCI_BIND, SEEN_NET };
+
+struct seen {
+	enum seen_kind kind;
+	int ifindex;                    /* netdevs: names can be reused */
+	char name[32];
+};
 
 struct sriov_ready {
 	struct sriov_ctx *ctx;
@@ -35,8 +45,15 @@ struct sriov_ready {
 	 * without a netdev is ready once its "bind" has been seen.
 	 */
 	bool new_vfs;
-	char (*bound)[SRIOV_PCI_ADDR_STRLEN];
-	size_t n_bound, cap_bound;
+	/*
+	 * Devices udev has passed on since the wait began: udev writes a
+	 * device's database before it passes the event on, so these are
+	 * initialized without asking libudev (which reads the device's
+	 * uevent, resolves its path and reads its database, per VF and per
+	 * check).
+	 */
+	struct seen *seen;
+	size_t n_seen, cap_seen;
 };
 
 static bool udev_usable(struct sriov_ctx *ctx)
@@ -89,7 +106,7 @@ void sriov_ready_end(struct sriov_ready *w)
 	udev_queue_unref(w->queue);
 	udev_monitor_unref(w->mon);
 	udev_unref(w->udev);
-	free(w->bound);
+	free(w->seen);
 	free(w);
 }
 
@@ -98,35 +115,97 @@ void sriov_ready_new_vfs(struct sriov_ready *w)
 	w->new_vfs = true;
 }
 
-static bool bind_seen(const struct sriov_ready *w, const char *pci)
+static const struct seen *find_seen(const struct sriov_ready *w,
+				    enum seen_kind kind, const char *name)
 {
-	for (size_t i = 0; i < w->n_bound; i++)
-		if (strcmp(w->bound[i], pci) == 0)
-			return true;
-	return false;
+	for (size_t i = w->n_seen; i-- > 0;)
+		if (w->seen[i].kind == kind && strcmp(w->seen[i].name, name) == 0)
+			return &w->seen[i];
+	return NULL;
 }
 
-/* Notes a PCI device's "bind", as udev reports it once processed. */
-static void note_bind(struct sriov_ready *w, struct udev_device *d)
+static void add_seen(struct sriov_ready *w, enum seen_kind kind,
+		     const char *name, int ifindex)
+{
+	if (strlen(name) >= sizeof(w->seen->name))
+		return;
+	if (w->n_seen == w->cap_seen) {
+		size_t cap = w->cap_seen ? w->cap_seen * 2 : 32;
+		void *p = realloc(w->seen, cap * sizeof(*w->seen));
+
+		if (!p)
+			return; /* libudev and the timeout still decide */
+		w->seen = p;
+		w->cap_seen = cap;
+	}
+	w->seen[w->n_seen].kind = kind;
+	w->seen[w->n_seen].ifindex = ifindex;
+	snprintf(w->seen[w->n_seen++].name, sizeof(w->seen->name), "%s", name);
+}
+
+/* A device removed: a new one may come under its name. */
+static void forget_seen(struct sriov_ready *w, const char *name)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < w->n_seen; i++)
+		if (strcmp(w->seen[i].name, name) != 0)
+			w->seen[n++] = w->seen[i];
+	w->n_seen = n;
+}
+
+/*
+ * Notes a PCI function udev has added or bound (the VFs of a resize may
+ * reuse the addresses of those removed before: their unbind counts for
+ * nothing), and a netdev with its index.
+ */
+static void note_event(struct sriov_ready *w, struct udev_device *d)
 {
 	const char *action = udev_device_get_action(d);
 	const char *subsystem = udev_device_get_subsystem(d);
 	const char *name = udev_device_get_sysname(d);
+	const char *ifindex;
 
-	if (!action || strcmp(action, "bind") != 0 || !subsystem ||
-	    strcmp(subsystem, "pci") != 0 || !name ||
-	    strlen(name) >= SRIOV_PCI_ADDR_STRLEN || bind_seen(w, name))
+	if (!action || !subsystem || !name)
 		return;
-	if (w->n_bound == w->cap_bound) {
-		size_t cap = w->cap_bound ? w->cap_bound * 2 : 16;
-		void *p = realloc(w->bound, cap * sizeof(*w->bound));
+	if (strcmp(action, "remove") == 0) {
+		forget_seen(w, name);
+	} else if (strcmp(subsystem, "pci") == 0) {
+		bool bind = strcmp(action, "bind") == 0;
 
-		if (!p)
-			return; /* the netdev and the timeout still decide */
-		w->bound = p;
-		w->cap_bound = cap;
+		if ((bind || strcmp(action, "add") == 0) && !find_seen(w, SEEN_PCI, name))
+			add_seen(w, SEEN_PCI, name, 0);
+		if (bind && !find_seen(w, SEEN_PCI_BIND, name))
+			add_seen(w, SEEN_PCI_BIND, name, 0);
+	} else if (strcmp(subsystem, "net") == 0) {
+		ifindex = udev_device_get_property_value(d, "IFINDEX");
+		if (ifindex && atoi(ifindex) > 0)
+			add_seen(w, SEEN_NET, name, atoi(ifindex));
 	}
-	snprintf(w->bound[w->n_bound++], SRIOV_PCI_ADDR_STRLEN, "%s", name);
+}
+
+/* The netdev's index from sysfs, 0 when it cannot be read. */
+static int netdev_ifindex(struct sriov_ctx *ctx, const char *name)
+{
+	const char *comps[] = { "class", "net", name, "ifindex", NULL };
+	char path[SYSFS_PATH_MAX], buf[16];
+
+	if (sriov_sysfs_join(ctx, path, sizeof(path), comps) < 0 ||
+	    sriov_sysfs_read(ctx, path, buf, sizeof(buf), true) < 0)
+		return 0;
+	return atoi(buf);
+}
+
+/* A device udev passed on during the wait, under this name (and index). */
+static bool processed(struct sriov_ready *w, const char *subsystem,
+		      const char *name)
+{
+	const struct seen *s;
+
+	if (strcmp(subsystem, "pci") == 0)
+		return find_seen(w, SEEN_PCI, name) != NULL;
+	s = find_seen(w, SEEN_NET, name);
+	return s && s->ifindex == netdev_ifindex(w->ctx, name);
 }
 
 static bool udev_initialized(struct sriov_ready *w, const char *subsystem,
@@ -135,7 +214,7 @@ static bool udev_initialized(struct sriov_ready *w, const char *subsystem,
 	struct udev_device *d;
 	bool ok;
 
-	if (!w->udev)
+	if (!w->udev || processed(w, subsystem, name))
 		return true;
 	d = udev_device_new_from_subsystem_sysname(w->udev, subsystem, name);
 	ok = d && udev_device_get_is_initialized(d) > 0;
@@ -163,7 +242,8 @@ static void vf_state(struct sriov_ready *w, const struct sriov_vf *vf,
 	} else if (!i->driver) {
 		st->ready = true;
 		st->state = "unbound";
-	} else if (!i->netdev && w->mon && w->new_vfs && !bind_seen(w, i->pci)) {
+	} else if (!i->netdev && w->mon && w->new_vfs &&
+		   !find_seen(w, SEEN_PCI_BIND, i->pci)) {
 		st->ready = false;
 		st->state = "waiting for its driver's probe";
 	} else if (i->netdev && !udev_initialized(w, "net", i->netdev)) {
@@ -219,7 +299,7 @@ static void drain(struct sriov_ready *w)
 	struct udev_device *d;
 
 	while ((d = udev_monitor_receive_device(w->mon))) {
-		note_bind(w, d);
+		note_event(w, d);
 		udev_device_unref(d);
 	}
 }
@@ -254,16 +334,17 @@ static int not_ready(struct sriov_ready *w, struct sriov_pf *pf, size_t n_want,
 			 c->first, c->first < n_want ? st[c->first].state : "?");
 }
 
-/*
- * Waits for the next udev event, or, without a udev listener, sleeps the
- * growing interval (5 ms up to 100 ms) after which sysfs is read again.
- * 0 to check again, -ETIMEDOUT at the deadline.
- */
 /* True when udev has no event left to process (or is not used). */
 static bool settled(struct sriov_ready *w)
 {
 	return !w->queue || udev_queue_get_queue_is_empty(w->queue) > 0;
 }
+
+/*
+ * Waits for the next udev event, or, without a udev listener, sleeps the
+ * growing interval (5 ms up to 100 ms) after which sysfs is read again.
+ * 0 to check again, -ETIMEDOUT at the deadline.
+ */
 
 static int wait_step(struct sriov_ready *w, long long deadline, int *interval)
 {
@@ -300,11 +381,14 @@ int sriov_ready_wait(struct sriov_ready *w, struct sriov_pf *pf,
 	struct ready_count c;
 	int interval = 5;
 
-	for (;;) {
-		int r = sriov_pf_refresh(pf);
+	/* the caller has just read pf; the events so far name what udev did */
+	for (bool fresh = true;; fresh = false) {
+		int r = fresh ? 0 : sriov_pf_refresh(pf);
 
 		if (r < 0)
 			return r;
+		if (w->mon)
+			drain(w);
 		if (check(w, pf, n_want, st, &c) && settled(w)) {
 			sriov_progress(w->ctx, NULL, n_want, n_want, NULL, NULL);
 			return 0;
@@ -332,6 +416,8 @@ int sriov_ready_wait_vf(struct sriov_ready *w, struct sriov_pf *pf,
 
 		if (r < 0)
 			return r;
+		if (w->mon)
+			drain(w);
 		if (index >= pf->n_vfs || !pf->vfs[index])
 			return sriov_err(w->ctx, ENODEV, "%s: VF %u is gone",
 					 pf->info.pci, index);

@@ -17,9 +17,11 @@ void sriov_ready_end(struct sriov_ready *w);
 void sriov_ready_new_vfs(struct sriov_ready *w);
 
 /*
- * Refreshes pf until its first n_want VFs are ready and udev has no event
- * left to process (the names it gives are final), or timeout_ms passed
- * (-ETIMEDOUT). st[0..n_want) receives each VF's state either way.
+ * Takes pf as the caller has just read it (after the change) and reads
+ * it again after every udev event, until its first n_want VFs are ready
+ * and udev has no event left to process (the names it gives are final),
+ * or timeout_ms passed (-ETIMEDOUT). st[0..n_want) receives each VF's
+ * state either way.
  */
 int sriov_ready_wait(struct sriov_ready *w, struct sriov_pf *pf,
 		     size_t n_want, int timeout_ms, struct sriov_vf_status *st);
