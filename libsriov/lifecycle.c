@@ -10,6 +10,11 @@
 
 #define DEFAULT_TIMEOUT_MS 30000
 
+/*
+ * sriov_numvfs runs the driver's sriov_configure, which may block: the
+ * write is bounded (a child process). sriov_drivers_autoprobe only sets
+ * a flag in the PCI core and is written here, without that process.
+ */
 static int write_attr(struct sriov_pf *pf, const char *attr, int value,
 		      int timeout_ms, int lock_fd)
 {
@@ -20,6 +25,8 @@ static int write_attr(struct sriov_pf *pf, const char *attr, int value,
 	if (r < 0)
 		return r;
 	snprintf(buf, sizeof(buf), "%d", value);
+	if (strcmp(attr, "sriov_drivers_autoprobe") == 0)
+		return sriov_sysfs_write(pf->ctx, path, buf);
 	return sriov_sysfs_write_bounded(pf->ctx, path, buf, timeout_ms, lock_fd);
 }
 
