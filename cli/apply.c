@@ -206,6 +206,19 @@ static void int_text(int v, bool is_bool, char *buf, size_t size)
 		snprintf(buf, size, "%d", v);
 }
 
+/* sep and s after the len characters of buf, as far as they fit. */
+static size_t append(char *buf, size_t size, size_t len, const char *sep,
+		     const char *s)
+{
+	size_t a = strlen(sep), b = strlen(s);
+
+	if (len + a + b >= size)
+		return len;
+	memcpy(buf + len, sep, a);
+	memcpy(buf + len + a, s, b + 1);
+	return len + a + b;
+}
+
 /* The text table's last column: what changed, or why it failed. */
 static void detail_text(const struct sriov_apply_result *r, char *buf,
 			size_t size)
@@ -234,11 +247,10 @@ static void detail_text(const struct sriov_apply_result *r, char *buf,
 			 : r->str_before ? r->str_before : "-",
 			 r->str_after ? r->str_after : "-");
 	} else if (r->action == SRIOV_APPLY_VF_CONFIG)
-		for (uint32_t bit = 1; bit && len + 1 < size; bit <<= 1)
+		for (uint32_t bit = 1; bit; bit <<= 1)
 			if (r->changed & bit)
-				len += (size_t)snprintf(buf + len, size - len, "%s%s",
-							len ? ", " : "",
-							sriov_vf_field_name(bit));
+				len = append(buf, size, len, len ? ", " : "",
+					     sriov_vf_field_name(bit));
 }
 
 static void emit_result(struct out *o, const struct sriov_apply_result *r)

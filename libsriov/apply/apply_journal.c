@@ -36,25 +36,57 @@ static int journal_path(struct sriov_ctx *ctx, const struct pf_plan *p,
 	return r;
 }
 
+/* Appends s at *len when it fits; a line that would not is cut (never here). */
+static void put(char *buf, size_t size, size_t *len, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (*len + n < size) {
+		memcpy(buf + *len, s, n);
+		*len += n;
+	}
+}
+
+static void put_uint(char *buf, size_t size, size_t *len, unsigned int v)
+{
+	char digits[12];
+	size_t n = sizeof(digits) - 1;
+
+	digits[n] = '\0';
+	do
+		digits[--n] = (char)('0' + v % 10);
+	while ((v /= 10) && n);
+	put(buf, size, len, digits + n);
+}
+
+/* A VF's changed settings as they were, built whole and written once. */
 static void emit_vf(FILE *f, const struct sriov_apply_result *res)
 {
 	const struct sriov_vf_config *c = &res->config_before;
 	uint32_t m = res->changed & c->mask;
 	const struct sriov_vf_key *k;
-	char text[SRIOV_VF_VALUE_STRLEN];
+	char text[SRIOV_VF_VALUE_STRLEN], buf[2048];
+	size_t len = 0;
 
 	if (!m)
 		return;
-	fprintf(f, "      - vf: %d\n", res->vf);
+	put(buf, sizeof(buf), &len, "      - vf: ");
+	put_uint(buf, sizeof(buf), &len, (unsigned int)res->vf);
+	put(buf, sizeof(buf), &len, "\n");
 	for (size_t i = 0; (k = sriov_vf_key_at(i)); i++) {
+		/* strings quoted, so that YAML reads none as another type */
+		bool quote = k->type == SRIOV_VF_VALUE_STRING;
+
 		if (!(m & k->field) ||
 		    sriov_vf_key_format(k, c, text, sizeof(text)) < 0)
 			continue;
-		/* strings quoted, so that YAML reads none as another type */
-		fprintf(f, k->type == SRIOV_VF_VALUE_STRING ? "        %s: \"%s\"\n"
-							    : "        %s: %s\n",
-			k->name, text);
+		put(buf, sizeof(buf), &len, "        ");
+		put(buf, sizeof(buf), &len, k->name);
+		put(buf, sizeof(buf), &len, quote ? ": \"" : ": ");
+		put(buf, sizeof(buf), &len, text);
+		put(buf, sizeof(buf), &len, quote ? "\"\n" : "\n");
 	}
+	fwrite(buf, 1, len, f);
 }
 
 /* An MTU the plan changes and that was known before. */
