@@ -238,6 +238,15 @@ int sriov_vf_set_config_locked(struct sriov_vf *const *vfs,
 			       const struct sriov_vf_config *desired, size_t n,
 			       bool dry_run,
 			       struct sriov_vf_change_report **ret_report);
+/*
+ * sriov_vf_set_config() for a caller that has just read the settings of
+ * every PF involved (sriov_pf_read_vf_config()) and planned from them:
+ * they are the "before" of the change, and nothing is read before the
+ * write. A VF without settings read is -ENODEV, as there.
+ */
+int sriov_vf_set_config_as_read(struct sriov_vf *const *vfs,
+				const struct sriov_vf_config *desired, size_t n,
+				struct sriov_vf_change_report **ret_report);
 /* The settable fields of want that cur lacks or holds another value of. */
 uint32_t sriov_vf_config_diff(const struct sriov_vf_config *cur,
 			      const struct sriov_vf_config *want);

@@ -334,20 +334,21 @@ static bool pf_seen_before(struct sriov_vf *const *vfs, size_t i)
 
 /* Reads each PF once and plans every VF; nothing is written here. */
 static int plan_all(struct sriov_vf *const *vfs,
-		    const struct sriov_vf_config *desired, size_t n,
+		    const struct sriov_vf_config *desired, size_t n, bool read,
 		    struct sriov_vf_change *ch, struct sriov_rtnl_vf_set *sets)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct sriov_pf *pf = vfs[i]->pf;
 		int r = sriov_vf_config_check(pf->ctx, &desired[i]);
 
-		/* the first VF of each PF reads the whole PF */
+		/* the first VF of each PF reads the whole PF (unless read already) */
 		if (r == 0 && !pf_seen_before(vfs, i)) {
 			char hint[320];
 
 			if (pf_link_hint(pf, hint, sizeof(hint)))
 				sriov_note(pf->ctx, "%s", hint);
-			r = sriov_pf_read_vf_config(pf, false);
+			if (read)
+				r = sriov_pf_read_vf_config(pf, false);
 		}
 		if (r < 0)
 			return r;
@@ -642,7 +643,7 @@ static void dry_run_vf(struct sriov_vf_change *ch,
 
 static int set_config(struct sriov_vf *const *vfs,
 		      const struct sriov_vf_config *desired, size_t n,
-		      bool dry_run, bool lock,
+		      bool dry_run, bool lock, bool read,
 		      struct sriov_vf_change_report **ret_report)
 {
 	_cleanup_free_ struct sriov_rtnl_vf_set *sets = NULL;
@@ -660,7 +661,7 @@ static int set_config(struct sriov_vf *const *vfs,
 		return -ENOMEM;
 	}
 	rep->n = n;
-	r = plan_all(vfs, desired, n, rep->vfs, sets);
+	r = plan_all(vfs, desired, n, read, rep->vfs, sets);
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		if (dry_run)
 			dry_run_vf(&rep->vfs[i], &sets[i]);
@@ -682,7 +683,7 @@ SRIOV_EXPORT int sriov_vf_set_config(struct sriov_vf *const *vfs,
 				     size_t n, bool dry_run,
 				     struct sriov_vf_change_report **ret_report)
 {
-	return set_config(vfs, desired, n, dry_run, true, ret_report);
+	return set_config(vfs, desired, n, dry_run, true, true, ret_report);
 }
 
 int sriov_vf_set_config_locked(struct sriov_vf *const *vfs,
@@ -690,5 +691,12 @@ int sriov_vf_set_config_locked(struct sriov_vf *const *vfs,
 			       bool dry_run,
 			       struct sriov_vf_change_report **ret_report)
 {
-	return set_config(vfs, desired, n, dry_run, false, ret_report);
+	return set_config(vfs, desired, n, dry_run, false, true, ret_report);
+}
+
+int sriov_vf_set_config_as_read(struct sriov_vf *const *vfs,
+				const struct sriov_vf_config *desired, size_t n,
+				struct sriov_vf_change_report **ret_report)
+{
+	return set_config(vfs, desired, n, false, true, false, ret_report);
 }

@@ -140,10 +140,18 @@ void sriov_apply_batch_free(struct config_batch *b)
 	*b = (struct config_batch){ 0 };
 }
 
-static int exec_batch(struct apply_run *run, struct config_batch *b)
+/*
+ * The settings read while planning are the "before" of the write when the
+ * VFs are still those read (no step since made new ones): no second read.
+ */
+static int exec_batch(struct apply_run *run, const struct pf_plan *p,
+		      struct config_batch *b)
 {
 	struct sriov_vf_change_report *cr = NULL;
-	int r = sriov_vf_set_config(b->vfs, b->cfgs, b->n, false, &cr);
+	bool as_read = p->config_read &&
+		       sriov_pf_generation(p->pf) == p->config_gen;
+	int r = as_read ? sriov_vf_set_config_as_read(b->vfs, b->cfgs, b->n, &cr)
+			: sriov_vf_set_config(b->vfs, b->cfgs, b->n, false, &cr);
 
 	for (size_t k = 0; k < b->n; k++) {
 		struct sriov_apply_result *res = &run->rep->results[b->res_of[k]];
@@ -181,7 +189,7 @@ int sriov_apply_exec_configs(struct apply_run *run, struct pf_plan *p)
 		b.res_of[b.n++] = i;
 	}
 	if (r == 0 && b.n > 0)
-		r = exec_batch(run, &b);
+		r = exec_batch(run, p, &b);
 	sriov_apply_batch_free(&b);
 	return r;
 }

@@ -232,6 +232,8 @@ struct pf_plan {
 	int autoprobe_before;
 	int eswitch_before;             /* SRIOV_ESWITCH_* or SRIOV_NO_VALUE */
 	bool recreate;                  /* the VF count changes: new VFs */
+	bool config_read;               /* VF settings read while planning, */
+	unsigned long config_gen;       /* ... under this PF generation */
 	struct rate_step *rates;        /* rate nodes, then VF leaves */
 	size_t n_rates;
 	size_t res_first;               /* its results: [res_first, res_end) */

@@ -78,6 +78,8 @@ static int plan_configs(struct apply_run *run, struct pf_plan *p)
 		return 0;
 	if (!p->recreate)
 		r = sriov_pf_read_vf_config(p->pf, false);
+	p->config_read = !p->recreate && r == 0;
+	p->config_gen = sriov_pf_generation(p->pf);
 	for (size_t v = 0; r == 0 && v < p->n_t; v++)
 		if (p->t[v].cfg.mask)
 			r = plan_config(run, p, v);

@@ -539,6 +539,8 @@ static void test_drift(void **state)
 	assert_true(rep->changed);
 	assert_int_equal(s->ctx->n_sysfs_writes - w0, 0);
 	assert_int_equal(s->fk->n_setlink, 1);
+	/* the plan's read is the write's "before"; then one read back */
+	assert_int_equal(s->fk->n_getlink, 2);
 	assert_int_equal(s->fk->n_attrs, 1);
 	assert_int_equal(s->fk->attrs[0].vf, 2);
 	assert_int_equal(s->fk->attrs[0].type, IFLA_VF_MAC);
