@@ -127,6 +127,7 @@ struct pctx {
 	struct sriov_ctx *ctx;
 	const char *file;
 	const char *path;       /* of the mapping being read: "pfs[0]" */
+	const struct sriov_vf_key *vf_key; /* the key's, for APPLY_VF_KEYS */
 };
 
 struct apply_loc sriov_apply_loc_of(const struct pctx *p, const struct ynode *n);

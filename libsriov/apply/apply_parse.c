@@ -123,7 +123,8 @@ static int value_text(const struct pctx *p, const struct sriov_vf_key_def *d,
 static int vf_setting(const struct pctx *p, void *obj, const struct ynode *key,
 		      const struct ynode *val)
 {
-	const struct sriov_vf_key *k = sriov_vf_key_find(key->str);
+	const struct sriov_vf_key *k = p->vf_key ? p->vf_key
+						 : sriov_vf_key_find(key->str);
 	struct vf_entry *e = obj;
 	struct sriov_vf_config c = e->w->cfg, one;
 	char text[SRIOV_VF_VALUE_STRLEN];

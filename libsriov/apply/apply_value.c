@@ -169,30 +169,46 @@ static void key_list(const struct key_def *defs, char *buf, size_t size)
 	}
 }
 
-static bool key_is(const struct key_def *d, const char *name)
+/* Whether name is d's key; for APPLY_VF_KEYS, the table's key in *vf_key. */
+static bool key_is(const struct key_def *d, const char *name,
+		   const struct sriov_vf_key **vf_key)
 {
 	if (!strcmp(d->name, APPLY_VF_KEYS))
-		return sriov_vf_key_find(name) != NULL;
+		return (*vf_key = sriov_vf_key_find(name)) != NULL;
 	return !strcmp(d->name, name);
+}
+
+/* An earlier key of the mapping with the same text, or NULL. */
+static const struct ynode *same_key_before(const struct ynode *map, size_t i)
+{
+	const struct ynode *k = map->kids[i];
+
+	for (size_t j = 0; j < i; j += 2)
+		if (map->kids[j]->str[0] == k->str[0] &&
+		    !strcmp(map->kids[j]->str, k->str))
+			return map->kids[j];
+	return NULL;
 }
 
 int sriov_apply_walk_map(const struct pctx *p, const struct ynode *map,
 		    const struct key_def *defs, void *obj)
 {
 	for (size_t i = 0; i + 1 < map->n; i += 2) {
-		const struct ynode *k = map->kids[i], *v = map->kids[i + 1];
+		const struct ynode *k = map->kids[i], *v = map->kids[i + 1], *first;
 		const struct key_def *d;
+		struct pctx q = *p;
 		char keys[256];
 		int r;
 
 		if (k->type != Y_SCALAR || sriov_ynode_is_null(k))
 			return sriov_apply_err_at(p, k, NULL, "keys must be strings");
-		for (size_t j = 0; j < i; j += 2)
-			if (!strcmp(map->kids[j]->str, k->str))
-				return sriov_apply_err_at(p, k, k->str,
+		first = same_key_before(map, i);
+		if (first)
+			return sriov_apply_err_at(p, k, k->str,
 						"given twice (first at line %d)",
-						map->kids[j]->line);
-		for (d = defs; d->name && !key_is(d, k->str); d++)
+						first->line);
+		q.vf_key = NULL;
+		for (d = defs; d->name && !key_is(d, k->str, &q.vf_key); d++)
 			;
 		if (!d->name) {
 			key_list(defs, keys, sizeof(keys));
@@ -200,7 +216,7 @@ int sriov_apply_walk_map(const struct pctx *p, const struct ynode *map,
 					"unknown key \"%.40s\"; expected one of: %s",
 					k->str, keys);
 		}
-		r = d->set(p, obj, k, v);
+		r = d->set(&q, obj, k, v);
 		if (r < 0)
 			return r;
 	}
