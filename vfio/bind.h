@@ -20,6 +20,10 @@ struct op {
 	bool touched;                    /* bind: sysfs may be written; release: the journal */
 	bool in_flight;                  /* a write timed out and may still land */
 	size_t lock;                     /* index into call.lock_fds */
+	/* checks, shared by the call's later devices in the same IOMMU group */
+	bool group_checked;              /* group_holder is known */
+	pid_t group_holder;              /* a process with its VFIO node open, 0: none */
+	bool group_viable;               /* viable once the call's devices are bound */
 	/* release: the settings to give back instead of the journal's */
 	const struct sriov_vf_config *restore;
 	struct sriov_vfio_result *res;

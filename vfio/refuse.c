@@ -57,10 +57,24 @@ static int check_journal(struct call *c, struct op *op)
 	return 0;
 }
 
+/* An op checked before this one in the same IOMMU group, or NULL. */
+static const struct op *same_group_before(const struct call *c,
+					  const struct op *op)
+{
+	for (const struct op *o = c->ops; o < op; o++)
+		if (o->todo && o->d.group == op->d.group && o->group_checked)
+			return o;
+	return NULL;
+}
+
 static int check_group_open(struct call *c, struct op *op,
 			    struct sriov_inuse *u)
 {
-	pid_t pid = sriov_inuse_group(u, op->d.group);
+	const struct op *prev = same_group_before(c, op);
+	pid_t pid = prev ? prev->group_holder : sriov_inuse_group(u, op->d.group);
+
+	op->group_holder = pid;
+	op->group_checked = true;
 
 	if (pid <= 0)
 		return 0;
@@ -109,14 +123,22 @@ static bool host_uses(struct call *c, struct sriov_inuse *u,
 	return false;
 }
 
-static int check_viable_after(struct call *c, struct op *op)
+/*
+ * The group's blockers once all devices of the call are bound: read once
+ * per group, the verdict shared by the call's other devices in it.
+ */
+static int group_blockers(struct call *c, struct op *op, char *who, size_t size)
 {
 	_cleanup_free_ struct sriov_pci_addr *mine = NULL;
+	const struct op *prev = same_group_before(c, op);
 	struct vgroup g;
-	char who[320];
-	size_t k = 0, n;
+	size_t k = 0;
 	int r;
 
+	if (prev && prev->group_viable) {
+		who[0] = '\0';
+		return 0;
+	}
 	mine = calloc(c->n, sizeof(*mine));
 	if (!mine)
 		return -ENOMEM;
@@ -124,9 +146,20 @@ static int check_viable_after(struct call *c, struct op *op)
 		mine[k++] = c->ops[i].d.addr;
 	r = sriov_vgroup_load(c->ctx, op->d.group, &g);
 	if (r < 0)
-		return sriov_op_fail(c, op, r);
-	n = sriov_vgroup_blockers(&g, mine, k, who, sizeof(who));
+		return r;
+	r = (int)sriov_vgroup_blockers(&g, mine, k, who, size);
 	sriov_vgroup_clear(&g);
+	return r;
+}
+
+static int check_viable_after(struct call *c, struct op *op)
+{
+	char who[320];
+	int n = group_blockers(c, op, who, sizeof(who));
+
+	if (n < 0)
+		return sriov_op_fail(c, op, n);
+	op->group_viable = n == 0;
 	if (n == 0)
 		return 0;
 	return refuse(c, op,
