@@ -139,14 +139,27 @@ static void jb_string(struct jbuf *b, const char *s);
  */
 static void jb_key(struct jbuf *b, const char *key, bool pretty)
 {
-	size_t n = strlen(key), sep = pretty ? 2 : 1;
+	size_t n = strlen(key);
+	char *d;
 
-	if (b->len + n + 2 + sep > b->cap)
-		jb_grow(b, n + 2 + sep);
-	b->s[b->len] = '"';
-	memcpy(b->s + b->len + 1, key, n);
-	memcpy(b->s + b->len + 1 + n, "\": ", 1 + sep);
-	b->len += n + 2 + sep;
+	if (b->len + n + 4 > b->cap)
+		jb_grow(b, n + 4);
+	d = b->s + b->len;
+	*d++ = '"';
+	memcpy(d, key, n);
+	d += n;
+	*d++ = '"';
+	*d++ = ':';
+	if (pretty)
+		*d++ = ' ';
+	b->len = (size_t)(d - b->s);
+}
+
+static inline void jb_putc(struct jbuf *b, char c)
+{
+	if (b->len + 1 > b->cap)
+		jb_grow(b, 1);
+	b->s[b->len++] = c;
 }
 
 static void jb_indent(struct out *o, size_t depth)
@@ -178,7 +191,7 @@ static bool jb_member(struct out *o, const char *key)
 	if (o->depth == 0)
 		return true;
 	if (l->has_members)
-		jb_put(&o->jb, ",", 1);
+		jb_putc(&o->jb, ',');
 	l->has_members = true;
 	jb_indent(o, o->depth);
 	if (l->obj)
@@ -333,6 +346,15 @@ void out_int(struct out *o, const char *key, const char *label,
 		jb_scalar(o, key, text ? text : "null", NULL);
 	else
 		scalar(o, present ? N_NUM : N_NULL, label, present ? text : "-");
+}
+
+void out_number(struct out *o, const char *key, const char *label,
+		const char *digits)
+{
+	if (o->json)
+		jb_scalar(o, key, digits ? digits : "null", NULL);
+	else
+		scalar(o, digits ? N_NUM : N_NULL, label, digits ? digits : "-");
 }
 
 /* value in hex, lower case, zero-padded to width digits (at most 16). */

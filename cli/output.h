@@ -31,6 +31,9 @@ void out_str(struct out *o, const char *key, const char *label,
 void out_int(struct out *o, const char *key, const char *label,
 	     long long value, bool present);
 /* A hex identifier: JSON string of width digits ("8086"), text likewise. */
+/* A whole number already in decimal digits; NULL: null. */
+void out_number(struct out *o, const char *key, const char *label,
+		const char *digits);
 void out_hex(struct out *o, const char *key, const char *label,
 	     unsigned long value, int width, bool present);
 /*

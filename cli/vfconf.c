@@ -307,16 +307,6 @@ static const char *label_of(const struct sriov_vf_key *k,
 	return buf;
 }
 
-/* The text of a number as sriov_vf_key_format() writes it: digits only. */
-static long long decimal(const char *text)
-{
-	long long v = 0;
-
-	for (const char *p = text; *p >= '0' && *p <= '9'; p++)
-		v = v * 10 + (*p - '0');
-	return v;
-}
-
 static void print_key(struct out *o, const struct sriov_vf_key *k,
 		      const struct sriov_vf_config *c, const char *label)
 {
@@ -326,7 +316,7 @@ static void print_key(struct out *o, const struct sriov_vf_key *k,
 
 	switch (k->type) {
 	case SRIOV_VF_VALUE_NUMBER:
-		out_int(o, k->name, label, known ? decimal(text) : 0, known);
+		out_number(o, k->name, label, known ? text : NULL);
 		break;
 	case SRIOV_VF_VALUE_BOOL:
 		out_bool(o, k->name, label, known ? !strcmp(text, "true") : -1);

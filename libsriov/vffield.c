@@ -374,10 +374,12 @@ bool sriov_vf_field_equal(const struct sriov_vf_config *a,
 			  const struct sriov_vf_config *b, uint32_t field)
 {
 	for (const struct sriov_vf_key_def *d = sriov_vf_key_defs; d->pub.name; d++) {
-		uint64_t va = sriov_vf_key_get(d, a), vb = sriov_vf_key_get(d, b);
+		uint64_t va, vb;
 
 		if (d->pub.field != field)
 			continue;
+		va = sriov_vf_key_get(d, a);
+		vb = sriov_vf_key_get(d, b);
 		if (d->kind == VF_KIND_MAC && memcmp(a->mac, b->mac, sizeof(a->mac)))
 			return false;
 		if ((va ? va : d->dflt) != (vb ? vb : d->dflt))

@@ -3,18 +3,22 @@
 # host, without a VM: a sysfs tree as the kernel shows netdevsim, the fake
 # rtnetlink and devlink kernels behind build/sriovctl-rtnl.
 #
-#   bench/tools/profile-vf.sh [--build-dir DIR] [--callgrind OUT] N ARGS...
+#   bench/tools/profile-vf.sh [--build-dir DIR] [--callgrind OUT | --strace OUT] N ARGS...
 #   e.g. bench/tools/profile-vf.sh 1024 -j vf list eni1np1
 #
 # Prints the command's instruction count (valgrind --tool=callgrind) and
-# keeps the profile in OUT (callgrind_annotate OUT) when given.
+# keeps the profile in OUT (callgrind_annotate OUT) when given; --strace
+# writes the command's system calls to OUT instead (netlink not among
+# them: the fake kernels answer in-process).
 set -eu
 build=build
 out=
+trace=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--build-dir) build=$2; shift 2 ;;
 	--callgrind) out=$2; shift 2 ;;
+	--strace) trace=$2; shift 2 ;;
 	*) break ;;
 	esac
 done
@@ -39,6 +43,9 @@ ln -s ../../../netdevsim1 "$dev/net/eni1np1/device"
 ln -s ../../devices/netdevsim1/net/eni1np1 "$root/class/net/eni1np1"
 export SRIOVCTL_TEST_RTNL="3 eni1np1 $n"
 cmd="$build/sriovctl-rtnl --sysfs-root $root --state-dir $root/state"
+if [ -n "$trace" ]; then
+	exec strace -f -o "$trace" $cmd "$@"
+fi
 if [ -z "$out" ]; then
 	exec $cmd "$@"
 fi
