@@ -144,20 +144,14 @@ static bool pf_link_hint(struct sriov_pf *pf, char *buf, size_t size)
 	return down;
 }
 
-SRIOV_EXPORT int sriov_pf_read_vf_config(struct sriov_pf *pf, bool stats)
+/* The VF settings of pf, whose netdev is ifindex, into its VFs. */
+static int read_vf_config_at(struct sriov_pf *pf, struct sriov_rtnl *nl,
+			     int ifindex, bool stats)
 {
 	struct sriov_vf_config *cfg = NULL;
-	struct sriov_rtnl *nl;
 	size_t n = 0;
-	int ifindex, r;
+	int r = sriov_rtnl_get_vfs(nl, ifindex, stats, &cfg, &n);
 
-	if (!pf)
-		return -EINVAL;
-	r = sriov_pf_ifindex(pf, &ifindex);
-	if (r == 0)
-		r = sriov_ctx_rtnl(pf->ctx, &nl);
-	if (r == 0)
-		r = sriov_rtnl_get_vfs(nl, ifindex, stats, &cfg, &n);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < pf->n_vfs; i++) {
@@ -169,6 +163,19 @@ SRIOV_EXPORT int sriov_pf_read_vf_config(struct sriov_pf *pf, bool stats)
 	}
 	free(cfg);
 	return 0;
+}
+
+SRIOV_EXPORT int sriov_pf_read_vf_config(struct sriov_pf *pf, bool stats)
+{
+	struct sriov_rtnl *nl;
+	int ifindex, r;
+
+	if (!pf)
+		return -EINVAL;
+	r = sriov_pf_ifindex(pf, &ifindex);
+	if (r == 0)
+		r = sriov_ctx_rtnl(pf->ctx, &nl);
+	return r < 0 ? r : read_vf_config_at(pf, nl, ifindex, stats);
 }
 
 SRIOV_EXPORT const struct sriov_vf_config *
@@ -512,7 +519,7 @@ static int retry_zero_macs(const struct pf_write *w)
 		return 0;
 	r = sriov_rtnl_set_vfs(w->nl, w->ifindex, alt, m, &res, &n_failed);
 	if (r == 0)
-		r = sriov_pf_read_vf_config(w->pf, false);
+		r = read_vf_config_at(w->pf, w->nl, w->ifindex, false);
 	for (size_t j = 0; r == 0 && j < m; j++) {
 		const struct sriov_vf *vf = w->ch[at[j]].vf;
 
@@ -618,8 +625,9 @@ static int execute_pf(struct sriov_pf *pf, struct sriov_vf_change *ch,
 		r = sriov_lock_name(pf->ctx, pf->dev_name, &lock_fd);
 	if (r == 0)
 		r = sriov_rtnl_set_vfs(w.nl, w.ifindex, mine, k, &res, &n_failed);
+	/* the read back goes to the netdev just written, under the same lock */
 	if (r == 0)
-		r = sriov_pf_read_vf_config(pf, false);
+		r = read_vf_config_at(pf, w.nl, w.ifindex, false);
 	for (size_t j = 0; r == 0 && j < k; j++)
 		verify_vf(&ch[idx[j]], &mine[j], &res[j]);
 	if (r == 0)
