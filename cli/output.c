@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,11 +28,21 @@ struct jlevel {
 	bool has_members;
 };
 
+/* Text nodes are carved out of blocks that go all at once. */
+struct block {
+	struct block *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+#define BLOCK_SIZE (64 * 1024)
+
 struct out {
 	bool json, pretty;
 	/* text: a tree, for tables need every row to size their columns */
 	struct node *root;  /* a synthetic list holding top-level values */
 	struct node *cur;
+	struct block *blocks; /* the nodes under root, newest block first */
 	/* JSON */
 	struct jbuf jb;
 	struct jlevel *levels; /* [0] is the top level */
@@ -68,14 +79,38 @@ static char *xvasprintf(const char *fmt, va_list ap)
 	return s;
 }
 
-static void node_free(struct node *n)
+/* size zeroed bytes for a node and its strings, aligned for a node */
+static void *block_alloc(struct out *o, size_t size)
 {
-	while (n) {
-		struct node *next = n->next;
+	struct block *b = o->blocks;
+	void *p;
 
-		node_free(n->first);
-		free(n);
-		n = next;
+	size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	if (!b || b->size - b->used < size) {
+		size_t cap = size > BLOCK_SIZE ? size : BLOCK_SIZE;
+
+		b = malloc(sizeof(*b) + cap);
+		if (!b) {
+			fputs("sriovctl: out of memory\n", stderr);
+			exit(1);
+		}
+		b->used = 0;
+		b->size = cap;
+		b->next = o->blocks;
+		o->blocks = b;
+	}
+	p = (char *)b->data + b->used;
+	b->used += size;
+	return memset(p, 0, size);
+}
+
+static void nodes_free(struct out *o)
+{
+	while (o->blocks) {
+		struct block *next = o->blocks->next;
+
+		free(o->blocks);
+		o->blocks = next;
 	}
 }
 
@@ -97,7 +132,8 @@ void out_free(struct out *o)
 {
 	if (!o)
 		return;
-	node_free(o->root);
+	nodes_free(o);
+	free(o->root);
 	free(o->jb.s);
 	free(o->levels);
 	free(o);
@@ -257,7 +293,7 @@ static struct node *add(struct out *o, enum node_type t, const char *label,
 			const char *text)
 {
 	size_t llen = label ? strlen(label) + 1 : 0, tlen = text ? strlen(text) + 1 : 0;
-	struct node *n = xcalloc(1, sizeof(*n) + llen + tlen);
+	struct node *n = block_alloc(o, sizeof(*n) + llen + tlen);
 	char *p = (char *)(n + 1);
 
 	n->type = t;
@@ -792,7 +828,7 @@ void out_flush(struct out *o, FILE *f)
 	o->jb.len = 0;
 	for (const struct node *n = o->root->first; n; n = n->next)
 		text_node(f, n);
-	node_free(o->root->first);
+	nodes_free(o);
 	o->root->first = o->root->last = NULL;
 	o->cur = o->root;
 	fflush(f);
