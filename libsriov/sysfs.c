@@ -298,6 +298,15 @@ static int held_read(struct sriov_ctx *ctx, int dfd,
 			       O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT && quiet_enoent)
 		return -ENOENT;
+	if (fd < 0 && errno == ELOOP) {
+		/* a link where the attribute belongs: the walk from the root
+		 * follows it while it stays beneath the root, and says where
+		 * it leads when it does not */
+		char path[SYSFS_PATH_MAX];
+		int r = sriov_sysfs_dev_path(ctx, addr, attr, path, sizeof(path));
+
+		return r < 0 ? r : sriov_sysfs_read(ctx, path, buf, size, quiet_enoent);
+	}
 	if (fd < 0)
 		return held_err(ctx, errno, "cannot open", addr, attr);
 	n = read_value(fd, buf, size);
