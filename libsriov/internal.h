@@ -344,4 +344,16 @@ int sriov_vf_set_mtu_held(struct sriov_vf *vf, unsigned int mtu,
 int sriov_parse_uint(const char *s, int base, unsigned long max,
 		     unsigned long *ret);
 
+/* A hex digit's value, or -1. */
+static inline int sriov_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 #endif

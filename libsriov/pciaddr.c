@@ -5,24 +5,13 @@
 
 #include "internal.h"
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Exactly n hex digits at *p; advances *p. */
 static int take_hex(const char **p, int n, unsigned int *ret)
 {
 	unsigned int v = 0;
 
 	for (int i = 0; i < n; i++) {
-		int d = hexval((*p)[i]);
+		int d = sriov_hex_digit((*p)[i]);
 
 		if (d < 0)
 			return -EINVAL;

@@ -187,18 +187,6 @@ int sriov_vf_key_set(const struct sriov_vf_key_def *d,
 	return 0;
 }
 
-/* A hex digit's value, or -1. */
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "xx:xx:...": n bytes of two hex digits each, colons between. */
 static int parse_hex_bytes(const char *s, uint8_t *out, size_t n)
 {
@@ -206,7 +194,7 @@ static int parse_hex_bytes(const char *s, uint8_t *out, size_t n)
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++) {
 		const char *b = s + i * 3;
-		int hi = hex_digit(b[0]), lo = hex_digit(b[1]);
+		int hi = sriov_hex_digit(b[0]), lo = sriov_hex_digit(b[1]);
 
 		if (hi < 0 || lo < 0 || (i + 1 < n && b[2] != ':'))
 			return -EINVAL;
