@@ -21,7 +21,7 @@
 #include <linux/devlink.h>
 
 #include "devlink_rate_fake.h"
-#include "fakesys.h"
+#include "faketree.h"
 #include "internal.h"
 #include "sriov/apply.h"
 #include "sriov/rate.h"
@@ -34,8 +34,7 @@ static const char topology[] =
 #define MBIT 125000ull
 
 struct fixture {
-	char dir[64];
-	struct sriov_ctx *ctx;
+	struct faketree t;
 	struct devlink_fake *fk;
 	struct devlink_fake_dev *dev;
 	struct sriov_apply_report *rep;
@@ -44,25 +43,11 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct sriov_ctx_opts opts = { .sz = sizeof(opts) };
-	char sys[96], run[96], err[256];
 
 	assert_non_null(f);
-	strcpy(f->dir, "/tmp/sriov-apply-rate-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(sys, sizeof(sys), "%s/sys", f->dir);
-	snprintf(run, sizeof(run), "%s/run", f->dir);
-	if (fakesys_build(sys, topology, err, sizeof(err)) < 0)
-		fail_msg("fakesys: %s", err);
-	opts.sysfs_root = sys;
-	opts.state_dir = run;
-	assert_int_equal(sriov_ctx_new(&opts, &f->ctx), 0);
-	f->fk = devlink_fake_new();
-	f->dev = devlink_fake_add(f->fk, "pci", "0000:03:00.0", "mlx5_core", "ens1f0", 4);
-	f->dev->mode = DEVLINK_ESWITCH_MODE_SWITCHDEV;
-	devlink_rate_fake_install(f->fk);
-	f->ctx->devlink_transport = devlink_fake_transact;
-	f->ctx->devlink_transport_data = f->fk;
+	faketree_build(&f->t, topology);
+	f->dev = faketree_devlink_rates(&f->t, "0000:03:00.0", "mlx5_core", "ens1f0",
+					4, &f->fk);
 	*state = f;
 	return 0;
 }
@@ -70,17 +55,11 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	int r = 0;
+	int r = faketree_violation(f->fk->violation);
 
-	if (f->fk->violation[0]) {
-		print_error("fake kernel: %s\n", f->fk->violation);
-		r = -1;
-	}
 	sriov_apply_report_free(f->rep);
-	sriov_ctx_free(f->ctx);
-	devlink_rate_fake_uninstall(f->fk);
-	devlink_fake_free(f->fk);
-	fakesys_remove(f->dir);
+	faketree_free(&f->t);
+	faketree_devlink_free(f->fk);
 	free(f);
 	return r;
 }
@@ -95,9 +74,9 @@ static int apply(struct fixture *f, const char *text, bool check)
 	sriov_apply_report_free(f->rep);
 	f->rep = NULL;
 	assert_int_equal(sriov_desired_new(&d), 0);
-	r = sriov_desired_add_text(f->ctx, d, "t.yaml", text, strlen(text));
+	r = sriov_desired_add_text(f->t.ctx, d, "t.yaml", text, strlen(text));
 	if (r == 0)
-		r = sriov_apply(f->ctx, d, &o, &f->rep);
+		r = sriov_apply(f->t.ctx, d, &o, &f->rep);
 	sriov_desired_free(d);
 	return r;
 }
@@ -217,17 +196,17 @@ static void test_file_errors_send_nothing(void **state)
 	assert_int_equal(apply(f,
 		"pfs:\n  - pci: \"0000:03:00.0\"\n    vfs:\n      - vf: 0\n"
 		"        rate_parent: nosuch\n", false), -EINVAL);
-	assert_string_equal(sriov_ctx_last_error(f->ctx),
+	assert_string_equal(sriov_ctx_last_error(f->t.ctx),
 			    "t.yaml:5:9: pfs[0].vfs[0].rate_parent: rate node \"nosuch\" is neither in the file nor on 0000:03:00.0");
 	assert_int_equal(apply(f,
 		"pfs:\n  - pci: \"0000:03:00.0\"\n    rate_nodes:\n      - name: a\n"
 		"        parent: b\n      - name: b\n        parent: a\n", false), -EINVAL);
-	assert_non_null(strstr(sriov_ctx_last_error(f->ctx), "make a loop"));
+	assert_non_null(strstr(sriov_ctx_last_error(f->t.ctx), "make a loop"));
 	/* switchdev now, legacy after the file's eswitch step */
 	assert_int_equal(apply(f,
 		"pfs:\n  - pci: \"0000:03:00.0\"\n    eswitch: legacy\n    rate_nodes:\n"
 		"      - name: a\n", false), -EINVAL);
-	assert_string_equal(sriov_ctx_last_error(f->ctx),
+	assert_string_equal(sriov_ctx_last_error(f->t.ctx),
 			    "t.yaml:4:5: pfs[0].rate_nodes: rates need switchdev mode: the file sets 0000:03:00.0 to eswitch legacy");
 	assert_int_equal(apply(f,
 		"pfs:\n  - pci: \"0000:03:00.0\"\n    vfs:\n      - vf: 0\n"
@@ -243,7 +222,7 @@ static void test_legacy_mode_refused(void **state)
 	assert_int_equal(apply(f,
 		"pfs:\n  - pci: \"0000:03:00.0\"\n    vfs:\n      - vf: 0\n"
 		"        tx_max: 1gbit\n", false), -EINVAL);
-	assert_string_equal(sriov_ctx_last_error(f->ctx),
+	assert_string_equal(sriov_ctx_last_error(f->t.ctx),
 			    "t.yaml:5:9: pfs[0].vfs[0]: rates need switchdev mode: 0000:03:00.0 is in legacy mode (add \"eswitch: switchdev\")");
 	assert_int_equal(f->fk->n_sets, 0);
 }
@@ -272,7 +251,7 @@ static void test_other_nodes_left_alone(void **state)
 	struct sriov_rate_change chg;
 	struct sriov_pf *pf;
 
-	assert_int_equal(sriov_pf_find(f->ctx, "0000:03:00.0", &pf), 0);
+	assert_int_equal(sriov_pf_find(f->t.ctx, "0000:03:00.0", &pf), 0);
 	assert_int_equal(sriov_pf_rate_node_set(pf, "other", &c, true, false, &chg), 0);
 	assert_int_equal(apply(f, file, false), 0);
 	assert_int_equal(f->rep->n_failed, 0);

@@ -18,7 +18,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "fakesys.h"
+#include "faketree.h"
 #include "internal.h"
 #include "rtnl_fake.h"
 
@@ -31,29 +31,12 @@ static const char topology[] =
 	"vfnetdev=none iommu=separate\n";
 
 struct fixture {
-	char dir[64];
-	char sys[96];
-	struct sriov_ctx *ctx;
+	struct faketree t;
 	struct rtnl_fake *fk;
 	struct sriov_pf *pf;
 	struct sriov_vf *vf[3];
 	struct rtnl_fake_mtu *vf_link[3];
 };
-
-static int read_int(const struct fixture *f, const char *ifname,
-		    const char *attr)
-{
-	char path[256];
-	int v = -1;
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/class/net/%s/%s", f->sys, ifname, attr);
-	fp = fopen(path, "r");
-	assert_non_null(fp);
-	assert_int_equal(fscanf(fp, "%d", &v), 1);
-	fclose(fp);
-	return v;
-}
 
 /* What the kernel would show in sysfs after an MTU change. */
 static void sysfs_mtu(const struct fixture *f, const char *ifname,
@@ -62,7 +45,7 @@ static void sysfs_mtu(const struct fixture *f, const char *ifname,
 	char path[256];
 	FILE *fp;
 
-	snprintf(path, sizeof(path), "%s/class/net/%s/mtu", f->sys, ifname);
+	snprintf(path, sizeof(path), "%s/class/net/%s/mtu", f->t.sys, ifname);
 	fp = fopen(path, "w");
 	assert_non_null(fp);
 	fprintf(fp, "%u\n", mtu);
@@ -72,30 +55,22 @@ static void sysfs_mtu(const struct fixture *f, const char *ifname,
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct sriov_ctx_opts opts = { .sz = sizeof(opts) };
-	char run[96], err[256], name[16];
+	char name[16];
 
 	assert_non_null(f);
-	strcpy(f->dir, "/tmp/sriov-mtu-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->sys, sizeof(f->sys), "%s/sys", f->dir);
-	snprintf(run, sizeof(run), "%s/run", f->dir);
-	if (fakesys_build(f->sys, topology, err, sizeof(err)) < 0)
-		fail_msg("fakesys: %s", err);
-	opts.sysfs_root = f->sys;
-	opts.state_dir = run;
-	assert_int_equal(sriov_ctx_new(&opts, &f->ctx), 0);
-	assert_int_equal(sriov_pf_find(f->ctx, "enp3s0", &f->pf), 0);
-	f->fk = rtnl_fake_new(read_int(f, "enp3s0", "ifindex"), "enp3s0", 3);
+	faketree_build(&f->t, topology);
+	assert_int_equal(sriov_pf_find(f->t.ctx, "enp3s0", &f->pf), 0);
+	f->fk = rtnl_fake_new(faketree_read_int(&f->t, "enp3s0", "ifindex"), "enp3s0", 3);
 	for (unsigned int i = 0; i < 3; i++) {
 		snprintf(name, sizeof(name), "enp3s0v%u", i);
 		f->vf[i] = sriov_pf_get_vf(f->pf, i);
 		assert_non_null(f->vf[i]);
-		f->vf_link[i] = rtnl_fake_add_link(f->fk, read_int(f, name, "ifindex"),
+		f->vf_link[i] = rtnl_fake_add_link(f->fk,
+						   faketree_read_int(&f->t, name, "ifindex"),
 						   1500, 68, 9000);
 	}
-	f->ctx->rtnl_transport = rtnl_fake_transact;
-	f->ctx->rtnl_transport_data = f->fk;
+	f->t.ctx->rtnl_transport = rtnl_fake_transact;
+	f->t.ctx->rtnl_transport_data = f->fk;
 	*state = f;
 	return 0;
 }
@@ -103,15 +78,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	int r = 0;
+	int r = faketree_violation(f->fk->violation);
 
-	if (f->fk->violation[0]) {
-		print_error("fake kernel: %s\n", f->fk->violation);
-		r = -1;
-	}
-	sriov_ctx_free(f->ctx);
+	faketree_free(&f->t);
 	rtnl_fake_free(f->fk);
-	fakesys_remove(f->dir);
 	free(f);
 	return r;
 }
@@ -128,7 +98,7 @@ static void test_get(void **state)
 	assert_int_equal(mtu, 1500);
 	assert_int_equal(sriov_vf_get_mtu(f->vf[1], &mtu), 0);
 	assert_int_equal(mtu, 9000);
-	assert_int_equal(sriov_pf_find(f->ctx, "0000:04:00.0", &other), 0);
+	assert_int_equal(sriov_pf_find(f->t.ctx, "0000:04:00.0", &other), 0);
 	assert_int_equal(sriov_vf_get_mtu(sriov_pf_get_vf(other, 0), &mtu), -ENODEV);
 }
 
@@ -140,10 +110,10 @@ static void test_get_renamed(void **state)
 	unsigned int mtu = 0;
 
 	snprintf(from, sizeof(from), "%s/bus/pci/devices/0000:03:00.0/net/enp3s0",
-		 f->sys);
-	snprintf(to, sizeof(to), "%s/bus/pci/devices/0000:03:00.0/net/eth7", f->sys);
+		 f->t.sys);
+	snprintf(to, sizeof(to), "%s/bus/pci/devices/0000:03:00.0/net/eth7", f->t.sys);
 	assert_int_equal(rename(from, to), 0);
-	snprintf(from, sizeof(from), "%s/class/net/eth7", f->sys);
+	snprintf(from, sizeof(from), "%s/class/net/eth7", f->t.sys);
 	assert_int_equal(symlink(to, from), 0);
 	sysfs_mtu(f, "eth7", 1400);
 	assert_int_equal(sriov_pf_get_mtu(f->pf, &mtu), 0);
@@ -158,7 +128,7 @@ static void test_get_confined(void **state)
 	unsigned int mtu = 0;
 	FILE *fp;
 
-	snprintf(out, sizeof(out), "%s/outside", f->dir);
+	snprintf(out, sizeof(out), "%s/outside", f->t.dir);
 	assert_int_equal(mkdir(out, 0755), 0);
 	snprintf(file, sizeof(file), "%s/mtu", out);
 	fp = fopen(file, "w");
@@ -166,13 +136,13 @@ static void test_get_confined(void **state)
 	fputs("1234\n", fp);
 	fclose(fp);
 	snprintf(link, sizeof(link),
-		 "%s/bus/pci/devices/0000:03:10.2/net/enp3s0v1", f->sys);
+		 "%s/bus/pci/devices/0000:03:10.2/net/enp3s0v1", f->t.sys);
 	snprintf(file, sizeof(file), "%s.gone", link);
 	assert_int_equal(rename(link, file), 0);
 	assert_int_equal(symlink(out, link), 0);
 	assert_int_equal(sriov_vf_get_mtu(f->vf[1], &mtu), -EXDEV);
 	assert_int_not_equal(mtu, 1234);
-	assert_non_null(strstr(sriov_ctx_last_error(f->ctx),
+	assert_non_null(strstr(sriov_ctx_last_error(f->t.ctx),
 			       "leads out of the sysfs root"));
 }
 
@@ -184,11 +154,11 @@ static void test_bad_values(void **state)
 
 	assert_int_equal(sriov_pf_set_mtu(f->pf, 0, 0, &ch), -ERANGE);
 	assert_int_equal(sriov_pf_set_mtu(f->pf, 70000, 0, &ch), -ERANGE);
-	assert_non_null(strstr(sriov_ctx_last_error(f->ctx), "MTU 70000 is out of range 68-65535"));
+	assert_non_null(strstr(sriov_ctx_last_error(f->t.ctx), "MTU 70000 is out of range 68-65535"));
 	assert_int_equal(sriov_vf_set_mtu(f->vf[0], 67, 0, &ch), -ERANGE);
 	/* the PF's driver takes 68-9216 */
 	assert_int_equal(sriov_pf_set_mtu(f->pf, 9300, 0, &ch), -ERANGE);
-	assert_non_null(strstr(sriov_ctx_last_error(f->ctx), "MTU 9300 is outside what 0000:03:00.0 (enp3s0) takes: 68-9216"));
+	assert_non_null(strstr(sriov_ctx_last_error(f->t.ctx), "MTU 9300 is outside what 0000:03:00.0 (enp3s0) takes: 68-9216"));
 	assert_int_equal(ch.before, 7);
 	assert_int_equal(f->fk->n_setmtu, 0);
 	assert_int_equal(f->fk->mtu[0].mtu, 1500);
@@ -228,7 +198,7 @@ static void test_vf_above_pf(void **state)
 	struct sriov_mtu_change ch;
 
 	assert_int_equal(sriov_vf_set_mtu(f->vf[0], 1501, 0, &ch), -EINVAL);
-	assert_string_equal(sriov_ctx_last_error(f->ctx),
+	assert_string_equal(sriov_ctx_last_error(f->t.ctx),
 			    "VF 0 (enp3s0v0): MTU 1501 would be above its PF's (enp3s0: 1500); raise the PF's first");
 	assert_int_equal(f->fk->n_setmtu, 0);
 	assert_int_equal(f->vf_link[0]->mtu, 1500);
@@ -245,7 +215,7 @@ static void test_pf_below_vf(void **state)
 	sysfs_mtu(f, "enp3s0v1", 9000);
 	f->vf_link[1]->mtu = 9000;
 	assert_int_equal(sriov_pf_set_mtu(f->pf, 1500, 0, &ch), -ECANCELED);
-	assert_string_equal(sriov_ctx_last_error(f->ctx),
+	assert_string_equal(sriov_ctx_last_error(f->t.ctx),
 			    "0000:03:00.0 (enp3s0): MTU 1500 would be below VF 1's (enp3s0v1: 9000); lower the VFs first, or repeat with --force");
 	assert_int_equal(sriov_pf_set_mtu(f->pf, 1500, SRIOV_MTU_DRY_RUN, &ch), -ECANCELED);
 	assert_int_equal(f->fk->n_setmtu, 0);
@@ -269,7 +239,7 @@ static void test_read_back(void **state)
 	sysfs_mtu(f, "enp3s0", 9000);
 	f->vf_link[0]->clamp_at = 4000;
 	assert_int_equal(sriov_vf_set_mtu(f->vf[0], 9000, 0, &ch), -EIO);
-	assert_non_null(strstr(sriov_ctx_last_error(f->ctx), "MTU 9000 was accepted but reads back 4000; put back 1500"));
+	assert_non_null(strstr(sriov_ctx_last_error(f->t.ctx), "MTU 9000 was accepted but reads back 4000; put back 1500"));
 	assert_int_equal(f->vf_link[0]->mtu, 1500);
 	assert_int_equal(f->fk->n_setmtu, 2);
 	assert_false(ch.changed);
@@ -288,9 +258,9 @@ static void test_vf_without_netdev(void **state)
 	struct sriov_mtu_change ch;
 	struct sriov_pf *other;
 
-	assert_int_equal(sriov_pf_find(f->ctx, "0000:04:00.0", &other), 0);
+	assert_int_equal(sriov_pf_find(f->t.ctx, "0000:04:00.0", &other), 0);
 	assert_int_equal(sriov_vf_set_mtu(sriov_pf_get_vf(other, 1), 1500, 0, &ch), -ENODEV);
-	assert_string_equal(sriov_ctx_last_error(f->ctx),
+	assert_string_equal(sriov_ctx_last_error(f->t.ctx),
 			    "VF 1 (0000:04:10.2) is on vfio-pci and has no network interface on the host to set an MTU on");
 	assert_int_equal(f->fk->n_setmtu, 0);
 }

@@ -21,7 +21,7 @@
 
 #include "devlink_rate_fake.h"
 #include "eswitch.h"
-#include "fakesys.h"
+#include "faketree.h"
 #include "internal.h"
 #include "rtnl_fake.h"
 #include "sriov/portfn.h"
@@ -35,8 +35,7 @@ static const char topology[] =
 #define MBIT 125000ull
 
 struct fixture {
-	char dir[64];
-	struct sriov_ctx *ctx;
+	struct faketree t;
 	struct devlink_fake *fk;
 	struct devlink_fake_dev *dev;
 	struct sriov_pf *pf;
@@ -47,27 +46,13 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct sriov_ctx_opts opts = { .sz = sizeof(opts) };
-	char sys[96], run[96], err[256];
 
 	assert_non_null(f);
-	strcpy(f->dir, "/tmp/sriov-rate-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(sys, sizeof(sys), "%s/sys", f->dir);
-	snprintf(run, sizeof(run), "%s/run", f->dir);
-	if (fakesys_build(sys, topology, err, sizeof(err)) < 0)
-		fail_msg("fakesys: %s", err);
-	opts.sysfs_root = sys;
-	opts.state_dir = run;
-	assert_int_equal(sriov_ctx_new(&opts, &f->ctx), 0);
-	assert_int_equal(sriov_pf_find(f->ctx, "0000:03:00.0", &f->pf), 0);
-	f->fk = devlink_fake_new();
-	f->dev = devlink_fake_add(f->fk, "pci", "0000:03:00.0", "mlx5_core", "ens1f0", 4);
-	f->dev->mode = DEVLINK_ESWITCH_MODE_SWITCHDEV;
-	devlink_rate_fake_install(f->fk);
-	f->ctx->devlink_transport = devlink_fake_transact;
-	f->ctx->devlink_transport_data = f->fk;
-	assert_int_equal(sriov_vf_spec_resolve(f->ctx, "0000:03:00.0#0-3", &f->vfs, &f->n), 0);
+	faketree_build(&f->t, topology);
+	assert_int_equal(sriov_pf_find(f->t.ctx, "0000:03:00.0", &f->pf), 0);
+	f->dev = faketree_devlink_rates(&f->t, "0000:03:00.0", "mlx5_core", "ens1f0",
+					4, &f->fk);
+	assert_int_equal(sriov_vf_spec_resolve(f->t.ctx, "0000:03:00.0#0-3", &f->vfs, &f->n), 0);
 	assert_int_equal(f->n, 4);
 	*state = f;
 	return 0;
@@ -76,17 +61,11 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	int r = 0;
+	int r = faketree_violation(f->fk->violation);
 
-	if (f->fk->violation[0]) {
-		print_error("fake kernel: %s\n", f->fk->violation);
-		r = -1;
-	}
 	free(f->vfs);
-	sriov_ctx_free(f->ctx);
-	devlink_rate_fake_uninstall(f->fk);
-	devlink_fake_free(f->fk);
-	fakesys_remove(f->dir);
+	faketree_free(&f->t);
+	faketree_devlink_free(f->fk);
 	free(f);
 	return r;
 }
@@ -151,7 +130,7 @@ static void test_list(void **state)
 	size_t n = 0;
 
 	leaf(f, 2)->tx_max = 100 * MBIT;
-	assert_int_equal(sriov_rate_list(f->ctx, f->pf, &rates, &n), 0);
+	assert_int_equal(sriov_rate_list(f->t.ctx, f->pf, &rates, &n), 0);
 	assert_int_equal(n, 4);
 	for (size_t i = 0; i < n; i++) {
 		assert_false(rates[i].is_node);
@@ -167,7 +146,7 @@ static void test_list(void **state)
 
 	/* legacy mode: no leaves, still a devlink instance */
 	f->dev->mode = DEVLINK_ESWITCH_MODE_LEGACY;
-	assert_int_equal(sriov_rate_list(f->ctx, NULL, &rates, &n), 0);
+	assert_int_equal(sriov_rate_list(f->t.ctx, NULL, &rates, &n), 0);
 	assert_int_equal(n, 0);
 	free(rates);
 	assert_int_equal(f->fk->n_sets, 0);
@@ -180,11 +159,11 @@ static void test_list_without_devlink(void **state)
 	size_t n = 7;
 
 	f->fk->no_family = true;
-	assert_int_equal(sriov_rate_list(f->ctx, NULL, &rates, &n), 0);
+	assert_int_equal(sriov_rate_list(f->t.ctx, NULL, &rates, &n), 0);
 	assert_int_equal(n, 0);
 	free(rates);
-	assert_int_equal(sriov_rate_list(f->ctx, f->pf, &rates, &n), -ENXIO);
-	assert_non_null(strstr(sriov_ctx_last_error(f->ctx), "devlink is not available"));
+	assert_int_equal(sriov_rate_list(f->t.ctx, f->pf, &rates, &n), -ENXIO);
+	assert_non_null(strstr(sriov_ctx_last_error(f->t.ctx), "devlink is not available"));
 }
 
 static struct sriov_rate_config cfg(uint32_t mask, uint64_t share, uint64_t max,
@@ -248,9 +227,9 @@ static void test_refusal_sets_back(void **state)
 	/* the kernel takes tx_share, then refuses tx_max of the first leaf */
 	assert_int_equal(sriov_vf_set_rate(f->vfs, 4, &over, false, &ch), -EINVAL);
 	assert_null(ch);
-	assert_non_null(strstr(sriov_ctx_last_error(f->ctx),
+	assert_non_null(strstr(sriov_ctx_last_error(f->t.ctx),
 			       "TX rate value exceed link maximum speed 5000Mbps."));
-	assert_non_null(strstr(sriov_ctx_last_error(f->ctx), "pci/0000:03:00.0/1"));
+	assert_non_null(strstr(sriov_ctx_last_error(f->t.ctx), "pci/0000:03:00.0/1"));
 	/* 4 sets, then the refused one and the one that sets tx_share back */
 	assert_int_equal(f->fk->n_sets, 6);
 	for (unsigned int vf = 0; vf < 4; vf++) {
@@ -347,7 +326,7 @@ static void test_checked_before_writing(void **state)
 	struct sriov_rate_change ch, *vch = NULL;
 
 	assert_int_equal(sriov_vf_set_rate(f->vfs, 4, &c, false, &vch), -ENODEV);
-	assert_non_null(strstr(sriov_ctx_last_error(f->ctx), "\"nosuch\" does not exist"));
+	assert_non_null(strstr(sriov_ctx_last_error(f->t.ctx), "\"nosuch\" does not exist"));
 	assert_int_equal(sriov_pf_rate_node_set(f->pf, "123", &node, true, false, &ch), -EINVAL);
 	assert_int_equal(sriov_pf_rate_node_set(f->pf, "a/b", &node, true, false, &ch), -EINVAL);
 	assert_int_equal(sriov_pf_rate_node_set(f->pf, "", &node, true, false, &ch), -EINVAL);
@@ -361,39 +340,26 @@ static void test_checked_before_writing(void **state)
 	f->dev->mode = DEVLINK_ESWITCH_MODE_LEGACY;
 	c = cfg(MAX, 0, 100 * MBIT, NULL);
 	assert_int_equal(sriov_vf_set_rate(f->vfs, 1, &c, false, &vch), -EOPNOTSUPP);
-	assert_non_null(strstr(sriov_ctx_last_error(f->ctx), "eswitch switchdev"));
+	assert_non_null(strstr(sriov_ctx_last_error(f->t.ctx), "eswitch switchdev"));
 	assert_int_equal(sriov_pf_rate_node_set(f->pf, "grp", &node, true, false, &ch), -EOPNOTSUPP);
-	assert_non_null(strstr(sriov_ctx_last_error(f->ctx), "only in switchdev mode"));
+	assert_non_null(strstr(sriov_ctx_last_error(f->t.ctx), "only in switchdev mode"));
 	assert_int_equal(f->dev->n_rate_nodes, 0);
-}
-
-static int pf_ifindex(const char *dir)
-{
-	char path[256];
-	int ifindex = 0;
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/sys/class/net/ens1f0/ifindex", dir);
-	fp = fopen(path, "r");
-	assert_non_null(fp);
-	assert_int_equal(fscanf(fp, "%d", &ifindex), 1);
-	fclose(fp);
-	return ifindex;
 }
 
 /* vf set's legacy rates, refused in switchdev mode, name rate set. */
 static void test_legacy_rates_in_switchdev(void **state)
 {
 	struct fixture *f = *state;
-	struct rtnl_fake *rk = rtnl_fake_new(pf_ifindex(f->dir), "ens1f0", 4);
+	struct rtnl_fake *rk = rtnl_fake_new(faketree_read_int(&f->t, "ens1f0", "ifindex"),
+					     "ens1f0", 4);
 	struct sriov_vf_change_report *rep = NULL;
 	struct sriov_vf_config want = { .mask = SRIOV_VF_HAS_MIN_TX_RATE |
 						SRIOV_VF_HAS_MAX_TX_RATE,
 					.min_tx_rate = 10, .max_tx_rate = 100 };
 	const char *msg = NULL;
 
-	f->ctx->rtnl_transport = rtnl_fake_transact;
-	f->ctx->rtnl_transport_data = rk;
+	f->t.ctx->rtnl_transport = rtnl_fake_transact;
+	f->t.ctx->rtnl_transport_data = rk;
 	rtnl_fake_refuse(rk, SRIOV_VF_HAS_MIN_TX_RATE | SRIOV_VF_HAS_MAX_TX_RATE,
 			 -1, EOPNOTSUPP, NULL);
 	assert_int_equal(sriov_vf_set_config(f->vfs + 1, &want, 1, false, &rep), 0);
@@ -409,15 +375,15 @@ static void test_legacy_rates_in_switchdev(void **state)
 	/* in legacy mode the kernel's reason stays as it is (the context
 	 * forgets the mode, as after a change through the library) */
 	f->dev->mode = DEVLINK_ESWITCH_MODE_LEGACY;
-	sriov_ctx_dl_forget(f->ctx);
+	sriov_ctx_dl_forget(f->t.ctx);
 	assert_int_equal(sriov_vf_set_config(f->vfs + 1, &want, 1, false, &rep), 0);
 	sriov_vf_change_error(&rep->vfs[0], SRIOV_VF_HAS_MAX_TX_RATE, &msg);
 	assert_string_equal(msg, "Operation not supported");
 	sriov_vf_change_report_free(rep);
 	assert_int_equal(f->fk->n_sets, 0);
-	f->ctx->rtnl_transport = NULL;
-	sriov_ctx_free(f->ctx);
-	f->ctx = NULL;
+	f->t.ctx->rtnl_transport = NULL;
+	sriov_ctx_free(f->t.ctx);
+	f->t.ctx = NULL;
 	rtnl_fake_free(rk);
 }
 
@@ -464,7 +430,7 @@ static void test_port_function(void **state)
 
 	/* a driver that reports its function: what it holds is not sent */
 	f->dev->port_fn = true;
-	sriov_ctx_dl_forget(f->ctx);
+	sriov_ctx_dl_forget(f->t.ctx);
 	want.hw_addr[5] = 1;      /* the fake's address of VF 1 */
 	assert_int_equal(sriov_vf_set_port_function(f->vfs + 1, 1, &want, false, &ch), 0);
 	assert_int_equal(ch[0].changed | ch[0].failed, 0);
@@ -487,7 +453,7 @@ static void test_port_function(void **state)
 
 	/* legacy mode: no port, said per attribute */
 	f->dev->mode = DEVLINK_ESWITCH_MODE_LEGACY;
-	sriov_ctx_dl_forget(f->ctx);
+	sriov_ctx_dl_forget(f->t.ctx);
 	assert_int_equal(sriov_vf_set_port_function(f->vfs, 2, &want, false, &ch), 0);
 	assert_int_equal(ch[1].failed, SRIOV_PORT_FN_HAS_HW_ADDR);
 	assert_non_null(strstr(ch[1].message[0], "switchdev mode"));

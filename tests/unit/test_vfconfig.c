@@ -19,7 +19,7 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
-#include "fakesys.h"
+#include "faketree.h"
 #include "internal.h"
 #include "rtnl.h"
 #include "rtnl_fake.h"
@@ -59,28 +59,12 @@ static const char big_topology[] =
 
 
 struct fixture {
-	char dir[64];             /* sys/: the sysfs root, run/: state dir */
-	struct sriov_ctx *ctx;
+	struct faketree t;
 	struct rtnl_fake *fk;
 	struct sriov_pf *pf;
 	struct sriov_vf **vfs;    /* every VF of the PF, in order */
 	size_t n;
 };
-
-static int read_ifindex(const char *sys, const char *ifname)
-{
-	char path[256];
-	int ifindex = 0;
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/class/net/%s/ifindex", sys, ifname);
-	fp = fopen(path, "r");
-	assert_non_null(fp);
-	assert_int_equal(fscanf(fp, "%d", &ifindex), 1);
-	fclose(fp);
-	assert_true(ifindex > 0);
-	return ifindex;
-}
 
 /*
  * Builds the tree and the context, and puts a fake PF netdev named pf
@@ -90,30 +74,19 @@ static int read_ifindex(const char *sys, const char *ifname)
 static int build(void **state, const char *topology, const char *pf)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct sriov_ctx_opts opts = { .sz = sizeof(opts) };
-	char sys[96], run[96], err[256], spec[64];
+	char spec[64];
+	int ifindex;
 
 	assert_non_null(f);
-	/* tmpfs when there is one: the 1000-VF tree builds 50x faster */
-	strcpy(f->dir, "/dev/shm/sriov-vfc-XXXXXX");
-	if (!mkdtemp(f->dir)) {
-		strcpy(f->dir, "/tmp/sriov-vfc-XXXXXX");
-		assert_non_null(mkdtemp(f->dir));
-	}
-	snprintf(sys, sizeof(sys), "%s/sys", f->dir);
-	snprintf(run, sizeof(run), "%s/run", f->dir);
-	if (fakesys_build(sys, topology, err, sizeof(err)) < 0)
-		fail_msg("fakesys: %s", err);
-	opts.sysfs_root = sys;
-	opts.state_dir = run;
-	assert_int_equal(sriov_ctx_new(&opts, &f->ctx), 0);
-	assert_int_equal(sriov_pf_find(f->ctx, pf, &f->pf), 0);
-	f->fk = rtnl_fake_new(read_ifindex(sys, pf), pf,
-			      (unsigned int)sriov_pf_vf_count(f->pf));
-	f->ctx->rtnl_transport = rtnl_fake_transact;
-	f->ctx->rtnl_transport_data = f->fk;
+	faketree_build(&f->t, topology);
+	assert_int_equal(sriov_pf_find(f->t.ctx, pf, &f->pf), 0);
+	ifindex = faketree_read_int(&f->t, pf, "ifindex");
+	assert_true(ifindex > 0);
+	f->fk = rtnl_fake_new(ifindex, pf, (unsigned int)sriov_pf_vf_count(f->pf));
+	f->t.ctx->rtnl_transport = rtnl_fake_transact;
+	f->t.ctx->rtnl_transport_data = f->fk;
 	snprintf(spec, sizeof(spec), "%s#0-%zu", pf, sriov_pf_vf_count(f->pf) - 1);
-	assert_int_equal(sriov_vf_spec_resolve(f->ctx, spec, &f->vfs, &f->n), 0);
+	assert_int_equal(sriov_vf_spec_resolve(f->t.ctx, spec, &f->vfs, &f->n), 0);
 	assert_int_equal(f->n, sriov_pf_vf_count(f->pf));
 	*state = f;
 	return 0;
@@ -143,16 +116,11 @@ static int setup_big(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	int r = 0;
+	int r = faketree_violation(f->fk->violation);
 
-	if (f->fk->violation[0]) {
-		print_error("fake kernel: %s\n", f->fk->violation);
-		r = -1;
-	}
 	free(f->vfs);
-	sriov_ctx_free(f->ctx);
+	faketree_free(&f->t);
 	rtnl_fake_free(f->fk);
-	fakesys_remove(f->dir);
 	free(f);
 	return r;
 }
@@ -174,7 +142,7 @@ set_n(struct fixture *f, const struct sriov_vf_config *want, size_t n,
 
 	if (r < 0)
 		fail_msg("sriov_vf_set_config: %s (%s)", strerror(-r),
-			 sriov_ctx_last_error(f->ctx));
+			 sriov_ctx_last_error(f->t.ctx));
 	assert_non_null(rep);
 	assert_int_equal(rep->n, n);
 	for (size_t i = 0; i < n; i++)
@@ -357,7 +325,7 @@ static void test_pf_renamed(void **state)
 	snprintf(cmd, sizeof(cmd),
 		 "cd '%s/sys' && d=$(readlink -f class/net/enp3s0) && "
 		 "mv \"$d\" \"${d%%/*}/pfnew\" && rm class/net/enp3s0 && "
-		 "ln -s \"${d%%/*}/pfnew\" class/net/pfnew", f->dir);
+		 "ln -s \"${d%%/*}/pfnew\" class/net/pfnew", f->t.dir);
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(sriov_pf_read_vf_config(f->pf, false), 0);
 	fill_desired(want, 3);
@@ -471,7 +439,7 @@ static void test_refused_field(void **state)
 	}
 	/* the batch, then each VF alone, then each of its attributes alone */
 	assert_in_range(f->fk->n_setlink, 4, 1 + 3 * (1 + 6));
-	assert_non_null(strstr(sriov_ctx_last_error(f->ctx), "link state not supported"));
+	assert_non_null(strstr(sriov_ctx_last_error(f->t.ctx), "link state not supported"));
 	sriov_vf_change_report_free(rep);
 }
 
@@ -515,8 +483,8 @@ static void expect_invalid(struct fixture *f, const struct sriov_vf_config *want
 	assert_int_equal(sriov_vf_set_config(f->vfs, want, f->n, false, &rep), err);
 	assert_null(rep);
 	assert_int_equal(f->fk->n_setlink, 0);
-	if (!strstr(sriov_ctx_last_error(f->ctx), text))
-		fail_msg("error \"%s\" lacks \"%s\"", sriov_ctx_last_error(f->ctx),
+	if (!strstr(sriov_ctx_last_error(f->t.ctx), text))
+		fail_msg("error \"%s\" lacks \"%s\"", sriov_ctx_last_error(f->t.ctx),
 			 text);
 	/* the dry run refuses it the same way */
 	assert_int_equal(sriov_vf_set_config(f->vfs, want, f->n, true, &rep), err);
@@ -599,15 +567,15 @@ static void test_pf_without_netdev(void **state)
 	struct sriov_pf *pf = NULL;
 	size_t n = 0;
 
-	assert_int_equal(sriov_pf_find(f->ctx, "0000:04:00.0", &pf), 0);
+	assert_int_equal(sriov_pf_find(f->t.ctx, "0000:04:00.0", &pf), 0);
 	assert_int_equal(sriov_pf_read_vf_config(pf, false), -ENODEV);
-	assert_non_null(strstr(sriov_ctx_last_error(f->ctx),
+	assert_non_null(strstr(sriov_ctx_last_error(f->t.ctx),
 			       "0000:04:00.0 has no network interface"));
-	assert_int_equal(sriov_vf_spec_resolve(f->ctx, "0000:04:00.0#0-1", &vfs, &n), 0);
+	assert_int_equal(sriov_vf_spec_resolve(f->t.ctx, "0000:04:00.0#0-1", &vfs, &n), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(sriov_vf_set_config(vfs, want, n, false, &rep), -ENODEV);
 	assert_null(rep);
-	assert_non_null(strstr(sriov_ctx_last_error(f->ctx), "no network interface"));
+	assert_non_null(strstr(sriov_ctx_last_error(f->t.ctx), "no network interface"));
 	assert_null(sriov_vf_get_config(vfs[0]));
 	assert_int_equal(f->fk->n_getlink + f->fk->n_setlink, 0);
 	free(vfs);
@@ -622,8 +590,8 @@ static void test_eagain_retried(void **state)
 
 	/* the context opens its rtnetlink handle on first use */
 	assert_int_equal(sriov_pf_read_vf_config(f->pf, false), 0);
-	assert_non_null(f->ctx->rtnl);
-	sriov_rtnl_set_retry(f->ctx->rtnl, 5, 1);
+	assert_non_null(f->t.ctx->rtnl);
+	sriov_rtnl_set_retry(f->t.ctx->rtnl, 5, 1);
 	rtnl_fake_clear_log(f->fk);
 	f->fk->eagain_left = 2;
 	rep = set_n(f, &want, 1, false);
@@ -755,7 +723,7 @@ static const char *notes_text(struct fixture *f)
 {
 	static char buf[4096];
 	const char *const *notes;
-	size_t n = sriov_ctx_notes(f->ctx, &notes), len = 0;
+	size_t n = sriov_ctx_notes(f->t.ctx, &notes), len = 0;
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < n && len < sizeof(buf); i++)
@@ -789,7 +757,7 @@ static void test_vlan_clear_eperm(void **state)
 	struct sriov_vf_change_report *rep;
 	struct sriov_vf_config want[3];
 
-	f->ctx->rtnl_transport = vlan0_clear_transact;
+	f->t.ctx->rtnl_transport = vlan0_clear_transact;
 	for (unsigned int i = 0; i < 3; i++) {
 		f->fk->vf[i].vlan = 10;
 		want[i] = (struct sriov_vf_config){ .mask = F_VLAN | F_TRUST,
@@ -824,7 +792,7 @@ static void test_vlan_set_eperm_fatal(void **state)
 	rtnl_fake_refuse(f->fk, F_VLAN, -1, EPERM, NULL);
 	assert_int_equal(sriov_vf_set_config(f->vfs, &want, 1, false, &rep), -EPERM);
 	assert_null(rep);
-	assert_int_equal(sriov_ctx_notes(f->ctx, NULL), 0);
+	assert_int_equal(sriov_ctx_notes(f->t.ctx, NULL), 0);
 }
 
 /*
@@ -879,7 +847,7 @@ static void test_zero_mac_taken(void **state)
 	rep = set_n(f, &want, 1, false);
 	assert_int_equal(rep->vfs[0].changed, F_MAC);
 	assert_memory_equal(f->fk->vf[0].mac, (const uint8_t[6]){ 0 }, 6);
-	assert_int_equal(sriov_ctx_notes(f->ctx, NULL), 0);
+	assert_int_equal(sriov_ctx_notes(f->t.ctx, NULL), 0);
 	sriov_vf_change_report_free(rep);
 }
 
@@ -919,7 +887,7 @@ static void test_link_down_named(void **state)
 	f->fk->vf[0].spoofchk = f->fk->vf[1].spoofchk = false;
 	rep = NULL;
 	assert_int_equal(sriov_vf_set_config(f->vfs, want, 2, false, &rep), -ENODEV);
-	assert_non_null(strstr(sriov_ctx_last_error(f->ctx), hint));
+	assert_non_null(strstr(sriov_ctx_last_error(f->t.ctx), hint));
 }
 
 /* 21. A PF whose link is up, or whose driver does not mind: no note. */
@@ -932,7 +900,7 @@ static void test_no_note_when_up(void **state)
 	fill_desired(want, 3);
 	rep = set_all(f, want, false);
 	assert_int_equal(rep->n_failed, 0);
-	assert_int_equal(sriov_ctx_notes(f->ctx, NULL), 0);
+	assert_int_equal(sriov_ctx_notes(f->t.ctx, NULL), 0);
 	sriov_vf_change_report_free(rep);
 }
 
