@@ -9,7 +9,6 @@
  * steps reported, and what reached the "kernel".
  */
 #include <errno.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -46,19 +45,11 @@ struct sim {
 	struct rtnl_fake *rt;
 };
 
-static int rm_entry(const char *path, const struct stat *st, int flag,
-		    struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	return ftw->level == 0 ? 0 : remove(path);
-}
-
 static void sim_build(struct sim *s)
 {
 	char topo[512], err[256];
 
-	nftw(s->root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	assert_int_equal(fakesys_empty(s->root), 0);
 	snprintf(topo, sizeof(topo), TEMPLATE, s->driver, s->num_vfs);
 	if (fakesys_build(s->root, topo, err, sizeof(err)) < 0)
 		fail_msg("fakesys: %s", err);
@@ -362,33 +353,13 @@ static void test_no_devlink(void **state)
 	assert_int_equal(s->n_numvfs_writes, 0);
 }
 
-/* Rate nodes for RATE_GET dumps: grp0.. of each instance. */
-static int rate_dump(struct devlink_fake *fk, const struct devlink_fake_req *req,
-		     struct nlbuf *out, const char **extack)
-{
-	(void)extack;
-	for (size_t d = 0; d < fk->n_devs; d++)
-		for (unsigned int i = 0; i < fk->devs[d].n_rate_nodes; i++) {
-			struct nlbuf msg = { 0 };
-			uint16_t type = DEVLINK_RATE_TYPE_NODE;
-			char name[16];
-
-			snprintf(name, sizeof(name), "grp%u", i);
-			devlink_fake_reply_begin(&msg, req, DEVLINK_CMD_RATE_NEW, &fk->devs[d]);
-			nlbuf_put_attr(&msg, DEVLINK_ATTR_RATE_TYPE, &type, sizeof(type));
-			nlbuf_put_attr(&msg, DEVLINK_ATTR_RATE_NODE_NAME, name, strlen(name) + 1);
-			devlink_fake_reply_end(out, &msg);
-		}
-	return 0;
-}
-
 static int setup_ice_rates(void **state)
 {
 	struct sim *s;
 
 	setup_driver(state, "ice");
 	s = *state;
-	devlink_fake_add_handler(s->dl, DEVLINK_CMD_RATE_GET, rate_dump);
+	devlink_fake_add_handler(s->dl, DEVLINK_CMD_RATE_GET, devlink_fake_rate_nodes_dump);
 	return 0;
 }
 
