@@ -8,7 +8,9 @@
  * running kernel's) the sysfs state alone decides.
  */
 #include <libudev.h>
+#include <limits.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -23,9 +25,14 @@ enum seen_kind { SEEN_PCI, SEEN_PCI_BIND, SEEN_NET };
 
 struct seen {
 	enum seen_kind kind;
+	bool gone;                      /* removed since: its name is free */
 	int ifindex;                    /* netdevs: names can be reused */
+	int next;                       /* the older entry of its bucket, or -1 */
 	char name[32];
 };
+
+/* Buckets of the seen list, by name: lookups stay short at 1,024 VFs. */
+#define SEEN_BUCKETS 1024
 
 struct sriov_ready {
 	struct sriov_ctx *ctx;
@@ -54,6 +61,7 @@ struct sriov_ready {
 	 */
 	struct seen *seen;
 	size_t n_seen, cap_seen;
+	int *bucket;                    /* newest entry per bucket, or -1 */
 };
 
 static bool udev_usable(struct sriov_ctx *ctx)
@@ -107,6 +115,7 @@ void sriov_ready_end(struct sriov_ready *w)
 	udev_monitor_unref(w->mon);
 	udev_unref(w->udev);
 	free(w->seen);
+	free(w->bucket);
 	free(w);
 }
 
@@ -115,11 +124,25 @@ void sriov_ready_new_vfs(struct sriov_ready *w)
 	w->new_vfs = true;
 }
 
+/* FNV-1a of a device name, reduced to a bucket. */
+static size_t seen_bucket(const char *name)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h % SEEN_BUCKETS;
+}
+
+/* The newest entry of kind under name that is not gone, or NULL. */
 static const struct seen *find_seen(const struct sriov_ready *w,
 				    enum seen_kind kind, const char *name)
 {
-	for (size_t i = w->n_seen; i-- > 0;)
-		if (w->seen[i].kind == kind && strcmp(w->seen[i].name, name) == 0)
+	if (!w->bucket)
+		return NULL;
+	for (int i = w->bucket[seen_bucket(name)]; i >= 0; i = w->seen[i].next)
+		if (!w->seen[i].gone && w->seen[i].kind == kind &&
+		    strcmp(w->seen[i].name, name) == 0)
 			return &w->seen[i];
 	return NULL;
 }
@@ -127,31 +150,45 @@ static const struct seen *find_seen(const struct sriov_ready *w,
 static void add_seen(struct sriov_ready *w, enum seen_kind kind,
 		     const char *name, int ifindex)
 {
-	if (strlen(name) >= sizeof(w->seen->name))
+	struct seen *e;
+	size_t b;
+
+	if (strlen(name) >= sizeof(w->seen->name) || w->n_seen >= INT_MAX)
 		return;
+	if (!w->bucket) {
+		w->bucket = malloc(SEEN_BUCKETS * sizeof(*w->bucket));
+		if (!w->bucket)
+			return; /* libudev and the timeout still decide */
+		for (size_t i = 0; i < SEEN_BUCKETS; i++)
+			w->bucket[i] = -1;
+	}
 	if (w->n_seen == w->cap_seen) {
 		size_t cap = w->cap_seen ? w->cap_seen * 2 : 32;
 		void *p = realloc(w->seen, cap * sizeof(*w->seen));
 
 		if (!p)
-			return; /* libudev and the timeout still decide */
+			return;
 		w->seen = p;
 		w->cap_seen = cap;
 	}
-	w->seen[w->n_seen].kind = kind;
-	w->seen[w->n_seen].ifindex = ifindex;
-	snprintf(w->seen[w->n_seen++].name, sizeof(w->seen->name), "%s", name);
+	b = seen_bucket(name);
+	e = &w->seen[w->n_seen];
+	e->kind = kind;
+	e->gone = false;
+	e->ifindex = ifindex;
+	e->next = w->bucket[b];
+	snprintf(e->name, sizeof(e->name), "%s", name);
+	w->bucket[b] = (int)w->n_seen++;
 }
 
 /* A device removed: a new one may come under its name. */
 static void forget_seen(struct sriov_ready *w, const char *name)
 {
-	size_t n = 0;
-
-	for (size_t i = 0; i < w->n_seen; i++)
-		if (strcmp(w->seen[i].name, name) != 0)
-			w->seen[n++] = w->seen[i];
-	w->n_seen = n;
+	if (!w->bucket)
+		return;
+	for (int i = w->bucket[seen_bucket(name)]; i >= 0; i = w->seen[i].next)
+		if (strcmp(w->seen[i].name, name) == 0)
+			w->seen[i].gone = true;
 }
 
 /*
