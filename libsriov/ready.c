@@ -382,7 +382,6 @@ static bool settled(struct sriov_ready *w)
  * growing interval (5 ms up to 100 ms) after which sysfs is read again.
  * 0 to check again, -ETIMEDOUT at the deadline.
  */
-
 static int wait_step(struct sriov_ready *w, long long deadline, int *interval)
 {
 	struct pollfd p[2] = { { .fd = -1 }, { .fd = -1 } };
